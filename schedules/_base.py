@@ -1,0 +1,99 @@
+"""The schedule base class: index checks, vectorised values, config and adapters.
+
+A schedule is pure math of one integer index ``t`` in an explicit unit
+("epoch" or "iteration"). Subclasses write their formula once, in
+``_rate(t, xp)``, against a small array namespace ``xp``: NumPy (float64) here,
+and the backend's ops inside the Keras adapter. No schedule keeps a step counter.
+"""
+
+import inspect
+import numbers
+
+import numpy as np
+
+UNITS = ("epoch", "iteration")
+
+
+class Schedule:
+    """Base class. Subclasses set ``name``, ``unit`` and implement ``_rate``."""
+
+    name = None
+    unit = None
+
+    def _rate(self, t, xp):
+        """The rate at float index array ``t``, using only ``xp`` operations."""
+        raise NotImplementedError
+
+    def __call__(self, t):
+        """The learning rate at integer index ``t >= 0`` (in ``self.unit``)."""
+        index = _check_index(t, self.unit)
+        return float(self._rate(np.float64(index), np))
+
+    def values(self, ts):
+        """The rates at every index of ``ts`` as a float64 array of the same shape."""
+        t = _check_indices(ts, self.unit)
+        return np.asarray(self._rate(t, np), dtype=np.float64)
+
+    def get_config(self):
+        """The constructor's arguments under their own names, as plain numbers."""
+        return {name: getattr(self, name) for name in _parameter_names(type(self))}
+
+    def plot(self, ts, path):
+        """Write a PNG of the rate against ``ts`` to ``path``; returns ``path``."""
+        from schedules._plot import plot_schedule
+
+        return plot_schedule(self, ts, path)
+
+    def as_callback(self):
+        """A ``keras.callbacks.LearningRateScheduler`` that sets the rate per epoch."""
+        from schedules.keras_adapter import as_callback
+
+        return as_callback(self)
+
+    def as_keras_schedule(self, steps_per_epoch=None):
+        """A serializable Keras ``LearningRateSchedule`` driven by the optimizer's iteration."""
+        from schedules.keras_adapter import as_keras_schedule
+
+        return as_keras_schedule(self, steps_per_epoch=steps_per_epoch)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{self.name}({args})"
+
+
+def _parameter_names(cls):
+    params = inspect.signature(cls.__init__).parameters
+    return [name for name in params if name != "self"]
+
+
+def _index_error(value, unit):
+    return ValueError(
+        f"Index `t` must be a non-negative integer ({unit}s counted from 0). Received: t={value!r}"
+    )
+
+
+def _check_index(t, unit):
+    if isinstance(t, (bool, np.bool_)) or not isinstance(t, numbers.Real):
+        raise _index_error(t, unit)
+    if not isinstance(t, numbers.Integral) and not float(t).is_integer():
+        raise _index_error(t, unit)
+    if t < 0:
+        raise _index_error(t, unit)
+    return t
+
+
+def _check_indices(ts, unit):
+    t = np.asarray(ts)
+    if t.dtype.kind in "iu":
+        if t.size and t.min() < 0:
+            raise _index_error(t.min().item(), unit)
+    elif t.dtype.kind == "f":
+        bad = ~np.isfinite(t) | (t < 0) | (np.floor(t) != t)
+        if bad.any():
+            raise _index_error(t[bad].flat[0].item(), unit)
+    else:
+        raise ValueError(
+            "Indices `ts` must be integers >= 0 (a list, range or numpy array of them). "
+            f"Received an array of dtype {t.dtype}"
+        )
+    return t.astype(np.float64, copy=False)

@@ -1,0 +1,147 @@
+"""Constant, inverse-time, step and exponential decay.
+
+Conventions follow ``REFERENCE.md`` section 1: Keras' ``LearningRateScheduler``
+passes the 0-based epoch before that epoch runs; an optimizer-level schedule gets
+the 0-based optimizer iteration (batches seen so far).
+"""
+
+from schedules import _validate as check
+from schedules._base import Schedule
+
+
+class Constant(Schedule):
+    """A constant rate.
+
+    .. math:: \\eta(t) = \\mathrm{lr}
+
+    Args:
+        lr: the rate, > 0.
+
+    >>> Constant(lr=0.1)(42)
+    0.1
+    """
+
+    name = "constant"
+    unit = "epoch"
+
+    def __init__(self, lr):
+        self.lr = check.positive("lr", lr)
+
+    def _rate(self, t, xp):
+        return t * 0.0 + self.lr
+
+
+class _InverseTime(Schedule):
+    """``initial_lr / (1 + decay * t)``; subclasses fix the unit of ``t``."""
+
+    def __init__(self, initial_lr, decay):
+        self.initial_lr = check.positive("initial_lr", initial_lr)
+        self.decay = check.non_negative("decay", decay)
+
+    def _rate(self, t, xp):
+        return self.initial_lr / (1.0 + self.decay * t)
+
+
+class Standard(_InverseTime):
+    """Keras' old optimizer ``decay`` argument, applied after every batch.
+
+    .. math:: \\eta(t) = \\frac{\\eta_0}{1 + d\\,t}
+
+    where ``t`` is the 0-based optimizer iteration (batches seen so far),
+    ``eta_0 = initial_lr`` and ``d = decay``. This is what
+    ``SGD(lr, decay=d)`` did in Keras 2 (source A); it is exactly
+    ``InverseTimeDecay(lr, decay_steps=1, decay_rate=d)``. Keras 3 accepts
+    ``decay=`` but ignores it and trains at a constant rate.
+
+    Args:
+        initial_lr: rate at iteration 0, > 0.
+        decay: per-iteration decay ``d``, >= 0.
+
+    Example (source A: lr 0.01, decay 0.01/40, 782 iterations per epoch):
+
+    >>> round(Standard(initial_lr=0.01, decay=0.00025)(782), 7)
+    0.0083647
+    """
+
+    name = "standard"
+    unit = "iteration"
+
+
+class Time(_InverseTime):
+    """Time-based decay per epoch.
+
+    .. math:: \\eta(t) = \\frac{\\eta_0}{1 + k\\,t}
+
+    where ``t`` is the 0-based epoch, ``eta_0 = initial_lr`` and ``k = decay``
+    (source D's per-epoch reading of time-based decay).
+
+    Args:
+        initial_lr: rate at epoch 0, > 0.
+        decay: per-epoch decay ``k``, >= 0.
+
+    >>> round(Time(initial_lr=0.1, decay=0.002)(10), 7)
+    0.0980392
+    """
+
+    name = "time"
+    unit = "epoch"
+
+
+class Step(Schedule):
+    """Step decay: multiply by ``factor`` every ``drop_every`` epochs.
+
+    .. math:: \\eta(t) = \\eta_0 \\cdot f^{\\lfloor (o + t) / n \\rfloor}
+
+    where ``t`` is the 0-based epoch, ``f = factor``, ``n = drop_every`` and
+    ``o = offset``. Sources A and B use ``o = 1`` (the first drop comes at
+    epoch ``n - 1``); source D uses ``o = 0`` (first drop at epoch ``n``).
+
+    Args:
+        initial_lr: rate at epoch 0 (for ``offset < drop_every``), > 0.
+        factor: multiplier per drop, in (0, 1].
+        drop_every: epochs between drops, a positive integer.
+        offset: epochs added to ``t`` before dividing, a non-negative integer.
+
+    >>> s = Step(initial_lr=0.1, factor=0.25, drop_every=15)
+    >>> s(13), s(14)
+    (0.1, 0.025)
+    """
+
+    name = "step"
+    unit = "epoch"
+
+    def __init__(self, initial_lr, factor, drop_every, offset=1):
+        self.initial_lr = check.positive("initial_lr", initial_lr)
+        self.factor = check.in_interval("factor", factor, 0, 1, low_open=True, high_open=False)
+        self.drop_every = check.positive_int("drop_every", drop_every)
+        self.offset = check.non_negative_int("offset", offset)
+
+    def _rate(self, t, xp):
+        drops = xp.floor((self.offset + t) / self.drop_every)
+        return self.initial_lr * self.factor**drops
+
+
+class Exp(Schedule):
+    """Exponential decay per epoch.
+
+    .. math:: \\eta(t) = \\eta_0\\, e^{-k t}
+
+    where ``t`` is the 0-based epoch (source D).
+
+    Args:
+        initial_lr: rate at epoch 0, > 0.
+        k: decay constant per epoch, >= 0.
+
+    >>> round(Exp(initial_lr=0.01, k=0.01)(1), 8)
+    0.0099005
+    """
+
+    name = "exp"
+    unit = "epoch"
+
+    def __init__(self, initial_lr, k):
+        self.initial_lr = check.positive("initial_lr", initial_lr)
+        self.k = check.non_negative("k", k)
+
+    def _rate(self, t, xp):
+        return self.initial_lr * xp.exp(-self.k * t)

@@ -1,0 +1,123 @@
+"""Thin Keras adapters: a per-epoch callback and a serializable optimizer schedule.
+
+Works on Keras 2 (TensorFlow <= 2.15) and Keras 3 (any backend). The schedule's
+math is not repeated here: the adapter evaluates the schedule's own ``_rate``
+with the backend's ops instead of NumPy's.
+
+A model saved with a rate from ``as_keras_schedule`` loads back with
+``keras.models.load_model(path)`` once this module has been imported (importing
+it registers ``KerasSchedule`` with Keras' serialization).
+"""
+
+import types
+
+import keras
+
+import schedules
+
+KERAS_MAJOR = int(keras.__version__.split(".")[0])
+
+
+def _backend_ops():
+    """The array namespace ``_rate`` needs, built from the running backend."""
+    if KERAS_MAJOR >= 3:
+        o = keras.ops
+        return types.SimpleNamespace(
+            floor=o.floor, exp=o.exp, cos=o.cos, abs=o.abs, minimum=o.minimum,
+            maximum=o.maximum, where=o.where, cast=o.cast,
+        )
+    import tensorflow as tf
+
+    return types.SimpleNamespace(
+        floor=tf.math.floor, exp=tf.math.exp, cos=tf.math.cos, abs=tf.math.abs,
+        minimum=tf.math.minimum, maximum=tf.math.maximum, where=tf.where, cast=tf.cast,
+    )
+
+
+def _compute_dtype():
+    """float64 where the backend has it; JAX without x64 has only float32."""
+    if KERAS_MAJOR >= 3 and keras.backend.backend() == "jax":
+        import jax
+
+        return "float64" if jax.config.jax_enable_x64 else "float32"
+    return "float64"
+
+
+@keras.utils.register_keras_serializable(package="lr_schedule_suite")
+class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """A ``schedules`` schedule driven by the optimizer's 0-based iteration.
+
+    For an epoch-unit schedule the epoch is ``iteration // steps_per_epoch``, so
+    the rate holds its value within each epoch.
+
+    Args:
+        schedule: a name from ``schedules.available()``.
+        params: that schedule's parameters (its ``get_config()``).
+        steps_per_epoch: optimizer iterations per epoch; required for epoch-unit
+            schedules, not allowed for iteration-unit ones.
+    """
+
+    def __init__(self, schedule, params, steps_per_epoch=None):
+        super().__init__()
+        self.schedule = schedules.get(schedule, **params)
+        self.steps_per_epoch = _check_steps_per_epoch(self.schedule, steps_per_epoch)
+
+    def __call__(self, step):
+        xp = _backend_ops()
+        step = xp.cast(step, "int64")
+        if self.steps_per_epoch is not None:
+            step = step // self.steps_per_epoch
+        rate = self.schedule._rate(xp.cast(step, _compute_dtype()), xp)
+        return xp.cast(rate, keras.backend.floatx())
+
+    def get_config(self):
+        return {
+            "schedule": self.schedule.name,
+            "params": self.schedule.get_config(),
+            "steps_per_epoch": self.steps_per_epoch,
+        }
+
+
+def _check_steps_per_epoch(schedule, steps_per_epoch):
+    if schedule.unit == "epoch":
+        if steps_per_epoch is None:
+            raise ValueError(
+                f"Schedule {schedule.name!r} counts epochs but the optimizer counts iterations: "
+                "pass steps_per_epoch=ceil(train_size / batch_size), "
+                "e.g. as_keras_schedule(steps_per_epoch=391) for 50,000 images at batch 128."
+            )
+        from schedules._validate import positive_int
+
+        return positive_int("steps_per_epoch", steps_per_epoch)
+    if steps_per_epoch is not None:
+        raise ValueError(
+            f"Schedule {schedule.name!r} already counts optimizer iterations; "
+            f"leave steps_per_epoch unset. Received: steps_per_epoch={steps_per_epoch!r}"
+        )
+    return None
+
+
+def as_keras_schedule(schedule, steps_per_epoch=None):
+    """``schedule`` as a serializable ``keras.optimizers.schedules.LearningRateSchedule``."""
+    return KerasSchedule(schedule.name, schedule.get_config(), steps_per_epoch=steps_per_epoch)
+
+
+class _EpochRate:
+    """The callable ``LearningRateScheduler`` calls with ``(epoch, current_lr)``."""
+
+    def __init__(self, schedule):
+        self.schedule = schedule
+
+    def __call__(self, epoch, lr=None):
+        return self.schedule(int(epoch))
+
+
+def as_callback(schedule):
+    """A ``keras.callbacks.LearningRateScheduler`` that sets ``schedule(epoch)`` before each epoch."""
+    if schedule.unit != "epoch":
+        raise ValueError(
+            f"Schedule {schedule.name!r} counts iterations; a callback sets the rate once per "
+            "epoch. Use the optimizer-level adapter instead: "
+            "keras.optimizers.SGD(learning_rate=s.as_keras_schedule())."
+        )
+    return keras.callbacks.LearningRateScheduler(_EpochRate(schedule))
