@@ -27,7 +27,9 @@ class Schedule:
     def __call__(self, t):
         """The learning rate at integer index ``t >= 0`` (in ``self.unit``)."""
         index = _check_index(t, self.unit)
-        return float(self._rate(np.float64(index), np))
+        # Through the array path, so s(t) equals values([t]) to the bit: NumPy's
+        # scalar and array kernels (pow, exp) may differ in the last place.
+        return float(self._rate(np.array([index], dtype=np.float64), np)[0])
 
     def values(self, ts):
         """The rates at every index of ``ts`` as a float64 array of the same shape."""

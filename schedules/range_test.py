@@ -103,7 +103,7 @@ def _make_callback_class():
             opt = self.model.optimizer
             self._weights = self.model.get_weights()
             self._opt_state = {id(v): v.numpy() for v in opt.variables}
-            self._lr0 = float(np.asarray(opt.learning_rate))
+            self._lr0 = float(opt.learning_rate.numpy())
             self.lrs, self.losses, self.smoothed = [], [], []
             self.stopped_early = False
             self._ema = 0.0

@@ -111,7 +111,10 @@ REFERENCES = [
      "hand: 0.09*0.5 + 0.01"),
     ("linear", {"initial_lr": 0.1, "max_epochs": 100}, 100, 0.0, {"atol": 0.0}, "hand: end"),
     (*STD, 10**9, 3.9999840000639996e-08, EXACT, "hand: 0.01/(1+250000)"),
-    (*STEP_D, 10000, 9.332636185032189e-303, EXACT, "hand: 0.1*0.5**1000 (finite, > 0)"),
+    (*STEP_D, 4980, 0.1 * 1.221974545399842e-150, EXACT,
+     "hand: 0.5**498 = 1.222e-150, the last drop kept (>= 1e-150)"),
+    (*STEP_D, 4990, 0.0, {"atol": 0.0}, "hand: 0.5**499 = 6.1e-151 < 1e-150: flushed to 0"),
+    (*STEP_A, 10**6, 0.0, {"atol": 0.0}, "hand: 0.25**66667 underflows; flushed to 0"),
 ]
 
 
