@@ -1,5 +1,7 @@
-"""Project-wide pytest set-up: quiet TensorFlow's C++ start-up logging."""
+"""Project-wide pytest set-up: the benchmark plugin, and quiet TensorFlow start-up logs."""
 
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+pytest_plugins = ["bench.plugin"]

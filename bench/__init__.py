@@ -1,0 +1,23 @@
+"""Training benchmarks: one module per published experiment (see each module's docstring)."""
+
+import importlib
+
+# name -> module; each module has NAME, CONFIG, SCHEDULES, PROTOCOLS, requirements(), train().
+BENCHMARKS = {
+    "ionosphere": "bench.ionosphere",
+}
+
+
+def load(name):
+    if name not in BENCHMARKS:
+        raise ValueError(f"Unknown benchmark {name!r}; valid: {', '.join(BENCHMARKS)}")
+    return importlib.import_module(BENCHMARKS[name])
+
+
+def cases():
+    """Every ``(benchmark, protocol, schedule)`` the slow suite runs."""
+    out = []
+    for name in BENCHMARKS:
+        module = load(name)
+        out.extend((name, protocol, schedule) for protocol in module.PROTOCOLS for schedule in module.SCHEDULES)
+    return out

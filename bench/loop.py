@@ -1,0 +1,119 @@
+"""A compiled training loop built from Keras' own model, optimizer, loss and metric.
+
+It runs the same protocol as ``model.fit``: each epoch, the training rows in a
+given order, in batches of ``batch_size`` (the last one may be smaller), then the
+loss and accuracy on the whole validation set. What it leaves out is fit's
+per-epoch machinery (callbacks, data adapters, metric objects), which costs
+more than the training itself for small models (``bench/speed_ionosphere.py``).
+
+The order is stateless: epoch ``e`` of seed ``s`` visits the rows in
+``numpy.random.default_rng([s, e]).permutation(n)``, so any runner, including
+``model.fit`` on that order, reproduces it (``tests/test_loop.py``).
+
+Needs TensorFlow (the TF backend under Keras 3, or Keras 2).
+"""
+
+import math
+
+import numpy as np
+
+
+class NonFiniteLoss(RuntimeError):
+    """Training produced a NaN or infinite loss; the run was stopped at that batch."""
+
+
+class WiringError(AssertionError):
+    """The rate the optimizer used differs from the schedule's value."""
+
+
+def epoch_order(seed, epoch, n):
+    """The order in which epoch ``epoch`` of seed ``seed`` visits ``n`` training rows."""
+    return np.random.default_rng([seed, epoch]).permutation(n)
+
+
+def current_lr(optimizer):
+    """The rate the optimizer applies at its next iteration, as a Python float."""
+    import keras
+
+    lr = optimizer.learning_rate
+    if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):  # Keras 2 returns the schedule
+        lr = lr(optimizer.iterations)
+    return float(lr.numpy() if hasattr(lr, "numpy") else lr)
+
+
+def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_size, seed,
+               expected_lr=None, on_epoch=None, eval_batch_size=1024):
+    """Train ``model`` and return its per-epoch history as a dict of lists.
+
+    Args:
+        model, optimizer, loss_fn: Keras objects; ``loss_fn(y, pred)`` gives the batch mean.
+        metric_fn: Keras per-sample accuracy, e.g. ``keras.metrics.binary_accuracy``.
+        train, val: ``(x, y)`` numpy arrays.
+        epochs, batch_size, seed: the protocol.
+        expected_lr: ``expected_lr(epoch, iteration) -> float``, the schedule's rate
+            at the first iteration of each epoch; a mismatch with the optimizer's
+            rate raises ``WiringError``.
+        on_epoch: called with ``(epoch, record)`` after each epoch (progress display).
+
+    History keys: ``lr`` (the optimizer's rate at each epoch's first iteration),
+    ``train_loss`` (sample-weighted mean over the epoch, regularisation included),
+    ``val_loss`` and ``val_accuracy``.
+    """
+    import tensorflow as tf
+
+    @tf.function
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(x, training=True))
+            if model.losses:
+                loss = loss + tf.add_n(model.losses)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    @tf.function
+    def eval_step(x, y):
+        pred = model(x, training=False)
+        return loss_fn(y, pred), tf.reduce_mean(tf.cast(metric_fn(y, pred), tf.float32))
+
+    x_train, y_train = train
+    n = len(x_train)
+    steps_per_epoch = math.ceil(n / batch_size)
+    history = {"lr": [], "train_loss": [], "val_loss": [], "val_accuracy": []}
+    for epoch in range(epochs):
+        lr = current_lr(optimizer)
+        if expected_lr is not None:
+            want = expected_lr(epoch, epoch * steps_per_epoch)
+            if not math.isclose(lr, want, rel_tol=1e-6, abs_tol=1e-12):
+                raise WiringError(
+                    f"epoch {epoch}: the optimizer's rate is {lr!r} but the schedule gives {want!r}"
+                )
+        order = epoch_order(seed, epoch, n)
+        total = 0.0
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            loss = float(train_step(x_train[rows], y_train[rows]))
+            if not math.isfinite(loss):
+                raise NonFiniteLoss(
+                    f"loss became {loss} at epoch {epoch}, batch {start // batch_size} (rate {lr:.6g}); "
+                    "the run was stopped there"
+                )
+            total += loss * len(rows)
+        val_loss, val_acc = _evaluate(eval_step, val, eval_batch_size)
+        record = {"lr": lr, "train_loss": total / n, "val_loss": val_loss, "val_accuracy": val_acc}
+        for key, value in record.items():
+            history[key].append(value)
+        if on_epoch is not None:
+            on_epoch(epoch, record)
+    return history
+
+
+def _evaluate(eval_step, data, batch_size):
+    x, y = data
+    loss_sum = acc_sum = 0.0
+    for start in range(0, len(x), batch_size):
+        loss, acc = eval_step(x[start:start + batch_size], y[start:start + batch_size])
+        rows = len(x[start:start + batch_size])
+        loss_sum += float(loss) * rows
+        acc_sum += float(acc) * rows
+    return loss_sum / len(x), acc_sum / len(x)

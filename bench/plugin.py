@@ -1,0 +1,183 @@
+"""pytest plugin for the slow accuracy suite: options, session state, gates, tables.
+
+Registered by the top-level ``conftest.py``. Options live in one group; all but
+``--update-baselines`` (named so by its users) carry the ``--bench-`` prefix.
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench import baselines
+from bench.records import environment, summarize_runs
+from bench.report import render_baseline_diff, render_comparison, render_json, render_markdown
+
+SESSION_KEY = pytest.StashKey()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("lr-schedule-suite", "learning-rate schedule benchmarks (pytest -m slow)")
+    group.addoption("--update-baselines", action="store_true", default=False,
+                    help="write this run's results as the new baselines (printing old / new / delta "
+                         "first); nothing else ever writes them (default: off)")
+    group.addoption("--bench-seeds", type=int, default=5, metavar="N",
+                    help="seeds 0..N-1 per benchmark case (default: 5)")
+    group.addoption("--bench-baselines", default=str(baselines.DEFAULT_DIR), metavar="DIR",
+                    help="directory of baseline files (default: the project's baselines/)")
+    group.addoption("--bench-results", default="results", metavar="DIR",
+                    help="per-run results go to DIR/<session>/results.jsonl, written as each seed "
+                         "finishes (default: results)")
+    group.addoption("--bench-report-md", default=None, metavar="FILE",
+                    help="also write the comparison table as Markdown to FILE, which must not exist "
+                         "(default: none)")
+    group.addoption("--bench-report-json", default=None, metavar="FILE",
+                    help="also write the verdicts as JSON to FILE, which must not exist (default: none)")
+
+
+def pytest_configure(config):
+    if config.inipath is None:
+        raise pytest.UsageError(
+            "pytest did not read this project's pyproject.toml, so its markers and options are not set. "
+            "A directory given as a separate argument (`--bench-results DIR`) makes pytest take DIR for "
+            "its root: write `--bench-results=DIR` (and `--bench-baselines=DIR`) instead."
+        )
+    seeds = config.getoption("--bench-seeds")
+    if seeds < 1:
+        raise pytest.UsageError(f"--bench-seeds must be >= 1. Received: --bench-seeds={seeds}")
+    for option in ("--bench-report-md", "--bench-report-json"):
+        path = config.getoption(option)
+        if path and Path(path).exists():
+            raise pytest.UsageError(f"{option}={path} exists; this suite never overwrites a report. "
+                                    "Choose a new file name or move the old one away.")
+    config.stash[SESSION_KEY] = BenchSession(config)
+
+
+@pytest.fixture(scope="session")
+def bench_session(request):
+    """The session's benchmark state: runs cases, records results, judges them."""
+    return request.config.stash[SESSION_KEY]
+
+
+class BenchSession:
+    """State of one pytest session's benchmark runs."""
+
+    def __init__(self, config):
+        self.config = config
+        self.seeds = config.getoption("--bench-seeds")
+        self.update = config.getoption("--update-baselines")
+        self.baseline_dir = Path(config.getoption("--bench-baselines"))
+        self.results_root = Path(config.getoption("--bench-results"))
+        self.results_dir = None
+        self.verdicts = []
+        self.measured = {}  # benchmark -> {(protocol, schedule): summaries}, for --update-baselines
+        self._baselines = {}
+
+    # -- measuring ------------------------------------------------------------------
+    def run_case(self, module, protocol, schedule):
+        """Train every seed of one case; returns ``(runs, verdicts)``. Results are written per seed."""
+        baseline = self._baseline(module.NAME)  # fail before training if the file is unusable
+        runs = []
+        for seed in range(self.seeds):
+            label = f"{module.NAME}/{protocol}/{schedule} seed {seed + 1}/{self.seeds}"
+            run = module.train(schedule, seed, protocol, on_epoch=self._epoch_printer(label, module))
+            self._write_result({"kind": "run", **run.to_dict()})
+            self._progress(f"{label}: final val acc {run.metrics['final_val_accuracy']:.4f}, "
+                           f"{run.train_time_s:.1f} s", final=True)
+            runs.append(run)
+        summaries = summarize_runs(runs)
+        verdicts = baselines.judge(baseline, module.NAME, protocol, schedule, summaries,
+                                   runs[0].majority_rate, self.baseline_dir)
+        self.verdicts.extend(verdicts)
+        self._write_result({"kind": "summary", "benchmark": module.NAME, "protocol": protocol,
+                            "schedule": schedule, "summaries": summaries,
+                            "verdicts": [v.to_dict() for v in verdicts]})
+        self.measured.setdefault(module.NAME, {})[(protocol, schedule)] = summaries
+        return runs, verdicts
+
+    def _baseline(self, benchmark):
+        if benchmark not in self._baselines:
+            path = baselines.path_for(benchmark, self.baseline_dir)
+            if self.update and not path.exists():
+                self._baselines[benchmark] = None  # to be created at the end of this session
+            else:
+                self._baselines[benchmark] = baselines.load(benchmark, self.baseline_dir)
+        return self._baselines[benchmark]
+
+    def failures(self, verdicts):
+        """Failed gates; none while updating baselines (the table still shows them)."""
+        return [] if self.update else [v for v in verdicts if v.verdict == "FAIL"]
+
+    # -- output -------------------------------------------------------------------------
+    def _write_result(self, record):
+        if self.results_dir is None:
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            self.results_dir = self.results_root / f"{stamp}-{os.getpid()}"
+            self.results_dir.mkdir(parents=True, exist_ok=False)
+        with open(self.results_dir / "results.jsonl", "a") as f:
+            f.write(json.dumps(record) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def _progress(self, text, final=False):
+        reporter = self.config.pluginmanager.getplugin("terminalreporter")
+        capture = self.config.pluginmanager.getplugin("capturemanager")
+        if reporter is None or capture is None:
+            return
+        with capture.global_and_fixture_disabled():
+            if reporter.isatty() and not final:
+                reporter.rewrite(text, erase=True)
+            else:
+                reporter.write_line(text)
+
+    def _epoch_printer(self, label, module):
+        epochs = module.CONFIG["epochs"]
+        tty = self.config.pluginmanager.getplugin("terminalreporter").isatty()
+
+        def on_epoch(epoch, record):
+            if tty or (epoch + 1) % 10 == 0:
+                self._progress(f"{label} epoch {epoch + 1}/{epochs}: lr {record['lr']:.3g}, "
+                               f"loss {record['train_loss']:.4f}, val acc {record['val_accuracy']:.4f}")
+        return on_epoch
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    session = config.stash.get(SESSION_KEY, None)
+    if session is None or not session.verdicts:
+        if session is not None and config.option.markexpr and "slow" in config.option.markexpr \
+                and "not slow" not in config.option.markexpr:
+            terminalreporter.write_line("no benchmarks ran (all skipped or deselected)")
+        return
+    env = environment()
+    terminalreporter.section("learning-rate schedule benchmarks")
+    terminalreporter.write_line(
+        f"measured here: TF {env.get('tensorflow', '-')} / Keras {env.get('keras', '-')}, {env['device']}, "
+        f"{session.seeds} seeds per case; results in {session.results_dir}")
+    terminalreporter.write_line(render_comparison(session.verdicts))
+    md, js = config.getoption("--bench-report-md"), config.getoption("--bench-report-json")
+    if md:
+        Path(md).write_text(render_markdown(session.verdicts, [f"Measured: {env}"]))
+        terminalreporter.write_line(f"Markdown report: {md}")
+    if js:
+        Path(js).write_text(render_json(session.verdicts, env))
+        terminalreporter.write_line(f"JSON report: {js}")
+    if session.update:
+        _update_baselines(session, terminalreporter, env)
+
+
+def _update_baselines(session, terminalreporter, env):
+    command = "pytest " + " ".join(sys.argv[1:]) if sys.argv else "pytest --update-baselines"
+    provenance = {"source": "measured", "tensorflow": env.get("tensorflow"), "keras": env.get("keras"),
+                  "keras_backend": env.get("keras_backend"), "device": env["device"], "date": env["date"],
+                  "python": env["python"], "command": command, "seeds": list(range(session.seeds))}
+    terminalreporter.section("baseline update (review this before committing)")
+    for benchmark, measured in session.measured.items():
+        old = session._baselines.get(benchmark)
+        new = baselines.updated(old, benchmark, measured, provenance)
+        path = baselines.path_for(benchmark, session.baseline_dir)
+        terminalreporter.write_line(render_baseline_diff(benchmark, baselines.diff_rows(old, new)))
+        baselines.write_atomic(path, new)
+        terminalreporter.write_line(f"wrote {path}")

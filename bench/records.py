@@ -1,0 +1,133 @@
+"""Plain result records: what one training run measured, and summaries over seeds.
+
+Measuring fills these; rendering (``bench/report.py``) and gating
+(``bench/baselines.py``) read them. Nothing here trains or prints.
+"""
+
+import dataclasses
+import datetime
+import math
+import platform
+import statistics
+
+
+@dataclasses.dataclass(frozen=True)
+class Metric:
+    """A number measured per run: its unit, which direction is better, and its gate."""
+
+    name: str
+    unit: str
+    better: str  # "higher" or "lower"
+    gated: bool  # whether a baseline threshold fails the test
+    min_margin: float  # smallest distance between baseline mean and threshold, in ``unit``
+    description: str
+
+
+METRICS = {
+    m.name: m
+    for m in (
+        Metric("final_val_accuracy", "fraction", "higher", True, 0.01,
+               "validation accuracy after the last epoch"),
+        Metric("best_val_accuracy", "fraction", "higher", False, 0.01,
+               "highest validation accuracy over all epochs"),
+        Metric("epochs_to_target", "epochs", "lower", True, 2.0,
+               "first epoch (1-based) whose validation accuracy reaches the target; epochs + 1 if never"),
+        # Gated: on a saturated task (ionosphere: 0.99 of 116 rows) accuracy barely moves when a
+        # schedule decays 4x too fast, while the training loss it reaches moves by ~9 std.
+        Metric("final_train_loss", "loss", "lower", True, 0.005,
+               "mean training loss over the last epoch (regularisation included)"),
+        Metric("final_val_loss", "loss", "lower", False, 0.0, "validation loss after the last epoch"),
+    )
+}
+
+
+@dataclasses.dataclass
+class RunResult:
+    """One seed of one benchmark / protocol / schedule."""
+
+    benchmark: str
+    protocol: str
+    schedule: str
+    seed: int
+    metrics: dict
+    history: dict
+    train_time_s: float
+    majority_rate: float  # accuracy of always predicting the validation set's majority class
+    environment: dict
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+
+def metrics_from_history(history, target_accuracy):
+    """The per-run metrics of ``METRICS`` from a per-epoch history (see ``bench.loop``)."""
+    acc = history["val_accuracy"]
+    reached = [i + 1 for i, a in enumerate(acc) if a >= target_accuracy]
+    return {
+        "final_val_accuracy": acc[-1],
+        "best_val_accuracy": max(acc),
+        "epochs_to_target": float(reached[0] if reached else len(acc) + 1),
+        "final_train_loss": history["train_loss"][-1],
+        "final_val_loss": history["val_loss"][-1],
+    }
+
+
+def summarize(values):
+    """n, mean, std (sample, ddof=1; 0 for n=1), min and max of a list of numbers."""
+    values = [float(v) for v in values]
+    if not values:
+        raise ValueError("summarize() needs at least one value")
+    return {
+        "n": len(values),
+        "mean": statistics.fmean(values),
+        "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+        "min": min(values),
+        "max": max(values),
+    }
+
+
+def summarize_runs(runs):
+    """``{metric: summary}`` over the seeds in ``runs`` (one case)."""
+    return {name: summarize([r.metrics[name] for r in runs]) for name in METRICS}
+
+
+def environment():
+    """Versions and device of this process, for provenance."""
+    env = {
+        "python": platform.python_version(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    try:
+        import keras
+
+        env["keras"] = keras.__version__
+        env["keras_backend"] = keras.backend.backend() if hasattr(keras.backend, "backend") else "tensorflow"
+    except ImportError:
+        pass
+    try:
+        import tensorflow as tf
+
+        env["tensorflow"] = tf.__version__
+        gpus = tf.config.list_physical_devices("GPU")
+        if gpus:
+            details = tf.config.experimental.get_device_details(gpus[0])
+            env["device"] = f"GPU x{len(gpus)}: {details.get('device_name', gpus[0].name)}"
+    except ImportError:
+        pass
+    env.setdefault("device", f"CPU: {_cpu_name()}")
+    return env
+
+
+def _cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def is_finite_number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
