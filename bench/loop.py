@@ -117,3 +117,29 @@ def _evaluate(eval_step, data, batch_size):
         loss_sum += float(loss) * rows
         acc_sum += float(acc) * rows
     return loss_sum / len(x), acc_sum / len(x)
+
+
+def fit_in_same_order(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_size, seed):
+    """Plain ``model.fit`` over exactly the batches ``train_loop`` visits; returns its history.
+
+    The reference for ``train_loop``: the same per-epoch order (``epoch_order``), batch
+    boundaries and epochs, streamed to fit as one ``tf.data`` pipeline with
+    ``steps_per_epoch`` so that fit's own iterator handling cannot change the order.
+    """
+    import tensorflow as tf
+
+    x_train, y_train = train
+    n = len(x_train)
+    orders = np.stack([epoch_order(seed, e, n) for e in range(epochs)])
+
+    def epoch_batches(e):
+        rows = tf.gather(orders, e)
+        return tf.data.Dataset.from_tensor_slices((tf.gather(x_train, rows), tf.gather(y_train, rows))).batch(
+            batch_size)
+
+    stream = tf.data.Dataset.range(epochs).flat_map(epoch_batches)
+    model.compile(optimizer=optimizer, loss=loss_fn, metrics=[metric_fn])
+    fitted = model.fit(stream, epochs=epochs, steps_per_epoch=math.ceil(n / batch_size),
+                       validation_data=val, shuffle=False, verbose=0)
+    h = fitted.history
+    return {"train_loss": h["loss"], "val_loss": h["val_loss"], "val_accuracy": h[f"val_{metric_fn.__name__}"]}

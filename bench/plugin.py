@@ -6,7 +6,6 @@ Registered by the top-level ``conftest.py``. Options live in one group; all but
 
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -114,9 +113,7 @@ class BenchSession:
     # -- output -------------------------------------------------------------------------
     def _write_result(self, record):
         if self.results_dir is None:
-            stamp = time.strftime("%Y%m%d-%H%M%S")
-            self.results_dir = self.results_root / f"{stamp}-{os.getpid()}"
-            self.results_dir.mkdir(parents=True, exist_ok=False)
+            self.results_dir = _new_dir(self.results_root, f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
         with open(self.results_dir / "results.jsonl", "a") as f:
             f.write(json.dumps(record) + "\n")
             f.flush()
@@ -144,6 +141,19 @@ class BenchSession:
         return on_epoch
 
 
+def _new_dir(root, name):
+    """Create and return a directory under ``root`` that did not exist before."""
+    root.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, 1000):
+        path = root / (name if attempt == 1 else f"{name}-{attempt}")
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+    raise RuntimeError(f"Could not create a new results directory under {root}")
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     session = config.stash.get(SESSION_KEY, None)
     if session is None or not session.verdicts:
@@ -169,7 +179,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def _update_baselines(session, terminalreporter, env):
-    command = "pytest " + " ".join(sys.argv[1:]) if sys.argv else "pytest --update-baselines"
+    command = "pytest " + " ".join(session.config.invocation_params.args)
     provenance = {"source": "measured", "tensorflow": env.get("tensorflow"), "keras": env.get("keras"),
                   "keras_backend": env.get("keras_backend"), "device": env["device"], "date": env["date"],
                   "python": env["python"], "command": command, "seeds": list(range(session.seeds))}

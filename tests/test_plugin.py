@@ -1,0 +1,128 @@
+"""bench/plugin.py end to end, through pytest itself, with a fake benchmark that trains nothing."""
+
+import json
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+FAKE_TEST = '''
+import os
+import pytest
+from bench.records import RunResult
+
+
+class Fake:
+    NAME = "fake"
+    CONFIG = {"epochs": 2}
+
+    @staticmethod
+    def train(schedule, seed, protocol, on_epoch=None):
+        if os.environ.get("FAKE_INTERRUPT_AT") == str(seed):
+            raise KeyboardInterrupt
+        acc = float(os.environ.get("FAKE_ACC", "0.90")) + 0.002 * seed
+        for epoch in range(2):
+            on_epoch(epoch, {"lr": 0.1, "train_loss": 0.5, "val_accuracy": acc})
+        metrics = {"final_val_accuracy": acc, "best_val_accuracy": acc, "epochs_to_target": 2.0,
+                   "final_train_loss": 0.3, "final_val_loss": 0.4}
+        return RunResult("fake", protocol, schedule, seed, metrics, {}, 0.01, 0.6, {"device": "test"})
+
+
+@pytest.mark.slow
+def test_fake_case(bench_session):
+    runs, verdicts = bench_session.run_case(Fake, "p", "s")
+    failures = bench_session.failures(verdicts)
+    if failures:
+        pytest.fail("\\n".join(v.failure_message() for v in failures), pytrace=False)
+'''
+
+
+@pytest.fixture
+def suite(pytester, tmp_path):
+    pytester.makeini("[pytest]\nmarkers =\n    slow: trains\n")
+    pytester.makepyfile(test_fake=FAKE_TEST)
+    dirs = {"baselines": tmp_path / "baselines", "results": tmp_path / "results"}
+
+    def run(*args, subprocess=False):
+        runner = pytester.runpytest_subprocess if subprocess else pytester.runpytest
+        return runner("-p", "bench.plugin", "-m", "slow", "--bench-seeds=3",
+                                  f"--bench-baselines={dirs['baselines']}", f"--bench-results={dirs['results']}",
+                                  *args)
+    run.dirs = dirs
+    return run
+
+
+def _results(dirs):
+    (session_dir,) = sorted(dirs["results"].iterdir())[-1:]
+    return [json.loads(line) for line in (session_dir / "results.jsonl").read_text().splitlines()]
+
+
+def test_missing_baseline_fails_and_names_the_file(suite):
+    result = suite()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*No baseline file *fake.json for benchmark 'fake'*--update-baselines*"])
+    assert not suite.dirs["baselines"].exists()  # never created silently
+
+
+def test_update_then_pass_then_fail_with_a_useful_message(suite, monkeypatch):
+    created = suite("--update-baselines")
+    created.assert_outcomes(passed=1)
+    created.stdout.fnmatch_lines(["*baseline update (review this before committing)*",
+                                  "*fake*p*s*final_val_accuracy*-*0.902*new*", "wrote *fake.json"])
+    doc = json.loads((suite.dirs["baselines"] / "fake.json").read_text())
+    entry = doc["cases"]["p"]["s"]["final_val_accuracy"]
+    assert entry["n"] == 3 and entry["mean"] == pytest.approx(0.902)
+    assert entry["provenance"]["command"].startswith("pytest -p bench.plugin -m slow --bench-seeds=3")
+    assert "--update-baselines" in entry["provenance"]["command"] and entry["provenance"]["device"]
+
+    again = suite()
+    again.assert_outcomes(passed=1)
+    again.stdout.fnmatch_lines(["*learning-rate schedule benchmarks*",
+                                "*fake*p*s*final_val_accuracy [[]fraction[]]*>= 0.8920 (mean 0.9020)*0.9020 +- 0.0020 (3)*pass*",
+                                "*majority class scores 0.600*"])
+
+    monkeypatch.setenv("FAKE_ACC", "0.80")
+    regressed = suite()
+    regressed.assert_outcomes(failed=1)
+    regressed.stdout.fnmatch_lines([
+        "*fake / p / s: final_val_accuracy mean 0.8020*below the threshold 0.8920 by 0.0900*"
+        "--update-baselines*"])
+    assert json.loads((suite.dirs["baselines"] / "fake.json").read_text()) == doc  # untouched
+
+
+def test_every_seed_is_written_as_it_finishes(suite, monkeypatch):
+    suite("--update-baselines")
+    monkeypatch.setenv("FAKE_INTERRUPT_AT", "2")  # Ctrl-C during the third seed
+    interrupted = suite(subprocess=True)  # in-process, the interrupt would stop this session too
+    assert interrupted.ret == pytest.ExitCode.INTERRUPTED
+    records = _results(suite.dirs)
+    assert [(r["kind"], r.get("seed")) for r in records] == [("run", 0), ("run", 1)]
+
+
+def test_results_of_a_whole_case(suite):
+    suite("--update-baselines")
+    records = _results(suite.dirs)
+    assert [r["kind"] for r in records] == ["run", "run", "run", "summary"]
+    assert records[-1]["summaries"]["final_val_accuracy"]["n"] == 3
+
+
+def test_reports_are_written_and_never_overwritten(suite, tmp_path):
+    md, js = tmp_path / "report.md", tmp_path / "report.json"
+    suite("--update-baselines", f"--bench-report-md={md}", f"--bench-report-json={js}").assert_outcomes(passed=1)
+    assert "| fake " in md.read_text()
+    assert json.loads(js.read_text())["verdicts"][0]["benchmark"] == "fake"
+    again = suite(f"--bench-report-md={md}")
+    again.stderr.fnmatch_lines(["*--bench-report-md=*report.md exists; this suite never overwrites a report*"])
+
+
+def test_bad_seed_count_is_a_usage_error(suite):
+    suite("--bench-seeds=0").stderr.fnmatch_lines(["*--bench-seeds must be >= 1. Received: --bench-seeds=0*"])
+
+
+def test_malformed_baseline_is_not_regenerated(suite):
+    suite.dirs["baselines"].mkdir(parents=True)
+    (suite.dirs["baselines"] / "fake.json").write_text("{oops")
+    result = suite("--update-baselines")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*Baseline file *fake.json is not valid JSON*"])
+    assert (suite.dirs["baselines"] / "fake.json").read_text() == "{oops"
