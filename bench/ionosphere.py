@@ -79,7 +79,7 @@ def split(x, y, protocol, seed):
 
 
 def build_model():
-    import keras
+    from schedules._keras import keras
 
     return keras.Sequential([
         keras.Input((34,)),
@@ -100,7 +100,7 @@ def schedule_for(name):
 
 def train(schedule, seed, protocol="published", on_epoch=None):
     """Train one seed; returns a ``RunResult``. Raises ``loop.WiringError`` or ``loop.NonFiniteLoss``."""
-    import keras
+    from schedules._keras import keras
 
     s, momentum = schedule_for(schedule)
     x, y = load_data()

@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 
+from schedules._keras import current_lr
+
 
 class NonFiniteLoss(RuntimeError):
     """Training produced a NaN or infinite loss; the run was stopped at that batch."""
@@ -29,16 +31,6 @@ class WiringError(AssertionError):
 def epoch_order(seed, epoch, n):
     """The order in which epoch ``epoch`` of seed ``seed`` visits ``n`` training rows."""
     return np.random.default_rng([seed, epoch]).permutation(n)
-
-
-def current_lr(optimizer):
-    """The rate the optimizer applies at its next iteration, as a Python float."""
-    import keras
-
-    lr = optimizer.learning_rate
-    if isinstance(lr, keras.optimizers.schedules.LearningRateSchedule):  # Keras 2 returns the schedule
-        lr = lr(optimizer.iterations)
-    return float(lr.numpy() if hasattr(lr, "numpy") else lr)
 
 
 def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_size, seed,

@@ -98,10 +98,10 @@ def environment():
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     try:
-        import keras
+        from schedules._keras import MAJOR, VERSION, keras
 
-        env["keras"] = keras.__version__
-        env["keras_backend"] = keras.backend.backend() if hasattr(keras.backend, "backend") else "tensorflow"
+        env["keras"] = VERSION
+        env["keras_backend"] = keras.backend.backend() if MAJOR >= 3 else "tensorflow"
     except ImportError:
         pass
     try:

@@ -25,7 +25,7 @@ from bench import loop
 
 
 def _model_and_optimizer(schedule, seed):
-    import keras
+    from schedules._keras import keras
 
     keras.utils.set_random_seed(seed)
     s, momentum = io.schedule_for(schedule)
@@ -38,7 +38,7 @@ def run_suite(schedule, seed):
 
 
 def run_fit_same(schedule, seed):
-    import keras
+    from schedules._keras import keras
 
     x, y = io.load_data()
     train, val = io.split(x, y, "published", seed)

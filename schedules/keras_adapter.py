@@ -11,11 +11,9 @@ it registers ``KerasSchedule`` with Keras' serialization).
 
 import types
 
-import keras
-
 import schedules
-
-KERAS_MAJOR = int(keras.__version__.split(".")[0])
+from schedules._keras import MAJOR as KERAS_MAJOR
+from schedules._keras import keras
 
 
 def _backend_ops():

@@ -11,12 +11,13 @@ import math
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
+pytest.importorskip("keras")
+from schedules._keras import MAJOR as KERAS_MAJOR  # noqa: E402
+from schedules._keras import keras  # noqa: E402
 import schedules  # noqa: E402
 from schedules.decay import FLUSH_BELOW  # noqa: E402
 
 KS = keras.optimizers.schedules
-KERAS_MAJOR = int(keras.__version__.split(".")[0])
 N = 5000
 
 

@@ -5,7 +5,8 @@ import pytest
 
 from bench.loop import epoch_order
 
-keras = pytest.importorskip("keras")
+pytest.importorskip("keras")
+from schedules._keras import keras  # noqa: E402
 from bench import ionosphere as io  # noqa: E402
 from bench import loop  # noqa: E402
 

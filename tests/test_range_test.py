@@ -26,7 +26,8 @@ def test_suggestion_bad_input(lrs, losses, match):
         suggest_max_lr(lrs, losses)
 
 
-keras = pytest.importorskip("keras")
+pytest.importorskip("keras")
+from schedules._keras import keras  # noqa: E402
 
 
 @pytest.fixture
