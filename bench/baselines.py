@@ -184,11 +184,12 @@ def judge(baseline, benchmark, protocol, schedule, summaries, majority_rate=None
     return verdicts
 
 
-def updated(old, benchmark, measured, provenance):
+def updated(old, benchmark, measured, provenance, holds_for=()):
     """A new baseline document: ``old`` (or empty) with every measured case replaced.
 
     ``measured`` maps ``(protocol, schedule)`` to ``{metric: summary}``. Cases not
-    measured in this session are kept as they were.
+    measured in this session are kept as they were. ``holds_for`` lists the
+    environments (``environment_label``) the new entries are known to hold for.
     """
     new = copy.deepcopy(old) if old is not None else {"format": FORMAT, "benchmark": benchmark, "cases": {}}
     for (protocol, schedule), summaries in measured.items():
@@ -203,8 +204,26 @@ def updated(old, benchmark, measured, provenance):
                 "threshold": limit,
                 "rule": rule,
                 "provenance": dict(provenance),
+                "holds_for": list(holds_for),
             }
         new["cases"].setdefault(protocol, {})[schedule] = by_metric
+    return new
+
+
+def environment_label(env):
+    """A short name for an environment: TF / Keras versions, backend and device."""
+    return (f"TF {env.get('tensorflow', '-')} / Keras {env.get('keras', '-')} "
+            f"({env.get('keras_backend', '-')}), {env.get('device', '-')}")
+
+
+def with_holds_for(doc, cases, label):
+    """A copy of ``doc`` whose entries of ``cases`` list ``label`` under ``holds_for``."""
+    new = copy.deepcopy(doc)
+    for protocol, schedule in cases:
+        for e in new["cases"][protocol][schedule].values():
+            holds = e.setdefault("holds_for", [])
+            if label not in holds:
+                holds.append(label)
     return new
 
 

@@ -48,8 +48,10 @@ PROTOCOLS = ("published", "stratified")
 
 
 def requirements():
-    """Why this benchmark cannot run here, or None. It runs anywhere TensorFlow does."""
-    return None
+    """Why this benchmark cannot run here, or None: it needs Keras on TensorFlow (bench/loop.py)."""
+    from schedules._keras import tensorflow_backend_reason
+
+    return tensorflow_backend_reason()
 
 
 def load_data():

@@ -23,6 +23,9 @@ def pytest_addoption(parser):
     group.addoption("--update-baselines", action="store_true", default=False,
                     help="write this run's results as the new baselines (printing old / new / delta "
                          "first); nothing else ever writes them (default: off)")
+    group.addoption("--bench-confirm-baselines", action="store_true", default=False,
+                    help="record in the baseline files that this environment meets them: adds it to "
+                         "the `holds_for` list of every case whose gates all passed (default: off)")
     group.addoption("--bench-seeds", type=int, default=5, metavar="N",
                     help="seeds 0..N-1 per benchmark case (default: 5)")
     group.addoption("--bench-baselines", default=str(baselines.DEFAULT_DIR), metavar="DIR",
@@ -44,6 +47,9 @@ def pytest_configure(config):
             "A directory given as a separate argument (`--bench-results DIR`) makes pytest take DIR for "
             "its root: write `--bench-results=DIR` (and `--bench-baselines=DIR`) instead."
         )
+    if config.getoption("--update-baselines") and config.getoption("--bench-confirm-baselines"):
+        raise pytest.UsageError("--update-baselines replaces baselines and --bench-confirm-baselines keeps "
+                                "them; use one at a time.")
     seeds = config.getoption("--bench-seeds")
     if seeds < 1:
         raise pytest.UsageError(f"--bench-seeds must be >= 1. Received: --bench-seeds={seeds}")
@@ -72,7 +78,9 @@ class BenchSession:
         self.results_root = Path(config.getoption("--bench-results"))
         self.results_dir = None
         self.verdicts = []
+        self.confirm = config.getoption("--bench-confirm-baselines")
         self.measured = {}  # benchmark -> {(protocol, schedule): summaries}, for --update-baselines
+        self.confirmed = {}  # benchmark -> [(protocol, schedule)] whose gates all passed
         self._baselines = {}
 
     # -- measuring ------------------------------------------------------------------
@@ -92,9 +100,11 @@ class BenchSession:
                                    runs[0].majority_rate, self.baseline_dir)
         self.verdicts.extend(verdicts)
         self._write_result({"kind": "summary", "benchmark": module.NAME, "protocol": protocol,
-                            "schedule": schedule, "summaries": summaries,
+                            "schedule": schedule, "environment": runs[0].environment, "summaries": summaries,
                             "verdicts": [v.to_dict() for v in verdicts]})
         self.measured.setdefault(module.NAME, {})[(protocol, schedule)] = summaries
+        if all(v.verdict != "FAIL" for v in verdicts):
+            self.confirmed.setdefault(module.NAME, []).append((protocol, schedule))
         return runs, verdicts
 
     def _baseline(self, benchmark):
@@ -176,6 +186,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(f"JSON report: {js}")
     if session.update:
         _update_baselines(session, terminalreporter, env)
+    if session.confirm:
+        _confirm_baselines(session, terminalreporter, env)
 
 
 def _update_baselines(session, terminalreporter, env):
@@ -186,8 +198,22 @@ def _update_baselines(session, terminalreporter, env):
     terminalreporter.section("baseline update (review this before committing)")
     for benchmark, measured in session.measured.items():
         old = session._baselines.get(benchmark)
-        new = baselines.updated(old, benchmark, measured, provenance)
+        new = baselines.updated(old, benchmark, measured, provenance, [baselines.environment_label(env)])
         path = baselines.path_for(benchmark, session.baseline_dir)
         terminalreporter.write_line(render_baseline_diff(benchmark, baselines.diff_rows(old, new)))
         baselines.write_atomic(path, new)
         terminalreporter.write_line(f"wrote {path}")
+
+
+def _confirm_baselines(session, terminalreporter, env):
+    label = baselines.environment_label(env)
+    terminalreporter.section("baseline confirmation")
+    for benchmark, cases in session.confirmed.items():
+        doc = baselines.with_holds_for(session._baselines[benchmark], cases, label)
+        path = baselines.path_for(benchmark, session.baseline_dir)
+        baselines.write_atomic(path, doc)
+        terminalreporter.write_line(f"{path}: {len(cases)} case(s) hold for {label}")
+    failed = sorted({(v.benchmark, v.protocol, v.schedule) for v in session.verdicts if v.verdict == "FAIL"})
+    for benchmark, protocol, schedule in failed:
+        terminalreporter.write_line(f"{benchmark}/{protocol}/{schedule} differs beyond noise on {label}: "
+                                    "not confirmed; it needs its own baseline for this environment")

@@ -98,10 +98,10 @@ def environment():
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     try:
-        from schedules._keras import MAJOR, VERSION, keras
+        from schedules._keras import BACKEND, VERSION
 
         env["keras"] = VERSION
-        env["keras_backend"] = keras.backend.backend() if MAJOR >= 3 else "tensorflow"
+        env["keras_backend"] = BACKEND
     except ImportError:
         pass
     try:

@@ -15,6 +15,17 @@ if MAJOR < 3:
     from tensorflow import keras  # noqa: F811
 
 
+BACKEND = keras.backend.backend() if MAJOR >= 3 else "tensorflow"
+
+
+def tensorflow_backend_reason():
+    """None when Keras runs on TensorFlow, else why TensorFlow-only code cannot run."""
+    if BACKEND == "tensorflow":
+        return None
+    return (f"needs Keras on the TensorFlow backend; this is Keras {VERSION} on {BACKEND!r} "
+            "(set KERAS_BACKEND=tensorflow with TensorFlow installed)")
+
+
 def current_lr(optimizer):
     """The rate the optimizer applies at its next iteration, as a Python float.
 

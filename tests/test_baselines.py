@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+import bench.ionosphere as io
 from bench import baselines
 from bench.baselines import BaselineError
 
@@ -101,8 +102,6 @@ def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path):
 
 
 def test_committed_ionosphere_baseline_is_valid_and_complete():
-    import bench.ionosphere as io
-
     doc = baselines.load("ionosphere")
     for protocol in io.PROTOCOLS:
         for schedule in io.SCHEDULES:

@@ -126,3 +126,26 @@ def test_malformed_baseline_is_not_regenerated(suite):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*Baseline file *fake.json is not valid JSON*"])
     assert (suite.dirs["baselines"] / "fake.json").read_text() == "{oops"
+
+
+def test_confirm_records_where_a_baseline_holds(suite, monkeypatch):
+    suite("--update-baselines")
+    path = suite.dirs["baselines"] / "fake.json"
+    before = json.loads(path.read_text())["cases"]["p"]["s"]["final_val_accuracy"]["holds_for"]
+    assert len(before) == 1  # the environment it was measured in
+    monkeypatch.setenv("FAKE_ACC", "0.8935")  # within noise: passes the gates
+    confirmed = suite("--bench-confirm-baselines")
+    confirmed.assert_outcomes(passed=1)
+    confirmed.stdout.fnmatch_lines(["*fake.json: 1 case(s) hold for *"])
+    entry = json.loads(path.read_text())["cases"]["p"]["s"]["final_val_accuracy"]
+    assert entry["holds_for"] == before and entry["mean"] == pytest.approx(0.902)  # same env: listed once
+
+    monkeypatch.setenv("FAKE_ACC", "0.80")
+    refused = suite("--bench-confirm-baselines")
+    refused.assert_outcomes(failed=1)
+    refused.stdout.fnmatch_lines(["*fake/p/s differs beyond noise on *not confirmed*own baseline*"])
+
+
+def test_update_and_confirm_together_is_a_usage_error(suite):
+    suite("--update-baselines", "--bench-confirm-baselines").stderr.fnmatch_lines(
+        ["*use one at a time*"])
