@@ -6,7 +6,6 @@ Measuring fills these; rendering (``bench/report.py``) and gating
 
 import dataclasses
 import datetime
-import math
 import platform
 import statistics
 
@@ -128,6 +127,3 @@ def _cpu_name():
         pass
     return platform.processor() or platform.machine()
 
-
-def is_finite_number(x):
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
