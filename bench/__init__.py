@@ -2,9 +2,11 @@
 
 import importlib
 
-# name -> module; each module has NAME, CONFIG, SCHEDULES, PROTOCOLS, requirements(), train().
+# name -> module; each module has NAME, CONFIG, SCHEDULES, PROTOCOLS, requirements(options)
+# (None, or a (kind, reason) pair with kind "backend", "gpu" or "data") and train().
 BENCHMARKS = {
     "ionosphere": "bench.ionosphere",
+    "cifar10_resnet": "bench.cifar10_resnet",
 }
 
 

@@ -176,12 +176,26 @@ def _provenance_text(prov):
 
 
 def judge(baseline, benchmark, protocol, schedule, summaries, majority_rate=None, directory=DEFAULT_DIR):
-    """Verdicts for every metric of one case; ``baseline`` None means none exists yet."""
-    verdicts = []
-    for metric, summary in summaries.items():
-        found = None if baseline is None else entry(baseline, protocol, schedule, metric, directory)
-        verdicts.append(Verdict(benchmark, protocol, schedule, metric, summary, found, majority_rate))
-    return verdicts
+    """Verdicts for every metric of one case; ``baseline`` None means none exists yet.
+
+    A case absent from the file is a ``BaselineError``; a metric absent from the case is "new".
+    """
+    case = None if baseline is None else case_entries(baseline, protocol, schedule, directory)
+    return [Verdict(benchmark, protocol, schedule, metric, summary, None if case is None else case.get(metric),
+                    majority_rate) for metric, summary in summaries.items()]
+
+
+def case_entries(baseline, protocol, schedule, directory=DEFAULT_DIR):
+    """All entries of one case; ``BaselineError`` naming the file if the case is absent.
+
+    A metric the case lacks (a published figure gives accuracy only) is judged "new".
+    """
+    found = baseline["cases"].get(protocol, {}).get(schedule)
+    if found is None:
+        path = path_for(baseline["benchmark"], directory)
+        raise BaselineError(f"Baseline file {path} has no entry {protocol}/{schedule}. "
+                            f"{_create_hint(baseline['benchmark'])}")
+    return found
 
 
 def updated(old, benchmark, measured, provenance, holds_for=()):

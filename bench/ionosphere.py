@@ -47,11 +47,12 @@ SCHEDULES = {
 PROTOCOLS = ("published", "stratified")
 
 
-def requirements():
-    """Why this benchmark cannot run here, or None: it needs Keras on TensorFlow (bench/loop.py)."""
+def requirements(options=None):
+    """``(kind, reason)`` if this benchmark cannot run here, else None: it needs Keras on TensorFlow."""
     from schedules._keras import tensorflow_backend_reason
 
-    return tensorflow_backend_reason()
+    reason = tensorflow_backend_reason()
+    return ("backend", reason) if reason else None
 
 
 def load_data():
@@ -100,7 +101,7 @@ def schedule_for(name):
     return schedules.get(kind, **params), momentum
 
 
-def train(schedule, seed, protocol="published", on_epoch=None):
+def train(schedule, seed, protocol="published", on_epoch=None, options=None):
     """Train one seed; returns a ``RunResult``. Raises ``loop.WiringError`` or ``loop.NonFiniteLoss``."""
     from schedules._keras import keras
 

@@ -7,6 +7,7 @@ Registered by the top-level ``conftest.py``. Options live in one group; all but
 import json
 import os
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,14 @@ def pytest_addoption(parser):
     group.addoption("--bench-confirm-baselines", action="store_true", default=False,
                     help="record in the baseline files that this environment meets them: adds it to "
                          "the `holds_for` list of every case whose gates all passed (default: off)")
+    group.addoption("--bench-cifar10", default=None, metavar="PATH",
+                    help="offline CIFAR-10: cifar-10-python.tar.gz or its extracted cifar-10-batches-py/ "
+                         "(default: $LR_SUITE_CIFAR10, else Keras' cache)")
+    group.addoption("--bench-allow-cpu", action="store_true", default=False,
+                    help="run GPU benchmarks on the CPU instead of skipping them (default: skip)")
+    group.addoption("--bench-require-data", action="store_true", default=False,
+                    help="fail, instead of skipping, a benchmark whose data set is absent; for nightly "
+                         "runs (default: skip)")
     group.addoption("--bench-seeds", type=int, default=5, metavar="N",
                     help="seeds 0..N-1 per benchmark case (default: 5)")
     group.addoption("--bench-baselines", default=str(baselines.DEFAULT_DIR), metavar="DIR",
@@ -73,6 +82,9 @@ class BenchSession:
     def __init__(self, config):
         self.config = config
         self.seeds = config.getoption("--bench-seeds")
+        self.options = types.SimpleNamespace(cifar10=config.getoption("--bench-cifar10"),
+                                             allow_cpu=config.getoption("--bench-allow-cpu"),
+                                             require_data=config.getoption("--bench-require-data"))
         self.update = config.getoption("--update-baselines")
         self.baseline_dir = Path(config.getoption("--bench-baselines"))
         self.results_root = Path(config.getoption("--bench-results"))
@@ -90,7 +102,8 @@ class BenchSession:
         runs = []
         for seed in range(self.seeds):
             label = f"{module.NAME}/{protocol}/{schedule} seed {seed + 1}/{self.seeds}"
-            run = module.train(schedule, seed, protocol, on_epoch=self._epoch_printer(label, module))
+            run = module.train(schedule, seed, protocol, on_epoch=self._epoch_printer(label, module),
+                               options=self.options)
             self._write_result({"kind": "run", **run.to_dict()})
             self._progress(f"{label}: final val acc {run.metrics['final_val_accuracy']:.4f}, "
                            f"{run.train_time_s:.1f} s", final=True)
@@ -115,6 +128,16 @@ class BenchSession:
             else:
                 self._baselines[benchmark] = baselines.load(benchmark, self.baseline_dir)
         return self._baselines[benchmark]
+
+    def check_requirements(self, module):
+        """Skip (or, for absent data with --bench-require-data, fail) a case that cannot run here."""
+        missing = module.requirements(self.options)
+        if missing:
+            kind, reason = missing
+            if kind == "data" and self.options.require_data:
+                pytest.fail(f"{module.NAME}: {reason} (--bench-require-data turns this skip into a failure)",
+                            pytrace=False)
+            pytest.skip(f"{module.NAME}: {reason}")
 
     def failures(self, verdicts):
         """Failed gates; none while updating baselines (the table still shows them)."""

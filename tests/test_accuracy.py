@@ -8,16 +8,16 @@ import pytest
 
 import bench
 
-CASES = bench.cases()
+CASES = [pytest.param(*case, id="-".join(case),
+                      marks=[pytest.mark.gpu] if getattr(bench.load(case[0]), "NEEDS_GPU", False) else [])
+         for case in bench.cases()]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("benchmark_name, protocol, schedule", CASES, ids=["-".join(c) for c in CASES])
+@pytest.mark.parametrize("benchmark_name, protocol, schedule", CASES)
 def test_accuracy_meets_baseline(benchmark_name, protocol, schedule, bench_session, benchmark):
     module = bench.load(benchmark_name)
-    reason = module.requirements()
-    if reason:
-        pytest.skip(reason)
+    bench_session.check_requirements(module)
     runs, verdicts = benchmark.pedantic(bench_session.run_case, args=(module, protocol, schedule),
                                         rounds=1, iterations=1)
     benchmark.extra_info.update({

@@ -17,7 +17,7 @@ class Fake:
     CONFIG = {"epochs": 2}
 
     @staticmethod
-    def train(schedule, seed, protocol, on_epoch=None):
+    def train(schedule, seed, protocol, on_epoch=None, options=None):
         if os.environ.get("FAKE_INTERRUPT_AT") == str(seed):
             raise KeyboardInterrupt
         acc = float(os.environ.get("FAKE_ACC", "0.90")) + 0.002 * seed
@@ -52,8 +52,11 @@ def suite(pytester, tmp_path):
     return run
 
 
-def _results(dirs):
-    (session_dir,) = sorted(dirs["results"].iterdir())[-1:]
+def _sessions(dirs):
+    return set(dirs["results"].iterdir()) if dirs["results"].exists() else set()
+
+
+def _results(session_dir):
     return [json.loads(line) for line in (session_dir / "results.jsonl").read_text().splitlines()]
 
 
@@ -92,16 +95,19 @@ def test_update_then_pass_then_fail_with_a_useful_message(suite, monkeypatch):
 
 def test_every_seed_is_written_as_it_finishes(suite, monkeypatch):
     suite("--update-baselines")
+    before = _sessions(suite.dirs)
     monkeypatch.setenv("FAKE_INTERRUPT_AT", "2")  # Ctrl-C during the third seed
     interrupted = suite(subprocess=True)  # in-process, the interrupt would stop this session too
     assert interrupted.ret == pytest.ExitCode.INTERRUPTED
-    records = _results(suite.dirs)
+    (session_dir,) = _sessions(suite.dirs) - before  # the folder this run created
+    records = _results(session_dir)
     assert [(r["kind"], r.get("seed")) for r in records] == [("run", 0), ("run", 1)]
 
 
 def test_results_of_a_whole_case(suite):
     suite("--update-baselines")
-    records = _results(suite.dirs)
+    (session_dir,) = _sessions(suite.dirs)
+    records = _results(session_dir)
     assert [r["kind"] for r in records] == ["run", "run", "run", "summary"]
     assert records[-1]["summaries"]["final_val_accuracy"]["n"] == 3
 
