@@ -168,7 +168,7 @@ class BenchSession:
         tty = self.config.pluginmanager.getplugin("terminalreporter").isatty()
 
         def on_epoch(epoch, record):
-            if tty or (epoch + 1) % 10 == 0:
+            if tty or (epoch + 1) % 10 == 0 or epoch + 1 == epochs:
                 self._progress(f"{label} epoch {epoch + 1}/{epochs}: lr {record['lr']:.3g}, "
                                f"loss {record['train_loss']:.4f}, val acc {record['val_accuracy']:.4f}")
         return on_epoch

@@ -56,6 +56,22 @@ def notes(verdicts):
             provenances.setdefault((v.benchmark, text), None)
     for benchmark, text in provenances:
         lines.append(f"baseline {benchmark}: {text}")
+    lines.extend(_published_orderings(verdicts))
+    return lines
+
+
+def _published_orderings(verdicts):
+    """For published baselines: the write-up's ranking of schedules beside the one measured here."""
+    by_case = {}
+    for v in verdicts:
+        if v.metric == "final_val_accuracy" and v.baseline and v.baseline["provenance"].get("source") == "published":
+            by_case.setdefault((v.benchmark, v.protocol), []).append(v)
+    lines = []
+    for (benchmark, protocol), vs in by_case.items():
+        def ranking(key):
+            return " > ".join(f"{v.schedule} {key(v):.4f}" for v in sorted(vs, key=key, reverse=True))
+        lines.append(f"{benchmark} / {protocol} final_val_accuracy, published ranking: "
+                     f"{ranking(lambda v: v.baseline['mean'])}; measured here: {ranking(lambda v: v.measured['mean'])}")
     return lines
 
 
