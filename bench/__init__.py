@@ -7,6 +7,7 @@ import importlib
 BENCHMARKS = {
     "ionosphere": "bench.ionosphere",
     "cifar10_resnet": "bench.cifar10_resnet",
+    "boston_housing": "bench.boston_housing",
 }
 
 

@@ -119,6 +119,7 @@ class Verdict:
     measured: dict  # summary: n, mean, std, min, max
     baseline: dict  # the entry, or None when there is none yet
     majority_rate: float = None
+    reference_note: str = None  # e.g. a write-up's published figures for this benchmark
 
     @property
     def unit(self):
@@ -175,14 +176,15 @@ def _provenance_text(prov):
             f"{prov.get('date', '?')}")
 
 
-def judge(baseline, benchmark, protocol, schedule, summaries, majority_rate=None, directory=DEFAULT_DIR):
+def judge(baseline, benchmark, protocol, schedule, summaries, majority_rate=None, directory=DEFAULT_DIR,
+          reference_note=None):
     """Verdicts for every metric of one case; ``baseline`` None means none exists yet.
 
     A case absent from the file is a ``BaselineError``; a metric absent from the case is "new".
     """
     case = None if baseline is None else case_entries(baseline, protocol, schedule, directory)
     return [Verdict(benchmark, protocol, schedule, metric, summary, None if case is None else case.get(metric),
-                    majority_rate) for metric, summary in summaries.items()]
+                    majority_rate, reference_note) for metric, summary in summaries.items()]
 
 
 def case_entries(baseline, protocol, schedule, directory=DEFAULT_DIR):

@@ -34,7 +34,7 @@ def epoch_order(seed, epoch, n):
 
 
 def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_size, seed,
-               expected_lr=None, on_epoch=None, eval_batch_size=1024):
+               expected_lr=None, on_epoch=None, eval_batch_size=1024, metric_name="accuracy"):
     """Train ``model`` and return its per-epoch history as a dict of lists.
 
     Args:
@@ -49,7 +49,7 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
 
     History keys: ``lr`` (the optimizer's rate at each epoch's first iteration),
     ``train_loss`` (sample-weighted mean over the epoch, regularisation included),
-    ``val_loss`` and ``val_accuracy``.
+    ``val_loss`` and ``val_<metric_name>`` (the mean of ``metric_fn``).
     """
     import tensorflow as tf
 
@@ -71,7 +71,8 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
     x_train, y_train = train
     n = len(x_train)
     steps_per_epoch = math.ceil(n / batch_size)
-    history = {"lr": [], "train_loss": [], "val_loss": [], "val_accuracy": []}
+    metric_key = f"val_{metric_name}"
+    history = {"lr": [], "train_loss": [], "val_loss": [], metric_key: []}
     for epoch in range(epochs):
         lr = current_lr(optimizer)
         if expected_lr is not None:
@@ -91,8 +92,8 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
                     "the run was stopped there"
                 )
             total += loss * len(rows)
-        val_loss, val_acc = _evaluate(eval_step, val, eval_batch_size)
-        record = {"lr": lr, "train_loss": total / n, "val_loss": val_loss, "val_accuracy": val_acc}
+        val_loss, val_metric = _evaluate(eval_step, val, eval_batch_size)
+        record = {"lr": lr, "train_loss": total / n, "val_loss": val_loss, metric_key: val_metric}
         for key, value in record.items():
             history[key].append(value)
         if on_epoch is not None:

@@ -105,12 +105,13 @@ class BenchSession:
             run = module.train(schedule, seed, protocol, on_epoch=self._epoch_printer(label, module),
                                options=self.options)
             self._write_result({"kind": "run", **run.to_dict()})
-            self._progress(f"{label}: final val acc {run.metrics['final_val_accuracy']:.4f}, "
-                           f"{run.train_time_s:.1f} s", final=True)
+            headline = next(iter(run.metrics))
+            self._progress(f"{label}: {headline} {run.metrics[headline]:.4f}, {run.train_time_s:.1f} s", final=True)
             runs.append(run)
         summaries = summarize_runs(runs)
         verdicts = baselines.judge(baseline, module.NAME, protocol, schedule, summaries,
-                                   runs[0].majority_rate, self.baseline_dir)
+                                   runs[0].majority_rate, self.baseline_dir,
+                                   reference_note=getattr(module, "REFERENCE_NOTE", None))
         self.verdicts.extend(verdicts)
         self._write_result({"kind": "summary", "benchmark": module.NAME, "protocol": protocol,
                             "schedule": schedule, "environment": runs[0].environment, "summaries": summaries,
@@ -169,8 +170,9 @@ class BenchSession:
 
         def on_epoch(epoch, record):
             if tty or (epoch + 1) % 10 == 0 or epoch + 1 == epochs:
+                metric = next(k for k in record if k.startswith("val_") and k != "val_loss")
                 self._progress(f"{label} epoch {epoch + 1}/{epochs}: lr {record['lr']:.3g}, "
-                               f"loss {record['train_loss']:.4f}, val acc {record['val_accuracy']:.4f}")
+                               f"loss {record['train_loss']:.4f}, {metric} {record[metric]:.4f}")
         return on_epoch
 
 

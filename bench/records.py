@@ -36,6 +36,9 @@ METRICS = {
         Metric("final_train_loss", "loss", "lower", True, 0.005,
                "mean training loss over the last epoch (regularisation included)"),
         Metric("final_val_loss", "loss", "lower", False, 0.0, "validation loss after the last epoch"),
+        Metric("final_val_rmse", "k$", "lower", True, 0.1,
+               "root mean squared error on the validation set after the last epoch (regression)"),
+        Metric("best_val_rmse", "k$", "lower", False, 0.1, "lowest validation RMSE over all epochs (regression)"),
     )
 }
 
@@ -85,9 +88,19 @@ def summarize(values):
     }
 
 
+def regression_metrics_from_history(history):
+    """Per-run metrics of a regression run whose loss is the mean squared error."""
+    return {
+        "final_val_rmse": history["val_loss"][-1] ** 0.5,
+        "best_val_rmse": min(history["val_loss"]) ** 0.5,
+        "final_train_loss": history["train_loss"][-1],
+        "final_val_loss": history["val_loss"][-1],
+    }
+
+
 def summarize_runs(runs):
-    """``{metric: summary}`` over the seeds in ``runs`` (one case)."""
-    return {name: summarize([r.metrics[name] for r in runs]) for name in METRICS}
+    """``{metric: summary}`` over the seeds in ``runs`` (one case), for the metrics they report."""
+    return {name: summarize([r.metrics[name] for r in runs]) for name in METRICS if name in runs[0].metrics}
 
 
 def environment():

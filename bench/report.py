@@ -13,7 +13,7 @@ COMPARISON_HEADERS = ["benchmark", "protocol", "schedule", "metric", "baseline",
 def _num(x, unit):
     if x is None:
         return "-"
-    return f"{x:.1f}" if unit == "epochs" else f"{x:.4f}"
+    return f"{x:.1f}" if unit == "epochs" else f"{x:.3f}" if unit == "k$" else f"{x:.4f}"
 
 
 def _baseline_cell(v):
@@ -56,6 +56,9 @@ def notes(verdicts):
             provenances.setdefault((v.benchmark, text), None)
     for benchmark, text in provenances:
         lines.append(f"baseline {benchmark}: {text}")
+    for v in verdicts:
+        if v.reference_note and v.reference_note not in lines:
+            lines.append(v.reference_note)
     lines.extend(_published_orderings(verdicts))
     return lines
 

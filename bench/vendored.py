@@ -8,6 +8,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # sha256 of each vendored file, as published with the file (bench/data/README.md).
 CHECKSUMS = {
     "ionosphere.data": "46d52186b84e20be52918adb93e8fb9926b34795ff7504c24350ae0616a04bbd",
+    "boston_housing.csv": "8594f084258ead302f20a7479463f7a7584d33fe00042d442a7101530c8b46de",
 }
 
 
