@@ -4,6 +4,7 @@ Registered by the top-level ``conftest.py``. Options live in one group; all but
 ``--update-baselines`` (named so by its users) carry the ``--bench-`` prefix.
 """
 
+import dataclasses
 import json
 import os
 import time
@@ -67,7 +68,47 @@ def pytest_configure(config):
         if path and Path(path).exists():
             raise pytest.UsageError(f"{option}={path} exists; this suite never overwrites a report. "
                                     "Choose a new file name or move the old one away.")
+    worker = getattr(config, "workerinput", None)
+    if worker is not None:
+        _pin_gpu(worker["workerid"])
     config.stash[SESSION_KEY] = BenchSession(config)
+
+
+def _pin_gpu(worker_id):
+    """Give pytest-xdist worker gwN the N-th visible GPU, before TensorFlow starts.
+
+    With ``CUDA_VISIBLE_DEVICES`` already set (say "2,3"), worker N takes its N-th entry.
+    """
+    index = int(worker_id.removeprefix("gw"))
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    devices = visible.split(",") if visible else None
+    os.environ["CUDA_VISIBLE_DEVICES"] = devices[index % len(devices)] if devices else str(index)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist controller: every worker writes into this session's one results folder."""
+    session = node.config.stash[SESSION_KEY]
+    node.workerinput["bench_results_dir"] = str(session.ensure_results_dir())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist controller: take over a finished worker's verdicts and measurements."""
+    payload = getattr(node, "workeroutput", {}).get("bench")
+    if payload:
+        node.config.stash[SESSION_KEY].absorb(json.loads(payload))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    bench = config.stash.get(SESSION_KEY, None)
+    if bench is None:
+        return
+    if hasattr(config, "workeroutput"):
+        config.workeroutput["bench"] = json.dumps(bench.export())
+    elif bench.results_dir is not None:
+        bench.merge_worker_results()
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +129,9 @@ class BenchSession:
         self.update = config.getoption("--update-baselines")
         self.baseline_dir = Path(config.getoption("--bench-baselines"))
         self.results_root = Path(config.getoption("--bench-results"))
-        self.results_dir = None
+        worker = getattr(config, "workerinput", None)
+        self.worker_id = worker["workerid"] if worker else None
+        self.results_dir = Path(worker["bench_results_dir"]) if worker else None
         self.verdicts = []
         self.confirm = config.getoption("--bench-confirm-baselines")
         self.measured = {}  # benchmark -> {(protocol, schedule): summaries}, for --update-baselines
@@ -140,15 +183,49 @@ class BenchSession:
                             pytrace=False)
             pytest.skip(f"{module.NAME}: {reason}")
 
+    # -- pytest-xdist: workers export, the controller absorbs and merges ----------------
+    def export(self):
+        return {"verdicts": [dataclasses.asdict(v) for v in self.verdicts],
+                "measured": {b: [[p, s, summaries] for (p, s), summaries in cases.items()]
+                             for b, cases in self.measured.items()},
+                "confirmed": self.confirmed}
+
+    def absorb(self, payload):
+        self.verdicts.extend(baselines.Verdict(**v) for v in payload["verdicts"])
+        for benchmark, cases in payload["measured"].items():
+            for protocol, schedule, summaries in cases:
+                self.measured.setdefault(benchmark, {})[(protocol, schedule)] = summaries
+        for benchmark, cases in payload["confirmed"].items():
+            self.confirmed.setdefault(benchmark, []).extend(tuple(c) for c in cases)
+
+    def merge_worker_results(self):
+        """Append the workers' results files, in worker order, to the session's results.jsonl."""
+        parts = sorted(self.results_dir.glob("results-gw*.jsonl"), key=lambda p: int(p.stem[len("results-gw"):]))
+        if parts:
+            with open(self.results_dir / "results.jsonl", "a") as out:
+                for part in parts:
+                    out.write(part.read_text())
+
+    def baseline_for_update(self, benchmark):
+        """The current baseline document (None if there is none), loaded if no case needed it yet."""
+        if benchmark not in self._baselines:
+            path = baselines.path_for(benchmark, self.baseline_dir)
+            self._baselines[benchmark] = baselines.load(benchmark, self.baseline_dir) if path.exists() else None
+        return self._baselines[benchmark]
+
     def failures(self, verdicts):
         """Failed gates; none while updating baselines (the table still shows them)."""
         return [] if self.update else [v for v in verdicts if v.verdict == "FAIL"]
 
     # -- output -------------------------------------------------------------------------
-    def _write_result(self, record):
+    def ensure_results_dir(self):
         if self.results_dir is None:
             self.results_dir = _new_dir(self.results_root, f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
-        with open(self.results_dir / "results.jsonl", "a") as f:
+        return self.results_dir
+
+    def _write_result(self, record):
+        name = f"results-{self.worker_id}.jsonl" if self.worker_id else "results.jsonl"
+        with open(self.ensure_results_dir() / name, "a") as f:
             f.write(json.dumps(record) + "\n")
             f.flush()
             os.fsync(f.fileno())
@@ -166,7 +243,8 @@ class BenchSession:
 
     def _epoch_printer(self, label, module):
         epochs = module.CONFIG["epochs"]
-        tty = self.config.pluginmanager.getplugin("terminalreporter").isatty()
+        reporter = self.config.pluginmanager.getplugin("terminalreporter")  # None in xdist workers
+        tty = reporter is not None and reporter.isatty()
 
         def on_epoch(epoch, record):
             if tty or (epoch + 1) % 10 == 0 or epoch + 1 == epochs:
@@ -222,7 +300,7 @@ def _update_baselines(session, terminalreporter, env):
                   "python": env["python"], "command": command, "seeds": list(range(session.seeds))}
     terminalreporter.section("baseline update (review this before committing)")
     for benchmark, measured in session.measured.items():
-        old = session._baselines.get(benchmark)
+        old = session.baseline_for_update(benchmark)
         new = baselines.updated(old, benchmark, measured, provenance, [baselines.environment_label(env)])
         path = baselines.path_for(benchmark, session.baseline_dir)
         terminalreporter.write_line(render_baseline_diff(benchmark, baselines.diff_rows(old, new)))
@@ -234,7 +312,7 @@ def _confirm_baselines(session, terminalreporter, env):
     label = baselines.environment_label(env)
     terminalreporter.section("baseline confirmation")
     for benchmark, cases in session.confirmed.items():
-        doc = baselines.with_holds_for(session._baselines[benchmark], cases, label)
+        doc = baselines.with_holds_for(session.baseline_for_update(benchmark), cases, label)
         path = baselines.path_for(benchmark, session.baseline_dir)
         baselines.write_atomic(path, doc)
         terminalreporter.write_line(f"{path}: {len(cases)} case(s) hold for {label}")

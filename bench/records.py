@@ -6,8 +6,11 @@ Measuring fills these; rendering (``bench/report.py``) and gating
 
 import dataclasses
 import datetime
+import importlib.metadata
+import os
 import platform
 import statistics
+import sys
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,29 +107,35 @@ def summarize_runs(runs):
 
 
 def environment():
-    """Versions and device of this process, for provenance."""
+    """Versions and device of this process, for provenance.
+
+    Versions come from package metadata, so nothing is imported for them; the GPU is
+    asked of TensorFlow only when this process has loaded it (it trained here).
+    """
     env = {
         "python": platform.python_version(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    try:
-        from schedules._keras import BACKEND, VERSION
-
-        env["keras"] = VERSION
-        env["keras_backend"] = BACKEND
-    except ImportError:
-        pass
-    try:
-        import tensorflow as tf
-
+    for key, dist in (("keras", "keras"), ("tensorflow", "tensorflow-cpu"), ("tensorflow", "tensorflow")):
+        try:
+            env.setdefault(key, importlib.metadata.version(dist))
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    keras_module = sys.modules.get("schedules._keras")
+    if keras_module is not None:
+        env["keras"], env["keras_backend"] = keras_module.VERSION, keras_module.BACKEND
+    elif "keras" in env:
+        env["keras_backend"] = os.environ.get("KERAS_BACKEND", "tensorflow") if int(env["keras"].split(".")[0]) >= 3 else "tensorflow"
+    tf = sys.modules.get("tensorflow")
+    if tf is not None:
         env["tensorflow"] = tf.__version__
         gpus = tf.config.list_physical_devices("GPU")
         if gpus:
             details = tf.config.experimental.get_device_details(gpus[0])
             env["device"] = f"GPU x{len(gpus)}: {details.get('device_name', gpus[0].name)}"
-    except ImportError:
-        pass
     env.setdefault("device", f"CPU: {_cpu_name()}")
+    if "CUDA_VISIBLE_DEVICES" in os.environ:
+        env["cuda_visible_devices"] = os.environ["CUDA_VISIBLE_DEVICES"]
     return env
 
 

@@ -25,12 +25,14 @@ class Fake:
             on_epoch(epoch, {"lr": 0.1, "train_loss": 0.5, "val_accuracy": acc})
         metrics = {"final_val_accuracy": acc, "best_val_accuracy": acc, "epochs_to_target": 2.0,
                    "final_train_loss": 0.3, "final_val_loss": 0.4}
-        return RunResult("fake", protocol, schedule, seed, metrics, {}, 0.01, 0.6, {"device": "test"})
+        env = {"device": "test", "gpu": os.environ.get("CUDA_VISIBLE_DEVICES")}
+        return RunResult("fake", protocol, schedule, seed, metrics, {}, 0.01, 0.6, env)
 
 
 @pytest.mark.slow
-def test_fake_case(bench_session):
-    runs, verdicts = bench_session.run_case(Fake, "p", "s")
+@pytest.mark.parametrize("schedule", os.environ.get("FAKE_SCHEDULES", "s").split(","))
+def test_fake_case(bench_session, schedule):
+    runs, verdicts = bench_session.run_case(Fake, "p", schedule)
     failures = bench_session.failures(verdicts)
     if failures:
         pytest.fail("\\n".join(v.failure_message() for v in failures), pytrace=False)
@@ -155,3 +157,19 @@ def test_confirm_records_where_a_baseline_holds(suite, monkeypatch):
 def test_update_and_confirm_together_is_a_usage_error(suite):
     suite("--update-baselines", "--bench-confirm-baselines").stderr.fnmatch_lines(
         ["*use one at a time*"])
+
+
+def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypatch):
+    pytest.importorskip("xdist")
+    monkeypatch.setenv("FAKE_SCHEDULES", "a,b,c,d")
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    result = suite("-n", "2", "--update-baselines", subprocess=True)
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["*fake*p*a*final_val_accuracy*new*", "*fake*p*d*final_val_accuracy*new*",
+                                 "wrote *fake.json"])
+    (session_dir,) = _sessions(suite.dirs)
+    records = _results(session_dir)
+    assert sorted(r["schedule"] for r in records if r["kind"] == "summary") == ["a", "b", "c", "d"]
+    assert {r["environment"]["gpu"] for r in records if r["kind"] == "run"} == {"0", "1"}  # one GPU per worker
+    doc = json.loads((suite.dirs["baselines"] / "fake.json").read_text())
+    assert sorted(doc["cases"]["p"]) == ["a", "b", "c", "d"]
