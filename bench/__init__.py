@@ -7,6 +7,9 @@ import importlib
 BENCHMARKS = {
     "ionosphere": "bench.ionosphere",
     "cifar10_resnet": "bench.cifar10_resnet",
+    "cifar10_minivggnet": "bench.cifar10_minivggnet",
+    "cifar10_onecycle": "bench.cifar10_onecycle",
+    "fashion_mnist_onecycle": "bench.fashion_mnist_onecycle",
     "boston_housing": "bench.boston_housing",
 }
 

@@ -10,12 +10,10 @@ scaled to [0, 1], one-hot labels, no augmentation; SGD lr 0.1, momentum 0.9, bat
 """
 
 import argparse
-import time
+import sys
 
-import numpy as np
-
-from bench import cifar10_data, loop
-from bench.records import RunResult, environment, metrics_from_history, summarize_runs
+from bench import cifar10_data, classifier
+from bench.records import summarize_runs
 
 NAME = "cifar10_resnet"
 NEEDS_GPU = True
@@ -53,30 +51,15 @@ REFERENCE = "source A, 'Keras learning rate schedules and decay' (PyImageSearch,
 
 def requirements(options):
     """``(kind, reason)`` if this benchmark cannot run here (backend, gpu, data), else None."""
-    from schedules._keras import tensorflow_backend_reason
-
-    reason = tensorflow_backend_reason()
-    if reason:
-        return ("backend", reason)
-    import tensorflow as tf
-
-    if not tf.config.list_physical_devices("GPU") and not options.allow_cpu:
-        return ("gpu", "needs a GPU (source A: ~171 s per epoch x 100 epochs on one); TensorFlow sees none. "
-                       "Pass --bench-allow-cpu to run it on the CPU anyway.")
-    try:
-        cifar10_data.locate(options.cifar10)
-    except cifar10_data.DataUnavailable as err:
-        return ("data", str(err))
-    return None
+    return classifier.requirements(options, "source A: ~171 s per epoch x 100 epochs on one",
+                                   lambda o: cifar10_data.locate(o.cifar10))
 
 
 def load_data(path=None):
     """Train and test sets as float32 in [0, 1] and one-hot float32 labels."""
     (x, y), (xt, yt) = cifar10_data.load(path)
     rows, test_rows = CONFIG["train_rows"], CONFIG["test_rows"]
-    x, y, xt, yt = x[:rows], y[:rows], xt[:test_rows], yt[:test_rows]
-    one_hot = np.eye(10, dtype=np.float32)
-    return (x.astype(np.float32) / 255.0, one_hot[y[:, 0]]), (xt.astype(np.float32) / 255.0, one_hot[yt[:, 0]])
+    return classifier.one_hot_scaled(((x[:rows], y[:rows]), (xt[:test_rows], yt[:test_rows])))
 
 
 def build_model():
@@ -123,30 +106,11 @@ def schedule_for(name):
 
 def train(schedule, seed, protocol="published", on_epoch=None, options=None):
     """Train one seed; returns a ``RunResult``."""
-    from schedules._keras import keras
-
     if protocol not in PROTOCOLS:
         raise ValueError(f"Unknown protocol {protocol!r}; valid: {', '.join(PROTOCOLS)}")
-    s = schedule_for(schedule)
     train_set, val = load_data(getattr(options, "cifar10", None))
-    steps_per_epoch = -(-len(train_set[0]) // CONFIG["batch_size"])
-    keras.utils.set_random_seed(seed)
-    model = build_model()
-    rate = s.as_keras_schedule(**({"steps_per_epoch": steps_per_epoch} if s.unit == "epoch" else {}))
-    optimizer = keras.optimizers.SGD(learning_rate=rate, momentum=CONFIG["momentum"])
-    start = time.perf_counter()
-    history = loop.train_loop(
-        model, optimizer, keras.losses.CategoricalCrossentropy(), keras.metrics.categorical_accuracy,
-        train_set, val, epochs=CONFIG["epochs"], batch_size=CONFIG["batch_size"], seed=seed,
-        expected_lr=lambda epoch, it: s(epoch if s.unit == "epoch" else it), on_epoch=on_epoch,
-    )
-    seconds = time.perf_counter() - start
-    majority = float(val[1].mean(axis=0).max())
-    metrics = metrics_from_history(history, CONFIG["target_accuracy"][protocol])
-    env = environment()
-    env["epoch_time_s"] = seconds / CONFIG["epochs"]
-    env["images_per_s"] = len(train_set[0]) * CONFIG["epochs"] / seconds
-    return RunResult(NAME, protocol, schedule, seed, metrics, history, seconds, majority, env)
+    return classifier.train(sys.modules[__name__], schedule, schedule_for(schedule), seed, protocol, train_set, val,
+                            optimizer_args={"momentum": CONFIG["momentum"]}, on_epoch=on_epoch)
 
 
 def main(argv=None):

@@ -31,6 +31,9 @@ def pytest_addoption(parser):
     group.addoption("--bench-cifar10", default=None, metavar="PATH",
                     help="offline CIFAR-10: cifar-10-python.tar.gz or its extracted cifar-10-batches-py/ "
                          "(default: $LR_SUITE_CIFAR10, else Keras' cache)")
+    group.addoption("--bench-fashion-mnist", default=None, metavar="DIR",
+                    help="offline Fashion-MNIST: a folder with its four .gz files "
+                         "(default: $LR_SUITE_FASHION_MNIST, else Keras' cache)")
     group.addoption("--bench-allow-cpu", action="store_true", default=False,
                     help="run GPU benchmarks on the CPU instead of skipping them (default: skip)")
     group.addoption("--bench-require-data", action="store_true", default=False,
@@ -124,6 +127,7 @@ class BenchSession:
         self.config = config
         self.seeds = config.getoption("--bench-seeds")
         self.options = types.SimpleNamespace(cifar10=config.getoption("--bench-cifar10"),
+                                             fashion_mnist=config.getoption("--bench-fashion-mnist"),
                                              allow_cpu=config.getoption("--bench-allow-cpu"),
                                              require_data=config.getoption("--bench-require-data"))
         self.update = config.getoption("--update-baselines")
