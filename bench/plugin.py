@@ -258,6 +258,23 @@ class BenchSession:
         return on_epoch
 
 
+def _table_order(verdict):
+    """Rows in the benchmarks' own order: benchmark, protocol, schedule, metric as declared."""
+    import bench
+    from bench.records import METRICS
+
+    def position(sequence, item):
+        sequence = list(sequence)
+        return (sequence.index(item), "") if item in sequence else (len(sequence), str(item))
+
+    names = list(bench.BENCHMARKS)
+    module = bench.load(verdict.benchmark) if verdict.benchmark in names else None
+    return (position(names, verdict.benchmark),
+            position(getattr(module, "PROTOCOLS", ()), verdict.protocol),
+            position(getattr(module, "SCHEDULES", ()), verdict.schedule),
+            position(METRICS, verdict.metric))
+
+
 def _new_dir(root, name):
     """Create and return a directory under ``root`` that did not exist before."""
     root.mkdir(parents=True, exist_ok=True)
@@ -278,6 +295,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                 and "not slow" not in config.option.markexpr:
             terminalreporter.write_line("no benchmarks ran (all skipped or deselected)")
         return
+    session.verdicts.sort(key=_table_order)  # xdist workers finish in any order
     env = environment()
     terminalreporter.section("learning-rate schedule benchmarks")
     terminalreporter.write_line(
