@@ -8,14 +8,13 @@ labels; SGD lr 0.01, momentum 0.9, Nesterov, batch 64, 40 epochs; step decay in
 source A/B's convention (``floor((1 + epoch) / 5)``), factor 0.25 or 0.5.
 """
 
-import argparse
 import sys
 
 from bench import cifar10_data, classifier
-from bench.records import summarize_runs
 
 NAME = "cifar10_minivggnet"
 NEEDS_GPU = True
+DATA_OPTION = "cifar10"
 
 CONFIG = {
     "batch_size": 64,
@@ -60,17 +59,11 @@ def build_model():
 
 
 def schedule_for(name):
-    import schedules
-
-    if name not in SCHEDULES:
-        raise ValueError(f"Unknown {NAME} schedule {name!r}; valid: {', '.join(SCHEDULES)}")
-    kind, params = SCHEDULES[name]
-    return schedules.get(kind, **params)
+    return classifier.schedule_for(sys.modules[__name__], name)
 
 
 def train(schedule, seed, protocol="published", on_epoch=None, options=None):
-    if protocol not in PROTOCOLS:
-        raise ValueError(f"Unknown protocol {protocol!r}; valid: {', '.join(PROTOCOLS)}")
+    classifier.check_protocol(sys.modules[__name__], protocol)
     train_set, val = load_data(getattr(options, "cifar10", None))
     return classifier.train(sys.modules[__name__], schedule, schedule_for(schedule), seed, protocol, train_set, val,
                             optimizer_args={"momentum": CONFIG["momentum"], "nesterov": CONFIG["nesterov"]},
@@ -78,22 +71,7 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=None):
 
 
 def main(argv=None):
-    from types import SimpleNamespace
-
-    from bench.report import render_summary_table
-
-    parser = argparse.ArgumentParser(description="Source B's MiniVGGNet on CIFAR-10, n seeds per schedule.")
-    parser.add_argument("--seeds", type=int, default=1, help="seeds 0..n-1 per schedule (default: 1)")
-    parser.add_argument("--cifar10", default=None, help=f"offline copy (default: ${cifar10_data.ENV_VAR} or Keras' cache)")
-    parser.add_argument("--allow-cpu", action="store_true", help="run without a GPU (default: refuse)")
-    args = parser.parse_args(argv)
-    options = SimpleNamespace(cifar10=args.cifar10, allow_cpu=args.allow_cpu)
-    missing = requirements(options)
-    if missing:
-        parser.exit(2, f"cannot run: {missing[1]}\n")
-    summaries = {(NAME, "published", n): (summarize_runs([train(n, s, options=options) for s in range(args.seeds)]),
-                                          0.1) for n in SCHEDULES}
-    print(render_summary_table(summaries))
+    classifier.main(sys.modules[__name__], "Source B's MiniVGGNet on CIFAR-10, n seeds per schedule.", argv)
 
 
 if __name__ == "__main__":

@@ -11,16 +11,14 @@ a tenth of the rate at the lowest smoothed loss as ``max_lr``. Published: 0.734 
 vs 0.812 1cycle; gated as published floors (- 0.01) until reproduced here.
 """
 
-import argparse
 import sys
 
-import numpy as np
 
 from bench import cifar10_data, cifar10_minivggnet, classifier
-from bench.records import summarize_runs
 
 NAME = "cifar10_onecycle"
 NEEDS_GPU = True
+DATA_OPTION = "cifar10"
 
 CONFIG = {
     "batch_size": 32,
@@ -80,8 +78,7 @@ def schedule_and_model(name, seed, train_set, module=None):
 
 
 def train(schedule, seed, protocol="published", on_epoch=None, options=None):
-    if protocol not in PROTOCOLS:
-        raise ValueError(f"Unknown protocol {protocol!r}; valid: {', '.join(PROTOCOLS)}")
+    classifier.check_protocol(sys.modules[__name__], protocol)
     train_set, val = load_data(getattr(options, "cifar10", None))
     s, model, extra = schedule_and_model(schedule, seed, train_set)
     return classifier.train(sys.modules[__name__], schedule, s, seed, protocol, train_set, val, model=model,
@@ -89,22 +86,7 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=None):
 
 
 def main(argv=None):
-    from types import SimpleNamespace
-
-    from bench.report import render_summary_table
-
-    parser = argparse.ArgumentParser(description="Source C's constant vs 1cycle on CIFAR-10.")
-    parser.add_argument("--seeds", type=int, default=1, help="seeds 0..n-1 per schedule (default: 1)")
-    parser.add_argument("--cifar10", default=None, help=f"offline copy (default: ${cifar10_data.ENV_VAR} or Keras' cache)")
-    parser.add_argument("--allow-cpu", action="store_true", help="run without a GPU (default: refuse)")
-    args = parser.parse_args(argv)
-    options = SimpleNamespace(cifar10=args.cifar10, allow_cpu=args.allow_cpu)
-    missing = requirements(options)
-    if missing:
-        parser.exit(2, f"cannot run: {missing[1]}\n")
-    summaries = {(NAME, "published", n): (summarize_runs([train(n, s, options=options) for s in range(args.seeds)]),
-                                          0.1) for n in SCHEDULES}
-    print(render_summary_table(summaries))
+    classifier.main(sys.modules[__name__], "Source C's constant vs 1cycle on CIFAR-10.", argv)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,13 @@ scaled to [0, 1], one-hot labels, no augmentation; SGD lr 0.1, momentum 0.9, bat
 100 epochs, categorical cross-entropy, L2 5e-4 on every conv and the classifier.
 """
 
-import argparse
 import sys
 
 from bench import cifar10_data, classifier
-from bench.records import summarize_runs
 
 NAME = "cifar10_resnet"
 NEEDS_GPU = True
+DATA_OPTION = "cifar10"
 
 CONFIG = {
     "stages": (9, 9, 9),
@@ -96,45 +95,19 @@ def build_model():
 
 
 def schedule_for(name):
-    import schedules
-
-    if name not in SCHEDULES:
-        raise ValueError(f"Unknown {NAME} schedule {name!r}; valid: {', '.join(SCHEDULES)}")
-    kind, params = SCHEDULES[name]
-    return schedules.get(kind, **params)
+    return classifier.schedule_for(sys.modules[__name__], name)
 
 
 def train(schedule, seed, protocol="published", on_epoch=None, options=None):
     """Train one seed; returns a ``RunResult``."""
-    if protocol not in PROTOCOLS:
-        raise ValueError(f"Unknown protocol {protocol!r}; valid: {', '.join(PROTOCOLS)}")
+    classifier.check_protocol(sys.modules[__name__], protocol)
     train_set, val = load_data(getattr(options, "cifar10", None))
     return classifier.train(sys.modules[__name__], schedule, schedule_for(schedule), seed, protocol, train_set, val,
                             optimizer_args={"momentum": CONFIG["momentum"]}, on_epoch=on_epoch)
 
 
 def main(argv=None):
-    from types import SimpleNamespace
-
-    from bench.report import render_summary_table
-
-    parser = argparse.ArgumentParser(description="Source A's ResNet on CIFAR-10, n seeds per schedule.")
-    parser.add_argument("--seeds", type=int, default=1, help="seeds 0..n-1 per schedule (default: 1)")
-    parser.add_argument("--schedules", nargs="+", choices=list(SCHEDULES), default=list(SCHEDULES),
-                        help="(default: all five)")
-    parser.add_argument("--cifar10", default=None, help=f"offline copy (default: ${cifar10_data.ENV_VAR} "
-                                                        "or Keras' cache)")
-    parser.add_argument("--allow-cpu", action="store_true", help="run without a GPU (default: refuse)")
-    args = parser.parse_args(argv)
-    options = SimpleNamespace(cifar10=args.cifar10, allow_cpu=args.allow_cpu)
-    missing = requirements(options)
-    if missing:
-        parser.exit(2, f"cannot run: {missing[1]}\n")
-    summaries = {}
-    for name in args.schedules:
-        runs = [train(name, seed, "published", options=options) for seed in range(args.seeds)]
-        summaries[(NAME, "published", name)] = (summarize_runs(runs), runs[0].majority_rate)
-    print(render_summary_table(summaries))
+    classifier.main(sys.modules[__name__], "Source A's ResNet on CIFAR-10, n seeds per schedule.", argv)
 
 
 if __name__ == "__main__":

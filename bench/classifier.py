@@ -71,3 +71,48 @@ def one_hot_scaled(data):
     (x, y), (xt, yt) = data
     eye = np.eye(10, dtype=np.float32)
     return (x.astype(np.float32) / 255.0, eye[y[:, 0]]), (xt.astype(np.float32) / 255.0, eye[yt[:, 0]])
+
+
+def schedule_for(module, name):
+    """Our schedule for one of ``module.SCHEDULES``' named runs (``{name: (kind, params)}``)."""
+    import schedules
+
+    if name not in module.SCHEDULES:
+        raise ValueError(f"Unknown {module.NAME} schedule {name!r}; valid: {', '.join(module.SCHEDULES)}")
+    kind, params = module.SCHEDULES[name]
+    return schedules.get(kind, **params)
+
+
+def check_protocol(module, protocol):
+    if protocol not in module.PROTOCOLS:
+        raise ValueError(f"Unknown protocol {protocol!r}; valid: {', '.join(module.PROTOCOLS)}")
+
+
+def main(module, description, argv=None):
+    """``python -m bench.<module>``: n seeds of every schedule, then a summary table.
+
+    The module's ``DATA_OPTION`` ("cifar10" or "fashion_mnist") names its data flag.
+    """
+    import argparse
+    from types import SimpleNamespace
+
+    from bench.records import summarize_runs
+    from bench.report import render_summary_table
+
+    flag = module.DATA_OPTION.replace("_", "-")
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seeds", type=int, default=1, help="seeds 0..n-1 per schedule (default: 1)")
+    parser.add_argument(f"--{flag}", default=None,
+                        help="offline copy of the data (default: its environment variable, else Keras' cache)")
+    parser.add_argument("--allow-cpu", action="store_true", help="run without a GPU (default: refuse)")
+    args = parser.parse_args(argv)
+    options = SimpleNamespace(allow_cpu=args.allow_cpu, cifar10=None, fashion_mnist=None)
+    setattr(options, module.DATA_OPTION, getattr(args, module.DATA_OPTION))
+    missing = module.requirements(options)
+    if missing:
+        parser.exit(2, f"cannot run: {missing[1]}\n")
+    summaries = {}
+    for name in module.SCHEDULES:
+        runs = [module.train(name, seed, module.PROTOCOLS[0], options=options) for seed in range(args.seeds)]
+        summaries[(module.NAME, module.PROTOCOLS[0], name)] = (summarize_runs(runs), runs[0].majority_rate)
+    print(render_summary_table(summaries))

@@ -13,16 +13,15 @@ There is no published baseline to gate on: the first reviewed GPU run creates on
 per-epoch validation accuracy, so C's epoch-9 claim can be read off the results.
 """
 
-import argparse
 import sys
 
 import numpy as np
 
 from bench import classifier, fashion_mnist_data
-from bench.records import summarize_runs
 
 NAME = "fashion_mnist_onecycle"
 NEEDS_GPU = True
+DATA_OPTION = "fashion_mnist"
 
 CONFIG = {
     "batch_size": 32,
@@ -66,8 +65,7 @@ def build_model():
 def train(schedule, seed, protocol="published", on_epoch=None, options=None):
     from bench.cifar10_onecycle import schedule_and_model
 
-    if protocol not in PROTOCOLS:
-        raise ValueError(f"Unknown protocol {protocol!r}; valid: {', '.join(PROTOCOLS)}")
+    classifier.check_protocol(sys.modules[__name__], protocol)
     train_set, val = load_data(getattr(options, "fashion_mnist", None))
     s, model, extra = schedule_and_model(schedule, seed, train_set, module=sys.modules[__name__])
     return classifier.train(sys.modules[__name__], schedule, s, seed, protocol, train_set, val, model=model,
@@ -75,23 +73,7 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=None):
 
 
 def main(argv=None):
-    from types import SimpleNamespace
-
-    from bench.report import render_summary_table
-
-    parser = argparse.ArgumentParser(description="Source C's constant vs 1cycle on Fashion-MNIST.")
-    parser.add_argument("--seeds", type=int, default=1, help="seeds 0..n-1 per schedule (default: 1)")
-    parser.add_argument("--fashion-mnist", default=None,
-                        help=f"folder of the four files (default: ${fashion_mnist_data.ENV_VAR} or Keras' cache)")
-    parser.add_argument("--allow-cpu", action="store_true", help="run without a GPU (default: refuse)")
-    args = parser.parse_args(argv)
-    options = SimpleNamespace(fashion_mnist=args.fashion_mnist, allow_cpu=args.allow_cpu)
-    missing = requirements(options)
-    if missing:
-        parser.exit(2, f"cannot run: {missing[1]}\n")
-    summaries = {(NAME, "published", n): (summarize_runs([train(n, s, options=options) for s in range(args.seeds)]),
-                                          0.1) for n in SCHEDULES}
-    print(render_summary_table(summaries))
+    classifier.main(sys.modules[__name__], "Source C's constant vs 1cycle on Fashion-MNIST.", argv)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,6 @@
 """bench/cifar10_data.py on small files written here in CIFAR-10's on-disk format."""
 
 import hashlib
-import io
 import os
 import pickle
 import tarfile
