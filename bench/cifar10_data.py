@@ -30,6 +30,7 @@ ENV_VAR = "LR_SUITE_CIFAR10"
 # md5 c58f30108f718f92721af3b95e74349a for the same file).
 ARCHIVE_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
 TRAIN_FILES = [f"data_batch_{i}" for i in range(1, 6)]
+CLASS_NAMES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 TEST_FILE = "test_batch"
 FOLDER = "cifar-10-batches-py"
 

@@ -28,6 +28,7 @@ SCHEDULES = {
     "step_0.5": ("step", {"initial_lr": 0.01, "factor": 0.5, "drop_every": 5}),
 }
 PROTOCOLS = ("published",)
+CLASS_NAMES = cifar10_data.CLASS_NAMES
 PUBLISHED = {"step_0.25": 0.75, "step_0.5": 0.78}
 PUBLISHED_FLOORS = {"step_0.25": 0.74, "step_0.5": 0.77}
 REFERENCE = "source B, a MiniVGGNet learning-rate-scheduler note (test accuracy after 40 epochs)"
@@ -67,7 +68,8 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=None):
     train_set, val = load_data(getattr(options, "cifar10", None))
     return classifier.train(sys.modules[__name__], schedule, schedule_for(schedule), seed, protocol, train_set, val,
                             optimizer_args={"momentum": CONFIG["momentum"], "nesterov": CONFIG["nesterov"]},
-                            on_epoch=on_epoch)
+                            on_epoch=on_epoch,
+                            keep_predictions=getattr(options, "keep_predictions", False))
 
 
 def main(argv=None):

@@ -30,6 +30,7 @@ CONFIG = {
 }
 SCHEDULES = ("constant", "onecycle")
 PROTOCOLS = ("published",)
+CLASS_NAMES = cifar10_data.CLASS_NAMES
 PUBLISHED = {"constant": 0.734, "onecycle": 0.812}
 PUBLISHED_FLOORS = {"constant": 0.724, "onecycle": 0.802}
 REFERENCE = "source C, '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI), CIFAR-10"
@@ -82,7 +83,8 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=None):
     train_set, val = load_data(getattr(options, "cifar10", None))
     s, model, extra = schedule_and_model(schedule, seed, train_set)
     return classifier.train(sys.modules[__name__], schedule, s, seed, protocol, train_set, val, model=model,
-                            optimizer_args={"momentum": CONFIG["momentum"]}, on_epoch=on_epoch, extra_history=extra)
+                            optimizer_args={"momentum": CONFIG["momentum"]}, on_epoch=on_epoch, extra_history=extra,
+                            keep_predictions=getattr(options, "keep_predictions", False))
 
 
 def main(argv=None):

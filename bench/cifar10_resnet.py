@@ -40,6 +40,7 @@ SCHEDULES = {
     "poly": ("poly", {"initial_lr": 0.1, "max_epochs": 100, "power": 5}),
 }
 PROTOCOLS = ("published",)
+CLASS_NAMES = cifar10_data.CLASS_NAMES
 
 # Final validation accuracy of source A's runs (epoch 100), and the floors the suite gates
 # on until the run is reproduced here: A's own for step and linear, published - 0.01 else.
@@ -103,7 +104,8 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=None):
     classifier.check_protocol(sys.modules[__name__], protocol)
     train_set, val = load_data(getattr(options, "cifar10", None))
     return classifier.train(sys.modules[__name__], schedule, schedule_for(schedule), seed, protocol, train_set, val,
-                            optimizer_args={"momentum": CONFIG["momentum"]}, on_epoch=on_epoch)
+                            optimizer_args={"momentum": CONFIG["momentum"]}, on_epoch=on_epoch,
+                            keep_predictions=getattr(options, "keep_predictions", False))
 
 
 def main(argv=None):

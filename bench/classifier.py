@@ -34,7 +34,7 @@ def requirements(options, gpu_reason, locate_data):
 
 
 def train(module, schedule, s, seed, protocol, train_set, val, *, optimizer_args, on_epoch, model=None,
-          extra_history=None):
+          extra_history=None, keep_predictions=False):
     """Train ``module.build_model()`` (or ``model``) with schedule ``s`` under SGD; a ``RunResult``.
 
     Categorical cross-entropy on one-hot labels; ``optimizer_args`` go to ``keras.optimizers.SGD``.
@@ -53,6 +53,7 @@ def train(module, schedule, s, seed, protocol, train_set, val, *, optimizer_args
         model, optimizer, keras.losses.CategoricalCrossentropy(), keras.metrics.categorical_accuracy,
         train_set, val, epochs=config["epochs"], batch_size=config["batch_size"], seed=seed,
         expected_lr=lambda epoch, it: s(epoch if s.unit == "epoch" else it), on_epoch=on_epoch,
+        keep_predictions=keep_predictions,
     )
     seconds = time.perf_counter() - start
     history.update(extra_history or {})

@@ -33,6 +33,7 @@ CONFIG = {
 }
 SCHEDULES = ("constant", "onecycle")
 PROTOCOLS = ("published",)
+CLASS_NAMES = fashion_mnist_data.CLASS_NAMES
 REFERENCE_NOTE = ("fashion_mnist_onecycle: source C publishes no accuracy, only that 1cycle passes the constant "
                   "run's best validation accuracy by epoch 9; see val_accuracy in each run's history")
 
@@ -69,7 +70,8 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=None):
     train_set, val = load_data(getattr(options, "fashion_mnist", None))
     s, model, extra = schedule_and_model(schedule, seed, train_set, module=sys.modules[__name__])
     return classifier.train(sys.modules[__name__], schedule, s, seed, protocol, train_set, val, model=model,
-                            optimizer_args={"momentum": CONFIG["momentum"]}, on_epoch=on_epoch, extra_history=extra)
+                            optimizer_args={"momentum": CONFIG["momentum"]}, on_epoch=on_epoch, extra_history=extra,
+                            keep_predictions=getattr(options, "keep_predictions", False))
 
 
 def main(argv=None):

@@ -45,6 +45,7 @@ SCHEDULES = {
 }
 
 PROTOCOLS = ("published", "stratified")
+CLASS_NAMES = ("b (bad)", "g (good)")
 
 
 def requirements(options=None):
@@ -122,6 +123,7 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=None):
         model, optimizer, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
         (x_train, y_train), val, epochs=CONFIG["epochs"], batch_size=CONFIG["batch_size"],
         seed=seed, expected_lr=expected_lr, on_epoch=on_epoch,
+        keep_predictions=getattr(options, "keep_predictions", False),
     )
     seconds = time.perf_counter() - start
     y_val = val[1]

@@ -34,7 +34,8 @@ def epoch_order(seed, epoch, n):
 
 
 def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_size, seed,
-               expected_lr=None, on_epoch=None, eval_batch_size=1024, metric_name="accuracy"):
+               expected_lr=None, on_epoch=None, eval_batch_size=1024, metric_name="accuracy",
+               keep_predictions=False):
     """Train ``model`` and return its per-epoch history as a dict of lists.
 
     Args:
@@ -46,6 +47,8 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
             at the first iteration of each epoch; a mismatch with the optimizer's
             rate raises ``WiringError``.
         on_epoch: called with ``(epoch, record)`` after each epoch (progress display).
+        keep_predictions: also return the final model's predicted and true class of every
+            validation row (``val_predicted``, ``val_true``), for a per-class report.
 
     History keys: ``lr`` (the optimizer's rate at each epoch's first iteration),
     ``train_loss`` (sample-weighted mean over the epoch, regularisation included),
@@ -98,7 +101,18 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
             history[key].append(value)
         if on_epoch is not None:
             on_epoch(epoch, record)
+    if keep_predictions:
+        history["val_predicted"], history["val_true"] = _classes(model, val, eval_batch_size)
     return history
+
+
+def _classes(model, data, batch_size):
+    """Predicted and true class per row: argmax of softmax outputs, or p > 0.5 for one sigmoid."""
+    x, y = data
+    p = np.concatenate([np.asarray(model(x[i:i + batch_size], training=False)) for i in range(0, len(x), batch_size)])
+    if p.shape[1] == 1:
+        return (p[:, 0] > 0.5).astype(int).tolist(), y[:, 0].astype(int).tolist()
+    return p.argmax(axis=1).tolist(), y.argmax(axis=1).tolist()
 
 
 def _evaluate(eval_step, data, batch_size):

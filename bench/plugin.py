@@ -49,6 +49,9 @@ def pytest_addoption(parser):
     group.addoption("--bench-report-md", default=None, metavar="FILE",
                     help="also write the comparison table as Markdown to FILE, which must not exist "
                          "(default: none)")
+    group.addoption("--bench-report-dir", default=None, metavar="DIR",
+                    help="also write a report folder: index.html (table, plots of every case, baseline "
+                         "provenance), report.md and report.json; DIR must not exist (default: none)")
     group.addoption("--bench-report-json", default=None, metavar="FILE",
                     help="also write the verdicts as JSON to FILE, which must not exist (default: none)")
 
@@ -66,7 +69,7 @@ def pytest_configure(config):
     seeds = config.getoption("--bench-seeds")
     if seeds < 1:
         raise pytest.UsageError(f"--bench-seeds must be >= 1. Received: --bench-seeds={seeds}")
-    for option in ("--bench-report-md", "--bench-report-json"):
+    for option in ("--bench-report-md", "--bench-report-json", "--bench-report-dir"):
         path = config.getoption(option)
         if path and Path(path).exists():
             raise pytest.UsageError(f"{option}={path} exists; this suite never overwrites a report. "
@@ -140,6 +143,7 @@ class BenchSession:
         self.confirm = config.getoption("--bench-confirm-baselines")
         self.measured = {}  # benchmark -> {(protocol, schedule): summaries}, for --update-baselines
         self.confirmed = {}  # benchmark -> [(protocol, schedule)] whose gates all passed
+        self.histories = {}  # (benchmark, protocol, schedule) -> per-seed histories, for the report
         self._baselines = {}
 
     # -- measuring ------------------------------------------------------------------
@@ -156,6 +160,7 @@ class BenchSession:
             self._progress(f"{label}: {headline} {run.metrics[headline]:.4f}, {run.train_time_s:.1f} s", final=True)
             runs.append(run)
         summaries = summarize_runs(runs)
+        self.histories[(module.NAME, protocol, schedule)] = [r.history for r in runs]
         verdicts = baselines.judge(baseline, module.NAME, protocol, schedule, summaries,
                                    runs[0].majority_rate, self.baseline_dir,
                                    reference_note=getattr(module, "REFERENCE_NOTE", None))
@@ -192,7 +197,8 @@ class BenchSession:
         return {"verdicts": [dataclasses.asdict(v) for v in self.verdicts],
                 "measured": {b: [[p, s, summaries] for (p, s), summaries in cases.items()]
                              for b, cases in self.measured.items()},
-                "confirmed": self.confirmed}
+                "confirmed": self.confirmed,
+                "histories": [[*case, runs] for case, runs in self.histories.items()]}
 
     def absorb(self, payload):
         self.verdicts.extend(baselines.Verdict(**v) for v in payload["verdicts"])
@@ -201,6 +207,8 @@ class BenchSession:
                 self.measured.setdefault(benchmark, {})[(protocol, schedule)] = summaries
         for benchmark, cases in payload["confirmed"].items():
             self.confirmed.setdefault(benchmark, []).extend(tuple(c) for c in cases)
+        for benchmark, protocol, schedule, runs in payload["histories"]:
+            self.histories[(benchmark, protocol, schedule)] = runs
 
     def merge_worker_results(self):
         """Append the workers' results files, in worker order, to the session's results.jsonl."""
@@ -309,6 +317,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if js:
         Path(js).write_text(render_json(session.verdicts, env))
         terminalreporter.write_line(f"JSON report: {js}")
+    folder = config.getoption("--bench-report-dir")
+    if folder:
+        from bench import html_report
+
+        ordered = {case: session.histories[case] for case in sorted(session.histories, key=lambda c: _table_order(
+            baselines.Verdict(*c, "final_val_accuracy", {}, None)))}
+        terminalreporter.write_line(f"HTML report: {html_report.write(folder, session.verdicts, ordered, env)}")
     if session.update:
         _update_baselines(session, terminalreporter, env)
     if session.confirm:

@@ -39,8 +39,8 @@ def _run(runner, seed, epochs, lr=None, **kw):
 
 def test_train_loop_reproduces_model_fit_on_the_same_batches():
     """The suite's loop runs source D's protocol exactly: same numbers as Keras' own fit."""
-    ours = _run(loop.train_loop, seed=3, epochs=6)
-    fit = _run(loop.fit_in_same_order, seed=3, epochs=6)
+    ours = _run(loop.train_loop, seed=3, epochs=4)
+    fit = _run(loop.fit_in_same_order, seed=3, epochs=4)
     assert ours["val_accuracy"] == fit["val_accuracy"]
     np.testing.assert_allclose(ours["val_loss"], fit["val_loss"], rtol=1e-5)
     np.testing.assert_allclose(ours["train_loss"], fit["train_loss"], rtol=1e-5)

@@ -26,7 +26,8 @@ class Fake:
         metrics = {"final_val_accuracy": acc, "best_val_accuracy": acc, "epochs_to_target": 2.0,
                    "final_train_loss": 0.3, "final_val_loss": 0.4}
         env = {"device": "test", "gpu": os.environ.get("CUDA_VISIBLE_DEVICES")}
-        return RunResult("fake", protocol, schedule, seed, metrics, {}, 0.01, 0.6, env)
+        history = {"lr": [0.1, 0.05], "train_loss": [0.6, 0.5], "val_loss": [0.7, 0.4], "val_accuracy": [0.8, acc]}
+        return RunResult("fake", protocol, schedule, seed, metrics, history, 0.01, 0.6, env)
 
 
 @pytest.mark.slow
@@ -175,3 +176,14 @@ def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypa
     assert {r["environment"]["gpu"] for r in records if r["kind"] == "run"} == {"0", "1"}  # one GPU per worker
     doc = json.loads((suite.dirs["baselines"] / "fake.json").read_text())
     assert sorted(doc["cases"]["p"]) == ["a", "b", "c", "d"]
+
+
+def test_report_folder_from_a_run(suite, tmp_path):
+    folder = tmp_path / "report"
+    result = suite("--update-baselines", f"--bench-report-dir={folder}")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"HTML report: {folder / 'index.html'}"])
+    assert sorted(p.name for p in (folder / "plots").iterdir()) == ["fake-p-s-lr.png", "fake-p-s-training.png"]
+    assert "fake / p / s" in (folder / "index.html").read_text()
+    again = suite(f"--bench-report-dir={folder}")
+    again.stderr.fnmatch_lines(["*--bench-report-dir=*report exists; this suite never overwrites a report*"])
