@@ -85,12 +85,13 @@ def entry(baseline, protocol, schedule, metric, directory=DEFAULT_DIR):
     """One entry; ``BaselineError`` naming the file and the key if it is absent."""
     found = baseline["cases"].get(protocol, {}).get(schedule, {}).get(metric)
     if found is None:
-        path = path_for(baseline["benchmark"], directory)
-        raise BaselineError(
-            f"Baseline file {path} has no entry {protocol}/{schedule}/{metric}. "
-            f"{_create_hint(baseline['benchmark'])}"
-        )
+        raise _no_entry(baseline, f"{protocol}/{schedule}/{metric}", directory)
     return found
+
+
+def _no_entry(baseline, key, directory):
+    path = path_for(baseline["benchmark"], directory)
+    return BaselineError(f"Baseline file {path} has no entry {key}. {_create_hint(baseline['benchmark'])}")
 
 
 def threshold(summary, metric):
@@ -194,9 +195,7 @@ def case_entries(baseline, protocol, schedule, directory=DEFAULT_DIR):
     """
     found = baseline["cases"].get(protocol, {}).get(schedule)
     if found is None:
-        path = path_for(baseline["benchmark"], directory)
-        raise BaselineError(f"Baseline file {path} has no entry {protocol}/{schedule}. "
-                            f"{_create_hint(baseline['benchmark'])}")
+        raise _no_entry(baseline, f"{protocol}/{schedule}", directory)
     return found
 
 

@@ -149,7 +149,8 @@ class BenchSession:
     # -- measuring ------------------------------------------------------------------
     def run_case(self, module, protocol, schedule):
         """Train every seed of one case; returns ``(runs, verdicts)``. Results are written per seed."""
-        baseline = self._baseline(module.NAME)  # fail before training if the file is unusable
+        # Fail before training if the file is unusable; --update-baselines may create it.
+        baseline = self.baseline(module.NAME, missing_ok=self.update)
         runs = []
         for seed in range(self.seeds):
             label = f"{module.NAME}/{protocol}/{schedule} seed {seed + 1}/{self.seeds}"
@@ -173,13 +174,16 @@ class BenchSession:
             self.confirmed.setdefault(module.NAME, []).append((protocol, schedule))
         return runs, verdicts
 
-    def _baseline(self, benchmark):
-        if benchmark not in self._baselines:
+    def baseline(self, benchmark, missing_ok=False):
+        """The benchmark's baseline document, loaded once; None when absent and ``missing_ok``.
+
+        An absent file is otherwise a ``BaselineError`` naming it; a malformed one always is.
+        """
+        if self._baselines.get(benchmark) is None:
             path = baselines.path_for(benchmark, self.baseline_dir)
-            if self.update and not path.exists():
-                self._baselines[benchmark] = None  # to be created at the end of this session
-            else:
-                self._baselines[benchmark] = baselines.load(benchmark, self.baseline_dir)
+            if missing_ok and not path.exists():
+                return None
+            self._baselines[benchmark] = baselines.load(benchmark, self.baseline_dir)
         return self._baselines[benchmark]
 
     def check_requirements(self, module):
@@ -211,19 +215,19 @@ class BenchSession:
             self.histories[(benchmark, protocol, schedule)] = runs
 
     def merge_worker_results(self):
-        """Append the workers' results files, in worker order, to the session's results.jsonl."""
+        """Append the workers' results files, in worker order, to the session's results.jsonl.
+
+        The controller reserves the folder when workers start; if none of them trained,
+        the empty folder is removed again.
+        """
         parts = sorted(self.results_dir.glob("results-gw*.jsonl"), key=lambda p: int(p.stem[len("results-gw"):]))
-        if parts:
+        if not any(self.results_dir.iterdir()):
+            self.results_dir.rmdir()
+            self.results_dir = None
+        elif parts:
             with open(self.results_dir / "results.jsonl", "a") as out:
                 for part in parts:
                     out.write(part.read_text())
-
-    def baseline_for_update(self, benchmark):
-        """The current baseline document (None if there is none), loaded if no case needed it yet."""
-        if benchmark not in self._baselines:
-            path = baselines.path_for(benchmark, self.baseline_dir)
-            self._baselines[benchmark] = baselines.load(benchmark, self.baseline_dir) if path.exists() else None
-        return self._baselines[benchmark]
 
     def failures(self, verdicts):
         """Failed gates; none while updating baselines (the table still shows them)."""
@@ -266,21 +270,27 @@ class BenchSession:
         return on_epoch
 
 
-def _table_order(verdict):
-    """Rows in the benchmarks' own order: benchmark, protocol, schedule, metric as declared."""
-    import bench
-    from bench.records import METRICS
+def _position(sequence, item):
+    """Sort key: an item's place in a declared sequence; unknown items after, by name."""
+    sequence = list(sequence)
+    return (sequence.index(item), "") if item in sequence else (len(sequence), str(item))
 
-    def position(sequence, item):
-        sequence = list(sequence)
-        return (sequence.index(item), "") if item in sequence else (len(sequence), str(item))
+
+def _case_order(benchmark, protocol, schedule):
+    """Cases in the benchmarks' own order: benchmark, protocol, schedule as declared."""
+    import bench
 
     names = list(bench.BENCHMARKS)
-    module = bench.load(verdict.benchmark) if verdict.benchmark in names else None
-    return (position(names, verdict.benchmark),
-            position(getattr(module, "PROTOCOLS", ()), verdict.protocol),
-            position(getattr(module, "SCHEDULES", ()), verdict.schedule),
-            position(METRICS, verdict.metric))
+    module = bench.load(benchmark) if benchmark in names else None
+    return (_position(names, benchmark), _position(getattr(module, "PROTOCOLS", ()), protocol),
+            _position(getattr(module, "SCHEDULES", ()), schedule))
+
+
+def _table_order(verdict):
+    """Rows by case (``_case_order``), then metrics in ``METRICS`` order."""
+    from bench.records import METRICS
+
+    return (*_case_order(verdict.benchmark, verdict.protocol, verdict.schedule), _position(METRICS, verdict.metric))
 
 
 def _new_dir(root, name):
@@ -321,8 +331,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if folder:
         from bench import html_report
 
-        ordered = {case: session.histories[case] for case in sorted(session.histories, key=lambda c: _table_order(
-            baselines.Verdict(*c, "final_val_accuracy", {}, None)))}
+        ordered = {case: session.histories[case] for case in sorted(session.histories, key=lambda c: _case_order(*c))}
         terminalreporter.write_line(f"HTML report: {html_report.write(folder, session.verdicts, ordered, env)}")
     if session.update:
         _update_baselines(session, terminalreporter, env)
@@ -337,7 +346,7 @@ def _update_baselines(session, terminalreporter, env):
                   "python": env["python"], "command": command, "seeds": list(range(session.seeds))}
     terminalreporter.section("baseline update (review this before committing)")
     for benchmark, measured in session.measured.items():
-        old = session.baseline_for_update(benchmark)
+        old = session.baseline(benchmark, missing_ok=True)
         new = baselines.updated(old, benchmark, measured, provenance, [baselines.environment_label(env)])
         path = baselines.path_for(benchmark, session.baseline_dir)
         terminalreporter.write_line(render_baseline_diff(benchmark, baselines.diff_rows(old, new)))
@@ -349,7 +358,7 @@ def _confirm_baselines(session, terminalreporter, env):
     label = baselines.environment_label(env)
     terminalreporter.section("baseline confirmation")
     for benchmark, cases in session.confirmed.items():
-        doc = baselines.with_holds_for(session.baseline_for_update(benchmark), cases, label)
+        doc = baselines.with_holds_for(session.baseline(benchmark), cases, label)
         path = baselines.path_for(benchmark, session.baseline_dir)
         baselines.write_atomic(path, doc)
         terminalreporter.write_line(f"{path}: {len(cases)} case(s) hold for {label}")

@@ -187,3 +187,29 @@ def test_report_folder_from_a_run(suite, tmp_path):
     assert "fake / p / s" in (folder / "index.html").read_text()
     again = suite(f"--bench-report-dir={folder}")
     again.stderr.fnmatch_lines(["*--bench-report-dir=*report exists; this suite never overwrites a report*"])
+
+
+def _controller(results_dir):
+    from bench.plugin import BenchSession
+
+    session = BenchSession.__new__(BenchSession)  # merge_worker_results needs only the folder
+    session.results_dir = results_dir
+    return session
+
+
+def test_controller_merges_worker_files_in_worker_order(tmp_path):
+    folder = tmp_path / "session"
+    folder.mkdir()
+    for worker in (10, 2, 0):  # numeric order, not text order: gw2 before gw10
+        (folder / f"results-gw{worker}.jsonl").write_text(f'{{"worker": {worker}}}\n')
+    _controller(folder).merge_worker_results()
+    lines = (folder / "results.jsonl").read_text().splitlines()
+    assert [json.loads(line)["worker"] for line in lines] == [0, 2, 10]
+
+
+def test_controller_removes_its_reserved_folder_when_no_worker_trained(tmp_path):
+    folder = tmp_path / "session"
+    folder.mkdir()
+    controller = _controller(folder)
+    controller.merge_worker_results()
+    assert not folder.exists() and controller.results_dir is None
