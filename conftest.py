@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-pytest_plugins = ["bench.plugin"]
+pytest_plugins = ["bench.harness.plugin"]

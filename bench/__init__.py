@@ -1,29 +1,12 @@
-"""Training benchmarks: one module per published experiment (see each module's docstring)."""
+"""Training benchmarks for learning-rate schedules, and the machinery that runs and reports them.
 
-import importlib
+Packages, lowest first; a package imports only from those listed before it:
 
-# name -> module; each module has NAME, CONFIG, SCHEDULES, PROTOCOLS, requirements(options)
-# (None, or a (kind, reason) pair with kind "backend", "gpu" or "data") and train().
-BENCHMARKS = {
-    "ionosphere": "bench.ionosphere",
-    "cifar10_resnet": "bench.cifar10_resnet",
-    "cifar10_minivggnet": "bench.cifar10_minivggnet",
-    "cifar10_onecycle": "bench.cifar10_onecycle",
-    "fashion_mnist_onecycle": "bench.fashion_mnist_onecycle",
-    "boston_housing": "bench.boston_housing",
-}
-
-
-def load(name):
-    if name not in BENCHMARKS:
-        raise ValueError(f"Unknown benchmark {name!r}; valid: {', '.join(BENCHMARKS)}")
-    return importlib.import_module(BENCHMARKS[name])
-
-
-def cases():
-    """Every ``(benchmark, protocol, schedule)`` the slow suite runs."""
-    out = []
-    for name in BENCHMARKS:
-        module = load(name)
-        out.extend((name, protocol, schedule) for protocol in module.PROTOCOLS for schedule in module.SCHEDULES)
-    return out
+    schedules            (top level) the schedules: pure math and Keras adapters
+    bench.engine         the training loop and the result record
+    bench.data           vendored files and data-set loaders
+    bench.benchmarks     one file per published experiment, each a declared ``Benchmark``
+    bench.report         tables, plots and the HTML report, rendered from records
+    bench.harness        the pytest plugin, the session, baselines and gates
+    bench.tools          command-line programs (``python -m bench <tool>``)
+"""

@@ -1,24 +1,25 @@
-"""The slow accuracy gates: every benchmark x protocol x schedule against its baseline.
+"""The slow accuracy gates: every registered benchmark x protocol x schedule case against its baseline.
 
 ``pytest -m slow`` runs them; each case trains ``--bench-seeds`` seeds (default 5)
 and fails when a gated metric's mean falls on the wrong side of its threshold.
+The cases come from the registry (``bench/benchmarks/__init__.py``).
 """
 
 import pytest
 
-import bench
+from bench import benchmarks
 
-CASES = [pytest.param(*case, id="-".join(case),
-                      marks=[pytest.mark.gpu] if getattr(bench.load(case[0]), "NEEDS_GPU", False) else [])
-         for case in bench.cases()]
+CASES = [pytest.param(name, protocol, case, id=f"{name}-{protocol}-{case}",
+                      marks=[pytest.mark.gpu] if benchmarks.get(name).needs_gpu else [])
+         for name, protocol, case in benchmarks.cases()]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("benchmark_name, protocol, schedule", CASES)
 def test_accuracy_meets_baseline(benchmark_name, protocol, schedule, bench_session, benchmark):
-    module = bench.load(benchmark_name)
-    bench_session.check_requirements(module)
-    runs, verdicts = benchmark.pedantic(bench_session.run_case, args=(module, protocol, schedule),
+    declared = benchmarks.get(benchmark_name)
+    bench_session.check_requirements(declared)
+    runs, verdicts = benchmark.pedantic(bench_session.run_case, args=(declared, protocol, schedule),
                                         rounds=1, iterations=1)
     benchmark.extra_info.update({
         "seeds": len(runs),

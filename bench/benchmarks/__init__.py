@@ -1,0 +1,49 @@
+"""The benchmarks: one file per published experiment, each declaring one ``Benchmark``.
+
+Add a benchmark: write ``bench/benchmarks/<name>.py`` ending in ``BENCHMARK = Benchmark(...)``
+(see ``spec.py`` for the fields and ``ionosphere.py`` for a small example), add its name
+to ``MODULES`` below, and give it a baseline file (``pytest -m slow -k <name>
+--update-baselines``). ``tests/benchmarks/test_registry.py`` checks the declaration.
+"""
+
+import importlib
+
+from bench.benchmarks.spec import Benchmark, Requirement, RunOptions, ScheduleCase
+
+# One line per benchmark, in the order the comparison table shows them.
+MODULES = (
+    "ionosphere",
+    "cifar10_resnet",
+    "cifar10_minivggnet",
+    "cifar10_onecycle",
+    "fashion_mnist_onecycle",
+    "boston_housing",
+)
+
+__all__ = ["MODULES", "Benchmark", "Requirement", "RunOptions", "ScheduleCase", "all_benchmarks", "cases", "get",
+           "names"]
+
+
+def names():
+    """Registered benchmark names, in table order."""
+    return MODULES
+
+
+def get(name):
+    """The ``Benchmark`` called ``name``; ``ValueError`` listing the valid names."""
+    if name not in MODULES:
+        raise ValueError(f"Unknown benchmark {name!r}; valid: {', '.join(MODULES)}")
+    benchmark = importlib.import_module(f"bench.benchmarks.{name}").BENCHMARK
+    if benchmark.name != name:
+        raise ValueError(f"bench/benchmarks/{name}.py declares a benchmark named {benchmark.name!r}; "
+                         "the file and the declaration must share one name")
+    return benchmark
+
+
+def all_benchmarks():
+    return [get(name) for name in MODULES]
+
+
+def cases():
+    """Every ``(benchmark, protocol, case)`` the slow suite runs, in table order."""
+    return [(b.name, protocol, case) for b in all_benchmarks() for protocol, case in b.cases()]

@@ -1,0 +1,80 @@
+"""Source B: MiniVGGNet on CIFAR-10 with step decay every 5 epochs (REFERENCE.md s3 B).
+
+Needs a GPU and CIFAR-10 (``bench/data/cifar10.py``). Run on its own:
+``python -m bench.benchmarks.cifar10_minivggnet --seeds 1 [--cifar10 PATH] [--allow-cpu]``.
+
+Protocol: 50,000 train / 10,000 test images as validation, pixels in [0, 1], one-hot
+labels; SGD lr 0.01, momentum 0.9, Nesterov, batch 64, 40 epochs; step decay in
+source A/B's convention (``floor((1 + epoch) / 5)``), factor 0.25 or 0.5.
+"""
+
+from bench.benchmarks import classifier
+from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase
+from bench.data import cifar10 as cifar10_data
+
+NAME = "cifar10_minivggnet"
+
+CONFIG = {
+    "batch_size": 64,
+    "epochs": 40,
+    "target_accuracy": {"published": 0.70},  # epochs_to_target; both published runs end >= 0.75
+}
+SGD = {"momentum": 0.9, "nesterov": True}
+SCHEDULES = {
+    "step_0.25": ScheduleCase("step", {"initial_lr": 0.01, "factor": 0.25, "drop_every": 5}, SGD),
+    "step_0.5": ScheduleCase("step", {"initial_lr": 0.01, "factor": 0.5, "drop_every": 5}, SGD),
+}
+PUBLISHED = {"step_0.25": 0.75, "step_0.5": 0.78}
+PUBLISHED_FLOORS = {"step_0.25": 0.74, "step_0.5": 0.77}
+REFERENCE = "source B, a MiniVGGNet learning-rate-scheduler note (test accuracy after 40 epochs)"
+
+
+def load_data(path=None):
+    return classifier.one_hot_scaled(cifar10_data.load(path))
+
+
+def build_model():
+    """Two blocks of [3x3 conv, ReLU, BN] x 2 + 2x2 max-pool + dropout 0.25 (32, then 64
+    filters); then dense 512, ReLU, BN, dropout 0.5, softmax over 10 classes."""
+    from schedules._keras import keras
+
+    L = keras.layers
+    layers = [keras.Input((32, 32, 3))]
+    for filters in (32, 64):
+        for _ in range(2):
+            layers += [L.Conv2D(filters, 3, padding="same"), L.Activation("relu"), L.BatchNormalization()]
+        layers += [L.MaxPooling2D(2), L.Dropout(0.25)]
+    layers += [L.Flatten(), L.Dense(512), L.Activation("relu"), L.BatchNormalization(), L.Dropout(0.5),
+               L.Dense(10, activation="softmax")]
+    return keras.Sequential(layers, name="minivggnet")
+
+
+def train(schedule, seed, protocol="published", on_epoch=None, options=RunOptions()):
+    BENCHMARK.check_protocol(protocol)
+    train_set, val = load_data(options.cifar10)
+    return classifier.train(BENCHMARK, schedule, BENCHMARK.case(schedule).build(), seed, protocol, train_set, val,
+                            options=options, on_epoch=on_epoch, build_model=build_model)
+
+
+BENCHMARK = Benchmark(
+    name=NAME,
+    source="B: a MiniVGGNet learning-rate-scheduler note; REFERENCE.md section 3 B",
+    schedules=SCHEDULES,
+    protocols=("published",),
+    metric="final_val_accuracy",
+    config=CONFIG,
+    requires=classifier.requires("40 epochs of a VGG-style CNN on 50,000 images", "CIFAR-10, 50,000 + 10,000 images",
+                                 lambda options: cifar10_data.locate(options.cifar10)),
+    train=train,
+    class_names=cifar10_data.CLASS_NAMES,
+    published=PUBLISHED,
+    published_floors=PUBLISHED_FLOORS,
+    reference=REFERENCE,
+    data_option="cifar10",
+)
+
+
+if __name__ == "__main__":
+    from bench.benchmarks import standalone
+
+    standalone.main(BENCHMARK)

@@ -1,0 +1,77 @@
+"""Source C: constant rate vs 1cycle on CIFAR-10, max_lr from the range test (REFERENCE.md s3 C).
+
+Needs a GPU and CIFAR-10. Run on its own: ``python -m bench.benchmarks.cifar10_onecycle --seeds 1``.
+
+Source C names neither its CNN nor its epochs. This benchmark documents its own: source
+B's MiniVGGNet (``bench.benchmarks.cifar10_minivggnet.build_model``), 25 epochs, batch 32 (C's),
+inputs standardized per channel with the training images' mean and std (C: "data
+standardized"), SGD momentum 0.9. "constant" trains at 0.01; "onecycle" runs this
+suite's range test on the freshly built model (1e-6 to 10 over 300 iterations) and uses
+a tenth of the rate at the lowest smoothed loss as ``max_lr``. Published: 0.734 constant
+vs 0.812 1cycle; gated as published floors (- 0.01) until reproduced here.
+"""
+
+from bench.benchmarks import cifar10_minivggnet, classifier
+from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase
+from bench.data import cifar10 as cifar10_data
+
+NAME = "cifar10_onecycle"
+
+CONFIG = {
+    "batch_size": 32,
+    "epochs": 25,
+    "constant_lr": 0.01,
+    "range_test": {"min_lr": 1e-6, "max_lr": 10.0, "num_iterations": 300},
+    "target_accuracy": {"published": 0.70},
+}
+SGD = {"momentum": 0.9}
+SCHEDULES = {
+    "constant": ScheduleCase("constant", {"lr": CONFIG["constant_lr"]}, SGD),
+    "onecycle": ScheduleCase("onecycle", None, SGD, chosen_by="max_lr from source C's range test on the fresh model"),
+}
+PUBLISHED = {"constant": 0.734, "onecycle": 0.812}
+PUBLISHED_FLOORS = {"constant": 0.724, "onecycle": 0.802}
+REFERENCE = "source C, '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI), CIFAR-10"
+
+
+def load_data(path=None):
+    """Images standardized per channel with the training set's mean and std; one-hot labels."""
+    (x, y), (xt, yt) = classifier.one_hot_scaled(cifar10_data.load(path))
+    mean, std = x.mean(axis=(0, 1, 2)), x.std(axis=(0, 1, 2))
+    return ((x - mean) / std, y), ((xt - mean) / std, yt)
+
+
+build_model = cifar10_minivggnet.build_model
+
+
+def train(schedule, seed, protocol="published", on_epoch=None, options=RunOptions()):
+    BENCHMARK.check_protocol(protocol)
+    train_set, val = load_data(options.cifar10)
+    s, model, extra = classifier.range_tested(BENCHMARK, schedule, seed, train_set, build_model, options)
+    return classifier.train(BENCHMARK, schedule, s, seed, protocol, train_set, val, model=model, options=options,
+                            on_epoch=on_epoch, extra_history=extra)
+
+
+BENCHMARK = Benchmark(
+    name=NAME,
+    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); REFERENCE.md section 3 C",
+    schedules=SCHEDULES,
+    protocols=("published",),
+    metric="final_val_accuracy",
+    config=CONFIG,
+    requires=classifier.requires("25 epochs of a VGG-style CNN on 50,000 images at batch 32",
+                                 "CIFAR-10, 50,000 + 10,000 images",
+                                 lambda options: cifar10_data.locate(options.cifar10)),
+    train=train,
+    class_names=cifar10_data.CLASS_NAMES,
+    published=PUBLISHED,
+    published_floors=PUBLISHED_FLOORS,
+    reference=REFERENCE,
+    data_option="cifar10",
+)
+
+
+if __name__ == "__main__":
+    from bench.benchmarks import standalone
+
+    standalone.main(BENCHMARK)

@@ -1,0 +1,88 @@
+"""What the image-classification benchmarks share: requirements, and one training run.
+
+A benchmark file (``cifar10_resnet``, ``cifar10_minivggnet``, ...) keeps its own
+hyper-parameters, data and model; this module turns them into a ``RunResult``.
+"""
+
+import time
+
+import numpy as np
+
+from bench.benchmarks.spec import data, gpu, tensorflow_backend
+from bench.engine import loop
+from bench.engine.records import RunResult, environment, metrics_from_history
+
+
+def requires(gpu_why, data_why, locate):
+    """TensorFlow, a GPU (``gpu_why``: the cost that makes one needed) and a data set.
+
+    ``locate(options)`` raises the loader's ``DataUnavailable`` (what to put where) when
+    the data set is absent.
+    """
+    return (tensorflow_backend(), gpu(gpu_why), data(data_why, locate))
+
+
+def train(benchmark, case_name, s, seed, protocol, train_set, val, *, options, on_epoch, model=None,
+          build_model=None, extra_history=None):
+    """Train ``model`` (or a fresh ``build_model()``) with schedule ``s`` under SGD; a ``RunResult``.
+
+    Categorical cross-entropy on one-hot labels; SGD's other arguments come from the case.
+    """
+    from schedules._keras import keras
+
+    config = benchmark.config
+    epochs = benchmark.epochs(options)
+    steps_per_epoch = -(-len(train_set[0]) // config["batch_size"])
+    if model is None:
+        keras.utils.set_random_seed(seed)
+        model = build_model()
+    rate = s.as_keras_schedule(**({"steps_per_epoch": steps_per_epoch} if s.unit == "epoch" else {}))
+    optimizer = keras.optimizers.SGD(learning_rate=rate, **benchmark.case(case_name).optimizer)
+    start = time.perf_counter()
+    history = loop.train_loop(
+        model, optimizer, keras.losses.CategoricalCrossentropy(), keras.metrics.categorical_accuracy,
+        train_set, val, epochs=epochs, batch_size=config["batch_size"], seed=seed,
+        expected_lr=lambda epoch, it: s(epoch if s.unit == "epoch" else it), on_epoch=on_epoch,
+        keep_predictions=options.keep_predictions,
+    )
+    seconds = time.perf_counter() - start
+    history.update(extra_history or {})
+    env = environment()
+    env["epoch_time_s"] = seconds / epochs
+    env["images_per_s"] = len(train_set[0]) * epochs / seconds
+    return RunResult(benchmark.name, protocol, case_name, seed,
+                     metrics_from_history(history, config["target_accuracy"][protocol]), history, seconds,
+                     float(val[1].mean(axis=0).max()), env)
+
+
+def one_hot_scaled(data_sets):
+    """uint8 images to float32 in [0, 1]; integer labels (N, 1) to one-hot float32."""
+    (x, y), (xt, yt) = data_sets
+    eye = np.eye(10, dtype=np.float32)
+    return (x.astype(np.float32) / 255.0, eye[y[:, 0]]), (xt.astype(np.float32) / 255.0, eye[yt[:, 0]])
+
+
+def range_tested(benchmark, case_name, seed, train_set, build_model, options):
+    """The schedule for ``case_name`` and the model to train, seeded by ``seed``.
+
+    A case whose parameters are chosen at run time is 1cycle with ``max_lr`` from source
+    C's range test on the freshly built model (a tenth of the rate at the lowest smoothed
+    loss); the test restores the weights, so training starts from the same ones.
+    Returns ``(schedule, model, extra_history)``.
+    """
+    from schedules._keras import keras
+    from schedules.range_test import lr_range_test
+
+    config = benchmark.config
+    case = benchmark.case(case_name)
+    keras.utils.set_random_seed(seed)
+    model = build_model()
+    if case.params is not None:
+        return case.build(), model, {}
+    model.compile(optimizer=keras.optimizers.SGD(config["constant_lr"], **case.optimizer),
+                  loss="categorical_crossentropy")
+    found = lr_range_test(model, *train_set, batch_size=config["batch_size"], **config["range_test"])
+    total = benchmark.epochs(options) * -(-len(train_set[0]) // config["batch_size"])
+    extra = {"range_test": {"suggested_max_lr": found.suggested_max_lr, "lrs": found.lrs.tolist(),
+                            "smoothed_losses": found.smoothed_losses.tolist()}}
+    return case.build(max_lr=found.suggested_max_lr, total_steps=total), model, extra

@@ -1,0 +1,87 @@
+"""Source C: constant rate vs 1cycle on Fashion-MNIST, max_lr from the range test (REFERENCE.md s3 C).
+
+Needs a GPU and Fashion-MNIST (``bench/data/fashion_mnist.py``). Run on its own:
+``python -m bench.benchmarks.fashion_mnist_onecycle --seeds 1 [--fashion-mnist DIR] [--allow-cpu]``.
+
+Source C names no CNN and publishes no accuracy here, only that 1cycle passes the
+constant-rate run's best validation accuracy by epoch 9. This benchmark documents its own
+CNN (conv 32 - pool - conv 64 - pool - dense 128 - dropout 0.5 - softmax, ReLU), inputs
+standardized with the training images' mean and std, batch 32 (C's), 15 epochs, SGD
+momentum 0.9; "constant" at 0.01, "onecycle" with max_lr from this suite's range test.
+There is no published baseline to gate on: the first reviewed GPU run creates one with
+``pytest -m slow -k fashion_mnist --update-baselines``. Each run's history keeps the
+per-epoch validation accuracy, so C's epoch-9 claim can be read off the results.
+"""
+
+import numpy as np
+
+from bench.benchmarks import classifier
+from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase
+from bench.data import fashion_mnist as fashion_mnist_data
+
+NAME = "fashion_mnist_onecycle"
+
+CONFIG = {
+    "batch_size": 32,
+    "epochs": 15,
+    "constant_lr": 0.01,
+    "range_test": {"min_lr": 1e-6, "max_lr": 10.0, "num_iterations": 300},
+    "target_accuracy": {"published": 0.85},
+}
+SGD = {"momentum": 0.9}
+SCHEDULES = {
+    "constant": ScheduleCase("constant", {"lr": CONFIG["constant_lr"]}, SGD),
+    "onecycle": ScheduleCase("onecycle", None, SGD, chosen_by="max_lr from source C's range test on the fresh model"),
+}
+REFERENCE_NOTE = ("fashion_mnist_onecycle: source C publishes no accuracy, only that 1cycle passes the constant "
+                  "run's best validation accuracy by epoch 9; see val_accuracy in each run's history")
+
+
+def load_data(path=None):
+    (x, y), (xt, yt) = fashion_mnist_data.load(path)
+    x, xt = x[..., None].astype(np.float32), xt[..., None].astype(np.float32)
+    mean, std = x.mean(), x.std()
+    eye = np.eye(10, dtype=np.float32)
+    return ((x - mean) / std, eye[y[:, 0]]), ((xt - mean) / std, eye[yt[:, 0]])
+
+
+def build_model():
+    from schedules._keras import keras
+
+    L = keras.layers
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(2),
+        L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2),
+        L.Flatten(), L.Dense(128, activation="relu"), L.Dropout(0.5), L.Dense(10, activation="softmax"),
+    ], name="fashion_cnn")
+
+
+def train(schedule, seed, protocol="published", on_epoch=None, options=RunOptions()):
+    BENCHMARK.check_protocol(protocol)
+    train_set, val = load_data(options.fashion_mnist)
+    s, model, extra = classifier.range_tested(BENCHMARK, schedule, seed, train_set, build_model, options)
+    return classifier.train(BENCHMARK, schedule, s, seed, protocol, train_set, val, model=model, options=options,
+                            on_epoch=on_epoch, extra_history=extra)
+
+
+BENCHMARK = Benchmark(
+    name=NAME,
+    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); REFERENCE.md section 3 C",
+    schedules=SCHEDULES,
+    protocols=("published",),
+    metric="final_val_accuracy",
+    config=CONFIG,
+    requires=classifier.requires("15 epochs of a CNN on 60,000 images at batch 32", "Fashion-MNIST, 60,000 + 10,000 images",
+                                 lambda options: fashion_mnist_data.locate(options.fashion_mnist)),
+    train=train,
+    class_names=fashion_mnist_data.CLASS_NAMES,
+    reference_note=REFERENCE_NOTE,
+    data_option="fashion_mnist",
+)
+
+
+if __name__ == "__main__":
+    from bench.benchmarks import standalone
+
+    standalone.main(BENCHMARK)

@@ -1,0 +1,213 @@
+"""What a benchmark declares: one frozen ``Benchmark`` per file of this package.
+
+The harness, the command-line tools and the reports read a benchmark only through
+these fields; nothing looks attributes up on modules by name. A declaration is
+checked when it is built (``ValueError`` naming the field and the value), and
+``tests/benchmarks/test_registry.py`` checks every registered one against the
+schedule registry and its baseline file.
+"""
+
+import dataclasses
+import types
+from typing import Callable, Mapping, Optional, Tuple
+
+import schedules
+from bench.engine.records import METRICS
+
+REQUIREMENT_KINDS = ("backend", "gpu", "data")
+
+
+@dataclasses.dataclass(frozen=True)
+class RunOptions:
+    """How to run, as given on the command line; the same for every benchmark.
+
+    ``cifar10`` / ``fashion_mnist``: offline copies of those data sets (None: the
+    environment variable, then Keras' cache). ``allow_cpu``: run a GPU benchmark on the
+    CPU. ``keep_predictions``: keep every validation row's predicted class (for a
+    per-class report). ``epochs``: train this many epochs instead of the published number.
+    """
+
+    cifar10: Optional[str] = None
+    fashion_mnist: Optional[str] = None
+    allow_cpu: bool = False
+    keep_predictions: bool = False
+    epochs: Optional[int] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Requirement:
+    """Something a benchmark needs to run here: its kind, why, and a check.
+
+    ``check(options)`` returns None when the need is met, else one sentence that says
+    what is missing and what to do.
+    """
+
+    kind: str  # one of REQUIREMENT_KINDS
+    why: str
+    check: Callable[[RunOptions], Optional[str]]
+
+    def __post_init__(self):
+        if self.kind not in REQUIREMENT_KINDS:
+            raise ValueError(f"Argument `kind` must be one of {', '.join(REQUIREMENT_KINDS)}. "
+                             f"Received: kind={self.kind!r}")
+        if not self.why.strip():
+            raise ValueError("Argument `why` must say why the benchmark needs this. Received: why=''")
+
+
+@dataclasses.dataclass(frozen=True)
+class ScheduleCase:
+    """One named run of a benchmark: a registry schedule, its parameters, and SGD's other arguments.
+
+    ``params`` None means they are chosen when training starts; ``chosen_by`` then says
+    how (e.g. source C's range test for 1cycle's ``max_lr``).
+    """
+
+    schedule: str  # a name in schedules.available()
+    params: Optional[Mapping] = None
+    optimizer: Mapping = dataclasses.field(default_factory=dict)  # keras.optimizers.SGD arguments
+    chosen_by: str = ""
+
+    def __post_init__(self):
+        if self.schedule not in schedules.available():
+            raise ValueError(f"Argument `schedule` must be one of {', '.join(schedules.available())}. "
+                             f"Received: schedule={self.schedule!r}")
+        if self.params is None and not self.chosen_by:
+            raise ValueError("Argument `chosen_by` must say how the parameters are chosen when `params` is None. "
+                             f"Received: chosen_by={self.chosen_by!r}")
+        if self.params is not None:
+            schedules.get(self.schedule, **self.params)  # invalid parameters fail at declaration
+            object.__setattr__(self, "params", types.MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "optimizer", types.MappingProxyType(dict(self.optimizer)))
+
+    def build(self, **chosen):
+        """The schedule object, from ``params`` or, when they are chosen at run time, from ``chosen``."""
+        return schedules.get(self.schedule, **(dict(self.params) if self.params is not None else chosen))
+
+
+@dataclasses.dataclass(frozen=True)
+class Benchmark:
+    """One published experiment as the suite runs it.
+
+    Fields:
+        name: the file's name; also the baseline file's (``baselines/<name>.json``).
+        source: the write-up it reproduces (REFERENCE.md section 3).
+        schedules: case name -> ``ScheduleCase``, in the order the table shows them.
+        protocols: the data protocols it trains, first = the published one.
+        metric: the headline metric (a key of ``bench.engine.records.METRICS``).
+        config: every hyper-parameter, one read-only mapping.
+        requires: what it needs to run here; the first unmet one is why it skips.
+        train: ``train(case, seed, protocol, on_epoch=None, options=RunOptions()) -> RunResult``.
+        class_names: class labels of a classifier, for the per-class report.
+        published: case -> the write-up's figure of ``metric``; published_floors: the gates on it.
+        reference: citation of the published figures.
+        reference_note: a sentence the table prints under its rows (published figures not gated, ...).
+        data_option: the data set option it reads (``cifar10`` / ``fashion_mnist``), if any.
+    """
+
+    name: str
+    source: str
+    schedules: Mapping[str, ScheduleCase]
+    protocols: Tuple[str, ...]
+    metric: str
+    config: Mapping
+    requires: Tuple[Requirement, ...]
+    train: Callable
+    class_names: Tuple[str, ...] = ()
+    published: Optional[Mapping[str, float]] = None
+    published_floors: Optional[Mapping[str, float]] = None
+    reference: Optional[str] = None
+    reference_note: Optional[str] = None
+    data_option: Optional[str] = None
+
+    def __post_init__(self):
+        def bad(field, rule):
+            raise ValueError(f"Benchmark {self.name!r}: argument `{field}` must be {rule}. "
+                             f"Received: {field}={getattr(self, field)!r}")
+
+        if not self.name.isidentifier():
+            bad("name", "a Python identifier (it names the file and the baseline)")
+        if not self.schedules or not all(isinstance(c, ScheduleCase) for c in self.schedules.values()):
+            bad("schedules", "a non-empty mapping of case names to ScheduleCase")
+        if not self.protocols:
+            bad("protocols", "a non-empty tuple")
+        if self.metric not in METRICS:
+            bad("metric", f"one of {', '.join(METRICS)}")
+        if "epochs" not in self.config:
+            bad("config", "a mapping with 'epochs'")
+        if not all(isinstance(r, Requirement) for r in self.requires):
+            bad("requires", "a tuple of Requirement")
+        if (self.published is None) != (self.published_floors is None) or (
+                self.published is not None and set(self.published) != set(self.published_floors)):
+            bad("published_floors", "given exactly when `published` is, for the same cases")
+        if self.published is not None and not set(self.published) <= set(self.schedules):
+            bad("published", f"figures of declared cases ({', '.join(self.schedules)})")
+        object.__setattr__(self, "schedules", types.MappingProxyType(dict(self.schedules)))
+        object.__setattr__(self, "config", types.MappingProxyType(self.config)
+                           if not isinstance(self.config, types.MappingProxyType) else self.config)
+        object.__setattr__(self, "protocols", tuple(self.protocols))
+        object.__setattr__(self, "requires", tuple(self.requires))
+
+    @property
+    def needs_gpu(self):
+        return any(r.kind == "gpu" for r in self.requires)
+
+    def unmet(self, options):
+        """``(kind, reason)`` for the first requirement not met under ``options``, else None."""
+        for requirement in self.requires:
+            reason = requirement.check(options)
+            if reason:
+                return requirement.kind, reason
+        return None
+
+    def case(self, name):
+        """The ``ScheduleCase`` called ``name``; ``ValueError`` listing the valid names."""
+        if name not in self.schedules:
+            raise ValueError(f"Unknown {self.name} schedule {name!r}; valid: {', '.join(self.schedules)}")
+        return self.schedules[name]
+
+    def check_protocol(self, protocol):
+        if protocol not in self.protocols:
+            raise ValueError(f"Unknown {self.name} protocol {protocol!r}; valid: {', '.join(self.protocols)}")
+
+    def epochs(self, options):
+        """Epochs to train: ``options.epochs`` when given, else the published number."""
+        return options.epochs if options is not None and options.epochs else self.config["epochs"]
+
+    def cases(self):
+        """Every ``(protocol, case name)`` the slow suite runs, in table order."""
+        return [(protocol, name) for protocol in self.protocols for name in self.schedules]
+
+
+# -- requirements the benchmarks share ------------------------------------------------------
+
+def _tensorflow_check(options):
+    from schedules._keras import tensorflow_backend_reason
+
+    return tensorflow_backend_reason()
+
+
+def tensorflow_backend():
+    """Keras on TensorFlow: the suite's training loop (``bench.engine.loop``) is written with ``tf.function``."""
+    return Requirement("backend", "the suite's training loop runs on TensorFlow", _tensorflow_check)
+
+
+def gpu(why):
+    """A visible GPU, unless ``options.allow_cpu``."""
+    def check(options):
+        if options.allow_cpu:
+            return None
+        import tensorflow as tf
+
+        return None if tf.config.list_physical_devices("GPU") else f"needs a GPU ({why}); TensorFlow sees none."
+    return Requirement("gpu", why, check)
+
+
+def data(why, locate):
+    """A data set on disk: ``locate(options)`` raises the loader's error (what to put where) when absent."""
+    def check(options):
+        try:
+            locate(options)
+        except RuntimeError as err:  # the loaders' DataUnavailable
+            return str(err)
+        return None
+    return Requirement("data", why, check)

@@ -1,0 +1,48 @@
+"""Baselines from a write-up's published figures, for a benchmark not yet reproduced here.
+
+Run: ``python -m bench published cifar10_resnet``
+
+Writes ``baselines/<benchmark>.json`` from the declaration's ``published`` (final validation
+accuracy per case) and ``published_floors`` (the thresholds), each entry marked
+``"source": "published"`` with its reference. It refuses to overwrite an existing file:
+once a benchmark has been reproduced, ``pytest -m slow --update-baselines`` replaces
+these entries with measured ones.
+"""
+
+import argparse
+import sys
+
+from bench import benchmarks
+from bench.harness import baselines
+
+
+def published_document(benchmark):
+    cases = {}
+    for schedule, accuracy in benchmark.published.items():
+        cases[schedule] = {"final_val_accuracy": {
+            "n": 1, "mean": accuracy, "std": 0.0, "min": accuracy, "max": accuracy,
+            "unit": "fraction", "better": "higher", "gated": True,
+            "threshold": benchmark.published_floors[schedule],
+            "rule": "published floor: the write-up's own gate, else its figure - 0.01",
+            "provenance": {"source": "published", "reference": benchmark.reference,
+                           "note": "published, not yet reproduced here"},
+            "holds_for": [],
+        }}
+    return {"format": baselines.FORMAT, "benchmark": benchmark.name, "cases": {benchmark.protocols[0]: cases}}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench published", description=__doc__.splitlines()[0])
+    parser.add_argument("benchmark", choices=[b.name for b in benchmarks.all_benchmarks() if b.published])
+    parser.add_argument("--baselines", default=str(baselines.DEFAULT_DIR),
+                        help="directory (default: the project's baselines/)")
+    args = parser.parse_args(argv)
+    path = baselines.path_for(args.benchmark, args.baselines)
+    if path.exists():
+        sys.exit(f"{path} exists; refusing to overwrite it. Move it away first if you mean to.")
+    baselines.write_atomic(path, published_document(benchmarks.get(args.benchmark)))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""bench/benchmarks/__init__.py and spec.py: every registered declaration is complete and consistent."""
+
+import dataclasses
+
+import pytest
+
+import schedules
+from bench import benchmarks
+from bench.benchmarks import Benchmark, Requirement, RunOptions, ScheduleCase
+from bench.engine.records import METRICS
+from bench.harness import baselines
+
+REGISTERED = benchmarks.all_benchmarks()
+
+
+def test_the_registry_lists_each_benchmark_file_once_in_table_order():
+    assert benchmarks.names() == ("ionosphere", "cifar10_resnet", "cifar10_minivggnet", "cifar10_onecycle",
+                                  "fashion_mnist_onecycle", "boston_housing")
+    assert [b.name for b in REGISTERED] == list(benchmarks.names())
+    with pytest.raises(ValueError, match="Unknown benchmark 'mnist'; valid: ionosphere, cifar10_resnet"):
+        benchmarks.get("mnist")
+
+
+@pytest.mark.parametrize("declared", REGISTERED, ids=lambda b: b.name)
+def test_every_case_names_a_registered_schedule(declared):
+    for name, case in declared.schedules.items():
+        assert case.schedule in schedules.available(), f"{declared.name}/{name}"
+        assert case.params is not None or case.chosen_by, f"{declared.name}/{name}: how are its parameters chosen?"
+
+
+@pytest.mark.parametrize("declared", REGISTERED, ids=lambda b: b.name)
+def test_every_protocol_and_case_it_trains_is_in_its_baseline_file(declared):
+    doc = baselines.load(declared.name)
+    for protocol, case in declared.cases():
+        entries = baselines.case_entries(doc, protocol, case)
+        if not entries:  # no baseline yet (no published figure, no reviewed run): the file must say so
+            assert "No baseline yet" in doc.get("note", ""), f"{declared.name}/{protocol}/{case} is empty"
+        elif declared.published is None:  # measured here: the headline metric is gated
+            assert declared.metric in entries, f"{declared.name}/{protocol}/{case} has no {declared.metric}"
+    assert set(doc["cases"]) == set(declared.protocols)  # nothing stale either
+
+
+@pytest.mark.parametrize("declared", REGISTERED, ids=lambda b: b.name)
+def test_requirements_say_why_it_would_skip(declared):
+    kinds = [r.kind for r in declared.requires]
+    assert kinds[0] == "backend"  # the training loop needs TensorFlow: checked first, cheapest
+    assert all(r.why.strip() for r in declared.requires)
+    assert declared.needs_gpu == ("gpu" in kinds)
+    if declared.needs_gpu:
+        assert "data" in kinds and declared.data_option in ("cifar10", "fashion_mnist")
+        assert declared.published_floors is not None or declared.reference_note
+
+
+@pytest.mark.parametrize("declared", REGISTERED, ids=lambda b: b.name)
+def test_declaration_is_complete(declared):
+    assert declared.metric in METRICS and declared.source.split(":")[0] in ("A", "B", "C", "D")
+    assert declared.config["epochs"] >= 1 and declared.config["batch_size"] >= 1
+    assert callable(declared.train)
+    if METRICS[declared.metric].unit == "fraction":  # a classifier: the per-class report needs its labels
+        assert len(declared.class_names) >= 2
+
+
+def test_data_requirements_report_what_to_put_where(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.delenv("LR_SUITE_CIFAR10", raising=False)
+    data_need = next(r for r in benchmarks.get("cifar10_resnet").requires if r.kind == "data")
+    assert "--bench-cifar10=PATH" in data_need.check(RunOptions())
+    assert data_need.check(RunOptions(cifar10=str(tmp_path / "absent.tar.gz")))
+
+
+def _declare(**changes):
+    fields = dict(name="demo", source="D: a test", schedules={"c": ScheduleCase("constant", {"lr": 0.1})},
+                  protocols=("p",), metric="final_val_accuracy", config={"epochs": 1}, requires=(),
+                  train=lambda *a, **k: None)
+    return Benchmark(**{**fields, **changes})
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"schedules": {}}, "Benchmark 'demo': argument `schedules` must be a non-empty mapping"),
+    ({"protocols": ()}, "argument `protocols` must be a non-empty tuple. Received: protocols=()"),
+    ({"metric": "accuracy"}, "argument `metric` must be one of final_val_accuracy"),
+    ({"config": {}}, "argument `config` must be a mapping with 'epochs'"),
+    ({"name": "my-bench"}, "argument `name` must be a Python identifier"),
+    ({"published": {"c": 0.9}}, "argument `published_floors` must be given exactly when `published` is"),
+    ({"published": {"x": 0.9}, "published_floors": {"x": 0.8}}, "argument `published` must be figures of declared"),
+])
+def test_an_incomplete_declaration_is_refused_when_built(changes, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        _declare(**changes)
+
+
+def test_a_case_is_checked_against_the_schedule_registry_when_declared():
+    with pytest.raises(ValueError, match=r"Argument `schedule` must be one of constant, cosine.*Received: schedule='cosin'"):
+        ScheduleCase("cosin", {"initial_lr": 0.1, "decay_steps": 10})
+    with pytest.raises(ValueError, match="Argument `drop_every` must be a positive integer"):
+        ScheduleCase("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 0})
+    with pytest.raises(ValueError, match="Argument `chosen_by` must say how the parameters are chosen"):
+        ScheduleCase("onecycle", None)
+    with pytest.raises(ValueError, match="Argument `kind` must be one of backend, gpu, data. Received: kind='disk'"):
+        Requirement("disk", "space", lambda options: None)
+
+
+def test_a_declaration_cannot_be_changed_after_it_is_built():
+    demo = _declare()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        demo.metric = "final_train_loss"
+    with pytest.raises(TypeError):
+        demo.schedules["new"] = ScheduleCase("constant", {"lr": 1.0})
+    with pytest.raises(TypeError):
+        demo.schedules["c"].params["lr"] = 1.0
+
+
+def test_options_pick_the_epochs():
+    demo = _declare(config={"epochs": 7})
+    assert demo.epochs(RunOptions()) == 7 and demo.epochs(RunOptions(epochs=2)) == 2 and demo.epochs(None) == 7
+    assert demo.cases() == [("p", "c")]
+    with pytest.raises(ValueError, match="Unknown demo schedule 'x'; valid: c"):
+        demo.case("x")
+    with pytest.raises(ValueError, match="Unknown demo protocol 'q'; valid: p"):
+        demo.check_protocol("q")

@@ -1,0 +1,76 @@
+"""bench/html_report.py, rendered in headless Chromium: the table and every image are really shown.
+
+Needs Debian's chromium (/usr/bin/chromium) and the playwright package (`pip install -e '.[test]'`).
+Without them the test skips, except under CI=true, where it fails.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from bench.harness import baselines
+from bench.report import html as html_report
+from tests.report.test_plots import history, png_size
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PROV = {"source": "measured", "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test",
+        "date": "2026-11-21", "command": "pytest -m slow --update-baselines"}
+S = {"n": 2, "mean": 0.85, "std": 0.02, "min": 0.83, "max": 0.87}
+
+
+def small_run():
+    doc = baselines.updated(None, "demo", {("p", "a"): {"final_val_accuracy": S}, ("p", "b"): {"final_val_accuracy": S}},
+                            PROV, ["TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: test"])
+    verdicts = [*baselines.judge(doc, "demo", "p", "a", {"final_val_accuracy": S}, 0.6),
+                *baselines.judge(doc, "demo", "p", "b", {"final_val_accuracy": dict(S, mean=0.5)}, 0.6)]
+    histories = {("demo", "p", "a"): [history(0.0), history(0.05)], ("demo", "p", "b"): [history(0.1)]}
+    return verdicts, histories
+
+
+def test_report_folder_contents(tmp_path):
+    verdicts, histories = small_run()
+    index = html_report.write(tmp_path / "report", verdicts, histories, {"tensorflow": "2.21.0"})
+    assert sorted(p.name for p in (tmp_path / "report").iterdir()) == ["index.html", "plots", "report.json", "report.md"]
+    for png in (tmp_path / "report" / "plots").iterdir():
+        assert png_size(png) == (800, 500)
+    text = index.read_text()
+    assert text.count("<img ") == 4 and "<script" not in text and "http" not in text.split("<body>")[1]
+
+
+@pytest.fixture
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or CHROMIUM is None:
+        reason = "needs Debian's chromium and `pip install -e '.[test]'` (playwright)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must render the report: {reason}")
+        pytest.skip(reason)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+def test_report_renders_in_chromium_with_table_and_images(tmp_path, browser):
+    verdicts, histories = small_run()
+    index = html_report.write(tmp_path / "report", verdicts, histories, {"tensorflow": "2.21.0"})
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(index.as_uri())
+    page.wait_for_load_state("load")
+    rows = page.eval_on_selector_all("#comparison tbody tr", "rows => rows.map(r => r.innerText)")
+    assert len(rows) == 2 and "FAIL" in rows[1] and "pass" in rows[0]
+    images = page.evaluate("Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, "
+                           "i.naturalWidth, i.naturalHeight, i.getBoundingClientRect().width])")
+    assert len(images) == 4
+    for src, complete, width, height, shown_width in images:
+        assert complete and (width, height) == (800, 500), f"{src} did not load"
+        assert shown_width > 100, f"{src} is not displayed"
+    assert page.is_visible("text=Where each baseline comes from")
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    assert png_size(tmp_path / "report.png")[0] == 1400

@@ -1,0 +1,122 @@
+"""The direction of imports between the packages (README, "Architecture").
+
+Lowest first; a module may import from its own package and from packages of a lower
+rank, never from one of the same rank or higher:
+
+    0  schedules
+    1  bench.engine, bench.data
+    2  bench.report
+    3  bench.benchmarks
+    4  bench.harness
+    5  bench.tools (and ``python -m bench``)
+
+Imports inside functions count too: a lazy import upward is still a dependency upward.
+Cycles are checked among module-level imports, the ones that run when a module loads
+(``Schedule.as_keras_schedule`` imports its adapter lazily, and the adapter rebuilds
+schedules from the registry by name: a deliberate cycle broken at call time).
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RANK = {"schedules": 0, "bench.engine": 1, "bench.data": 1, "bench.report": 2, "bench.benchmarks": 3,
+        "bench.harness": 4, "bench.tools": 5, "bench": 5}
+
+
+def package_of(module):
+    """The ranked package a dotted module name belongs to (the longest matching prefix)."""
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:n])
+        if prefix in RANK:
+            return prefix
+    return None
+
+
+def project_modules():
+    out = {}
+    for top in ("schedules", "bench"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            out[".".join(parts)] = path
+    return out
+
+
+MODULES = project_modules()
+
+
+def imports_of(path, module, top_level_only=False):
+    """Every project module ``module`` (in file ``path``) imports, anywhere in the file
+    (``top_level_only``: only the statements that run when the module loads)."""
+    found = set()
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    tree = ast.parse(path.read_text())
+    for node in (tree.body if top_level_only else ast.walk(tree)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            for alias in node.names:  # `from pkg import submodule` depends on the submodule, not on pkg
+                found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
+    modules = project_modules()
+    return {name for name in found if name in modules and name != module}
+
+
+GRAPH = {module: imports_of(path, module) for module, path in MODULES.items()}
+LOAD_GRAPH = {module: imports_of(path, module, top_level_only=True) for module, path in MODULES.items()}
+
+
+def test_every_module_belongs_to_a_ranked_package():
+    assert all(package_of(m) for m in MODULES), [m for m in MODULES if not package_of(m)]
+    assert {package_of(m) for m in MODULES} == set(RANK)  # and every package has modules
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_run_one_way(module):
+    mine = package_of(module)
+    wrong = []
+    for target in sorted(GRAPH[module]):
+        theirs = package_of(target)
+        if theirs == mine or theirs == "bench":  # own package; "bench" itself holds only docs
+            continue
+        if RANK[theirs] >= RANK[mine]:
+            wrong.append(f"{module} ({mine}, rank {RANK[mine]}) imports {target} ({theirs}, rank {RANK[theirs]})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_import_cycles():
+    state, stack = {}, []
+
+    def visit(module):
+        state[module] = "open"
+        stack.append(module)
+        for target in sorted(LOAD_GRAPH[module]):
+            if state.get(target) == "open":
+                cycle = stack[stack.index(target):] + [target]
+                pytest.fail("import cycle: " + " -> ".join(cycle))
+            if target not in state:
+                visit(target)
+        stack.pop()
+        state[module] = "done"
+
+    for module in sorted(LOAD_GRAPH):
+        if module not in state:
+            visit(module)
+
+
+def test_the_checker_sees_an_upward_import(tmp_path):
+    path = tmp_path / "loop.py"
+    path.write_text("def f():\n    from bench.harness import baselines\n")
+    assert "bench.harness.baselines" in imports_of(path, "bench.engine.loop")
+    assert not imports_of(path, "bench.engine.loop", top_level_only=True)
+    relative = tmp_path / "ionosphere.py"
+    relative.write_text("from . import spec\nfrom ..engine import records\n")
+    assert imports_of(relative, "bench.benchmarks.ionosphere") >= {"bench.benchmarks.spec", "bench.engine.records"}

@@ -1,0 +1,53 @@
+"""bench/history.py: the last N sessions of a benchmark from saved results."""
+
+import json
+
+import pytest
+
+from bench.tools.history import main, sessions
+from tests.report.test_plots import png_size
+
+
+def _session(root, name, date, mean):
+    d = root / name
+    d.mkdir(parents=True)
+    s = {"n": 5, "mean": mean, "std": 0.004, "min": mean - 0.01, "max": mean + 0.01}
+    lines = [{"kind": "run", "seed": 0},
+             {"kind": "summary", "benchmark": "ionosphere", "protocol": "published", "schedule": "step",
+              "environment": {"date": date}, "summaries": {"final_val_accuracy": s}},
+             {"kind": "summary", "benchmark": "other", "protocol": "p", "schedule": "s",
+              "environment": {"date": date}, "summaries": {"final_val_accuracy": s}}]
+    (d / "results.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+
+
+@pytest.fixture
+def results(tmp_path):
+    _session(tmp_path / "r", "s3", "2026-11-20T00:00:00Z", 0.981)  # names out of date order on purpose
+    _session(tmp_path / "r", "s1", "2026-11-18T00:00:00Z", 0.990)
+    _session(tmp_path / "r", "s2", "2026-11-19T00:00:00Z", 0.985)
+    return tmp_path / "r"
+
+
+def test_sessions_are_oldest_first_and_per_benchmark(results):
+    found = sessions(results, "ionosphere")
+    assert [name for name, _, _ in found] == ["s1", "s2", "s3"]
+    assert found[2][2][("published", "step")]["final_val_accuracy"]["mean"] == 0.981
+
+
+def test_table_of_the_last_n_and_a_drift_plot(results, tmp_path, capsys):
+    plot = tmp_path / "drift.png"
+    assert main(["ionosphere", "--results", str(results), "--last", "2", "--plot", str(plot),
+                 "--case", "published/step"]) == 0
+    out = capsys.readouterr().out
+    assert "s1" not in out and "0.9850 +- 0.0040 (5)" in out and "0.9810 +- 0.0040 (5)" in out
+    assert "published/step" in out and png_size(plot) == (800, 500)
+
+
+def test_missing_results_and_existing_plot_are_clear(results, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["ionosphere", "--results", str(tmp_path / "nowhere")])
+    assert "run `pytest -m slow --bench-results=" in capsys.readouterr().err
+    (tmp_path / "taken.png").write_bytes(b"x")
+    with pytest.raises(SystemExit):
+        main(["ionosphere", "--results", str(results), "--plot", str(tmp_path / "taken.png"), "--case", "published/step"])
+    assert "exists; choose another file" in capsys.readouterr().err

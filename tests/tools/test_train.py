@@ -1,0 +1,47 @@
+"""bench/train.py: source A's one-command reproduction, on ionosphere."""
+
+import pytest
+
+from bench.benchmarks import ionosphere
+from bench.tools.train import main, parser
+from bench.benchmarks import RunOptions
+from tests.report.test_plots import png_size
+
+pytest.importorskip("keras")
+
+
+def test_help_documents_every_option_with_its_default():
+    text = " ".join(parser().format_help().split())  # argparse wraps lines
+    for option in ("--benchmark", "--schedule", "--epochs", "--lr-plot", "--train-plot", "--seed", "--protocol",
+                   "--cifar10", "--fashion-mnist", "--allow-cpu", "--force"):
+        assert option in text
+    assert "(default: lr.png)" in text and "(default: training.png)" in text and "(default: 0)" in text
+
+
+def test_trains_reports_per_class_and_writes_both_plots(tmp_path, capsys, monkeypatch):
+    if ionosphere.BENCHMARK.unmet(RunOptions()):
+        pytest.skip(ionosphere.BENCHMARK.unmet(RunOptions())[1])
+    lr, training = tmp_path / "lr.png", tmp_path / "training.png"
+    assert main(["--benchmark", "ionosphere", "--schedule", "step", "--epochs", "3",
+                 "--lr-plot", str(lr), "--train-plot", str(training)]) == 0
+    out = capsys.readouterr().out
+    assert "epoch 1/3: lr 0.1" in out and "epoch 3/3:" in out
+    for part in ("precision", "recall", "f1-score", "b (bad)", "g (good)", "116"):  # 116 validation rows
+        assert part in out
+    assert png_size(lr) == (800, 500) and png_size(training) == (800, 500)
+
+
+def test_refuses_to_overwrite_and_names_bad_input(tmp_path, capsys):
+    existing = tmp_path / "lr.png"
+    existing.write_bytes(b"keep me")
+    with pytest.raises(SystemExit):
+        main(["--benchmark", "ionosphere", "--schedule", "step", "--lr-plot", str(existing)])
+    assert "exists; choose another file or pass --force" in capsys.readouterr().err
+    assert existing.read_bytes() == b"keep me"
+    with pytest.raises(SystemExit):
+        main(["--benchmark", "ionosphere", "--schedule", "cosine"])
+    assert "--schedule 'cosine' is not a ionosphere schedule; choose from constant, time, step, exp" in \
+        capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--benchmark", "ionosphere", "--schedule", "step", "--epochs", "0"])
+    assert "--epochs must be >= 1" in capsys.readouterr().err
