@@ -4,7 +4,7 @@ import math
 
 from schedules import _validate as check
 from schedules._base import Schedule
-from schedules._piecewise import piecewise_linear
+from schedules._piecewise import lerp, piecewise_linear
 
 
 class Cosine(Schedule):
@@ -45,7 +45,7 @@ class Cosine(Schedule):
     def _rate(self, t, xp):
         w = float(self.warmup_steps)
         u = xp.minimum(xp.maximum(t - w, 0.0), self.decay_steps) / self.decay_steps
-        decay = self.final_lr + (self.initial_lr - self.final_lr) * 0.5 * (1.0 + xp.cos(math.pi * u))
+        decay = lerp(self.final_lr, self.initial_lr, 0.5 * (1.0 + xp.cos(math.pi * u)))
         if self.warmup_steps == 0:
             return decay
         warmup = piecewise_linear(t, [(0.0, 0.0), (w, self.initial_lr)], xp)

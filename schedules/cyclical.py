@@ -2,6 +2,7 @@
 
 from schedules import _validate as check
 from schedules._base import Schedule
+from schedules._piecewise import lerp
 
 MODES = ("triangular", "triangular2", "exp_range")
 
@@ -61,4 +62,4 @@ class Cyclical(Schedule):
             wave = wave / 2.0 ** (cycle - 1.0)
         elif self.mode == "exp_range":
             wave = wave * self.gamma**t
-        return self.base_lr + (self.max_lr - self.base_lr) * wave
+        return lerp(self.base_lr, self.max_lr, wave)

@@ -120,33 +120,34 @@ class Step(Schedule):
         self.drop_every = check.positive_int("drop_every", drop_every)
         self.offset = check.non_negative_int("offset", offset)
 
-        self._last_drop = _last_kept_power(self.factor)
+        self._drop_cap = _drop_cap(self.factor)
 
     def _rate(self, t, xp):
         drops = xp.floor((self.offset + t) / self.drop_every)
-        if self._last_drop is None:  # factor == 1: the rate never drops
-            return self.initial_lr * self.factor**drops
-        kept = xp.minimum(drops, self._last_drop)
-        return xp.where(drops <= self._last_drop, self.initial_lr * self.factor**kept, 0.0)
+        power = self.factor ** xp.minimum(drops, self._drop_cap)
+        return xp.where(power >= FLUSH_BELOW, self.initial_lr * power, 0.0)
 
 
 # Once factor**drops < FLUSH_BELOW the rate is returned as exactly 0. No optimizer can
 # apply such a rate (float32's smallest positive number is 1.4e-45), and computing it
 # costs: glibc's pow takes a slow path for results near float64's lower limit, which
-# made values() over 1,000,000 epochs ~80 ms instead of ~10 ms (bench/speed_schedules.py).
+# made values() over 1,000,000 epochs ~80 ms instead of ~10 ms (`python -m bench speed_schedules`).
 FLUSH_BELOW = 1e-150
 
 
-def _last_kept_power(factor):
-    """The largest k with factor**k >= FLUSH_BELOW; None for factor 1 (no drops)."""
+def _drop_cap(factor):
+    """A number of drops at which ``factor ** drops`` is already below ``FLUSH_BELOW``.
+
+    ``_rate`` computes ``factor ** min(drops, cap)`` and flushes powers below the bound,
+    so any cap above the last kept power gives the same rates; capping only keeps ``pow``
+    away from its slow path. ``log(FLUSH_BELOW) / log(factor)`` is within a few ulps of
+    the last kept power; a relative margin of 1e-9 and 2 drops put the cap safely past it
+    while ``factor ** cap`` stays near 1e-150, far from float64's lower limit.
+    Factor 1 never drops: no cap.
+    """
     if factor == 1.0:
-        return None
-    k = int(math.floor(math.log(FLUSH_BELOW) / math.log(factor)))
-    while factor ** (k + 1) >= FLUSH_BELOW:
-        k += 1
-    while factor**k < FLUSH_BELOW:
-        k -= 1
-    return float(k)
+        return math.inf
+    return math.floor(math.log(FLUSH_BELOW) / math.log(factor) * (1 + 1e-9)) + 2.0
 
 
 class Exp(Schedule):

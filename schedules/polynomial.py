@@ -2,6 +2,7 @@
 
 from schedules import _validate as check
 from schedules._base import Schedule
+from schedules._piecewise import lerp
 
 
 class Poly(Schedule):
@@ -38,7 +39,7 @@ class Poly(Schedule):
 
     def _rate(self, t, xp):
         remaining = 1.0 - xp.minimum(t, self.max_epochs) / self.max_epochs
-        return (self.initial_lr - self.final_lr) * remaining**self.power + self.final_lr
+        return lerp(self.final_lr, self.initial_lr, remaining**self.power)
 
 
 class Linear(Poly):
