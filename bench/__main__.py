@@ -12,6 +12,7 @@ TOOLS = {
     "history": "the last N sessions of a benchmark from saved results, and a drift plot",
     "cross_version": "the same cases' results side by side, one column per TensorFlow/Keras environment",
     "published": "write a benchmark's baseline file from its published figures (refuses to overwrite)",
+    "calibrate": "false alarms and detections of a CPU benchmark's gates on unseen seeds, regressions injected",
     "speed_schedules": "time s.values() over 1,000,000 indices for every schedule",
     "speed_ionosphere": "time the ionosphere benchmark: this suite's loop against plain model.fit",
     "speed_resnet": "epoch time and images/s of source A's ResNet on synthetic CIFAR-shaped data",

@@ -13,6 +13,7 @@ from bench.benchmarks.spec import Benchmark, Requirement, RunOptions, ScheduleCa
 # One line per benchmark, in the order the comparison table shows them.
 MODULES = (
     "ionosphere",
+    "digits",
     "cifar10_resnet",
     "cifar10_minivggnet",
     "cifar10_onecycle",

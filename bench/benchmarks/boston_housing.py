@@ -71,18 +71,18 @@ def build_model():
     return keras.Sequential([keras.Input((13,)), *hidden, keras.layers.Dense(1)])
 
 
-def _schedule(name, model, train_set, epochs):
+def _schedule(name, model, train_set, epochs, options):
     """Our schedule for case ``name``; for onecycle, ``max_lr`` comes from a range test on ``model``."""
     from schedules._keras import keras
     from schedules.range_test import lr_range_test
 
     case = BENCHMARK.case(name)
     if case.params is not None:
-        return case.build(), None
+        return BENCHMARK.schedule_for(name, options), None
     model.compile(optimizer=keras.optimizers.SGD(CONFIG["constant_lr"], **case.optimizer), loss="mse")
     found = lr_range_test(model, *train_set, batch_size=CONFIG["batch_size"], **CONFIG["range_test"])
     steps = epochs * -(-len(train_set[0]) // CONFIG["batch_size"])
-    return case.build(max_lr=found.suggested_max_lr, total_steps=steps), found
+    return BENCHMARK.schedule_for(name, options, max_lr=found.suggested_max_lr, total_steps=steps), found
 
 
 def train(schedule, seed, protocol="keras_split", on_epoch=None, options=RunOptions()):
@@ -93,7 +93,7 @@ def train(schedule, seed, protocol="keras_split", on_epoch=None, options=RunOpti
     train_set, val = load_data()
     keras.utils.set_random_seed(seed)
     model = build_model()
-    s, found = _schedule(schedule, model, train_set, epochs)
+    s, found = _schedule(schedule, model, train_set, epochs, options)
     steps_per_epoch = -(-len(train_set[0]) // CONFIG["batch_size"])
     rate = s.as_keras_schedule(**({"steps_per_epoch": steps_per_epoch} if s.unit == "epoch" else {}))
     optimizer = keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.case(schedule).optimizer)
@@ -121,6 +121,7 @@ BENCHMARK = Benchmark(
     requires=(tensorflow_backend(),),
     train=train,
     reference_note=REFERENCE_NOTE,
+    seeds=10,
 )
 
 

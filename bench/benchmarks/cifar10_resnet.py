@@ -28,14 +28,32 @@ CONFIG = {
     "test_rows": None,
 }
 
-# Source A's five runs, all from lr 0.1 (its code and runs use 0.1; its commentary says 1e-2).
+# Source A's five runs, all from lr 0.1 (its code and runs use 0.1; its commentary says 1e-2),
+# then one case for each other registered schedule, so that every schedule trains on this model.
+# Those have no published figure: they run as "no baseline yet" until a reviewed GPU run.
 SGD = {"momentum": 0.9}
+STEPS_PER_EPOCH = 391  # ceil(50,000 / 128)
 SCHEDULES = {
     "none": ScheduleCase("constant", {"lr": 0.1}, SGD),
     "standard": ScheduleCase("standard", {"initial_lr": 0.1, "decay": 0.1 / 100}, SGD),  # Keras 2's per-batch decay
     "step": ScheduleCase("step", {"initial_lr": 0.1, "factor": 0.25, "drop_every": 15}, SGD),
     "linear": ScheduleCase("linear", {"initial_lr": 0.1, "max_epochs": 100}, SGD),
     "poly": ScheduleCase("poly", {"initial_lr": 0.1, "max_epochs": 100, "power": 5}, SGD),
+    # Per-epoch time-based decay: 0.1 at epoch 0 to 0.1 / 10.9 = 0.0092 at epoch 99, about where A's
+    # linear run is at epoch 91.
+    "time": ScheduleCase("time", {"initial_lr": 0.1, "decay": 0.1}, SGD),
+    # Exponential: 0.1 * exp(-0.03 * 99) = 0.0051 at the last epoch, the same end rate decade as step's.
+    "exp": ScheduleCase("exp", {"initial_lr": 0.1, "k": 0.03}, SGD),
+    # 1cycle over the whole run: up to twice A's constant rate (1cycle's peak sits above the best
+    # constant rate, Smith 2018), from and back to a tenth of it, then down to 2e-5 over the last 10 %.
+    "onecycle": ScheduleCase("onecycle", {"max_lr": 0.2, "total_steps": 100 * STEPS_PER_EPOCH}, SGD),
+    # Smith 2015's triangular2 between 0.001 and A's 0.1, half a cycle every 5 epochs (his 2-10 epoch
+    # rule of thumb): ten cycles, each half as high as the last, so the run ends near 0.001.
+    "cyclical": ScheduleCase("cyclical", {"base_lr": 0.001, "max_lr": 0.1, "step_size": 5 * STEPS_PER_EPOCH,
+                                          "mode": "triangular2"}, SGD),
+    # Cosine from A's 0.1 to 0 after a 5-epoch linear warmup (the usual warmup for SGD at this rate).
+    "cosine": ScheduleCase("cosine", {"initial_lr": 0.1, "decay_steps": 95 * STEPS_PER_EPOCH,
+                                      "warmup_steps": 5 * STEPS_PER_EPOCH}, SGD),
 }
 
 # Final validation accuracy of source A's runs (epoch 100), and the floors the suite gates
@@ -89,7 +107,7 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=RunOption
     """Train one seed; returns a ``RunResult``."""
     BENCHMARK.check_protocol(protocol)
     train_set, val = load_data(options.cifar10)
-    return classifier.train(BENCHMARK, schedule, BENCHMARK.case(schedule).build(), seed, protocol, train_set, val,
+    return classifier.train(BENCHMARK, schedule, BENCHMARK.schedule_for(schedule, options), seed, protocol, train_set, val,
                             options=options, on_epoch=on_epoch, build_model=build_model)
 
 

@@ -78,11 +78,11 @@ def range_tested(benchmark, case_name, seed, train_set, build_model, options):
     keras.utils.set_random_seed(seed)
     model = build_model()
     if case.params is not None:
-        return case.build(), model, {}
+        return benchmark.schedule_for(case_name, options), model, {}
     model.compile(optimizer=keras.optimizers.SGD(config["constant_lr"], **case.optimizer),
                   loss="categorical_crossentropy")
     found = lr_range_test(model, *train_set, batch_size=config["batch_size"], **config["range_test"])
     total = benchmark.epochs(options) * -(-len(train_set[0]) // config["batch_size"])
     extra = {"range_test": {"suggested_max_lr": found.suggested_max_lr, "lrs": found.lrs.tolist(),
                             "smoothed_losses": found.smoothed_losses.tolist()}}
-    return case.build(max_lr=found.suggested_max_lr, total_steps=total), model, extra
+    return benchmark.schedule_for(case_name, options, max_lr=found.suggested_max_lr, total_steps=total), model, extra

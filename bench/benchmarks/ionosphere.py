@@ -90,7 +90,7 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=RunOption
 
     BENCHMARK.check_protocol(protocol)
     case = BENCHMARK.case(schedule)
-    s = case.build()
+    s = BENCHMARK.schedule_for(schedule, options)
     x, y = load_data()
     (x_train, y_train), val = split(x, y, protocol, seed)
     steps_per_epoch = -(-len(x_train) // CONFIG["batch_size"])
@@ -125,6 +125,7 @@ BENCHMARK = Benchmark(
     requires=(tensorflow_backend(),),
     train=train,
     class_names=("b (bad)", "g (good)"),
+    seeds=20,
 )
 
 

@@ -25,6 +25,9 @@ class RunOptions:
     environment variable, then Keras' cache). ``allow_cpu``: run a GPU benchmark on the
     CPU. ``keep_predictions``: keep every validation row's predicted class (for a
     per-class report). ``epochs``: train this many epochs instead of the published number.
+    ``schedule_change``: a function applied to every schedule a run builds (``python -m bench
+    calibrate`` injects regressions into the schedule definition through it, so the harness's
+    wiring check, which compares the optimizer with the same schedule, stays quiet).
     """
 
     cifar10: Optional[str] = None
@@ -32,6 +35,7 @@ class RunOptions:
     allow_cpu: bool = False
     keep_predictions: bool = False
     epochs: Optional[int] = None
+    schedule_change: Optional[Callable] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +106,7 @@ class Benchmark:
         reference: citation of the published figures.
         reference_note: a sentence the table prints under its rows (published figures not gated, ...).
         data_option: the data set option it reads (``cifar10`` / ``fashion_mnist``), if any.
+        seeds: seeds per case in a nightly, chosen from the power of its gates (README, "Gates").
     """
 
     name: str
@@ -118,6 +123,7 @@ class Benchmark:
     reference: Optional[str] = None
     reference_note: Optional[str] = None
     data_option: Optional[str] = None
+    seeds: int = 5
 
     def __post_init__(self):
         def bad(field, rule):
@@ -130,6 +136,8 @@ class Benchmark:
             bad("schedules", "a non-empty mapping of case names to ScheduleCase")
         if not self.protocols:
             bad("protocols", "a non-empty tuple")
+        if not isinstance(self.seeds, int) or self.seeds < 1:
+            bad("seeds", "a positive integer")
         if self.metric not in METRICS:
             bad("metric", f"one of {', '.join(METRICS)}")
         if "epochs" not in self.config:
@@ -164,6 +172,12 @@ class Benchmark:
         if name not in self.schedules:
             raise ValueError(f"Unknown {self.name} schedule {name!r}; valid: {', '.join(self.schedules)}")
         return self.schedules[name]
+
+    def schedule_for(self, name, options=None, **chosen):
+        """The schedule case ``name`` trains under ``options``: built from its parameters (or from
+        ``chosen`` ones), then passed through ``options.schedule_change`` when one is given."""
+        s = self.case(name).build(**chosen)
+        return options.schedule_change(s) if options is not None and options.schedule_change else s
 
     def check_protocol(self, protocol):
         if protocol not in self.protocols:

@@ -50,7 +50,8 @@ def keras_cache_dirs():
 
 def how_to_provide():
     return (f"CIFAR-10 is not on this machine. Put the standard cifar-10-python.tar.gz (or its extracted "
-            f"{FOLDER}/ folder) somewhere and pass --bench-cifar10=PATH or set {ENV_VAR}=PATH, or place "
+            f"{FOLDER}/ folder) somewhere and pass it (pytest: --bench-cifar10=PATH; python -m bench train or "
+            f"python -m bench.benchmarks.<name>: --cifar10 PATH) or set {ENV_VAR}=PATH, or place "
             f"the extracted folder at {keras_cache_dirs()[0]} (Keras' cache).")
 
 
@@ -62,7 +63,7 @@ def locate(explicit=None):
         if path.is_dir() and (path / FOLDER).is_dir():
             path = path / FOLDER
         if not path.exists():
-            source = "--bench-cifar10" if explicit else ENV_VAR
+            source = "The CIFAR-10 path given" if explicit else ENV_VAR
             raise DataUnavailable(f"{source} names {path}, which does not exist. {how_to_provide()}")
         return path
     for d in keras_cache_dirs():

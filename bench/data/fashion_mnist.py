@@ -43,7 +43,8 @@ def keras_cache_dir():
 
 def how_to_provide():
     return (f"Fashion-MNIST is not on this machine. Put its four files ({', '.join(FILES)}) in a folder and "
-            f"pass --bench-fashion-mnist=DIR or set {ENV_VAR}=DIR, or put them in {keras_cache_dir()} "
+            f"pass it (pytest: --bench-fashion-mnist=DIR; python -m bench train or python -m "
+            f"bench.benchmarks.<name>: --fashion-mnist DIR) or set {ENV_VAR}=DIR, or put them in {keras_cache_dir()} "
             "(Keras' cache).")
 
 
@@ -53,7 +54,7 @@ def locate(explicit=None):
         folder = Path(given).expanduser()
         missing = [f for f in FILES if not (folder / f).is_file()]
         if missing:
-            source = "--bench-fashion-mnist" if explicit else ENV_VAR
+            source = "The Fashion-MNIST folder given" if explicit else ENV_VAR
             raise DataUnavailable(f"{source} names {folder}, which lacks {', '.join(missing)}. {how_to_provide()}")
         return folder
     if all((keras_cache_dir() / f).is_file() for f in FILES):

@@ -52,19 +52,22 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
 
     History keys: ``lr`` (the optimizer's rate at each epoch's first iteration),
     ``train_loss`` (sample-weighted mean over the epoch, regularisation included),
-    ``val_loss`` and ``val_<metric_name>`` (the mean of ``metric_fn``).
+    ``train_<metric_name>`` (the mean of ``metric_fn`` over the epoch's batches, as the
+    weights were when each batch was seen, like ``model.fit``'s), ``val_loss`` and
+    ``val_<metric_name>`` (on the whole validation set after the epoch).
     """
     import tensorflow as tf
 
     @tf.function
     def train_step(x, y):
         with tf.GradientTape() as tape:
-            loss = loss_fn(y, model(x, training=True))
+            pred = model(x, training=True)
+            loss = loss_fn(y, pred)
             if model.losses:
                 loss = loss + tf.add_n(model.losses)
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        return loss
+        return loss, tf.reduce_mean(tf.cast(metric_fn(y, pred), tf.float32))
 
     @tf.function
     def eval_step(x, y):
@@ -75,7 +78,7 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
     n = len(x_train)
     steps_per_epoch = math.ceil(n / batch_size)
     metric_key = f"val_{metric_name}"
-    history = {"lr": [], "train_loss": [], "val_loss": [], metric_key: []}
+    history = {"lr": [], "train_loss": [], f"train_{metric_name}": [], "val_loss": [], metric_key: []}
     for epoch in range(epochs):
         lr = current_lr(optimizer)
         if expected_lr is not None:
@@ -85,18 +88,20 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
                     f"epoch {epoch}: the optimizer's rate is {lr!r} but the schedule gives {want!r}"
                 )
         order = epoch_order(seed, epoch, n)
-        total = 0.0
+        total = total_metric = 0.0
         for start in range(0, n, batch_size):
             rows = order[start:start + batch_size]
-            loss = float(train_step(x_train[rows], y_train[rows]))
+            loss, metric = (float(v) for v in train_step(x_train[rows], y_train[rows]))
             if not math.isfinite(loss):
                 raise NonFiniteLoss(
                     f"loss became {loss} at epoch {epoch}, batch {start // batch_size} (rate {lr:.6g}); "
                     "the run was stopped there"
                 )
             total += loss * len(rows)
+            total_metric += metric * len(rows)
         val_loss, val_metric = _evaluate(eval_step, val, eval_batch_size)
-        record = {"lr": lr, "train_loss": total / n, "val_loss": val_loss, metric_key: val_metric}
+        record = {"lr": lr, "train_loss": total / n, f"train_{metric_name}": total_metric / n, "val_loss": val_loss,
+                  metric_key: val_metric}
         for key, value in record.items():
             history[key].append(value)
         if on_epoch is not None:
@@ -149,4 +154,5 @@ def fit_in_same_order(model, optimizer, loss_fn, metric_fn, train, val, *, epoch
     fitted = model.fit(stream, epochs=epochs, steps_per_epoch=math.ceil(n / batch_size),
                        validation_data=val, shuffle=False, verbose=0)
     h = fitted.history
-    return {"train_loss": h["loss"], "val_loss": h["val_loss"], "val_accuracy": h[f"val_{metric_fn.__name__}"]}
+    return {"train_loss": h["loss"], "train_accuracy": h[metric_fn.__name__], "val_loss": h["val_loss"],
+            "val_accuracy": h[f"val_{metric_fn.__name__}"]}

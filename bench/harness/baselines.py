@@ -1,28 +1,32 @@
-"""Stored accuracy baselines: one reviewable JSON file per benchmark in ``baselines/``.
+"""Stored baselines: one reviewable JSON file per benchmark in ``baselines/``.
 
-Layout: ``cases -> protocol -> schedule -> metric -> entry``, where an entry holds
-the summary it was set from (n, mean, std, min, max), the threshold a new run's
-mean must meet, the rule that set it, and its provenance (versions, device,
-date, command, seeds, or "published" for figures taken from a write-up).
+Layout: ``cases -> protocol -> schedule -> metric -> entry``. A measured entry holds the
+per-seed values it was set from (``values``, at least ``gates.MIN_BASELINE_SEEDS`` of them),
+their summary (n, mean, std, min, max), the question the gates ask of the metric, the rule,
+and its provenance (versions, device, date, command, seeds). A published entry holds a
+write-up's figure and the floor it is gated on. A file with no entries yet says so in ``note``.
 
-Files are only written by ``pytest -m slow --update-baselines`` (``write_atomic``);
-a missing, malformed or mismatched file is a ``BaselineError`` naming the file.
+Files are only written by ``pytest -m slow --update-baselines`` (``write_atomic``, which keeps
+the file's mode); a missing, malformed or mismatched file is a ``BaselineError`` naming the file.
 """
 
 import copy
-import dataclasses
 import json
 import math
 import os
 import tempfile
 from pathlib import Path
 
-from bench.engine.records import METRICS
+from bench.engine.records import METRICS, summarize
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "baselines"
-REQUIRED_KEYS = ("n", "mean", "std", "threshold", "rule", "better", "provenance")
-RULE = "mean {sign} max(3 * std * sqrt(2 / n), {min_margin} {unit})"
+REQUIRED_KEYS = ("n", "mean", "std", "better", "provenance")
+RULE = {
+    "worse": "bootstrap from the baseline seeds: fail below its 1-in-(T/1%) quantile of n-seed means (one-sided)",
+    "changed": "bootstrap from the baseline seeds: fail outside its two-sided 1-in-(T/1%) band of n-seed means",
+    "info": "not gated",
+}
 
 
 class BaselineError(RuntimeError):
@@ -34,7 +38,8 @@ def path_for(benchmark, directory=DEFAULT_DIR):
 
 
 def _create_hint(benchmark):
-    return (f"Review a run, then create it with: pytest -m slow -k {benchmark} --update-baselines")
+    return (f"Review a run, then create it with: pytest -m slow -k {benchmark} --update-baselines "
+            "--bench-seeds=40 --bench-first-seed=1000")
 
 
 def load(benchmark, directory=DEFAULT_DIR):
@@ -60,7 +65,8 @@ def _problem(data, benchmark):
     if not isinstance(data, dict):
         return "the top level is not an object"
     if data.get("format") != FORMAT:
-        return f"format is {data.get('format')!r}, this suite reads format {FORMAT}"
+        return (f"format is {data.get('format')!r}, this suite reads format {FORMAT} (per-seed values; "
+                f"re-measure it: {_create_hint(benchmark)})")
     if data.get("benchmark") != benchmark:
         return f"it is for benchmark {data.get('benchmark')!r}, not {benchmark!r}"
     cases = data.get("cases")
@@ -76,116 +82,16 @@ def _problem(data, benchmark):
                 if missing:
                     return f"{where} lacks {', '.join(missing)}"
                 if not all(isinstance(entry[k], (int, float)) and math.isfinite(entry[k])
-                           for k in ("n", "mean", "std", "threshold")):
-                    return f"{where} has a non-numeric n, mean, std or threshold"
+                           for k in ("n", "mean", "std")):
+                    return f"{where} has a non-numeric n, mean or std"
+                published = entry["provenance"].get("source") == "published"
+                if published and not isinstance(entry.get("threshold"), (int, float)):
+                    return f"{where} is a published figure without its floor ('threshold')"
+                values = entry.get("values")
+                if not published and (not isinstance(values, list) or len(values) != entry["n"]
+                                      or not all(isinstance(x, (int, float)) and math.isfinite(x) for x in values)):
+                    return f"{where} lacks its {entry['n']} per-seed 'values'"
     return None
-
-
-def entry(baseline, protocol, schedule, metric, directory=DEFAULT_DIR):
-    """One entry; ``BaselineError`` naming the file and the key if it is absent."""
-    found = baseline["cases"].get(protocol, {}).get(schedule, {}).get(metric)
-    if found is None:
-        raise _no_entry(baseline, f"{protocol}/{schedule}/{metric}", directory)
-    return found
-
-
-def _no_entry(baseline, key, directory):
-    path = path_for(baseline["benchmark"], directory)
-    return BaselineError(f"Baseline file {path} has no entry {key}. {_create_hint(baseline['benchmark'])}")
-
-
-def threshold(summary, metric):
-    """``(threshold, rule)`` for a new baseline set from ``summary`` of ``metric``.
-
-    The margin is 3 standard errors of a difference between two n-seed means,
-    ``3 * std * sqrt(2 / n)``, and never less than the metric's ``min_margin``.
-    """
-    m = METRICS[metric]
-    margin = max(3 * summary["std"] * math.sqrt(2 / summary["n"]), m.min_margin)
-    sign = "-" if m.better == "higher" else "+"
-    rule = RULE.format(sign=sign, min_margin=m.min_margin, unit=m.unit)
-    if m.better == "higher":
-        return math.floor((summary["mean"] - margin) * 1e4) / 1e4, rule
-    return math.ceil((summary["mean"] + margin) * 1e4) / 1e4, rule
-
-
-@dataclasses.dataclass
-class Verdict:
-    """A measured summary judged against its baseline entry (a plain record)."""
-
-    benchmark: str
-    protocol: str
-    schedule: str
-    metric: str
-    measured: dict  # summary: n, mean, std, min, max
-    baseline: dict  # the entry, or None when there is none yet
-    majority_rate: float = None
-    reference_note: str = None  # e.g. a write-up's published figures for this benchmark
-
-    @property
-    def unit(self):
-        return METRICS[self.metric].unit
-
-    @property
-    def gated(self):
-        return METRICS[self.metric].gated and self.baseline is not None
-
-    @property
-    def delta(self):
-        return None if self.baseline is None else self.measured["mean"] - self.baseline["mean"]
-
-    @property
-    def shortfall(self):
-        """How far the measured mean is on the wrong side of the threshold (> 0 fails)."""
-        if self.baseline is None:
-            return None
-        if METRICS[self.metric].better == "higher":
-            return self.baseline["threshold"] - self.measured["mean"]
-        return self.measured["mean"] - self.baseline["threshold"]
-
-    @property
-    def verdict(self):
-        if self.baseline is None:
-            return "new"
-        if not self.gated:
-            return "info"
-        return "FAIL" if self.shortfall > 0 else "pass"
-
-    def failure_message(self):
-        b, m = self.baseline, self.measured
-        side = "below" if METRICS[self.metric].better == "higher" else "above"
-        prov = b["provenance"]
-        return (
-            f"{self.benchmark} / {self.protocol} / {self.schedule}: {self.metric} mean {m['mean']:.4f} "
-            f"+- {m['std']:.4f} (n={m['n']}, {self.unit}) is {side} the threshold {b['threshold']:.4f} by "
-            f"{self.shortfall:.4f}. Baseline: mean {b['mean']:.4f} +- {b['std']:.4f} (n={b['n']}), "
-            f"{_provenance_text(prov)}; rule: {b['rule']}. If the change is intended, review it and update "
-            f"the baseline: pytest -m slow -k '{self.benchmark} and {self.protocol} and {self.schedule}' "
-            "--update-baselines"
-        )
-
-    def to_dict(self):
-        d = dataclasses.asdict(self)
-        d.update(unit=self.unit, gated=self.gated, delta=self.delta, verdict=self.verdict)
-        return d
-
-
-def _provenance_text(prov):
-    if prov.get("source") == "published":
-        return f"published figure ({prov.get('reference', 'see REFERENCE.md')}), not yet reproduced here"
-    return (f"TF {prov.get('tensorflow', '?')} / Keras {prov.get('keras', '?')}, {prov.get('device', '?')}, "
-            f"{prov.get('date', '?')}")
-
-
-def judge(baseline, benchmark, protocol, schedule, summaries, majority_rate=None, directory=DEFAULT_DIR,
-          reference_note=None):
-    """Verdicts for every metric of one case; ``baseline`` None means none exists yet.
-
-    A case absent from the file is a ``BaselineError``; a metric absent from the case is "new".
-    """
-    case = None if baseline is None else case_entries(baseline, protocol, schedule, directory)
-    return [Verdict(benchmark, protocol, schedule, metric, summary, None if case is None else case.get(metric),
-                    majority_rate, reference_note) for metric, summary in summaries.items()]
 
 
 def case_entries(baseline, protocol, schedule, directory=DEFAULT_DIR):
@@ -195,29 +101,39 @@ def case_entries(baseline, protocol, schedule, directory=DEFAULT_DIR):
     """
     found = baseline["cases"].get(protocol, {}).get(schedule)
     if found is None:
-        raise _no_entry(baseline, f"{protocol}/{schedule}", directory)
+        path = path_for(baseline["benchmark"], directory)
+        raise BaselineError(f"Baseline file {path} has no entry {protocol}/{schedule}. "
+                            f"{_create_hint(baseline['benchmark'])}")
     return found
+
+
+def seeds_of(baseline, protocol, schedule):
+    """The seeds the case's measured entries were set from (empty for published figures)."""
+    entries = (baseline or {}).get("cases", {}).get(protocol, {}).get(schedule, {})
+    return sorted({s for e in entries.values() for s in e.get("provenance", {}).get("seeds", [])})
 
 
 def updated(old, benchmark, measured, provenance, holds_for=()):
     """A new baseline document: ``old`` (or empty) with every measured case replaced.
 
-    ``measured`` maps ``(protocol, schedule)`` to ``{metric: summary}``. Cases not
-    measured in this session are kept as they were. ``holds_for`` lists the
-    environments (``environment_label``) the new entries are known to hold for.
+    ``measured`` maps ``(protocol, schedule)`` to ``{metric: per-seed values}``. Cases not
+    measured in this session are kept as they were. ``holds_for`` lists the environments
+    (``environment_label``) the new entries are known to hold for.
     """
     new = copy.deepcopy(old) if old is not None else {"format": FORMAT, "benchmark": benchmark, "cases": {}}
-    for (protocol, schedule), summaries in measured.items():
+    new["format"] = FORMAT
+    new.pop("note", None)
+    for (protocol, schedule), by_metric_values in measured.items():
         by_metric = {}
-        for metric, summary in summaries.items():
-            limit, rule = threshold(summary, metric)
+        for metric, values in by_metric_values.items():
+            m = METRICS[metric]
             by_metric[metric] = {
-                **{k: summary[k] for k in ("n", "mean", "std", "min", "max")},
-                "unit": METRICS[metric].unit,
-                "better": METRICS[metric].better,
-                "gated": METRICS[metric].gated,
-                "threshold": limit,
-                "rule": rule,
+                **summarize(values),
+                "values": [float(v) for v in values],
+                "unit": m.unit,
+                "better": m.better,
+                "question": m.question,
+                "rule": RULE[m.question],
                 "provenance": dict(provenance),
                 "holds_for": list(holds_for),
             }
@@ -243,28 +159,38 @@ def with_holds_for(doc, cases, label):
 
 
 def diff_rows(old, new):
-    """``(protocol, schedule, metric, old threshold, new threshold, old mean, new mean, delta)`` rows."""
+    """``(protocol, schedule, metric, old n, new n, old mean, new mean, delta)`` rows, for review."""
     rows = []
     for protocol, by_schedule in new["cases"].items():
         for schedule, by_metric in by_schedule.items():
             for metric, e in by_metric.items():
                 before = (old or {}).get("cases", {}).get(protocol, {}).get(schedule, {}).get(metric)
-                rows.append((protocol, schedule, metric,
-                             None if before is None else before["threshold"], e["threshold"],
+                rows.append((protocol, schedule, metric, None if before is None else before["n"], e["n"],
                              None if before is None else before["mean"], e["mean"],
                              None if before is None else e["mean"] - before["mean"]))
     return rows
 
 
 def write_atomic(path, data):
-    """Write ``data`` as JSON to ``path`` via a temporary file and ``os.replace``."""
+    """Write ``data`` as JSON to ``path`` via a temporary file and ``os.replace``, keeping the file's mode.
+
+    A new file gets the mode a plain ``open`` would give it (0666 less the umask), not
+    ``mkstemp``'s private 0600: a shared checkout must stay readable.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        mode = path.stat().st_mode & 0o7777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w") as f:
             json.dump(data, f, indent=2, sort_keys=False)
             f.write("\n")
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

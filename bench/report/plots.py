@@ -48,7 +48,7 @@ def plot_lr(histories, path, title):
 
 
 def plot_training(histories, path, title):
-    """Train and validation loss, and the validation metric, per epoch."""
+    """Train and validation loss, and the metric on training and validation rows, per epoch."""
     metric = next(k for k in histories[0] if k.startswith("val_") and k not in ("val_loss", "val_predicted",
                                                                                     "val_true"))
     with _figure(path, rows=2) as (fig, (top, bottom)):
@@ -57,9 +57,12 @@ def plot_training(histories, path, title):
         top.set_ylabel("loss")
         top.legend()
         top.set_title(f"{title}: training history ({len(histories)} seed(s))", fontsize=10)
-        _band(bottom, histories, metric, metric.replace("_", " "))
+        train_metric = metric.replace("val_", "train_", 1)
+        if train_metric in histories[0]:
+            _band(bottom, histories, train_metric, train_metric.replace("_", " "))
+        _band(bottom, histories, metric, metric.replace("val_", "validation ").replace("_", " "))
         bottom.set_xlabel("epoch")
-        bottom.set_ylabel(metric.replace("val_", "validation "))
+        bottom.set_ylabel(metric.replace("val_", ""))
         bottom.legend()
     return path
 
@@ -77,8 +80,12 @@ def plot_drift(points, path, title, unit, baseline=None):
         ax.errorbar(x, means, yerr=[low, high], fmt="o-", capsize=3, label="measured mean (min..max)")
         if baseline is not None:
             ax.axhline(baseline["mean"], color="tab:green", linestyle="--", label=f"baseline mean {baseline['mean']:.4g}")
-            ax.axhline(baseline["threshold"], color="tab:red", linestyle=":",
-                       label=f"threshold {baseline['threshold']:.4g}")
+            if "threshold" in baseline:  # a published floor
+                ax.axhline(baseline["threshold"], color="tab:red", linestyle=":",
+                           label=f"floor {baseline['threshold']:.4g}")
+            else:  # a measured baseline: the range its seeds covered
+                ax.axhspan(baseline["min"], baseline["max"], color="tab:green", alpha=0.12,
+                           label=f"baseline seeds {baseline['min']:.4g}..{baseline['max']:.4g} (n={baseline['n']})")
         ax.set_xticks(x, [label for label, _ in points], rotation=30, ha="right", fontsize=7)
         ax.set_ylabel(unit)
         ax.set_title(title, fontsize=10)

@@ -20,18 +20,26 @@ def _baseline_cell(v):
     if v.baseline is None:
         return "none yet"
     b = v.baseline
-    sign = ">=" if METRICS[v.metric].better == "higher" else "<="
     mean = f"mean {_num(b['mean'], v.unit)}"
-    return f"{sign} {_num(b['threshold'], v.unit)} ({mean})" if v.gated else mean
+    if not v.gated:
+        return mean
+    if v.low is not None and v.high is not None:
+        return f"{_num(v.low, v.unit)} .. {_num(v.high, v.unit)} ({mean})"
+    return f">= {_num(v.low, v.unit)} ({mean})" if v.low is not None else f"<= {_num(v.high, v.unit)} ({mean})"
+
+
+def _measured_cell(v):
+    m = v.measured
+    text = f"{_num(m['mean'], v.unit)} +- {_num(m['std'], v.unit)} ({m['n']})"
+    return f"no baseline: measured {text}" if v.verdict == "new" else text
 
 
 def comparison_rows(verdicts):
     rows = []
     for v in verdicts:
-        m = v.measured
         delta = "-" if v.delta is None else f"{v.delta:+.4f}" if v.unit != "epochs" else f"{v.delta:+.1f}"
         rows.append([v.benchmark, v.protocol, v.schedule, f"{v.metric} [{v.unit}]", _baseline_cell(v),
-                     f"{_num(m['mean'], v.unit)} +- {_num(m['std'], v.unit)} ({m['n']})", delta, v.verdict])
+                     _measured_cell(v), delta, v.verdict])
     return rows
 
 
@@ -60,6 +68,29 @@ def notes(verdicts):
         if v.reference_note and v.reference_note not in lines:
             lines.append(v.reference_note)
     lines.extend(_published_orderings(verdicts))
+    lines.extend(_gate_notes(verdicts))
+    return lines
+
+
+def _gate_notes(verdicts):
+    """The rule behind the bands, seed overlap with the baselines, and which benchmarks gate each schedule."""
+    lines = []
+    alphas = sorted({v.alpha for v in verdicts if v.alpha is not None})
+    if alphas:
+        lines.append(f"gates: worse (one-sided, headline metric) and changed (two-sided, final and mean train loss), "
+                     f"each at alpha {alphas[0]:.2g} = 1 % / the session's gated tests (Bonferroni); bands from "
+                     "resampling the baseline's own seeds")
+    overlapping = sorted({v.benchmark for v in verdicts if v.seeds_overlap})
+    for benchmark in overlapping:
+        lines.append(f"baseline {benchmark}: this run's seeds overlap the seeds its baseline was measured on, so a pass "
+                     "shows the run is deterministic, not that the gate holds; use --bench-first-seed for unseen seeds")
+    gated_by = {}
+    for v in verdicts:
+        if v.registry_schedule and v.gated:
+            gated_by.setdefault(v.registry_schedule, set()).add(f"{v.benchmark} ({v.schedule})")
+    if gated_by:
+        lines.append("schedules gated in this run: " + "; ".join(
+            f"{name}: {', '.join(sorted(where))}" for name, where in sorted(gated_by.items())))
     return lines
 
 
@@ -98,13 +129,12 @@ def render_json(verdicts, environment):
 
 
 def render_baseline_diff(benchmark, rows):
-    """The review table printed by --update-baselines: old / new / delta per entry."""
+    """The review table printed by --update-baselines: old / new seeds and mean per entry."""
     fmt = lambda x: "-" if x is None else f"{x:.4f}"  # noqa: E731
-    table = [[benchmark, p, s, m, fmt(ot), fmt(nt), fmt(om), fmt(nm), "new" if d is None else f"{d:+.4f}"]
-             for p, s, m, ot, nt, om, nm, d in rows]
-    return tabulate(table, headers=["benchmark", "protocol", "schedule", "metric", "old threshold",
-                                    "new threshold", "old mean", "new mean", "delta mean"],
-                    disable_numparse=True)
+    table = [[benchmark, p, s, m, "-" if on is None else on, nn, fmt(om), fmt(nm), "new" if d is None else f"{d:+.4f}"]
+             for p, s, m, on, nn, om, nm, d in rows]
+    return tabulate(table, headers=["benchmark", "protocol", "schedule", "metric", "old seeds", "new seeds",
+                                    "old mean", "new mean", "delta mean"], disable_numparse=True)
 
 
 def render_summary_table(summaries):

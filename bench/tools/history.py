@@ -48,11 +48,17 @@ def main(argv=None):
     p.add_argument("benchmark", help="benchmark name, e.g. ionosphere")
     p.add_argument("--results", default="results", help="the --bench-results folder to read")
     p.add_argument("--last", type=int, default=10, help="how many of the newest sessions")
-    p.add_argument("--metric", default="final_val_accuracy", choices=list(METRICS), help="metric to show")
+    p.add_argument("--metric", default=None, choices=list(METRICS),
+                   help="metric to show (default: the benchmark's own headline metric)")
     p.add_argument("--plot", default=None, help="also write a drift plot (PNG) of --case to this new file")
     p.add_argument("--case", default=None, help="protocol/schedule for --plot, e.g. published/step")
     p.add_argument("--baselines", default=str(baselines.DEFAULT_DIR), help="baseline folder for the plot's lines")
     args = p.parse_args(argv)
+    if args.metric is None:
+        from bench import benchmarks
+
+        args.metric = benchmarks.get(args.benchmark).metric if args.benchmark in benchmarks.names() \
+            else "final_val_accuracy"
     if not Path(args.results).is_dir():
         p.exit(2, f"no results folder {args.results}: run `pytest -m slow --bench-results={args.results}` first\n")
     found = sessions(args.results, args.benchmark)[-args.last:]

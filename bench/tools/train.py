@@ -26,17 +26,18 @@ def parser():
     p = argparse.ArgumentParser(prog="python -m bench train", description=__doc__.splitlines()[0],
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--benchmark", required=True, choices=benchmarks.names(), help="which experiment")
-    p.add_argument("--schedule", "-s", required=True, help="one of the benchmark's schedules (see --list)")
+    p.add_argument("--schedule", "-s", required=True,
+                   help="one of the benchmark's cases (an unknown name is refused with the list)")
     p.add_argument("--epochs", "-e", type=int, default=None,
-                   help="epochs to train (default: the benchmark's published number)")
+                   help="epochs to train; none: the benchmark's published number")
     p.add_argument("--lr-plot", "-l", default="lr.png", help="PNG of the learning rate per epoch")
     p.add_argument("--train-plot", "-t", default="training.png", help="PNG of loss and accuracy per epoch")
     p.add_argument("--seed", type=int, default=0, help="random seed (keras.utils.set_random_seed)")
-    p.add_argument("--protocol", default=None, help="data protocol (default: the benchmark's first)")
-    p.add_argument("--cifar10", default=None, help="offline CIFAR-10 archive or folder (default: "
-                                                   "$LR_SUITE_CIFAR10, else Keras' cache)")
-    p.add_argument("--fashion-mnist", default=None, help="offline Fashion-MNIST folder (default: "
-                                                         "$LR_SUITE_FASHION_MNIST, else Keras' cache)")
+    p.add_argument("--protocol", default=None, help="data protocol; none: the benchmark's first")
+    p.add_argument("--cifar10", default=None, help="offline CIFAR-10 archive or folder; none: "
+                                                   "$LR_SUITE_CIFAR10, else Keras' cache")
+    p.add_argument("--fashion-mnist", default=None, help="offline Fashion-MNIST folder; none: "
+                                                         "$LR_SUITE_FASHION_MNIST, else Keras' cache")
     p.add_argument("--allow-cpu", action="store_true", help="run a GPU benchmark on the CPU")
     p.add_argument("--force", action="store_true", help="overwrite existing plot files")
     return p

@@ -82,7 +82,7 @@ def test_short_run_returns_a_complete_record(monkeypatch):
         pytest.skip(io.BENCHMARK.unmet(RunOptions())[1])
     run = io.train("exp", seed=1, protocol="published", options=RunOptions(epochs=3))
     assert run.metrics.keys() == {"final_val_accuracy", "best_val_accuracy", "epochs_to_target",
-                                  "final_train_loss", "final_val_loss"}
+                                  "final_train_loss", "mean_train_loss", "final_val_loss"}
     np.testing.assert_allclose(run.history["lr"], [0.01, 0.0099004983, 0.0098019867], rtol=1e-6)
     assert run.majority_rate == pytest.approx(107 / 116)
     assert run.environment["tensorflow"] and run.environment["device"]

@@ -14,10 +14,10 @@ REGISTERED = benchmarks.all_benchmarks()
 
 
 def test_the_registry_lists_each_benchmark_file_once_in_table_order():
-    assert benchmarks.names() == ("ionosphere", "cifar10_resnet", "cifar10_minivggnet", "cifar10_onecycle",
+    assert benchmarks.names() == ("ionosphere", "digits", "cifar10_resnet", "cifar10_minivggnet", "cifar10_onecycle",
                                   "fashion_mnist_onecycle", "boston_housing")
     assert [b.name for b in REGISTERED] == list(benchmarks.names())
-    with pytest.raises(ValueError, match="Unknown benchmark 'mnist'; valid: ionosphere, cifar10_resnet"):
+    with pytest.raises(ValueError, match="Unknown benchmark 'mnist'; valid: ionosphere, digits, cifar10_resnet"):
         benchmarks.get("mnist")
 
 
@@ -53,7 +53,7 @@ def test_requirements_say_why_it_would_skip(declared):
 
 @pytest.mark.parametrize("declared", REGISTERED, ids=lambda b: b.name)
 def test_declaration_is_complete(declared):
-    assert declared.metric in METRICS and declared.source.split(":")[0] in ("A", "B", "C", "D")
+    assert declared.metric in METRICS and declared.source.split(":")[0] in ("A", "B", "C", "D", "none")
     assert declared.config["epochs"] >= 1 and declared.config["batch_size"] >= 1
     assert callable(declared.train)
     if METRICS[declared.metric].unit == "fraction":  # a classifier: the per-class report needs its labels
@@ -118,3 +118,17 @@ def test_options_pick_the_epochs():
         demo.case("x")
     with pytest.raises(ValueError, match="Unknown demo protocol 'q'; valid: p"):
         demo.check_protocol("q")
+
+
+def test_every_registered_schedule_has_a_cpu_gate():
+    # from the registry and the declarations, not a hand-kept list: a new schedule fails here until a
+    # CPU benchmark (which CI runs) trains it
+    on_cpu = {case.schedule for b in REGISTERED if not b.needs_gpu for case in b.schedules.values()}
+    missing = sorted(set(schedules.available()) - on_cpu)
+    assert not missing, f"registered schedules no CPU benchmark trains: {', '.join(missing)}"
+
+
+def test_source_a_s_resnet_trains_every_registered_schedule():
+    resnet = benchmarks.get("cifar10_resnet")
+    assert {case.schedule for case in resnet.schedules.values()} == set(schedules.available())
+    assert set(resnet.published) == {"none", "standard", "step", "linear", "poly"}  # only A's own have figures

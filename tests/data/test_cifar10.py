@@ -80,7 +80,7 @@ def test_no_data_says_exactly_what_to_put_where(tmp_path, monkeypatch):
     for part in ("cifar-10-python.tar.gz", "--bench-cifar10=PATH", cd.ENV_VAR,
                  str(tmp_path / "datasets" / "cifar-10-batches-py-target" / "cifar-10-batches-py")):
         assert part in message
-    with pytest.raises(cd.DataUnavailable, match="--bench-cifar10 names .*nowhere, which does not exist"):
+    with pytest.raises(cd.DataUnavailable, match="The CIFAR-10 path given names .*nowhere, which does not exist"):
         cd.load(tmp_path / "nowhere")
 
 

@@ -45,6 +45,8 @@ def test_train_loop_reproduces_model_fit_on_the_same_batches():
     assert ours["val_accuracy"] == fit["val_accuracy"]
     np.testing.assert_allclose(ours["val_loss"], fit["val_loss"], rtol=1e-5)
     np.testing.assert_allclose(ours["train_loss"], fit["train_loss"], rtol=1e-5)
+    # fit's training accuracy is its running mean over the epoch's batches, as ours is
+    np.testing.assert_allclose(ours["train_accuracy"], fit["train_accuracy"], rtol=1e-5)
 
 
 def test_history_records_the_rate_the_optimizer_used():

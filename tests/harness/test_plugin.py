@@ -18,7 +18,7 @@ SCHEDULES = os.environ.get("FAKE_SCHEDULES", "s").split(",")
 def train(schedule, seed, protocol, on_epoch=None, options=None):
     if os.environ.get("FAKE_INTERRUPT_AT") == str(seed):
         raise KeyboardInterrupt
-    acc = float(os.environ.get("FAKE_ACC", "0.90")) + 0.002 * seed
+    acc = float(os.environ.get("FAKE_ACC", "0.90")) + 0.002 * (seed % 3)
     for epoch in range(2):
         on_epoch(epoch, {"lr": 0.1, "train_loss": 0.5, "val_accuracy": acc})
     metrics = {"final_val_accuracy": acc, "best_val_accuracy": acc, "epochs_to_target": 2.0,
@@ -29,17 +29,34 @@ def train(schedule, seed, protocol, on_epoch=None, options=None):
 
 
 FAKE = Benchmark(name="fake", source="a test", schedules={s: ScheduleCase("constant", {"lr": 0.1}) for s in SCHEDULES},
-                 protocols=("p",), metric="final_val_accuracy", config={"epochs": 2}, requires=(), train=train)
+                 protocols=("p",), metric="final_val_accuracy", config={"epochs": 2}, requires=(), train=train,
+                 seeds=3)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("schedule", SCHEDULES)
-def test_fake_case(bench_session, schedule):
-    runs, verdicts = bench_session.run_case(FAKE, "p", schedule)
+def test_fake_case(bench_session, schedule, benchmark):
+    runs, verdicts = benchmark.pedantic(bench_session.run_case, args=(FAKE, "p", schedule), rounds=1, iterations=1)
+    benchmark.extra_info.update({f"{v.metric}_mean": v.measured["mean"] for v in verdicts})
     failures = bench_session.failures(verdicts)
     if failures:
         pytest.fail("\\n".join(v.failure_message() for v in failures), pytrace=False)
 '''
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _tensorflow_first():
+    """Import what inner runs may import before any ``pytester`` fixture exists: pytester removes the
+    modules imported during a test when it ends, and TensorFlow cannot be imported twice in one process."""
+    try:
+        import tensorflow  # noqa: F401
+        from tensorflow.core.framework import summary_pb2  # noqa: F401
+    except ImportError:
+        return
+    from bench import benchmarks
+    from bench.report import tensorboard  # noqa: F401
+
+    benchmarks.all_benchmarks()
 
 
 @pytest.fixture
@@ -50,7 +67,7 @@ def suite(pytester, tmp_path):
 
     def run(*args, subprocess=False):
         runner = pytester.runpytest_subprocess if subprocess else pytester.runpytest
-        return runner("-p", "bench.harness.plugin", "-m", "slow", "--bench-seeds=3",
+        return runner("-p", "bench.harness.plugin", "-m", "slow",
                                   f"--bench-baselines={dirs['baselines']}", f"--bench-results={dirs['results']}",
                                   *args)
     run.dirs = dirs
@@ -73,33 +90,36 @@ def test_missing_baseline_fails_and_names_the_file(suite):
 
 
 def test_update_then_pass_then_fail_with_a_useful_message(suite, monkeypatch):
-    created = suite("--update-baselines")
+    created = suite("--update-baselines", "--bench-first-seed=1000")
     created.assert_outcomes(passed=1)
     created.stdout.fnmatch_lines(["*baseline update (review this before committing)*",
-                                  "*fake*p*s*final_val_accuracy*-*0.902*new*", "wrote *fake.json"])
+                                  "*fake*p*s*final_val_accuracy*-*40*0.902*new*", "wrote *fake.json"])
     doc = json.loads((suite.dirs["baselines"] / "fake.json").read_text())
     entry = doc["cases"]["p"]["s"]["final_val_accuracy"]
-    assert entry["n"] == 3 and entry["mean"] == pytest.approx(0.902)
-    assert entry["provenance"]["command"].startswith("pytest -p bench.harness.plugin -m slow --bench-seeds=3")
+    # seeds 1000..1039: 1000 % 3 = 1, so 14 at 0.902, 13 at 0.904, 13 at 0.900; mean 36.08 / 40 = 0.902
+    assert entry["n"] == 40 and entry["mean"] == pytest.approx(0.902) and len(entry["values"]) == 40
+    assert entry["provenance"]["seeds"] == list(range(1000, 1040))
+    assert entry["provenance"]["command"].startswith("pytest -p bench.harness.plugin -m slow")
     assert "--update-baselines" in entry["provenance"]["command"] and entry["provenance"]["device"]
 
     again = suite()
     again.assert_outcomes(passed=1)
     again.stdout.fnmatch_lines(["*learning-rate schedule benchmarks*",
-                                "*fake*p*s*final_val_accuracy [[]fraction[]]*>= 0.8920 (mean 0.9020)*0.9020 +- 0.0020 (3)*pass*",
-                                "*majority class scores 0.600*"])
+                                "*fake*p*s*final_val_accuracy [[]fraction[]]*>= 0.8970 (mean 0.9020)*0.9020 +- 0.0020 (3)*pass*",
+                                "*majority class scores 0.600*", "gates: worse*alpha 0.0033 = 1 % / the session's gated*"])
+    assert "overlap" not in again.stdout.str()  # seeds 0..2 are not the baseline's 1000..1039
+    again.stdout.fnmatch_lines(["*fake/p/s seed 3/3 epoch 2/2: lr 0.1, loss 0.5000, val_accuracy 0.9040, case ETA 0 s"])
 
     monkeypatch.setenv("FAKE_ACC", "0.80")
     regressed = suite()
     regressed.assert_outcomes(failed=1)
     regressed.stdout.fnmatch_lines([
-        "*fake / p / s: final_val_accuracy mean 0.8020*below the threshold 0.8920 by 0.0900*"
-        "--update-baselines*"])
+        "*fake / p / s: WORSE: final_val_accuracy mean 0.8020*is below 0.8970*--update-baselines*"])
     assert json.loads((suite.dirs["baselines"] / "fake.json").read_text()) == doc  # untouched
 
 
 def test_every_seed_is_written_as_it_finishes(suite, monkeypatch):
-    suite("--update-baselines")
+    suite("--update-baselines", "--bench-seeds=20")
     before = _sessions(suite.dirs)
     monkeypatch.setenv("FAKE_INTERRUPT_AT", "2")  # Ctrl-C during the third seed
     interrupted = suite(subprocess=True)  # in-process, the interrupt would stop this session too
@@ -110,18 +130,21 @@ def test_every_seed_is_written_as_it_finishes(suite, monkeypatch):
 
 
 def test_results_of_a_whole_case(suite):
-    suite("--update-baselines")
+    suite("--update-baselines", "--bench-seeds=20")
     (session_dir,) = _sessions(suite.dirs)
     records = _results(session_dir)
-    assert [r["kind"] for r in records] == ["run", "run", "run", "summary"]
-    assert records[-1]["summaries"]["final_val_accuracy"]["n"] == 3
+    assert [r["kind"] for r in records] == ["run"] * 20 + ["summary"]
+    assert records[-1]["summaries"]["final_val_accuracy"]["n"] == 20
+    assert records[-1]["seeds"] == list(range(20)) and records[-1]["registry_schedule"] == "constant"
 
 
 def test_reports_are_written_and_never_overwritten(suite, tmp_path):
     md, js = tmp_path / "report.md", tmp_path / "report.json"
-    suite("--update-baselines", f"--bench-report-md={md}", f"--bench-report-json={js}").assert_outcomes(passed=1)
+    suite("--update-baselines", "--bench-seeds=20", f"--bench-report-md={md}",
+          f"--bench-report-json={js}").assert_outcomes(passed=1)
     assert "| fake " in md.read_text()
-    assert json.loads(js.read_text())["verdicts"][0]["benchmark"] == "fake"
+    verdict = json.loads(js.read_text())["verdicts"][0]
+    assert (verdict["benchmark"], verdict["registry_schedule"]) == ("fake", "constant")
     again = suite(f"--bench-report-md={md}")
     again.stderr.fnmatch_lines(["*--bench-report-md=*report.md exists; this suite never overwrites a report*"])
 
@@ -133,28 +156,62 @@ def test_bad_seed_count_is_a_usage_error(suite):
 def test_malformed_baseline_is_not_regenerated(suite):
     suite.dirs["baselines"].mkdir(parents=True)
     (suite.dirs["baselines"] / "fake.json").write_text("{oops")
-    result = suite("--update-baselines")
+    result = suite("--update-baselines", "--bench-seeds=20")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*Baseline file *fake.json is not valid JSON*"])
     assert (suite.dirs["baselines"] / "fake.json").read_text() == "{oops"
 
 
 def test_confirm_records_where_a_baseline_holds(suite, monkeypatch):
-    suite("--update-baselines")
+    suite("--update-baselines", "--bench-seeds=20")
     path = suite.dirs["baselines"] / "fake.json"
     before = json.loads(path.read_text())["cases"]["p"]["s"]["final_val_accuracy"]["holds_for"]
     assert len(before) == 1  # the environment it was measured in
-    monkeypatch.setenv("FAKE_ACC", "0.8935")  # within noise: passes the gates
+    monkeypatch.setenv("FAKE_ACC", "0.899")  # within noise: passes the gates
     confirmed = suite("--bench-confirm-baselines")
     confirmed.assert_outcomes(passed=1)
     confirmed.stdout.fnmatch_lines(["*fake.json: 1 case(s) hold for *"])
     entry = json.loads(path.read_text())["cases"]["p"]["s"]["final_val_accuracy"]
-    assert entry["holds_for"] == before and entry["mean"] == pytest.approx(0.902)  # same env: listed once
+    assert entry["holds_for"] == before and entry["mean"] == pytest.approx(0.9019)  # same env: listed once
 
     monkeypatch.setenv("FAKE_ACC", "0.80")
     refused = suite("--bench-confirm-baselines")
     refused.assert_outcomes(failed=1)
     refused.stdout.fnmatch_lines(["*fake/p/s differs beyond noise on *not confirmed*own baseline*"])
+
+
+def test_too_few_seeds_for_a_baseline_is_a_usage_error(suite):
+    suite("--update-baselines", "--bench-seeds=19").stderr.fnmatch_lines(
+        ["*--update-baselines needs at least 20 seeds per case*Received: --bench-seeds=19*--bench-first-seed=1000*"])
+    assert not suite.dirs["baselines"].exists()
+
+
+def test_a_run_on_the_baseline_s_own_seeds_says_so(suite):
+    suite("--update-baselines", "--bench-seeds=20")  # seeds 0..19
+    same = suite()  # seeds 0..2: all inside
+    same.assert_outcomes(passed=1)
+    same.stdout.fnmatch_lines(["*this run's seeds overlap the seeds its baseline was measured on*--bench-first-seed*"])
+    unseen = suite("--bench-first-seed=500")
+    unseen.assert_outcomes(passed=1)
+    assert "overlap" not in unseen.stdout.str() and "seeds 500..502 per case" in unseen.stdout.str()
+
+
+def test_strict_fails_a_case_without_a_baseline_entry(suite):
+    suite("--update-baselines", "--bench-seeds=20")
+    doc_path = suite.dirs["baselines"] / "fake.json"
+    doc = json.loads(doc_path.read_text())
+    del doc["cases"]["p"]["s"]["final_val_accuracy"]
+    doc_path.write_text(json.dumps(doc))
+    partly = suite("--bench-strict")  # still judged on its train loss: strict lets it pass
+    partly.assert_outcomes(passed=1)
+    partly.stdout.fnmatch_lines(["*final_val_accuracy*none yet*no baseline: measured 0.9020*new*"])
+    doc["cases"]["p"]["s"] = {}  # no gate left: the case trains and cannot be judged
+    doc_path.write_text(json.dumps(doc))
+    suite().assert_outcomes(passed=1)
+    strict = suite("--bench-strict")
+    strict.assert_outcomes(failed=1)
+    strict.stdout.fnmatch_lines(["*fake / p / s: no baseline entry for any gate of this case (measured "
+                                 "final_val_accuracy 0.9020*--update-baselines*"])
 
 
 def test_update_and_confirm_together_is_a_usage_error(suite):
@@ -166,7 +223,7 @@ def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypa
     pytest.importorskip("xdist")
     monkeypatch.setenv("FAKE_SCHEDULES", "a,b,c,d")
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
-    result = suite("-n", "2", "--update-baselines", subprocess=True)
+    result = suite("-n", "2", "--update-baselines", "--bench-seeds=20", subprocess=True)
     result.assert_outcomes(passed=4)
     # one table, rows in a fixed order whichever worker finished first
     result.stdout.fnmatch_lines(["*fake*p*a*final_val_accuracy*new*", "*fake*p*b*final_val_accuracy*new*",
@@ -182,7 +239,7 @@ def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypa
 
 def test_report_folder_from_a_run(suite, tmp_path):
     folder = tmp_path / "report"
-    result = suite("--update-baselines", f"--bench-report-dir={folder}")
+    result = suite("--update-baselines", "--bench-seeds=20", f"--bench-report-dir={folder}")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines([f"HTML report: {folder / 'index.html'}"])
     assert sorted(p.name for p in (folder / "plots").iterdir()) == ["fake-p-s-lr.png", "fake-p-s-training.png"]
@@ -215,3 +272,61 @@ def test_controller_removes_its_reserved_folder_when_no_worker_trained(tmp_path)
     controller = _controller(folder)
     controller.merge_worker_results()
     assert not folder.exists() and controller.results_dir is None
+
+
+def test_tensorboard_folder_has_one_run_per_case_and_seed(suite, tmp_path):
+    pytest.importorskip("tensorflow")
+    suite("--update-baselines", "--bench-seeds=20")
+    board = tmp_path / "board"
+    suite(f"--bench-tensorboard={board}").assert_outcomes(passed=1)
+    runs = sorted(p.relative_to(board).as_posix() for p in board.glob("*/*/*/seed_*"))
+    assert runs == ["fake/p/s/seed_0", "fake/p/s/seed_1", "fake/p/s/seed_2"]
+    assert all(list((board / r).glob("events.out.tfevents.*")) for r in runs)
+
+
+def test_cases_that_cannot_be_judged_stop_the_session_before_anything_trains(pytester, tmp_path):
+    from pathlib import Path
+
+    pytest.importorskip("tensorflow")
+    pytester.makeini("[pytest]\nmarkers =\n    slow: trains\n    gpu: needs a GPU\n")
+    pytester.makepyfile(test_acc=(Path(__file__).parents[1] / "test_accuracy.py").read_text())
+    result = pytester.runpytest("-p", "bench.harness.plugin", "-m", "slow", "-k", "ionosphere",
+                                f"--bench-baselines={tmp_path / 'none'}", f"--bench-results={tmp_path / 'r'}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*8 selected case(s) cannot be judged, so nothing was trained:*",
+                                 "*- ionosphere/published/constant, ionosphere/published/time, *ionosphere/stratified/exp: "
+                                 "No baseline file*ionosphere.json*",
+                                 "*What to do: restore the baseline files from git*"])
+    assert not (tmp_path / "r").exists()  # no results folder: nothing ran
+
+
+def test_the_single_gpu_nightly_keeps_pytest_benchmark_s_history(suite, tmp_path):
+    suite("--update-baselines", "--bench-seeds=20")
+    storage = tmp_path / "history"
+    for _ in range(2):
+        suite("--benchmark-autosave", f"--benchmark-storage={storage}").assert_outcomes(passed=1)
+    saved = sorted(storage.rglob("*.json"))
+    assert [p.name[:4] for p in saved] == ["0001", "0002"]  # one file per nightly
+    (bench,) = json.loads(saved[-1].read_text())["benchmarks"]
+    assert bench["extra_info"]["final_val_accuracy_mean"] == pytest.approx(0.902)
+
+
+def test_a_strict_gpu_nightly_without_a_gpu_fails_and_says_why(pytester, tmp_path):
+    from pathlib import Path
+
+    tf = pytest.importorskip("tensorflow")
+    if tf.config.list_physical_devices("GPU"):
+        pytest.skip("this machine has a GPU: the strict nightly would train")
+    pytester.makeini("[pytest]\nmarkers =\n    slow: trains\n    gpu: needs a GPU\n")
+    pytester.makepyfile(test_acc=(Path(__file__).parents[1] / "test_accuracy.py").read_text())
+    args = ("-p", "bench.harness.plugin", "-m", "slow and gpu", f"--bench-results={tmp_path / 'r'}", "-p", "no:randomly")
+    lenient = pytester.runpytest(*args)
+    assert lenient.ret == pytest.ExitCode.OK  # skips, with their reasons: the old behaviour without --bench-strict
+    strict = pytester.runpytest(*args, "--bench-strict")
+    assert strict.ret == pytest.ExitCode.TESTS_FAILED
+    outcomes = strict.parseoutcomes()
+    assert outcomes["failed"] >= 10 and "passed" not in outcomes and "skipped" not in outcomes
+    strict.stdout.fnmatch_lines(["*cifar10_resnet: did not train: needs a GPU*TensorFlow sees none. Pass --bench-allow-cpu*"
+                                 "--bench-strict: a case that does not train fails the nightly*",
+                                 f"*no benchmark case trained: {outcomes['failed']} selected, {outcomes['failed']} failed "
+                                 "before training, 0 skipped*--bench-strict: this session fails*"])

@@ -9,21 +9,24 @@ import shutil
 
 import pytest
 
-from bench.harness import baselines
+from bench.harness import baselines, gates
 from bench.report import html as html_report
 from tests.report.test_plots import history, png_size
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PROV = {"source": "measured", "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test",
-        "date": "2026-11-21", "command": "pytest -m slow --update-baselines"}
+        "date": "2026-11-21", "command": "pytest -m slow --update-baselines", "seeds": list(range(20))}
 S = {"n": 2, "mean": 0.85, "std": 0.02, "min": 0.83, "max": 0.87}
 
 
 def small_run():
-    doc = baselines.updated(None, "demo", {("p", "a"): {"final_val_accuracy": S}, ("p", "b"): {"final_val_accuracy": S}},
+    doc = baselines.updated(None, "demo", {("p", "a"): {"final_val_accuracy": [0.83, 0.87] * 10},
+                                           ("p", "b"): {"final_val_accuracy": [0.83, 0.87] * 10}},
                             PROV, ["TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: test"])
-    verdicts = [*baselines.judge(doc, "demo", "p", "a", {"final_val_accuracy": S}, 0.6),
-                *baselines.judge(doc, "demo", "p", "b", {"final_val_accuracy": dict(S, mean=0.5)}, 0.6)]
+    verdicts = [gates.judge_metric(gates.Verdict("demo", "p", case, "final_val_accuracy", summary,
+                                                 baseline=doc["cases"]["p"][case]["final_val_accuracy"],
+                                                 majority_rate=0.6), 0.01)
+                for case, summary in (("a", S), ("b", dict(S, mean=0.5)))]
     histories = {("demo", "p", "a"): [history(0.0), history(0.05)], ("demo", "p", "b"): [history(0.1)]}
     return verdicts, histories
 

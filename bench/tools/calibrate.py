@@ -1,0 +1,276 @@
+"""Measure the gates' false alarms and misses on seeds no baseline saw, with regressions injected.
+
+Run: ``python -m bench calibrate BENCHMARK [--sets K] [--seeds N] [--first-seed S] [--jobs 2]
+[--protocols P ...] [--regressions R ...] [--results FILE.jsonl]``
+
+Trains every case of BENCHMARK on K disjoint sets of N seeds (S, S+1, ...; by default far from
+the baselines' 1000..1039 and a nightly's 0..N-1), first unchanged, then with each regression
+injected into the schedule definition (``RunOptions.schedule_change``: the harness's wiring
+check compares the optimizer with that same changed schedule, so only the gates can notice):
+
+  x0.5          every rate halved (each rate parameter of the schedule's config)
+  x2            every rate doubled
+  step_early    step decay drops one epoch earlier (offset + 1); step cases only
+  decay_dropped the rate stays at its initial value, s(0) (at its peak for a warmup from 0):
+                what Keras 3 does with ``decay=``; every case whose schedule is not constant
+  fewer_epochs  training stops after 80 % of the epochs
+
+Each set is judged exactly as a nightly judges it (``bench.harness.gates``, alpha = 1 % / T with
+T the gated tests of the CPU nightly, ``pytest -m "slow and not gpu"``), against the committed
+baseline. Printed per case and metric: the effect size of each regression (change of the mean
+over the pooled per-seed std), false alarms / K, detections / K, and the n a case would need
+where a regression goes undetected; then the session's share of sets with any false alarm. The
+same judgments are repeated on random re-draws of N seeds from all K x N unchanged seeds, which
+resolves rates far below 1 / K. Every trained seed is appended to ``--results`` as it finishes,
+so an interrupted calibration resumes where it stopped.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import math
+import multiprocessing
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+from tabulate import tabulate
+
+from bench import benchmarks
+from bench.engine.records import METRICS
+from bench.harness import baselines, gates
+
+RATE_PARAMS = ("lr", "initial_lr", "final_lr", "max_lr", "base_lr")
+REGRESSIONS = ("x0.5", "x2", "step_early", "decay_dropped", "fewer_epochs")
+DEFAULT_FIRST_SEED = 100_000
+RESAMPLES = 1000
+
+
+def _scaled(factor):
+    def change(s):
+        import schedules
+
+        config = s.get_config()
+        return schedules.get(s.name, **{k: v * factor if k in RATE_PARAMS and v is not None else v
+                                        for k, v in config.items()})
+    return change
+
+
+def _step_early(s):
+    import schedules
+
+    return schedules.get("step", **{**s.get_config(), "offset": s.offset + 1}) if s.name == "step" else s
+
+
+def _decay_dropped(s):
+    """The rate stays at its initial value, s(0); a schedule that warms up from 0 stays at its peak."""
+    import schedules
+
+    return schedules.get("constant", lr=s(0) or s.get_config()["initial_lr"])
+
+
+def applies(regression, case):
+    """Whether ``regression`` changes the rate (or training) of ``case`` (a ``ScheduleCase``)."""
+    if regression == "step_early":
+        return case.schedule == "step"
+    if regression == "decay_dropped":
+        return case.schedule != "constant"
+    return True
+
+
+def run_options(regression, benchmark):
+    """The ``RunOptions`` that inject ``regression`` (None: unchanged)."""
+    from bench.benchmarks import RunOptions
+
+    if regression is None:
+        return RunOptions()
+    if regression == "fewer_epochs":
+        return RunOptions(epochs=max(1, round(0.8 * benchmark.config["epochs"])))
+    change = {"x0.5": _scaled(0.5), "x2": _scaled(2.0), "step_early": _step_early,
+              "decay_dropped": _decay_dropped}[regression]
+    return RunOptions(schedule_change=change)
+
+
+def _init_worker():
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+
+
+def train_one(task):
+    """One seed of one case under one condition: ``task`` = (benchmark, protocol, case, condition, seed)."""
+    name, protocol, case, condition, seed = task
+    benchmark = benchmarks.get(name)
+    run = benchmark.train(case, seed, protocol, options=run_options(condition, benchmark))
+    return {"benchmark": name, "protocol": protocol, "case": case, "condition": condition or "unchanged",
+            "seed": seed, "metrics": run.metrics}
+
+
+def cpu_nightly_tests():
+    """Gated tests of ``pytest -m "slow and not gpu"``: every case of every CPU benchmark."""
+    from bench.harness.plugin import GATED_PER_CASE
+
+    return GATED_PER_CASE * sum(len(b.cases()) for b in benchmarks.all_benchmarks() if not b.needs_gpu)
+
+
+def judge_set(entries, values_by_metric, alpha):
+    """``{metric: verdict}`` of one case for one seed set, as a nightly would judge it."""
+    out = {}
+    for metric, values in values_by_metric.items():
+        if METRICS[metric].question == "info" or metric not in entries:
+            continue
+        summary = {"n": len(values), "mean": statistics.fmean(values),
+                   "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+                   "min": min(values), "max": max(values)}
+        verdict = gates.judge_metric(gates.Verdict("", "", "", metric, summary, baseline=entries[metric]), alpha)
+        out[metric] = verdict.verdict
+    return out
+
+
+def needed_seeds(d, baseline_n, alpha, power=0.9):
+    """Seeds per nightly for a normal two-sided test to see effect size ``d`` with ``power``; None if none do."""
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
+    inverse = (abs(d) / z) ** 2 - 1 / baseline_n
+    return None if inverse <= 0 else math.ceil(1 / inverse)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench calibrate", description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("benchmark", choices=[b.name for b in benchmarks.all_benchmarks() if not b.needs_gpu])
+    parser.add_argument("--sets", type=int, default=5, help="disjoint seed sets K")
+    parser.add_argument("--seeds", type=int, default=None, help="seeds per set N (default: the nightly's)")
+    parser.add_argument("--first-seed", type=int, default=DEFAULT_FIRST_SEED, help="first seed S")
+    parser.add_argument("--protocols", nargs="+", default=None, help="protocols (default: all)")
+    parser.add_argument("--regressions", nargs="*", choices=REGRESSIONS, default=list(REGRESSIONS),
+                        help="regressions to inject")
+    parser.add_argument("--tests", type=int, default=None,
+                        help="gated tests in the session T, for alpha = 1 %% / T (default: the CPU nightly's)")
+    parser.add_argument("--jobs", type=int, default=1, help="training processes (one TF thread each)")
+    parser.add_argument("--results", default=None,
+                        help="JSONL of every trained seed, appended as each finishes and read back to resume "
+                             "(default: calibrate-BENCHMARK.jsonl)")
+    args = parser.parse_args(argv)
+    benchmark = benchmarks.get(args.benchmark)
+    n = args.seeds or benchmark.seeds
+    if args.sets < 1 or n < 2:
+        parser.error(f"--sets must be >= 1 and --seeds >= 2. Received: --sets={args.sets} --seeds={n}")
+    protocols = args.protocols or list(benchmark.protocols)
+    for p in protocols:
+        if p not in benchmark.protocols:
+            parser.error(f"--protocols {p!r} is not a {benchmark.name} protocol; choose from "
+                         f"{', '.join(benchmark.protocols)}")
+    try:
+        doc = baselines.load(benchmark.name)
+    except baselines.BaselineError as err:
+        parser.exit(2, f"{err}\n")
+    tests = args.tests or cpu_nightly_tests()
+    alpha = gates.alpha_for(tests)
+    seeds = list(range(args.first_seed, args.first_seed + args.sets * n))
+    overlap = set(seeds) & {s for p in protocols for c in benchmark.schedules for s in baselines.seeds_of(doc, p, c)}
+    if overlap:
+        parser.error(f"seeds {min(overlap)}..{max(overlap)} are baseline seeds; choose another --first-seed")
+    results_path = Path(args.results or f"calibrate-{benchmark.name}.jsonl")
+    done = {}
+    if results_path.exists():
+        for line in results_path.read_text().splitlines():
+            r = json.loads(line)
+            done[(r["benchmark"], r["protocol"], r["case"], r["condition"], r["seed"])] = r
+    conditions = [None, *args.regressions]
+    tasks = [(benchmark.name, p, c, cond, s) for cond in conditions for p in protocols
+             for c, case in benchmark.schedules.items() if cond is None or applies(cond, case) for s in seeds]
+    todo = [t for t in tasks if (t[0], t[1], t[2], t[3] or "unchanged", t[4]) not in done]
+    print(f"{benchmark.name}: {len(tasks)} runs, {len(tasks) - len(todo)} already in {results_path}; "
+          f"training {len(todo)} with {args.jobs} process(es)", flush=True)
+    with open(results_path, "a") as out:
+        def keep(r):
+            done[(r["benchmark"], r["protocol"], r["case"], r["condition"], r["seed"])] = r
+            out.write(json.dumps(r) + "\n")
+            out.flush()
+        if args.jobs > 1:
+            ctx = multiprocessing.get_context("spawn")
+            with concurrent.futures.ProcessPoolExecutor(args.jobs, mp_context=ctx, initializer=_init_worker) as pool:
+                for i, r in enumerate(pool.map(train_one, todo, chunksize=4), 1):
+                    keep(r)
+                    if i % 50 == 0:
+                        print(f"  {i}/{len(todo)}", flush=True)
+        else:
+            for i, task in enumerate(todo, 1):
+                keep(train_one(task))
+                if i % 50 == 0:
+                    print(f"  {i}/{len(todo)}", flush=True)
+    print(render(benchmark, doc, protocols, args.regressions, seeds, n, args.sets, alpha, tests, done))
+    return 0
+
+
+def _flags(done, benchmark, protocol, case, condition, entries, metric, seed_sets, alpha):
+    """Per seed set: whether the gate on ``metric`` fails it."""
+    return np.array([judge_set(entries, {metric: [done[(benchmark, protocol, case, condition, s)]["metrics"][metric]
+                                                  for s in ss]}, alpha)[metric] != "pass" for ss in seed_sets], bool)
+
+
+def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests, done):
+    """The calibration table, from the trained seeds in ``done``: per case and gated metric, then the
+    case as a nightly sees it ("any": the case fails if any of its gates does)."""
+    rng = np.random.default_rng(0)
+    set_seeds = [seeds[k * n:(k + 1) * n] for k in range(sets)]
+    draws = [sorted(rng.choice(seeds, n, replace=False).tolist()) for _ in range(RESAMPLES)] if len(seeds) > n else []
+    rows = []
+    session_sets, session_draws = np.zeros(sets, bool), np.zeros(len(draws), bool)
+    for protocol in protocols:
+        for name, case in benchmark.schedules.items():
+            entries = doc["cases"].get(protocol, {}).get(name, {})
+            gated = [m for m in entries if METRICS[m].question != "info"]
+            if not gated:
+                continue
+            case_sets, case_draws = np.zeros(sets, bool), np.zeros(len(draws), bool)
+            caught = {r: np.zeros(sets, bool) for r in regressions}
+            for metric in gated:
+                falses = _flags(done, benchmark.name, protocol, name, "unchanged", entries, metric, set_seeds, alpha)
+                drawn = _flags(done, benchmark.name, protocol, name, "unchanged", entries, metric, draws, alpha)
+                case_sets |= falses
+                case_draws |= drawn
+                row = [protocol, name, case.schedule, f"{metric}", METRICS[metric].question,
+                       f"{falses.sum()}/{sets}" + (f" ({drawn.mean():.1%})" if draws else "")]
+                base = [done[(benchmark.name, protocol, name, "unchanged", s)]["metrics"][metric] for s in seeds]
+                for regression in regressions:
+                    if not applies(regression, case):
+                        row.append("n/a")
+                        continue
+                    changed = [done[(benchmark.name, protocol, name, regression, s)]["metrics"][metric] for s in seeds]
+                    pooled = math.sqrt((statistics.variance(base) + statistics.variance(changed)) / 2) or 1e-300
+                    d = (statistics.fmean(changed) - statistics.fmean(base)) / pooled
+                    hits = _flags(done, benchmark.name, protocol, name, regression, entries, metric, set_seeds, alpha)
+                    caught[regression] |= hits
+                    cell = f"{d:+.1f}: {hits.sum()}/{sets}"
+                    if hits.sum() < 0.9 * sets:
+                        need = needed_seeds(d, entries[metric]["n"], alpha)
+                        cell += f" (n {need})" if need else " (no n)"
+                    row.append(cell)
+                rows.append(row)
+            rows.append([protocol, name, case.schedule, "any gate", "nightly",
+                         f"{case_sets.sum()}/{sets}" + (f" ({case_draws.mean():.1%})" if draws else ""),
+                         *[("n/a" if not applies(r, case) else f"{caught[r].sum()}/{sets}") for r in regressions]])
+            session_sets |= case_sets
+            session_draws |= case_draws
+    headers = ["protocol", "case", "schedule", "metric", "question", "false alarms (re-drawn)",
+               *[f"{r}: d: caught" for r in regressions]]
+    lines = [f"{benchmark.name}: {sets} disjoint sets of {n} seeds ({seeds[0]}..{seeds[-1]}), none a baseline seed; "
+             f"alpha {alpha:.2g} per test = 1 % / {tests} gated tests of the CPU nightly",
+             "d = change of the mean / pooled per-seed std; caught = sets whose gate fails; (n N) = seeds per "
+             "nightly a normal two-sided test would need for 90 % power, (no n) = not even with infinitely many",
+             tabulate(rows, headers=headers, disable_numparse=True),
+             f"{benchmark.name}: sets with any false alarm: {int(session_sets.sum())}/{sets}"
+             + (f"; over {len(draws)} re-drawn sets of {n} of these seeds: {session_draws.mean():.1%}" if draws else "")]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
