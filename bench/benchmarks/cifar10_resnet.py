@@ -105,10 +105,8 @@ def build_model():
 
 def train(schedule, seed, protocol="published", on_epoch=None, options=RunOptions()):
     """Train one seed; returns a ``RunResult``."""
-    BENCHMARK.check_protocol(protocol)
-    train_set, val = load_data(options.cifar10)
-    return classifier.train(BENCHMARK, schedule, BENCHMARK.schedule_for(schedule, options), seed, protocol, train_set, val,
-                            options=options, on_epoch=on_epoch, build_model=build_model)
+    return classifier.train_case(BENCHMARK, schedule, seed, protocol, load_data, build_model, options=options,
+                                 on_epoch=on_epoch)
 
 
 BENCHMARK = Benchmark(

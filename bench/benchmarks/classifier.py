@@ -55,6 +55,17 @@ def train(benchmark, case_name, s, seed, protocol, train_set, val, *, options, o
                      float(val[1].mean(axis=0).max()), env)
 
 
+def train_case(benchmark, schedule, seed, protocol, load_data, build_model, *, options, on_epoch):
+    """The whole ``train()`` of an image benchmark: check the protocol, load the data (from
+    ``options.<data_option>`` where the benchmark reads one), build the model and the schedule
+    (1cycle's ``max_lr`` range-tested when chosen at run time), and train."""
+    benchmark.check_protocol(protocol)
+    train_set, val = load_data(getattr(options, benchmark.data_option)) if benchmark.data_option else load_data()
+    s, model, extra = range_tested(benchmark, schedule, seed, train_set, build_model, options)
+    return train(benchmark, schedule, s, seed, protocol, train_set, val, model=model, options=options,
+                 on_epoch=on_epoch, extra_history=extra)
+
+
 def one_hot_scaled(data_sets):
     """uint8 images to float32 in [0, 1]; integer labels (N, 1) to one-hot float32."""
     (x, y), (xt, yt) = data_sets

@@ -21,8 +21,6 @@ the smoothed loss is lowest near 0.7-1.0 and climbs from 1.3; a tenth of the low
 Every schedule starts (or peaks) at 0.1 and spends the same 6 epochs.
 """
 
-import time
-
 import numpy as np
 
 from bench.benchmarks import classifier
@@ -82,13 +80,8 @@ def build_model():
 
 def train(schedule, seed, protocol="holdout", on_epoch=None, options=RunOptions()):
     """Train one seed; returns a ``RunResult``."""
-    BENCHMARK.check_protocol(protocol)
-    start = time.perf_counter()
-    train_set, val = load_data()
-    run = classifier.train(BENCHMARK, schedule, BENCHMARK.schedule_for(schedule, options), seed, protocol,
-                           train_set, val, options=options, on_epoch=on_epoch, build_model=build_model)
-    run.environment["load_s"] = time.perf_counter() - start - run.train_time_s
-    return run
+    return classifier.train_case(BENCHMARK, schedule, seed, protocol, load_data, build_model, options=options,
+                                 on_epoch=on_epoch)
 
 
 BENCHMARK = Benchmark(

@@ -58,11 +58,9 @@ def build_model():
 
 
 def train(schedule, seed, protocol="published", on_epoch=None, options=RunOptions()):
-    BENCHMARK.check_protocol(protocol)
-    train_set, val = load_data(options.fashion_mnist)
-    s, model, extra = classifier.range_tested(BENCHMARK, schedule, seed, train_set, build_model, options)
-    return classifier.train(BENCHMARK, schedule, s, seed, protocol, train_set, val, model=model, options=options,
-                            on_epoch=on_epoch, extra_history=extra)
+    """Train one seed; returns a ``RunResult``."""
+    return classifier.train_case(BENCHMARK, schedule, seed, protocol, load_data, build_model, options=options,
+                                 on_epoch=on_epoch)
 
 
 BENCHMARK = Benchmark(
