@@ -113,7 +113,7 @@ def train_one(task):
 
 def cpu_nightly_tests():
     """Gated tests of ``pytest -m "slow and not gpu"``: every case of every CPU benchmark."""
-    from bench.harness.plugin import GATED_PER_CASE
+    from bench.harness.session import GATED_PER_CASE
 
     return GATED_PER_CASE * sum(len(b.cases()) for b in benchmarks.all_benchmarks() if not b.needs_gpu)
 

@@ -249,7 +249,7 @@ def test_report_folder_from_a_run(suite, tmp_path):
 
 
 def _controller(results_dir):
-    from bench.harness.plugin import BenchSession
+    from bench.harness.session import BenchSession
 
     session = BenchSession.__new__(BenchSession)  # merge_worker_results needs only the folder
     session.results_dir = results_dir
