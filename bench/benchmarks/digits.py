@@ -94,7 +94,7 @@ BENCHMARK = Benchmark(
     requires=(tensorflow_backend(),),
     train=train,
     class_names=tuple(str(d) for d in range(10)),
-    seeds=20,
+    seeds=10,
 )
 
 

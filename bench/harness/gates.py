@@ -19,6 +19,7 @@ Published baselines (a write-up's figure, one number) are gated by their stored 
 """
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
@@ -35,12 +36,20 @@ def null_deviations(values, n, draws=DRAWS, seed=0):
     """Deviations from the baseline mean of ``draws`` n-seed means resampled from ``values``.
 
     Scaled by ``sqrt(1 + n / B)``: the run's mean and the baseline's mean (of B seeds) both
-    carry seed noise. The generator is seeded, so a threshold is the same on every call.
+    carry seed noise. The generator is seeded, so a threshold is the same on every call
+    (and computed once per baseline entry and n: ``python -m bench calibrate`` asks thousands of times).
     """
+    return _null_deviations(tuple(float(x) for x in values), n, draws, seed)
+
+
+@functools.lru_cache(maxsize=256)
+def _null_deviations(values, n, draws, seed):
     v = np.asarray(values, dtype=np.float64)
     rng = np.random.default_rng(seed)
     means = v[rng.integers(0, len(v), size=(draws, n))].mean(axis=1)
-    return np.sort((means - v.mean()) * math.sqrt(1 + n / len(v)))
+    deviations = np.sort((means - v.mean()) * math.sqrt(1 + n / len(v)))
+    deviations.flags.writeable = False  # shared by every caller
+    return deviations
 
 
 @dataclasses.dataclass
