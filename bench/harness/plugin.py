@@ -8,6 +8,7 @@ Registered by the top-level ``conftest.py``. Options live in one group; all but
 
 import json
 import os
+import shlex
 from pathlib import Path
 
 import pytest
@@ -244,7 +245,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def _update_baselines(session, terminalreporter, env):
-    command = "pytest " + " ".join(session.config.invocation_params.args)
+    command = "pytest " + shlex.join(session.config.invocation_params.args)
     provenance = {"source": "measured", "tensorflow": env.get("tensorflow"), "keras": env.get("keras"),
                   "keras_backend": env.get("keras_backend"), "device": env["device"], "date": env["date"],
                   "python": env["python"], "command": command}
