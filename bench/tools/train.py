@@ -14,6 +14,7 @@ accuracy per epoch. It never overwrites a file: pass --force to replace the plot
 """
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -59,6 +60,11 @@ def main(argv=None):
     for flag, path in (("--lr-plot", args.lr_plot), ("--train-plot", args.train_plot)):
         if Path(path).exists() and not args.force:
             p.error(f"{flag} {path} exists; choose another file or pass --force to overwrite it")
+        folder = Path(path).resolve().parent  # checked now, not after the whole training
+        if not folder.is_dir():
+            p.error(f"{flag} {path}: folder {folder} does not exist; create it or choose another path")
+        if not os.access(folder, os.W_OK):
+            p.error(f"{flag} {path}: folder {folder} is not writable; choose another path")
     options = RunOptions(cifar10=args.cifar10, fashion_mnist=args.fashion_mnist, allow_cpu=args.allow_cpu,
                          keep_predictions=True, epochs=args.epochs)
     missing = benchmark.unmet(options)

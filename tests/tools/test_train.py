@@ -45,3 +45,11 @@ def test_refuses_to_overwrite_and_names_bad_input(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--benchmark", "ionosphere", "--schedule", "step", "--epochs", "0"])
     assert "--epochs must be >= 1" in capsys.readouterr().err
+
+
+def test_an_output_folder_that_does_not_exist_is_refused_before_training(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--benchmark", "ionosphere", "--schedule", "step", "--lr-plot", str(tmp_path / "missing" / "lr.png")])
+    captured = capsys.readouterr()
+    assert "--lr-plot" in captured.err and "missing does not exist; create it or choose another path" in captured.err
+    assert "epoch 1/" not in captured.out  # nothing trained
