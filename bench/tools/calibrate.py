@@ -38,7 +38,7 @@ import numpy as np
 from tabulate import tabulate
 
 from bench import benchmarks
-from bench.engine.records import METRICS
+from bench.engine.records import METRICS, summarize
 from bench.harness import baselines, gates
 
 RATE_PARAMS = ("lr", "initial_lr", "final_lr", "max_lr", "base_lr")
@@ -124,10 +124,8 @@ def judge_set(entries, values_by_metric, alpha):
     for metric, values in values_by_metric.items():
         if METRICS[metric].question == "info" or metric not in entries:
             continue
-        summary = {"n": len(values), "mean": statistics.fmean(values),
-                   "std": statistics.stdev(values) if len(values) > 1 else 0.0,
-                   "min": min(values), "max": max(values)}
-        verdict = gates.judge_metric(gates.Verdict("", "", "", metric, summary, baseline=entries[metric]), alpha)
+        verdict = gates.judge_metric(gates.Verdict("", "", "", metric, summarize(values), baseline=entries[metric]),
+                                     alpha)
         out[metric] = verdict.verdict
     return out
 
