@@ -33,6 +33,7 @@ def current_lr(optimizer):
     counter: under Keras 2 (TF 2.11-2.15) ``optimizer.learning_rate`` is a variable
     refreshed inside ``apply_gradients``, one iteration stale until the next batch.
     """
+    optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # under mixed precision's loss scaling
     schedule = getattr(optimizer, "_learning_rate", None)
     if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
         lr = schedule(optimizer.iterations)

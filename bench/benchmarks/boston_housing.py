@@ -24,9 +24,10 @@ import time
 
 import numpy as np
 
+from bench.benchmarks import together
 from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase, tensorflow_backend
 from bench.data.vendored import verified_path
-from bench.engine import loop
+from bench.engine import loop, precision
 from bench.engine.records import RunResult, environment, regression_metrics_from_history
 
 NAME = "boston_housing"
@@ -86,29 +87,55 @@ def _schedule(name, model, train_set, epochs, options):
 
 
 def train(schedule, seed, protocol="keras_split", on_epoch=None, options=RunOptions()):
+    """Train one seed; returns a ``RunResult`` (the same numbers as that seed within ``train_seeds``)."""
     from schedules._keras import keras
 
+    if options.stacks and BENCHMARK.case(schedule).params is not None:
+        progress = None if on_epoch is None else (lambda epoch, records: on_epoch(epoch, records[0]))
+        return train_seeds(schedule, [seed], protocol, on_epoch=progress, options=options)[0]
     BENCHMARK.check_protocol(protocol)
     epochs = BENCHMARK.epochs(options)
     train_set, val = load_data()
     keras.utils.set_random_seed(seed)
-    model = build_model()
+    with precision.policy(options.mixed_precision):
+        model = build_model()
     s, found = _schedule(schedule, model, train_set, epochs, options)
     steps_per_epoch = -(-len(train_set[0]) // CONFIG["batch_size"])
     rate = s.as_keras_schedule(**({"steps_per_epoch": steps_per_epoch} if s.unit == "epoch" else {}))
-    optimizer = keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.case(schedule).optimizer)
+    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.case(schedule).optimizer),
+                               options.mixed_precision)
     start = time.perf_counter()
     history = loop.train_loop(
         model, optimizer, keras.losses.MeanSquaredError(), keras.metrics.mean_absolute_error, train_set, val,
         epochs=epochs, batch_size=CONFIG["batch_size"], seed=seed, metric_name="mae",
-        expected_lr=lambda epoch, it: s(epoch if s.unit == "epoch" else it), on_epoch=on_epoch,
+        expected_lr=lambda epoch, it: s(epoch if s.unit == "epoch" else it), on_epoch=on_epoch, xla=options.xla,
     )
     seconds = time.perf_counter() - start
     if found is not None:
         history["range_test"] = {"suggested_max_lr": found.suggested_max_lr, "stopped_early": found.stopped_early,
                                  "lrs": found.lrs.tolist(), "smoothed_losses": found.smoothed_losses.tolist()}
     return RunResult(NAME, protocol, schedule, seed, regression_metrics_from_history(history), history, seconds,
-                     None, environment())
+                     None, loop.environment(options.xla, options.mixed_precision))
+
+
+def train_seeds(schedule, seeds, protocol="keras_split", on_epoch=None, options=RunOptions()):
+    """Train ``seeds`` together; one ``RunResult`` per seed. 1cycle, whose ``max_lr`` comes from a
+    range test on each seed's model, trains one seed at a time."""
+    from schedules._keras import keras
+
+    BENCHMARK.check_protocol(protocol)
+    if BENCHMARK.case(schedule).params is None:
+        return [train(schedule, seed, protocol, options=options,
+                      on_epoch=None if on_epoch is None else (lambda epoch, record: on_epoch(epoch, [record])))
+                for seed in seeds]
+    data_set = load_data()
+    histories, seconds = together.train(
+        BENCHMARK, schedule, BENCHMARK.schedule_for(schedule, options), seeds, [data_set] * len(seeds), build_model,
+        epochs=BENCHMARK.epochs(options), loss=keras.losses.mean_squared_error,
+        metric=keras.metrics.mean_absolute_error, metric_name="mae", on_epoch=on_epoch)
+    env = together.environment(environment(), seconds, seeds)
+    return [RunResult(NAME, protocol, schedule, seed, regression_metrics_from_history(history), history,
+                      seconds / len(seeds), None, env) for seed, history in zip(seeds, histories)]
 
 
 BENCHMARK = Benchmark(
@@ -120,6 +147,7 @@ BENCHMARK = Benchmark(
     config=CONFIG,
     requires=(tensorflow_backend(),),
     train=train,
+    train_seeds=train_seeds,
     reference_note=REFERENCE_NOTE,
     seeds=10,
 )

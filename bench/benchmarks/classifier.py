@@ -8,8 +8,9 @@ import time
 
 import numpy as np
 
+from bench.benchmarks import together
 from bench.benchmarks.spec import data, gpu, tensorflow_backend
-from bench.engine import loop
+from bench.engine import loop, precision
 from bench.engine.records import RunResult, environment, metrics_from_history
 
 
@@ -35,35 +36,72 @@ def train(benchmark, case_name, s, seed, protocol, train_set, val, *, options, o
     steps_per_epoch = -(-len(train_set[0]) // config["batch_size"])
     if model is None:
         keras.utils.set_random_seed(seed)
-        model = build_model()
+        with precision.policy(options.mixed_precision):
+            model = build_model()
     rate = s.as_keras_schedule(**({"steps_per_epoch": steps_per_epoch} if s.unit == "epoch" else {}))
-    optimizer = keras.optimizers.SGD(learning_rate=rate, **benchmark.case(case_name).optimizer)
+    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **benchmark.case(case_name).optimizer),
+                               options.mixed_precision)
     start = time.perf_counter()
     history = loop.train_loop(
         model, optimizer, keras.losses.CategoricalCrossentropy(), keras.metrics.categorical_accuracy,
         train_set, val, epochs=epochs, batch_size=config["batch_size"], seed=seed,
         expected_lr=lambda epoch, it: s(epoch if s.unit == "epoch" else it), on_epoch=on_epoch,
-        keep_predictions=options.keep_predictions,
+        keep_predictions=options.keep_predictions, xla=options.xla,
     )
     seconds = time.perf_counter() - start
     history.update(extra_history or {})
-    env = environment()
+    env = loop.environment(options.xla, options.mixed_precision)
     env["epoch_time_s"] = seconds / epochs
     env["images_per_s"] = len(train_set[0]) * epochs / seconds
+    return _result(benchmark, protocol, case_name, seed, history, val, seconds, env)
+
+
+def _result(benchmark, protocol, case_name, seed, history, val, seconds, env):
     return RunResult(benchmark.name, protocol, case_name, seed,
-                     metrics_from_history(history, config["target_accuracy"][protocol]), history, seconds,
+                     metrics_from_history(history, benchmark.config["target_accuracy"][protocol]), history, seconds,
                      float(val[1].mean(axis=0).max()), env)
 
 
-def train_case(benchmark, schedule, seed, protocol, load_data, build_model, *, options, on_epoch):
+def train_case(benchmark, schedule, seed, protocol, load_data, build_model, *, options, on_epoch, stackable=False):
     """The whole ``train()`` of an image benchmark: check the protocol, load the data (from
     ``options.<data_option>`` where the benchmark reads one), build the model and the schedule
-    (1cycle's ``max_lr`` range-tested when chosen at run time), and train."""
+    (1cycle's ``max_lr`` range-tested when chosen at run time), and train.
+
+    ``stackable``: the benchmark trains its seeds together (``train_seeds_case``); a one-seed
+    run is then that call with one seed, for the same numbers."""
+    if stackable and options.stacks and benchmark.case(schedule).params is not None:
+        progress = None if on_epoch is None else (lambda epoch, records: on_epoch(epoch, records[0]))
+        return train_seeds_case(benchmark, schedule, [seed], protocol, load_data, build_model, options=options,
+                                on_epoch=progress)[0]
     benchmark.check_protocol(protocol)
     train_set, val = load_data(getattr(options, benchmark.data_option)) if benchmark.data_option else load_data()
     s, model, extra = range_tested(benchmark, schedule, seed, train_set, build_model, options)
     return train(benchmark, schedule, s, seed, protocol, train_set, val, model=model, options=options,
                  on_epoch=on_epoch, extra_history=extra)
+
+
+def train_seeds_case(benchmark, schedule, seeds, protocol, load_data, build_model, *, options, on_epoch):
+    """``train_seeds`` of an image benchmark with a small model: the seeds of a case together
+    (``bench.engine.stacked``). A case whose rate comes from a per-seed range test trains one
+    seed at a time (each seed's schedule differs)."""
+    from schedules._keras import keras
+
+    benchmark.check_protocol(protocol)
+    if benchmark.case(schedule).params is None:
+        runs = []
+        for i, seed in enumerate(seeds):
+            progress = None if on_epoch is None else (lambda epoch, record: on_epoch(epoch, [record]))
+            runs.append(train_case(benchmark, schedule, seed, protocol, load_data, build_model, options=options,
+                                   on_epoch=progress))
+        return runs
+    train_set, val = load_data(getattr(options, benchmark.data_option)) if benchmark.data_option else load_data()
+    histories, seconds = together.train(
+        benchmark, schedule, benchmark.schedule_for(schedule, options), seeds, [(train_set, val)] * len(seeds),
+        build_model, epochs=benchmark.epochs(options), loss=keras.losses.categorical_crossentropy,
+        metric=keras.metrics.categorical_accuracy, on_epoch=on_epoch, keep_predictions=options.keep_predictions)
+    env = together.environment(environment(), seconds, seeds)
+    return [_result(benchmark, protocol, schedule, seed, history, val, seconds / len(seeds), env)
+            for seed, history in zip(seeds, histories)]
 
 
 def one_hot_scaled(data_sets):

@@ -79,9 +79,15 @@ def build_model():
 
 
 def train(schedule, seed, protocol="holdout", on_epoch=None, options=RunOptions()):
-    """Train one seed; returns a ``RunResult``."""
+    """Train one seed; returns a ``RunResult`` (the same numbers as that seed within ``train_seeds``)."""
     return classifier.train_case(BENCHMARK, schedule, seed, protocol, load_data, build_model, options=options,
-                                 on_epoch=on_epoch)
+                                 on_epoch=on_epoch, stackable=True)
+
+
+def train_seeds(schedule, seeds, protocol="holdout", on_epoch=None, options=RunOptions()):
+    """Train ``seeds`` together; one ``RunResult`` per seed."""
+    return classifier.train_seeds_case(BENCHMARK, schedule, seeds, protocol, load_data, build_model,
+                                       options=options, on_epoch=on_epoch)
 
 
 BENCHMARK = Benchmark(
@@ -93,6 +99,7 @@ BENCHMARK = Benchmark(
     config=CONFIG,
     requires=(tensorflow_backend(),),
     train=train,
+    train_seeds=train_seeds,
     class_names=tuple(str(d) for d in range(10)),
     seeds=10,
 )

@@ -17,9 +17,10 @@ import time
 
 import numpy as np
 
+from bench.benchmarks import together
 from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase, tensorflow_backend
 from bench.data.vendored import verified_path
-from bench.engine import loop
+from bench.engine import loop, precision
 from bench.engine.records import RunResult, environment, metrics_from_history
 
 NAME = "ionosphere"
@@ -85,7 +86,13 @@ def build_model():
 
 
 def train(schedule, seed, protocol="published", on_epoch=None, options=RunOptions()):
-    """Train one seed; returns a ``RunResult``. Raises ``loop.WiringError`` or ``loop.NonFiniteLoss``."""
+    """Train one seed; returns a ``RunResult``. Raises ``loop.WiringError`` or ``loop.NonFiniteLoss``.
+
+    The same numbers as that seed within ``train_seeds`` (unless ``options`` asks for one seed at a time).
+    """
+    if options.stacks:
+        progress = None if on_epoch is None else (lambda epoch, records: on_epoch(epoch, records[0]))
+        return train_seeds(schedule, [seed], protocol, on_epoch=progress, options=options)[0]
     from schedules._keras import keras
 
     BENCHMARK.check_protocol(protocol)
@@ -95,9 +102,10 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=RunOption
     (x_train, y_train), val = split(x, y, protocol, seed)
     steps_per_epoch = -(-len(x_train) // CONFIG["batch_size"])
     keras.utils.set_random_seed(seed)
-    model = build_model()
+    with precision.policy(options.mixed_precision):
+        model = build_model()
     rate = s.as_keras_schedule(**({"steps_per_epoch": steps_per_epoch} if s.unit == "epoch" else {}))
-    optimizer = keras.optimizers.SGD(learning_rate=rate, **case.optimizer)
+    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **case.optimizer), options.mixed_precision)
 
     def expected_lr(epoch, iteration):
         return s(epoch if s.unit == "epoch" else iteration)
@@ -107,12 +115,33 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=RunOption
         model, optimizer, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
         (x_train, y_train), val, epochs=BENCHMARK.epochs(options), batch_size=CONFIG["batch_size"],
         seed=seed, expected_lr=expected_lr, on_epoch=on_epoch, keep_predictions=options.keep_predictions,
+        xla=options.xla,
     )
     seconds = time.perf_counter() - start
+    return _result(protocol, schedule, seed, history, val, seconds, loop.environment(options.xla, options.mixed_precision))
+
+
+def train_seeds(schedule, seeds, protocol="published", on_epoch=None, options=RunOptions()):
+    """Train ``seeds`` together (``bench.engine.stacked``); one ``RunResult`` per seed."""
+    from schedules._keras import keras
+
+    BENCHMARK.check_protocol(protocol)
+    x, y = load_data()
+    data_sets = [split(x, y, protocol, seed) for seed in seeds]
+    histories, seconds = together.train(
+        BENCHMARK, schedule, BENCHMARK.schedule_for(schedule, options), seeds, data_sets, build_model,
+        epochs=BENCHMARK.epochs(options), loss=keras.losses.binary_crossentropy,
+        metric=keras.metrics.binary_accuracy, on_epoch=on_epoch, keep_predictions=options.keep_predictions)
+    env = together.environment(environment(), seconds, seeds)
+    return [_result(protocol, schedule, seed, history, val, seconds / len(seeds), env)
+            for seed, history, (_, val) in zip(seeds, histories, data_sets)]
+
+
+def _result(protocol, schedule, seed, history, val, seconds, env):
     y_val = val[1]
     majority = float(max(y_val.mean(), 1 - y_val.mean()))
     return RunResult(NAME, protocol, schedule, seed, metrics_from_history(history, CONFIG["target_accuracy"][protocol]),
-                     history, seconds, majority, environment())
+                     history, seconds, majority, env)
 
 
 BENCHMARK = Benchmark(
@@ -124,6 +153,7 @@ BENCHMARK = Benchmark(
     config=CONFIG,
     requires=(tensorflow_backend(),),
     train=train,
+    train_seeds=train_seeds,
     class_names=("b (bad)", "g (good)"),
     seeds=20,
 )

@@ -28,6 +28,10 @@ class RunOptions:
     ``schedule_change``: a function applied to every schedule a run builds (``python -m bench
     calibrate`` injects regressions into the schedule definition through it, so the harness's
     wiring check, which compares the optimizer with the same schedule, stays quiet).
+    ``engine``: ``auto`` trains the seeds of a case together where the benchmark's model allows it
+    (``bench.engine.stacked``), else one at a time; ``keras`` always trains one seed at a time with
+    Keras' own layers (``bench.engine.loop``). ``xla`` compiles each epoch with XLA and
+    ``mixed_precision`` trains in ``mixed_float16``; both train one seed at a time.
     """
 
     cifar10: Optional[str] = None
@@ -36,6 +40,20 @@ class RunOptions:
     keep_predictions: bool = False
     epochs: Optional[int] = None
     schedule_change: Optional[Callable] = None
+    engine: str = "auto"
+    xla: bool = False
+    mixed_precision: bool = False
+
+    ENGINES = ("auto", "keras")
+
+    def __post_init__(self):
+        if self.engine not in self.ENGINES:
+            raise ValueError(f"Unknown engine {self.engine!r}; valid: {', '.join(self.ENGINES)}")
+
+    @property
+    def stacks(self):
+        """Whether seeds may train together: the ``auto`` engine with neither XLA nor mixed precision."""
+        return self.engine == "auto" and not self.xla and not self.mixed_precision
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,6 +119,9 @@ class Benchmark:
         config: every hyper-parameter, one read-only mapping.
         requires: what it needs to run here; the first unmet one is why it skips.
         train: ``train(case, seed, protocol, on_epoch=None, options=RunOptions()) -> RunResult``.
+        train_seeds: ``train_seeds(case, seeds, protocol, on_epoch=None, options=RunOptions())`` ->
+            one ``RunResult`` per seed, trained together; None when the benchmark trains one at a time.
+            ``on_epoch(epoch, records)`` gets one record per seed.
         class_names: class labels of a classifier, for the per-class report.
         published: case -> the write-up's figure of ``metric``; published_floors: the gates on it.
         reference: citation of the published figures.
@@ -124,6 +145,7 @@ class Benchmark:
     reference_note: Optional[str] = None
     data_option: Optional[str] = None
     seeds: int = 5
+    train_seeds: Optional[Callable] = None
 
     def __post_init__(self):
         def bad(field, rule):
@@ -186,6 +208,28 @@ class Benchmark:
     def epochs(self, options):
         """Epochs to train: ``options.epochs`` when given, else the published number."""
         return options.epochs if options is not None and options.epochs else self.config["epochs"]
+
+    def run(self, case, seeds, protocol, *, options=RunOptions(), on_epoch=None, on_run=None):
+        """Train ``seeds`` of ``case``; one ``RunResult`` per seed, in order.
+
+        Together when the benchmark can (``train_seeds``) and ``options.stacks``, else one seed at
+        a time. ``on_epoch(first, epoch, records)``: progress, ``records[i]`` belonging to
+        ``seeds[first + i]``. ``on_run(run)``: each result as soon as it exists.
+        """
+        if self.train_seeds is not None and options.stacks:
+            progress = None if on_epoch is None else (lambda epoch, records: on_epoch(0, epoch, records))
+            runs = self.train_seeds(case, list(seeds), protocol, on_epoch=progress, options=options)
+            for run in runs:
+                if on_run is not None:
+                    on_run(run)
+            return runs
+        runs = []
+        for i, seed in enumerate(seeds):
+            progress = None if on_epoch is None else (lambda epoch, record, i=i: on_epoch(i, epoch, [record]))
+            runs.append(self.train(case, seed, protocol, on_epoch=progress, options=options))
+            if on_run is not None:
+                on_run(runs[-1])
+        return runs
 
     def cases(self):
         """Every ``(protocol, case name)`` the slow suite runs, in table order."""

@@ -4,20 +4,23 @@ It runs the same protocol as ``model.fit``: each epoch, the training rows in a
 given order, in batches of ``batch_size`` (the last one may be smaller), then the
 loss and accuracy on the whole validation set. What it leaves out is fit's
 per-epoch machinery (callbacks, data adapters, metric objects), which costs
-more than the training itself for small models (``bench/speed_ionosphere.py``).
+more than the training itself for small models (``python -m bench speed_ionosphere``).
+Each epoch is one compiled call with the training data on the device.
+``bench.engine.stacked`` trains several seeds of one small model in one such call.
 
 The order is stateless: epoch ``e`` of seed ``s`` visits the rows in
 ``numpy.random.default_rng([s, e]).permutation(n)``, so any runner, including
 ``model.fit`` on that order, reproduces it (``tests/test_loop.py``).
 
-Needs TensorFlow (the TF backend under Keras 3, or Keras 2).
+Needs TensorFlow (the TF backend under Keras 3, or Keras 2), imported when a loop runs, not
+when this module is: a Ray driver loads the benchmarks without it.
 """
 
 import math
 
 import numpy as np
 
-from schedules._keras import current_lr
+from bench.engine import records
 
 
 class NonFiniteLoss(RuntimeError):
@@ -35,11 +38,17 @@ def epoch_order(seed, epoch, n):
 
 def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_size, seed,
                expected_lr=None, on_epoch=None, eval_batch_size=1024, metric_name="accuracy",
-               keep_predictions=False):
+               keep_predictions=False, xla=False):
     """Train ``model`` and return its per-epoch history as a dict of lists.
+
+    Each epoch is one compiled call over the training rows, which stay on the device:
+    the host waits once per epoch, not once per batch. A non-finite loss is noticed on
+    the device, ends the epoch at that batch and raises ``NonFiniteLoss`` naming both.
 
     Args:
         model, optimizer, loss_fn: Keras objects; ``loss_fn(y, pred)`` gives the batch mean.
+            A ``LossScaleOptimizer`` (mixed precision, ``bench.engine.precision``) scales the
+            loss and unscales the gradients.
         metric_fn: Keras per-sample accuracy, e.g. ``keras.metrics.binary_accuracy``.
         train, val: ``(x, y)`` numpy arrays.
         epochs, batch_size, seed: the protocol.
@@ -49,6 +58,8 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
         on_epoch: called with ``(epoch, record)`` after each epoch (progress display).
         keep_predictions: also return the final model's predicted and true class of every
             validation row (``val_predicted``, ``val_true``), for a per-class report.
+        xla: compile the epoch with XLA (``jit_compile``); every batch has a static shape
+            (the full batches in a loop, the smaller last one on its own).
 
     History keys: ``lr`` (the optimizer's rate at each epoch's first iteration),
     ``train_loss`` (sample-weighted mean over the epoch, regularisation included),
@@ -58,25 +69,51 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
     """
     import tensorflow as tf
 
-    @tf.function
-    def train_step(x, y):
+    from bench.engine import precision
+    from schedules._keras import current_lr
+
+    x_train, y_train = train
+    n = len(x_train)
+    full, rest = divmod(n, batch_size)
+    steps_per_epoch = full + (rest > 0)
+    x_dev, y_dev = tf.constant(x_train), tf.constant(y_train)
+
+    def train_step(rows):
+        x, y = tf.gather(x_dev, rows), tf.gather(y_dev, rows)
         with tf.GradientTape() as tape:
             pred = model(x, training=True)
             loss = loss_fn(y, pred)
             if model.losses:
                 loss = loss + tf.add_n(model.losses)
-        grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        return loss, tf.reduce_mean(tf.cast(metric_fn(y, pred), tf.float32))
+            scaled = precision.scale_loss(optimizer, loss)
+        grads = tape.gradient(scaled, model.trainable_variables)
+        precision.apply(optimizer, grads, model.trainable_variables)
+        return tf.cast(loss, tf.float32), tf.reduce_mean(tf.cast(metric_fn(y, pred), tf.float32))
 
-    @tf.function
+    @tf.function(jit_compile=xla)
+    def full_batches(order):
+        """The epoch's full batches, stopping after the first non-finite loss; per-batch values."""
+        losses = tf.TensorArray(tf.float32, size=full)
+        metrics = tf.TensorArray(tf.float32, size=full)
+        done = tf.constant(0)
+        for b in tf.range(full):
+            loss, metric = train_step(tf.slice(order, [b * batch_size], [batch_size]))
+            losses = losses.write(b, loss)
+            metrics = metrics.write(b, metric)
+            done = b + 1
+            if not tf.math.is_finite(loss):
+                break
+        return losses.stack(), metrics.stack(), done
+
+    @tf.function(jit_compile=xla)
+    def last_batch(order):
+        return train_step(tf.slice(order, [full * batch_size], [rest]))
+
+    @tf.function(jit_compile=xla)
     def eval_step(x, y):
         pred = model(x, training=False)
-        return loss_fn(y, pred), tf.reduce_mean(tf.cast(metric_fn(y, pred), tf.float32))
+        return tf.cast(loss_fn(y, pred), tf.float32), tf.reduce_mean(tf.cast(metric_fn(y, pred), tf.float32))
 
-    x_train, y_train = train
-    n = len(x_train)
-    steps_per_epoch = math.ceil(n / batch_size)
     metric_key = f"val_{metric_name}"
     history = {"lr": [], "train_loss": [], f"train_{metric_name}": [], "val_loss": [], metric_key: []}
     for epoch in range(epochs):
@@ -87,18 +124,25 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
                 raise WiringError(
                     f"epoch {epoch}: the optimizer's rate is {lr!r} but the schedule gives {want!r}"
                 )
-        order = epoch_order(seed, epoch, n)
+        order = tf.constant(epoch_order(seed, epoch, n).astype(np.int32))
+        losses, metrics = [], []
+        if full:
+            batch_losses, batch_metrics, done = full_batches(order)
+            losses, metrics = batch_losses.numpy()[:int(done)].tolist(), batch_metrics.numpy()[:int(done)].tolist()
+        if rest and all(math.isfinite(v) for v in losses):
+            loss, metric = last_batch(order)
+            losses.append(float(loss))
+            metrics.append(float(metric))
+        sizes = [batch_size] * full + [rest] * (rest > 0)
         total = total_metric = 0.0
-        for start in range(0, n, batch_size):
-            rows = order[start:start + batch_size]
-            loss, metric = (float(v) for v in train_step(x_train[rows], y_train[rows]))
+        for batch, (loss, metric, rows) in enumerate(zip(losses, metrics, sizes)):
             if not math.isfinite(loss):
                 raise NonFiniteLoss(
-                    f"loss became {loss} at epoch {epoch}, batch {start // batch_size} (rate {lr:.6g}); "
+                    f"loss became {loss} at epoch {epoch}, batch {batch} (rate {lr:.6g}); "
                     "the run was stopped there"
                 )
-            total += loss * len(rows)
-            total_metric += metric * len(rows)
+            total += loss * rows
+            total_metric += metric * rows
         val_loss, val_metric = _evaluate(eval_step, val, eval_batch_size)
         record = {"lr": lr, "train_loss": total / n, f"train_{metric_name}": total_metric / n, "val_loss": val_loss,
                   metric_key: val_metric}
@@ -109,6 +153,11 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
     if keep_predictions:
         history["val_predicted"], history["val_true"] = _classes(model, val, eval_batch_size)
     return history
+
+
+def environment(xla=False, mixed_precision=False):
+    """``records.environment()`` plus how this loop trained: one seed with Keras' layers, XLA, precision."""
+    return {**records.environment(), "engine": "keras", "xla": bool(xla), "mixed_precision": bool(mixed_precision)}
 
 
 def _classes(model, data, batch_size):

@@ -71,6 +71,11 @@ class RunResult:
     def to_dict(self):
         return dataclasses.asdict(self)
 
+    @classmethod
+    def from_dict(cls, record):
+        """The run ``to_dict`` wrote (a results.jsonl line, its ``kind`` key ignored)."""
+        return cls(**{f.name: record[f.name] for f in dataclasses.fields(cls)})
+
 
 def metrics_from_history(history, target_accuracy):
     """The per-run metrics of ``METRICS`` from a per-epoch history (see ``bench.loop``)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench import benchmarks
+from bench.benchmarks import RunOptions
 from bench.engine.records import METRICS, environment
 from bench.harness import baselines, gates
 from bench.harness.session import BASELINE_SEEDS, GATED_PER_CASE, BenchSession
@@ -65,6 +66,22 @@ def pytest_addoption(parser):
     group.addoption("--bench-tensorboard", default=None, metavar="DIR",
                     help="also write every run's rate, train/validation loss and metric per epoch as TensorBoard "
                          "scalars under DIR/<benchmark>/<protocol>/<schedule>/seed_<k> (default: none)")
+    group.addoption("--bench-engine", default="auto", choices=RunOptions.ENGINES,
+                    help="auto: train the seeds of a small benchmark's case together in one compiled step "
+                         "(ionosphere, digits, Boston); keras: one seed at a time with Keras' own layers, the "
+                         "reference the stacked engine is tested against (default: auto)")
+    group.addoption("--bench-xla", action="store_true", default=False,
+                    help="compile each training epoch with XLA (jit_compile); trains one seed at a time "
+                         "(default: off)")
+    group.addoption("--bench-mixed-precision", action="store_true", default=False,
+                    help="train in mixed_float16 with dynamic loss scaling; trains one seed at a time (default: off)")
+    group.addoption("--bench-resume", default=None, metavar="DIR",
+                    help="continue the run whose results folder is DIR: every (case, seed) already recorded "
+                         "there is not trained again, new seeds are appended there, and the table judges both "
+                         "(default: a new folder)")
+    group.addoption("--bench-ray", action="store_true", default=False,
+                    help="train every (case, seed) as a Ray task: Ray on this machine, or the cluster named by "
+                         "$RAY_ADDRESS; needs the optional extra: pip install -e '.[ray]' (default: off)")
     group.addoption("--bench-report-json", default=None, metavar="FILE",
                     help="also write the verdicts as JSON to FILE, which must not exist (default: none)")
 
@@ -95,9 +112,27 @@ def pytest_configure(config):
         if path and Path(path).exists():
             raise pytest.UsageError(f"{option}={path} exists; this suite never overwrites a report. "
                                     "Choose a new file name or move the old one away.")
+    resume = config.getoption("--bench-resume")
+    if resume and getattr(config, "workerinput", None) is None and not Path(resume, "results.jsonl").is_file() \
+            and not any(Path(resume).glob("results-gw*.jsonl")):
+        raise pytest.UsageError(f"--bench-resume={resume}: no results.jsonl there. Give the results folder of the "
+                                "run to continue (the table's first line names it), or leave the option out.")
+    if resume and config.getoption("--update-baselines"):
+        raise pytest.UsageError("--bench-resume with --update-baselines would write baselines from runs of "
+                                "another session; finish the run first, then measure baselines in one session.")
+    if config.getoption("--bench-ray") and config.pluginmanager.hasplugin("xdist") and \
+            getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError("--bench-ray and -n both spread the work; use one (--bench-ray reaches more "
+                                "than one machine, -n uses this one).")
     worker = getattr(config, "workerinput", None)
     if worker is not None:
         _pin_gpu(worker["workerid"])
+    if config.getoption("--bench-ray"):
+        from bench.harness import ray_runner
+
+        problem = ray_runner.missing()
+        if problem:
+            raise pytest.UsageError(problem)
     config.stash[SESSION_KEY] = BenchSession(config)
 
 
@@ -137,6 +172,8 @@ def pytest_sessionfinish(session, exitstatus):
         return
     if bench.results_dir is not None:
         bench.merge_worker_results()
+    if bench.ray is not None:
+        bench.ray.shutdown()
     # --bench-strict: a session that selected benchmark cases and trained none fails
     if bench.strict and bench.tests and bench.trained == 0 and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -224,6 +261,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line(
         f"measured here: TF {env.get('tensorflow', '-')} / Keras {env.get('keras', '-')}, {env['device']}, "
         f"seeds {_seed_text(session.seeds_used)} per case; results in {session.results_dir}")
+    terminalreporter.write_line(f"how: {session.how()}")
     terminalreporter.write_line(render_comparison(session.verdicts))
     md, js = config.getoption("--bench-report-md"), config.getoption("--bench-report-json")
     if md:

@@ -32,7 +32,10 @@ class BenchSession:
         self.trained = 0  # cases that trained and were judged
         self.options = RunOptions(cifar10=config.getoption("--bench-cifar10"),
                                   fashion_mnist=config.getoption("--bench-fashion-mnist"),
-                                  allow_cpu=config.getoption("--bench-allow-cpu"))
+                                  allow_cpu=config.getoption("--bench-allow-cpu"),
+                                  engine=config.getoption("--bench-engine"),
+                                  xla=config.getoption("--bench-xla"),
+                                  mixed_precision=config.getoption("--bench-mixed-precision"))
         self.require_data = config.getoption("--bench-require-data")
         self.tensorboard = config.getoption("--bench-tensorboard")
         self.update = config.getoption("--update-baselines")
@@ -41,6 +44,13 @@ class BenchSession:
         worker = getattr(config, "workerinput", None)
         self.worker_id = worker["workerid"] if worker else None
         self.results_dir = Path(worker["bench_results_dir"]) if worker else None
+        resume = config.getoption("--bench-resume")
+        self.resumed = {}  # (benchmark, protocol, schedule) -> {seed: RunResult} from --bench-resume
+        if resume:
+            self.results_dir = Path(resume)
+            self.resumed = read_runs(self.results_dir)
+        self.use_ray = config.getoption("--bench-ray")
+        self.ray = None  # the RayRunner, started by the first case that trains under --bench-ray
         self.verdicts = []
         self.confirm = config.getoption("--bench-confirm-baselines")
         self.measured = {}  # benchmark -> {(protocol, schedule): per-seed values}, for --update-baselines
@@ -68,21 +78,43 @@ class BenchSession:
         except baselines.BaselineError as err:
             pytest.fail(str(err), pytrace=False)
         seeds = self.seeds_for(benchmark)
-        runs = []
-        clock = {"start": time.perf_counter(), "done": 0, "total": len(seeds) * benchmark.epochs(self.options)}
-        for i, seed in enumerate(seeds):
-            label = f"{benchmark.name}/{protocol}/{schedule} seed {i + 1}/{len(seeds)}"
-            run = benchmark.train(schedule, seed, protocol, on_epoch=self._epoch_printer(label, benchmark, clock),
-                                  options=self.options)
+        case = (benchmark.name, protocol, schedule)
+        done = {seed: run for seed, run in self.resumed.get(case, {}).items() if seed in seeds}
+        for run in done.values():
+            self._check_resumable(benchmark, run)
+        todo = [seed for seed in seeds if seed not in done]
+        label = f"{benchmark.name}/{protocol}/{schedule}"
+        headline = benchmark.metric
+        clock = {"start": time.perf_counter(), "done": 0, "total": len(todo) * benchmark.epochs(self.options),
+                 "finished": len(done)}
+        if done:
+            self._progress(f"{label}: {len(done)} of {len(seeds)} seeds already in {self.results_dir} "
+                           f"(--bench-resume); training {len(todo)}", final=True)
+
+        def on_run(run):
             self._write_result({"kind": "run", **run.to_dict()})
             if self.tensorboard:
                 from bench.report import tensorboard
 
                 tensorboard.write_run(self.tensorboard, run)
-            headline = benchmark.metric if benchmark.metric in run.metrics else next(iter(run.metrics))
-            self._progress(f"{label} (seed {seed}): {headline} {run.metrics[headline]:.4f}, "
-                           f"{run.train_time_s:.1f} s", final=True)
-            runs.append(run)
+            clock["finished"] += 1
+            key = headline if headline in run.metrics else next(iter(run.metrics))
+            self._progress(f"{label} seed {run.seed} ({clock['finished']}/{len(seeds)} done): "
+                           f"{key} {run.metrics[key]:.4f}, {run.train_time_s:.1f} s", final=True)
+
+        trained = {}
+        if todo and self.use_ray:
+            trained, failed = self._ray().run(benchmark, schedule, todo, protocol, self.options, on_run=on_run)
+            if failed:
+                pytest.fail(f"{label}: {len(failed)} of {len(todo)} seed(s) failed on {self.ray.where}, each after "
+                            "one retry:\n" + "\n".join(f"  seed {seed}: {why}" for seed, why in sorted(failed.items()))
+                            + f"\nThe other seeds' results are in {self.results_dir}; --bench-resume="
+                            f"{self.results_dir} trains only what is missing.", pytrace=False)
+        elif todo:
+            printer = self._epoch_printer(label, benchmark, clock, todo)
+            trained = {run.seed: run for run in benchmark.run(schedule, todo, protocol, options=self.options,
+                                                              on_epoch=printer, on_run=on_run)}
+        runs = [done[seed] if seed in done else trained[seed] for seed in seeds]
         summaries = summarize_runs(runs)
         self.histories[(benchmark.name, protocol, schedule)] = [r.history for r in runs]
         overlap = bool(set(seeds) & set(baselines.seeds_of(baseline, protocol, schedule)))
@@ -128,7 +160,7 @@ class BenchSession:
     def check_requirements(self, benchmark):
         """Skip a case that cannot run here; fail it instead under --bench-strict (any reason) or
         --bench-require-data (absent data)."""
-        missing = benchmark.unmet(self.options)
+        missing = self._ray().unmet(benchmark, self.options) if self.use_ray else benchmark.unmet(self.options)
         if missing:
             kind, reason = missing
             if kind == "gpu":
@@ -162,7 +194,8 @@ class BenchSession:
             self.histories[(benchmark, protocol, schedule)] = runs
 
     def merge_worker_results(self):
-        """Append the workers' results files, in worker order, to the session's results.jsonl.
+        """Append the workers' results files, in worker order, to the session's results.jsonl, then
+        remove them (a resumed session would otherwise read their records twice).
 
         The controller reserves the folder when workers start; if none of them trained,
         the empty folder is removed again.
@@ -175,6 +208,10 @@ class BenchSession:
             with open(self.results_dir / "results.jsonl", "a") as out:
                 for part in parts:
                     out.write(part.read_text())
+                out.flush()
+                os.fsync(out.fileno())
+            for part in parts:
+                part.unlink()
 
     def failures(self, verdicts):
         """Failed gates; none while updating baselines (the table still shows them)."""
@@ -206,23 +243,102 @@ class BenchSession:
             else:
                 reporter.write_line(text)
 
-    def _epoch_printer(self, label, benchmark, clock):
-        """Progress per epoch: seed i/N, epoch, rate, loss, metric, and the case's ETA (wall clock, from
-        the epochs done so far). Every epoch on a terminal (rewritten in place), every 10th in a log."""
+    def _epoch_printer(self, label, benchmark, clock, seeds):
+        """Progress per epoch: which seeds (i/N, or i-j/N training together), epoch, rate, loss, metric
+        (the mean over seeds training together) and the case's ETA (wall clock, from the epochs done so
+        far). Every epoch on a terminal (rewritten in place), every 10th in a log."""
         epochs = benchmark.epochs(self.options)
         reporter = self.config.pluginmanager.getplugin("terminalreporter")  # None in xdist workers
         tty = reporter is not None and reporter.isatty()
 
-        def on_epoch(epoch, record):
-            clock["done"] += 1
+        def on_epoch(first, epoch, records):
+            clock["done"] += len(records)
             if tty or (epoch + 1) % 10 == 0 or epoch + 1 == epochs:
-                metric = next(k for k in record if k.startswith("val_") and k != "val_loss")
+                metric = next(k for k in records[0] if k.startswith("val_") and k != "val_loss")
                 elapsed = time.perf_counter() - clock["start"]
                 eta = elapsed / clock["done"] * (clock["total"] - clock["done"])
-                self._progress(f"{label} epoch {epoch + 1}/{epochs}: lr {record['lr']:.3g}, "
-                               f"loss {record['train_loss']:.4f}, {metric} {record[metric]:.4f}, "
+                which = (f"seed {first + 1}/{len(seeds)}" if len(records) == 1 else
+                         f"seeds {first + 1}-{first + len(records)}/{len(seeds)} together")
+                mean = (lambda key: sum(r[key] for r in records) / len(records))
+                self._progress(f"{label} {which} epoch {epoch + 1}/{epochs}: lr {records[0]['lr']:.3g}, "
+                               f"loss {mean('train_loss'):.4f}, {metric} {mean(metric):.4f}, "
                                f"case ETA {_duration(eta)}")
         return on_epoch
+
+    def how(self):
+        """How this session trained, for the table's provenance line."""
+        o = self.options
+        parts = ["engine " + ("auto (seeds of ionosphere, digits and Boston trained together)" if o.stacks
+                              else "keras (one seed at a time)")]
+        if o.xla:
+            parts.append("XLA on")
+        if o.mixed_precision:
+            parts.append("mixed_float16 on")
+        if self.ray is not None:
+            parts.append(f"each seed a task on {self.ray.where}")
+        reused = sum(len(seeds) for seeds in self.resumed.values())
+        if self.resumed:
+            parts.append(f"resumed: {reused} run(s) recorded before in {self.results_dir}")
+        return ", ".join(parts)
+
+    def _ray(self):
+        if self.ray is None:
+            from bench.harness.ray_runner import RayRunner, RayUnavailable
+
+            try:
+                self.ray = RayRunner()
+            except RayUnavailable as err:
+                pytest.fail(str(err), pytrace=False)
+        return self.ray
+
+    def _check_resumable(self, benchmark, run):
+        """A resumed run must be what this session would train: same epochs and engine."""
+        epochs = benchmark.epochs(self.options)
+        trained = len(run.history.get("train_loss", []))
+        engine = run.environment.get("engine")
+        want = "stacked" if (benchmark.train_seeds is not None and self.options.stacks) else "keras"
+        problems = []
+        if trained != epochs:
+            problems.append(f"it trained {trained} epochs, this session trains {epochs}")
+        if engine is not None and engine != want and not (engine == "keras" and want == "stacked"
+                                                           and benchmark.case(run.schedule).params is None):
+            problems.append(f"its engine was {engine!r}, this session's is {want!r}")
+        for key, on in (("xla", self.options.xla), ("mixed_precision", self.options.mixed_precision)):
+            if bool(run.environment.get(key, False)) != on:
+                problems.append(f"{key} was {'on' if run.environment.get(key) else 'off'} there")
+        if problems:
+            pytest.fail(f"{benchmark.name}/{run.protocol}/{run.schedule} seed {run.seed} in {self.results_dir} "
+                        f"cannot be resumed: {'; '.join(problems)}. Resume with the options that folder was made "
+                        "with, or start a new run without --bench-resume.", pytrace=False)
+
+
+def read_runs(folder):
+    """``{(benchmark, protocol, schedule): {seed: RunResult}}`` from a results folder.
+
+    Reads results.jsonl and any worker files not yet merged into it (a session killed under
+    pytest-xdist leaves them); the first record of a seed wins. A line cut short by a kill is
+    skipped. A folder that does not exist or holds no results file is a ``pytest.UsageError``.
+    """
+    from bench.engine.records import RunResult
+
+    folder = Path(folder)
+    files = ([folder / "results.jsonl"] if (folder / "results.jsonl").exists() else []) + \
+        sorted(folder.glob("results-gw*.jsonl")) if folder.is_dir() else []
+    if not files:
+        raise pytest.UsageError(f"--bench-resume={folder}: no results.jsonl there. Give the folder a killed run "
+                                "wrote (its path is printed at the start of the table, under --bench-results).")
+    found = {}
+    for path in files:
+        for line in path.read_text().splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # the last line of a run killed while writing
+            if record.get("kind") != "run":
+                continue
+            run = RunResult.from_dict(record)
+            found.setdefault((run.benchmark, run.protocol, run.schedule), {}).setdefault(run.seed, run)
+    return found
 
 
 def _duration(seconds):

@@ -1,0 +1,308 @@
+"""Several seeds of one small Keras model trained at once, as copies inside one compiled step.
+
+Each copy has its own weights (its seed's initialisation, taken from the Keras model the
+benchmark builds), its own training rows and batch order (``loop.epoch_order(seed, ...)``),
+and its own batch-mean loss. The step minimises the sum of the copies' losses, whose
+gradient with respect to a copy's weights is that copy's own; SGD's update is element-wise,
+so each copy trains exactly as it would alone in this arithmetic. Every layer is one
+batched op over all copies, so a step of 20 copies costs about what a step of one does
+on a CPU, where the per-op overhead of a small model dominates.
+
+What makes a copy's numbers independent of how many copies train beside it (tested bit
+for bit in ``tests/engine/test_stacked.py``): batched matrix products compute each copy's
+slice as a separate product; every reduction runs along the innermost axis, one copy at
+a time; and transcendental element-wise ops (sigmoid, log, exp) take a vectorised path
+everywhere except the last few elements of a tensor, so inert padding copies are
+appended at the end (``PAD_ELEMENTS``). The same seed therefore gives the same numbers
+whether it trains alone (a Ray task), with its case's other seeds, or after a resume.
+
+Against ``loop.train_loop`` (Keras' own layers, one seed) the arithmetic differs in the
+last bits (a bias gradient summed in another order, the loss averaged with another
+reduction), so the two agree to float32 rounding, not bit for bit; the test states the
+tolerance.
+
+Supported layers: ``InputLayer``, ``Dense``, ``Conv2D`` (stride 1, no dilation or groups,
+``same`` or ``valid``), ``MaxPooling2D`` (pool size equal to its stride, ``valid``) and
+``Flatten``; activations ``linear``, ``relu``, ``sigmoid`` and ``softmax``; no weight
+regularisers. Anything else raises ``CannotStack``: train those seeds one at a time.
+
+Needs TensorFlow (the TF backend under Keras 3, or Keras 2), imported when it trains.
+"""
+
+import math
+
+import numpy as np
+
+from bench.engine.loop import NonFiniteLoss, WiringError, epoch_order
+
+PAD_ELEMENTS = 64  # at least this many padding elements follow the last real copy in every tensor
+
+
+class CannotStack(ValueError):
+    """The model uses a layer or setting the stacked engine does not reproduce."""
+
+
+def padding_copies(smallest_rows):
+    """How many inert copies to append so every tensor ends in at least ``PAD_ELEMENTS`` padding elements.
+
+    ``smallest_rows`` is the fewest rows any batch has (every layer has at least one unit)."""
+    return math.ceil(PAD_ELEMENTS / smallest_rows)
+
+
+def _activation(layer):
+    import tensorflow as tf
+
+    name = getattr(layer.activation, "__name__", str(layer.activation))
+    table = {"linear": lambda x: x, "relu": tf.nn.relu, "sigmoid": tf.sigmoid,
+             "softmax": lambda x: tf.nn.softmax(x, axis=-1)}
+    if name not in table:
+        raise CannotStack(f"layer {layer.name!r}: activation {name!r} is not one of {sorted(table)}")
+    return table[name]
+
+
+def _check_plain(layer):
+    for attr in ("kernel_regularizer", "bias_regularizer", "activity_regularizer"):
+        if getattr(layer, attr, None) is not None:
+            raise CannotStack(f"layer {layer.name!r} has a {attr}")
+
+
+def _bias_add(x, bias):
+    """``x + bias`` per copy, with a gradient summed along the innermost axis (copy-count independent)."""
+    import tensorflow as tf
+
+    @tf.custom_gradient
+    def add(x, bias):
+        def grad(dy):
+            rows = tf.reshape(dy, [tf.shape(dy)[0], -1, tf.shape(dy)[-1]])  # (copies, rows, units)
+            return dy, tf.reduce_sum(tf.transpose(rows, [0, 2, 1]), axis=-1)
+
+        shape = tf.concat([tf.shape(bias)[:1], tf.ones([tf.rank(x) - 2], tf.int32), tf.shape(bias)[1:]], 0)
+        return x + tf.reshape(bias, shape), grad
+
+    return add(x, bias)
+
+
+class _Layer:
+    """One layer of the stacked model: its stacked weights' indices and its forward function."""
+
+    def __init__(self, forward, weights):
+        self.forward = forward  # forward(x, [weights]) -> y, x and y of shape (copies, rows, ...)
+        self.weights = weights  # index into the per-model weight list of each weight it uses
+
+
+def _layers(model):
+    """The stacked forward of each layer of ``model`` (a built Sequential or functional chain)."""
+    import tensorflow as tf
+
+    out = []
+    w = 0
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "InputLayer":
+            continue
+        _check_plain(layer)
+        if kind == "Dense":
+            act = _activation(layer)
+            out.append(_Layer(lambda x, p, act=act: act(_bias_add(tf.matmul(x, p[0]), p[1])), [w, w + 1]))
+            w += 2
+        elif kind == "Conv2D":
+            if tuple(layer.strides) != (1, 1) or tuple(layer.dilation_rate) != (1, 1) or \
+                    getattr(layer, "groups", 1) != 1 or layer.data_format != "channels_last":
+                raise CannotStack(f"layer {layer.name!r}: only stride 1, no dilation or groups, channels_last")
+            act = _activation(layer)
+            kh, kw = layer.kernel_size
+            padding = layer.padding.upper()
+
+            def conv(x, p, act=act, kh=kh, kw=kw, padding=padding):
+                copies, rows = tf.shape(x)[0], tf.shape(x)[1]
+                images = tf.reshape(x, tf.concat([[copies * rows], tf.shape(x)[2:]], 0))
+                patches = tf.image.extract_patches(images, [1, kh, kw, 1], [1, 1, 1, 1], [1, 1, 1, 1], padding)
+                h, wd, depth = patches.shape[1], patches.shape[2], patches.shape[3]
+                flat = tf.reshape(patches, [copies, rows * h * wd, depth])
+                kernel = tf.reshape(p[0], [copies, depth, -1])  # (kh, kw, in, out) per copy, row-major = patch order
+                y = _bias_add(tf.matmul(flat, kernel), p[1])
+                return act(tf.reshape(y, [copies, rows, h, wd, -1]))
+
+            out.append(_Layer(conv, [w, w + 1]))
+            w += 2
+        elif kind == "MaxPooling2D":
+            if tuple(layer.pool_size) != tuple(layer.strides) or layer.padding != "valid":
+                raise CannotStack(f"layer {layer.name!r}: only pool size equal to strides, 'valid'")
+            size = list(layer.pool_size)
+
+            def pool(x, p, size=size):
+                copies, rows = tf.shape(x)[0], tf.shape(x)[1]
+                images = tf.reshape(x, tf.concat([[copies * rows], tf.shape(x)[2:]], 0))
+                y = tf.nn.max_pool2d(images, size, size, "VALID")
+                return tf.reshape(y, tf.concat([[copies, rows], tf.shape(y)[1:]], 0))
+
+            out.append(_Layer(pool, []))
+        elif kind == "Flatten":
+            out.append(_Layer(lambda x, p: tf.reshape(x, [tf.shape(x)[0], tf.shape(x)[1], -1]), []))
+        else:
+            raise CannotStack(f"layer {layer.name!r}: {kind} is not supported")
+    if w != len(model.weights):
+        raise CannotStack(f"model {model.name!r} has weights outside its supported layers")
+    return out
+
+
+def train_stacked(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, *, epochs, batch_size, seeds,
+                  expected_lr=None, on_epoch=None, eval_batch_size=1024, metric_name="accuracy",
+                  keep_predictions=False):
+    """Train ``models`` (one built Keras model per seed, same architecture) together; one history per seed.
+
+    Args:
+        models: Keras models, each initialised from its seed; their weights are updated at the end.
+        optimizer: one Keras optimizer; it updates the stacked weights (its schedule is shared).
+        loss_fn, metric_fn: Keras per-sample functions, e.g. ``keras.losses.binary_crossentropy``
+            and ``keras.metrics.binary_accuracy``; the loss is averaged over each copy's batch.
+        train_sets, val_sets: one ``(x, y)`` pair of numpy arrays per seed, the same sizes for all.
+        seeds: one per model; seed ``s`` visits its rows in ``epoch_order(s, epoch, n)``.
+        expected_lr, on_epoch, eval_batch_size, metric_name, keep_predictions: as in
+            ``loop.train_loop``; ``on_epoch(epoch, records)`` gets one record per seed.
+
+    Returns one history per seed, with ``loop.train_loop``'s keys. Raises ``NonFiniteLoss``
+    (naming the seeds, epoch and batch) when any copy's loss stops being finite, and
+    ``CannotStack`` before training when the model is outside what this engine supports.
+    """
+    import tensorflow as tf
+
+    from schedules._keras import current_lr
+
+    real = len(models)
+    if not real or len(train_sets) != real or len(val_sets) != real or len(seeds) != real:
+        raise ValueError("train_stacked needs one model, training set, validation set and seed per copy; "
+                         f"got {len(models)}, {len(train_sets)}, {len(val_sets)}, {len(seeds)}")
+    layers = _layers(models[0])
+    n, n_val = len(train_sets[0][0]), len(val_sets[0][0])
+    if any(len(x) != n for x, _ in train_sets) or any(len(x) != n_val for x, _ in val_sets):
+        raise ValueError("every seed's training set (and validation set) must have the same number of rows")
+    full, rest = divmod(n, batch_size)
+    steps_per_epoch = full + (rest > 0)
+    eval_sizes = [min(eval_batch_size, n_val - start) for start in range(0, n_val, eval_batch_size)]
+    pad = padding_copies(min([batch_size if full else rest] + [rest] * (rest > 0) + eval_sizes))
+    copies = real + pad
+    extend = list(range(real)) + [0] * pad  # padding copies repeat the first copy's weights and rows
+
+    weights = [[np.asarray(w) for w in m.weights] for m in models]
+    params = [tf.Variable(np.stack([weights[k][i] for k in extend]), name=f"stacked_{i}")
+              for i in range(len(weights[0]))]
+    x_dev = tf.constant(np.stack([train_sets[k][0] for k in extend]))
+    y_dev = tf.constant(np.stack([train_sets[k][1] for k in extend]))
+
+    def forward(x):
+        for layer in layers:
+            x = layer.forward(x, [params[i] for i in layer.weights])
+        return x
+
+    def per_copy_mean(values):  # (copies, rows[, 1]) -> (copies,), one innermost-axis reduction per copy
+        values = tf.cast(values, tf.float32)
+        return tf.reduce_mean(tf.reshape(values, [tf.shape(values)[0], -1]), axis=-1)
+
+    def train_step(rows):  # rows: (copies, batch) row indices into each copy's own training set
+        x, y = tf.gather(x_dev, rows, batch_dims=1), tf.gather(y_dev, rows, batch_dims=1)
+        with tf.GradientTape() as tape:
+            pred = forward(x)
+            losses = per_copy_mean(loss_fn(y, pred))
+            total = tf.reduce_sum(losses)
+        grads = tape.gradient(total, params)
+        optimizer.apply_gradients(zip(grads, params))
+        return losses, per_copy_mean(metric_fn(y, pred))
+
+    @tf.function
+    def full_batches(order):
+        losses = tf.TensorArray(tf.float32, size=full)
+        metrics = tf.TensorArray(tf.float32, size=full)
+        done = tf.constant(0)
+        for b in tf.range(full):
+            loss, metric = train_step(tf.slice(order, [0, b * batch_size], [copies, batch_size]))
+            losses = losses.write(b, loss)
+            metrics = metrics.write(b, metric)
+            done = b + 1
+            if not tf.reduce_all(tf.math.is_finite(loss)):
+                break
+        return losses.stack(), metrics.stack(), done
+
+    @tf.function
+    def last_batch(order):
+        return train_step(tf.slice(order, [0, full * batch_size], [copies, rest]))
+
+    @tf.function
+    def eval_step(x, y):
+        pred = forward(x)
+        return per_copy_mean(loss_fn(y, pred)), per_copy_mean(metric_fn(y, pred)), pred
+
+    x_val = np.stack([val_sets[k][0] for k in extend])
+    y_val = np.stack([val_sets[k][1] for k in extend])
+    metric_key = f"val_{metric_name}"
+    histories = [{"lr": [], "train_loss": [], f"train_{metric_name}": [], "val_loss": [], metric_key: []}
+                 for _ in range(real)]
+    for epoch in range(epochs):
+        lr = current_lr(optimizer)
+        if expected_lr is not None:
+            want = expected_lr(epoch, epoch * steps_per_epoch)
+            if not math.isclose(lr, want, rel_tol=1e-6, abs_tol=1e-12):
+                raise WiringError(f"epoch {epoch}: the optimizer's rate is {lr!r} but the schedule gives {want!r}")
+        orders = np.stack([epoch_order(seeds[k], epoch, n) for k in extend]).astype(np.int32)
+        order = tf.constant(orders)
+        losses = np.zeros((0, copies), np.float32)
+        metrics = np.zeros((0, copies), np.float32)
+        if full:
+            batch_losses, batch_metrics, done = full_batches(order)
+            losses, metrics = batch_losses.numpy()[:int(done)], batch_metrics.numpy()[:int(done)]
+        if rest and np.isfinite(losses[:, :real]).all():
+            loss, metric = last_batch(order)
+            losses = np.vstack([losses, loss.numpy()[None]])
+            metrics = np.vstack([metrics, metric.numpy()[None]])
+        bad = ~np.isfinite(losses[:, :real])
+        if bad.any():
+            batch = int(np.argmax(bad.any(axis=1)))
+            which = [seeds[k] for k in np.flatnonzero(bad[batch])]
+            raise NonFiniteLoss(f"loss became {losses[batch, np.flatnonzero(bad[batch])[0]]} at epoch {epoch}, "
+                                f"batch {batch} (rate {lr:.6g}) for seed(s) {which}; the run was stopped there")
+        sizes = [batch_size] * full + [rest] * (rest > 0)
+        val_loss, val_metric, _ = _evaluate(eval_step, x_val, y_val, eval_batch_size)
+        records = []
+        for k in range(real):
+            total = total_metric = 0.0
+            for loss, metric, rows in zip(losses[:, k].tolist(), metrics[:, k].tolist(), sizes):
+                total += loss * rows
+                total_metric += metric * rows
+            record = {"lr": lr, "train_loss": total / n, f"train_{metric_name}": total_metric / n,
+                      "val_loss": val_loss[k], metric_key: val_metric[k]}
+            for key, value in record.items():
+                histories[k][key].append(value)
+            records.append(record)
+        if on_epoch is not None:
+            on_epoch(epoch, records)
+    for k, model in enumerate(models):
+        model.set_weights([p[k].numpy() for p in params])
+    if keep_predictions:
+        _, _, pred = _evaluate(eval_step, x_val, y_val, eval_batch_size)
+        for k in range(real):
+            histories[k]["val_predicted"], histories[k]["val_true"] = _classes(pred[k], val_sets[k][1])
+    return histories
+
+
+def _evaluate(eval_step, x, y, batch_size):
+    """Per-copy loss and metric over the whole validation set, weighted by batch size as ``loop`` does."""
+    loss_sums = metric_sums = None
+    preds = []
+    for start in range(0, x.shape[1], batch_size):
+        loss, metric, pred = eval_step(x[:, start:start + batch_size], y[:, start:start + batch_size])
+        rows = min(batch_size, x.shape[1] - start)
+        loss, metric = loss.numpy().tolist(), metric.numpy().tolist()
+        if loss_sums is None:
+            loss_sums, metric_sums = [0.0] * len(loss), [0.0] * len(loss)
+        for k in range(len(loss)):
+            loss_sums[k] += loss[k] * rows
+            metric_sums[k] += metric[k] * rows
+        preds.append(pred.numpy())
+    n = x.shape[1]
+    return [v / n for v in loss_sums], [v / n for v in metric_sums], np.concatenate(preds, axis=1)
+
+
+def _classes(p, y):
+    if p.shape[-1] == 1:
+        return (p[:, 0] > 0.5).astype(int).tolist(), y[:, 0].astype(int).tolist()
+    return p.argmax(axis=1).tolist(), y.argmax(axis=1).tolist()
