@@ -125,7 +125,8 @@ def range_tested(benchmark, case_name, seed, train_set, build_model, options):
     config = benchmark.config
     case = benchmark.case(case_name)
     keras.utils.set_random_seed(seed)
-    model = build_model()
+    with precision.policy(options.mixed_precision):
+        model = build_model()
     if case.params is not None:
         return benchmark.schedule_for(case_name, options), model, {}
     model.compile(optimizer=keras.optimizers.SGD(config["constant_lr"], **case.optimizer),

@@ -54,7 +54,9 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
         epochs, batch_size, seed: the protocol.
         expected_lr: ``expected_lr(epoch, iteration) -> float``, the schedule's rate
             at the first iteration of each epoch; a mismatch with the optimizer's
-            rate raises ``WiringError``.
+            rate raises ``WiringError``. Under loss scaling, ``iteration`` is the steps the
+            optimizer took (it skips overflowing ones; ``skipped_steps`` in the history counts
+            them) and ``epoch`` is ``iteration // steps per epoch``.
         on_epoch: called with ``(epoch, record)`` after each epoch (progress display).
         keep_predictions: also return the final model's predicted and true class of every
             validation row (``val_predicted``, ``val_true``), for a per-class report.
@@ -63,9 +65,11 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
 
     History keys: ``lr`` (the optimizer's rate at each epoch's first iteration),
     ``train_loss`` (sample-weighted mean over the epoch, regularisation included),
-    ``train_<metric_name>`` (the mean of ``metric_fn`` over the epoch's batches, as the
+    ``train_<metric_name>`` (the mean of ``metric_fn`` over the epoch's rows, as the
     weights were when each batch was seen, like ``model.fit``'s), ``val_loss`` and
-    ``val_<metric_name>`` (on the whole validation set after the epoch).
+    ``val_<metric_name>`` (on the whole validation set after the epoch). Metrics are summed
+    per row, so an accuracy is exactly (correct rows) / rows: 570 of 600 gives 0.95, not a
+    float32 mean's 0.94999999 or 0.95000005 (which moved ``epochs_to_target`` across a target).
     """
     import tensorflow as tf
 
@@ -88,7 +92,7 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
             scaled = precision.scale_loss(optimizer, loss)
         grads = tape.gradient(scaled, model.trainable_variables)
         precision.apply(optimizer, grads, model.trainable_variables)
-        return tf.cast(loss, tf.float32), tf.reduce_mean(tf.cast(metric_fn(y, pred), tf.float32))
+        return tf.cast(loss, tf.float32), tf.reduce_sum(tf.cast(metric_fn(y, pred), tf.float32))
 
     @tf.function(jit_compile=xla)
     def full_batches(order):
@@ -112,14 +116,21 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
     @tf.function(jit_compile=xla)
     def eval_step(x, y):
         pred = model(x, training=False)
-        return tf.cast(loss_fn(y, pred), tf.float32), tf.reduce_mean(tf.cast(metric_fn(y, pred), tf.float32))
+        return tf.cast(loss_fn(y, pred), tf.float32), tf.reduce_sum(tf.cast(metric_fn(y, pred), tf.float32))
 
     metric_key = f"val_{metric_name}"
     history = {"lr": [], "train_loss": [], f"train_{metric_name}": [], "val_loss": [], metric_key: []}
     for epoch in range(epochs):
         lr = current_lr(optimizer)
+        at_epoch, iteration = epoch, epoch * steps_per_epoch
+        if precision.is_loss_scaled(optimizer):
+            # dynamic loss scaling skips a step whose gradients overflow float16, and the schedule
+            # counts only the steps taken: it runs behind by the steps skipped so far
+            iteration = int(optimizer.inner_optimizer.iterations.numpy())
+            at_epoch = iteration // steps_per_epoch
+            history.setdefault("skipped_steps", []).append(epoch * steps_per_epoch - iteration)
         if expected_lr is not None:
-            want = expected_lr(epoch, epoch * steps_per_epoch)
+            want = expected_lr(at_epoch, iteration)
             if not math.isclose(lr, want, rel_tol=1e-6, abs_tol=1e-12):
                 raise WiringError(
                     f"epoch {epoch}: the optimizer's rate is {lr!r} but the schedule gives {want!r}"
@@ -142,7 +153,7 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
                     "the run was stopped there"
                 )
             total += loss * rows
-            total_metric += metric * rows
+            total_metric += metric  # the batch's sum: a count of correct rows, exact in float32
         val_loss, val_metric = _evaluate(eval_step, val, eval_batch_size)
         record = {"lr": lr, "train_loss": total / n, f"train_{metric_name}": total_metric / n, "val_loss": val_loss,
                   metric_key: val_metric}
@@ -176,7 +187,7 @@ def _evaluate(eval_step, data, batch_size):
         loss, acc = eval_step(x[start:start + batch_size], y[start:start + batch_size])
         rows = len(x[start:start + batch_size])
         loss_sum += float(loss) * rows
-        acc_sum += float(acc) * rows
+        acc_sum += float(acc)  # a sum over the batch's rows
     return loss_sum / len(x), acc_sum / len(x)
 
 

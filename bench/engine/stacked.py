@@ -167,8 +167,6 @@ def train_stacked(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, *
     """
     import tensorflow as tf
 
-    from schedules._keras import current_lr
-
     real = len(models)
     if not real or len(train_sets) != real or len(val_sets) != real or len(seeds) != real:
         raise ValueError("train_stacked needs one model, training set, validation set and seed per copy; "
@@ -199,6 +197,10 @@ def train_stacked(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, *
         values = tf.cast(values, tf.float32)
         return tf.reduce_mean(tf.reshape(values, [tf.shape(values)[0], -1]), axis=-1)
 
+    def per_copy_sum(values):  # a metric summed over rows: a count of correct rows is exact
+        values = tf.cast(values, tf.float32)
+        return tf.reduce_sum(tf.reshape(values, [tf.shape(values)[0], -1]), axis=-1)
+
     def train_step(rows):  # rows: (copies, batch) row indices into each copy's own training set
         x, y = tf.gather(x_dev, rows, batch_dims=1), tf.gather(y_dev, rows, batch_dims=1)
         with tf.GradientTape() as tape:
@@ -207,69 +209,72 @@ def train_stacked(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, *
             total = tf.reduce_sum(losses)
         grads = tape.gradient(total, params)
         optimizer.apply_gradients(zip(grads, params))
-        return losses, per_copy_mean(metric_fn(y, pred))
+        return losses, per_copy_sum(metric_fn(y, pred))
+
+    x_val = tf.constant(np.stack([val_sets[k][0] for k in extend]))
+    y_val = tf.constant(np.stack([val_sets[k][1] for k in extend]))
+    eval_slices = [(start, size) for start, size in zip(range(0, n_val, eval_batch_size), eval_sizes)]
+
+    def evaluate():
+        """Per-copy validation loss and metric, batch means weighted by rows as ``loop`` weights them."""
+        loss_sum = metric_sum = tf.zeros([copies], tf.float32)
+        preds = []
+        for start, size in eval_slices:
+            x, y = x_val[:, start:start + size], y_val[:, start:start + size]
+            pred = forward(x)
+            loss_sum += per_copy_mean(loss_fn(y, pred)) * size
+            metric_sum += per_copy_sum(metric_fn(y, pred))
+            preds.append(pred)
+        return loss_sum / n_val, metric_sum, tf.concat(preds, axis=1)
+
+    optimizer.build(params)  # its slots exist before tracing, so the epoch is traced once
 
     @tf.function
-    def full_batches(order):
-        losses = tf.TensorArray(tf.float32, size=full)
-        metrics = tf.TensorArray(tf.float32, size=full)
-        done = tf.constant(0)
+    def run_epoch(order):
+        """One epoch: the rate it starts at, each batch's per-copy loss and metric, then validation.
+
+        Every batch runs; a copy whose loss stops being finite is found afterwards, from these values."""
+        lr = _rate(optimizer)
+        losses = tf.TensorArray(tf.float32, size=steps_per_epoch)
+        metrics = tf.TensorArray(tf.float32, size=steps_per_epoch)
         for b in tf.range(full):
             loss, metric = train_step(tf.slice(order, [0, b * batch_size], [copies, batch_size]))
             losses = losses.write(b, loss)
             metrics = metrics.write(b, metric)
-            done = b + 1
-            if not tf.reduce_all(tf.math.is_finite(loss)):
-                break
-        return losses.stack(), metrics.stack(), done
+        if rest:
+            loss, metric = train_step(tf.slice(order, [0, full * batch_size], [copies, rest]))
+            losses = losses.write(full, loss)
+            metrics = metrics.write(full, metric)
+        val_loss, val_metric, _ = evaluate()
+        return lr, losses.stack(), metrics.stack(), val_loss, val_metric
 
-    @tf.function
-    def last_batch(order):
-        return train_step(tf.slice(order, [0, full * batch_size], [copies, rest]))
-
-    @tf.function
-    def eval_step(x, y):
-        pred = forward(x)
-        return per_copy_mean(loss_fn(y, pred)), per_copy_mean(metric_fn(y, pred)), pred
-
-    x_val = np.stack([val_sets[k][0] for k in extend])
-    y_val = np.stack([val_sets[k][1] for k in extend])
     metric_key = f"val_{metric_name}"
     histories = [{"lr": [], "train_loss": [], f"train_{metric_name}": [], "val_loss": [], metric_key: []}
                  for _ in range(real)]
     for epoch in range(epochs):
-        lr = current_lr(optimizer)
+        orders = np.stack([epoch_order(seeds[k], epoch, n) for k in extend]).astype(np.int32)
+        lr, losses, metrics, val_loss, val_metric = (v.numpy() for v in run_epoch(tf.constant(orders)))
+        lr = float(lr)
         if expected_lr is not None:
             want = expected_lr(epoch, epoch * steps_per_epoch)
             if not math.isclose(lr, want, rel_tol=1e-6, abs_tol=1e-12):
                 raise WiringError(f"epoch {epoch}: the optimizer's rate is {lr!r} but the schedule gives {want!r}")
-        orders = np.stack([epoch_order(seeds[k], epoch, n) for k in extend]).astype(np.int32)
-        order = tf.constant(orders)
-        losses = np.zeros((0, copies), np.float32)
-        metrics = np.zeros((0, copies), np.float32)
-        if full:
-            batch_losses, batch_metrics, done = full_batches(order)
-            losses, metrics = batch_losses.numpy()[:int(done)], batch_metrics.numpy()[:int(done)]
-        if rest and np.isfinite(losses[:, :real]).all():
-            loss, metric = last_batch(order)
-            losses = np.vstack([losses, loss.numpy()[None]])
-            metrics = np.vstack([metrics, metric.numpy()[None]])
         bad = ~np.isfinite(losses[:, :real])
         if bad.any():
             batch = int(np.argmax(bad.any(axis=1)))
-            which = [seeds[k] for k in np.flatnonzero(bad[batch])]
-            raise NonFiniteLoss(f"loss became {losses[batch, np.flatnonzero(bad[batch])[0]]} at epoch {epoch}, "
-                                f"batch {batch} (rate {lr:.6g}) for seed(s) {which}; the run was stopped there")
+            which = np.flatnonzero(bad[batch])
+            raise NonFiniteLoss(f"loss became {losses[batch, which[0]]} at epoch {epoch}, batch {batch} "
+                                f"(rate {lr:.6g}) for seed(s) {[seeds[k] for k in which]}; the run was stopped "
+                                "at the end of that epoch")
         sizes = [batch_size] * full + [rest] * (rest > 0)
-        val_loss, val_metric, _ = _evaluate(eval_step, x_val, y_val, eval_batch_size)
         records = []
         for k in range(real):
             total = total_metric = 0.0
             for loss, metric, rows in zip(losses[:, k].tolist(), metrics[:, k].tolist(), sizes):
                 total += loss * rows
-                total_metric += metric * rows
+                total_metric += metric  # the batch's sum over its rows
             record = {"lr": lr, "train_loss": total / n, f"train_{metric_name}": total_metric / n,
-                      "val_loss": val_loss[k], metric_key: val_metric[k]}
+                      "val_loss": float(val_loss[k]), metric_key: float(val_metric[k]) / n_val}
             for key, value in record.items():
                 histories[k][key].append(value)
             records.append(record)
@@ -278,28 +283,22 @@ def train_stacked(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, *
     for k, model in enumerate(models):
         model.set_weights([p[k].numpy() for p in params])
     if keep_predictions:
-        _, _, pred = _evaluate(eval_step, x_val, y_val, eval_batch_size)
+        pred = tf.function(evaluate)()[2].numpy()
         for k in range(real):
             histories[k]["val_predicted"], histories[k]["val_true"] = _classes(pred[k], val_sets[k][1])
     return histories
 
 
-def _evaluate(eval_step, x, y, batch_size):
-    """Per-copy loss and metric over the whole validation set, weighted by batch size as ``loop`` does."""
-    loss_sums = metric_sums = None
-    preds = []
-    for start in range(0, x.shape[1], batch_size):
-        loss, metric, pred = eval_step(x[:, start:start + batch_size], y[:, start:start + batch_size])
-        rows = min(batch_size, x.shape[1] - start)
-        loss, metric = loss.numpy().tolist(), metric.numpy().tolist()
-        if loss_sums is None:
-            loss_sums, metric_sums = [0.0] * len(loss), [0.0] * len(loss)
-        for k in range(len(loss)):
-            loss_sums[k] += loss[k] * rows
-            metric_sums[k] += metric[k] * rows
-        preds.append(pred.numpy())
-    n = x.shape[1]
-    return [v / n for v in loss_sums], [v / n for v in metric_sums], np.concatenate(preds, axis=1)
+def _rate(optimizer):
+    """The rate the optimizer applies at its next iteration, computed in the graph (see ``current_lr``)."""
+    import tensorflow as tf
+
+    from schedules._keras import keras
+
+    schedule = getattr(optimizer, "_learning_rate", None)
+    if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+        return tf.cast(schedule(optimizer.iterations), tf.float64)
+    return tf.cast(optimizer.learning_rate, tf.float64)
 
 
 def _classes(p, y):

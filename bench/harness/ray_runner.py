@@ -54,7 +54,9 @@ def _train_one(benchmark_name, schedule, seed, protocol, options):
 class RayRunner:
     """Connects once per session; ``run`` trains one case's seeds as tasks."""
 
-    def __init__(self, num_cpus=None):
+    def __init__(self, num_cpus=None, task=_train_one):
+        """``num_cpus``: the embedded Ray's CPUs (None: all of this machine's). ``task``: what each
+        Ray task runs, ``task(benchmark_name, schedule, seed, protocol, options) -> run dict``."""
         problem = missing()
         if problem:
             raise RayUnavailable(problem)
@@ -74,7 +76,9 @@ class RayRunner:
                 raise RayUnavailable(f"--bench-ray could not start Ray ({'RAY_ADDRESS=' + address if address else 'on this machine'}): "
                                      f"{type(err).__name__}: {err}") from err
         self.where = f"the Ray cluster at {address}" if address else "Ray on this machine"
-        self._remote = ray.remote(_train_one)
+        self._cpu_task = ray.remote(max_retries=1, retry_exceptions=True)(task)
+        # a GPU task gets a fresh worker process: TensorFlow frees GPU memory only when its process ends
+        self._gpu_task = ray.remote(max_retries=1, retry_exceptions=True, max_calls=1)(task)
 
     def shutdown(self):
         if self.ray.is_initialized():
@@ -105,8 +109,7 @@ class RayRunner:
 
         ``on_run(run)`` is called as each seed arrives, in the order they finish."""
         gpu = benchmark.needs_gpu and not options.allow_cpu
-        remote = self._remote.options(num_cpus=1, num_gpus=1 if gpu else 0, max_calls=1 if gpu else 0,
-                                      max_retries=1, retry_exceptions=True)
+        remote = (self._gpu_task if gpu else self._cpu_task).options(num_cpus=1, num_gpus=1 if gpu else 0)
         pending = {remote.remote(benchmark.name, schedule, seed, protocol, options): seed for seed in seeds}
         runs, failures = {}, {}
         while pending:

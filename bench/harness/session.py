@@ -49,6 +49,8 @@ class BenchSession:
         if resume:
             self.results_dir = Path(resume)
             self.resumed = read_runs(self.results_dir)
+            if worker is None:
+                _end_with_newline(self.results_dir / "results.jsonl")
         self.use_ray = config.getoption("--bench-ray")
         self.ray = None  # the RayRunner, started by the first case that trains under --bench-ray
         self.verdicts = []
@@ -339,6 +341,15 @@ def read_runs(folder):
             run = RunResult.from_dict(record)
             found.setdefault((run.benchmark, run.protocol, run.schedule), {}).setdefault(run.seed, run)
     return found
+
+
+def _end_with_newline(path):
+    """A run killed while writing leaves a line cut short; what is appended next starts on a line of its own."""
+    if path.exists() and path.stat().st_size:
+        with open(path, "rb+") as f:
+            f.seek(-1, os.SEEK_END)
+            if f.read(1) != b"\n":
+                f.write(b"\n")
 
 
 def _duration(seconds):

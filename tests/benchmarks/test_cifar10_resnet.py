@@ -80,7 +80,7 @@ def inner(pytester, tmp_path, monkeypatch):
     pytester.makepyfile(test_inner=INNER)
 
     def run(*args):
-        return pytester.runpytest("-p", "bench.harness.plugin", "-m", "slow", "--bench-seeds=1",
+        return pytester.runpytest("-p", "bench.harness.plugin", "-p", "no:hypothesispytest", "-m", "slow", "--bench-seeds=1",
                                   f"--bench-baselines={tmp_path / 'baselines'}",
                                   f"--bench-results={tmp_path / 'results'}", *args)
     return run

@@ -16,7 +16,10 @@ SCHEDULES = os.environ.get("FAKE_SCHEDULES", "s").split(",")
 
 
 def train(schedule, seed, protocol, on_epoch=None, options=None):
-    if os.environ.get("FAKE_INTERRUPT_AT") == str(seed):
+    if os.environ.get("FAKE_LOG"):
+        with open(os.environ["FAKE_LOG"], "a") as log:
+            log.write(f"{schedule} {seed}\\n")
+    if os.environ.get("FAKE_INTERRUPT_AT") == f"{schedule} {seed}" or os.environ.get("FAKE_INTERRUPT_AT") == str(seed):
         raise KeyboardInterrupt
     acc = float(os.environ.get("FAKE_ACC", "0.90")) + 0.002 * (seed % 3)
     for epoch in range(2):
@@ -53,6 +56,7 @@ def _tensorflow_first():
         from tensorflow.core.framework import summary_pb2  # noqa: F401
     except ImportError:
         return
+    import schedules._keras  # noqa: F401  (Keras, which the benchmarks import only when they train)
     from bench import benchmarks
     from bench.report import tensorboard  # noqa: F401
 
@@ -67,7 +71,7 @@ def suite(pytester, tmp_path):
 
     def run(*args, subprocess=False):
         runner = pytester.runpytest_subprocess if subprocess else pytester.runpytest
-        return runner("-p", "bench.harness.plugin", "-m", "slow",
+        return runner("-p", "bench.harness.plugin", "-p", "no:hypothesispytest", "-m", "slow",
                                   f"--bench-baselines={dirs['baselines']}", f"--bench-results={dirs['results']}",
                                   *args)
     run.dirs = dirs
@@ -78,8 +82,16 @@ def _sessions(dirs):
     return set(dirs["results"].iterdir()) if dirs["results"].exists() else set()
 
 
-def _results(session_dir):
-    return [json.loads(line) for line in (session_dir / "results.jsonl").read_text().splitlines()]
+def _results(session_dir, skip_cut=False):
+    """The records of a results.jsonl; ``skip_cut``: leave out lines that are not whole JSON (a kill's)."""
+    records = []
+    for line in (session_dir / "results.jsonl").read_text().splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            if not skip_cut:
+                raise
+    return records
 
 
 def test_missing_baseline_fails_and_names_the_file(suite):
@@ -99,7 +111,7 @@ def test_update_then_pass_then_fail_with_a_useful_message(suite, monkeypatch):
     # seeds 1000..1039: 1000 % 3 = 1, so 14 at 0.902, 13 at 0.904, 13 at 0.900; mean 36.08 / 40 = 0.902
     assert entry["n"] == 40 and entry["mean"] == pytest.approx(0.902) and len(entry["values"]) == 40
     assert entry["provenance"]["seeds"] == list(range(1000, 1040))
-    assert entry["provenance"]["command"].startswith("pytest -p bench.harness.plugin -m slow")
+    assert entry["provenance"]["command"].startswith("pytest -p bench.harness.plugin -p no:hypothesispytest -m slow")
     assert "--update-baselines" in entry["provenance"]["command"] and entry["provenance"]["device"]
 
     again = suite()
@@ -127,6 +139,70 @@ def test_every_seed_is_written_as_it_finishes(suite, monkeypatch):
     (session_dir,) = _sessions(suite.dirs) - before  # the folder this run created
     records = _results(session_dir)
     assert [(r["kind"], r.get("seed")) for r in records] == [("run", 0), ("run", 1)]
+
+
+def _verdicts(session_dir):
+    """Each case's last summary (a resumed session writes a case's summary again): its verdicts."""
+    last = {r["schedule"]: r for r in _results(session_dir, skip_cut=True) if r["kind"] == "summary"}
+    return {case: [(v["metric"], v["verdict"], v["measured"]["mean"]) for v in r["verdicts"]]
+            for case, r in last.items()}
+
+
+def test_resume_trains_only_what_an_interrupted_run_lacks_and_judges_the_same(suite, monkeypatch, tmp_path):
+    monkeypatch.setenv("FAKE_SCHEDULES", "a,b")
+    suite("--update-baselines", "--bench-seeds=20")
+    before = _sessions(suite.dirs)
+    suite("--bench-seeds=4", "--bench-first-seed=50").assert_outcomes(passed=2)
+    (whole,) = _sessions(suite.dirs) - before
+    before = _sessions(suite.dirs)
+    monkeypatch.setenv("FAKE_INTERRUPT_AT", "b 52")  # killed in case b's third seed
+    assert suite("--bench-seeds=4", "--bench-first-seed=50", subprocess=True).ret == pytest.ExitCode.INTERRUPTED
+    (cut,) = _sessions(suite.dirs) - before
+    with open(cut / "results.jsonl", "a") as f:
+        f.write('{"kind": "run", "benchmark": "fake", "proto')  # a line the kill cut short
+    monkeypatch.delenv("FAKE_INTERRUPT_AT")
+    log = tmp_path / "trained.txt"
+    monkeypatch.setenv("FAKE_LOG", str(log))
+    result = suite("--bench-seeds=4", "--bench-first-seed=50", f"--bench-resume={cut}")
+    result.assert_outcomes(passed=2)
+    assert log.read_text().split("\n")[:-1] == ["b 52", "b 53"]  # only what the killed run lacked
+    result.stdout.fnmatch_lines(["*fake/p/b: 2 of 4 seeds already in *(--bench-resume); training 2*",
+                                 "*results in *" + cut.name + "*", "how: *resumed: 6 run(s) recorded before in *"])
+    assert _sessions(suite.dirs) - before == {cut}  # appended there, no new folder
+    assert _verdicts(cut) == _verdicts(whole)
+    runs = [(r["schedule"], r["seed"]) for r in _results(cut, skip_cut=True) if r["kind"] == "run"]
+    assert sorted(runs) == [(c, s) for c in "ab" for s in range(50, 54)]  # each seed recorded once
+
+
+def test_resume_refuses_a_folder_without_results_and_runs_of_another_length(suite, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    suite(f"--bench-resume={empty}").stderr.fnmatch_lines(["*--bench-resume=*empty: no results.jsonl there*"])
+    suite("--update-baselines", "--bench-seeds=20")
+    other = tmp_path / "other"
+    other.mkdir()
+    run = {"kind": "run", "benchmark": "fake", "protocol": "p", "schedule": "s", "seed": 0, "metrics": {},
+           "history": {"train_loss": [0.5]}, "train_time_s": 0.0, "majority_rate": 0.5, "environment": {}}
+    (other / "results.jsonl").write_text(json.dumps(run) + "\n")
+    result = suite(f"--bench-resume={other}")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*fake/p/s seed 0 in *other cannot be resumed: it trained 1 epochs, this session "
+                                 "trains 2. Resume with the options that folder was made with*"])
+
+
+def test_ray_without_ray_installed_is_a_usage_error(suite, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a))
+    suite("--bench-ray").stderr.fnmatch_lines(["*--bench-ray needs Ray, an optional extra: pip install -e *"])
+
+
+def test_provenance_line_says_which_engine_and_options_trained(suite):
+    suite("--update-baselines", "--bench-seeds=20")
+    suite("--bench-xla", "--bench-mixed-precision").stdout.fnmatch_lines(
+        ["how: engine keras (one seed at a time), XLA on, mixed_float16 on"])
+    suite().stdout.fnmatch_lines(["how: engine auto (seeds of ionosphere, digits and Boston trained together)"])
 
 
 def test_results_of_a_whole_case(suite):
@@ -290,7 +366,7 @@ def test_cases_that_cannot_be_judged_stop_the_session_before_anything_trains(pyt
     pytest.importorskip("tensorflow")
     pytester.makeini("[pytest]\nmarkers =\n    slow: trains\n    gpu: needs a GPU\n")
     pytester.makepyfile(test_acc=(Path(__file__).parents[1] / "test_accuracy.py").read_text())
-    result = pytester.runpytest("-p", "bench.harness.plugin", "-m", "slow", "-k", "ionosphere",
+    result = pytester.runpytest("-p", "bench.harness.plugin", "-p", "no:hypothesispytest", "-m", "slow", "-k", "ionosphere",
                                 f"--bench-baselines={tmp_path / 'none'}", f"--bench-results={tmp_path / 'r'}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*8 selected case(s) cannot be judged, so nothing was trained:*",
@@ -319,7 +395,7 @@ def test_a_strict_gpu_nightly_without_a_gpu_fails_and_says_why(pytester, tmp_pat
         pytest.skip("this machine has a GPU: the strict nightly would train")
     pytester.makeini("[pytest]\nmarkers =\n    slow: trains\n    gpu: needs a GPU\n")
     pytester.makepyfile(test_acc=(Path(__file__).parents[1] / "test_accuracy.py").read_text())
-    args = ("-p", "bench.harness.plugin", "-m", "slow and gpu", f"--bench-results={tmp_path / 'r'}", "-p", "no:randomly")
+    args = ("-p", "bench.harness.plugin", "-p", "no:hypothesispytest", "-m", "slow and gpu", f"--bench-results={tmp_path / 'r'}", "-p", "no:randomly")
     lenient = pytester.runpytest(*args)
     assert lenient.ret == pytest.ExitCode.OK  # skips, with their reasons: the old behaviour without --bench-strict
     strict = pytester.runpytest(*args, "--bench-strict")
