@@ -60,8 +60,9 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
         on_epoch: called with ``(epoch, record)`` after each epoch (progress display).
         keep_predictions: also return the final model's predicted and true class of every
             validation row (``val_predicted``, ``val_true``), for a per-class report.
-        xla: compile the epoch with XLA (``jit_compile``); every batch has a static shape
-            (the full batches in a loop, the smaller last one on its own).
+        xla: compile each training step and the evaluation with XLA (``jit_compile``); every
+            batch has a static shape (the full batches in a loop, the smaller last one on its
+            own), so a step compiles at most twice.
 
     History keys: ``lr`` (the optimizer's rate at each epoch's first iteration),
     ``train_loss`` (sample-weighted mean over the epoch, regularisation included),
@@ -82,8 +83,8 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
     steps_per_epoch = full + (rest > 0)
     x_dev, y_dev = tf.constant(x_train), tf.constant(y_train)
 
-    def train_step(rows):
-        x, y = tf.gather(x_dev, rows), tf.gather(y_dev, rows)
+    @tf.function(jit_compile=xla)
+    def step(x, y):
         with tf.GradientTape() as tape:
             pred = model(x, training=True)
             loss = loss_fn(y, pred)
@@ -94,7 +95,10 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
         precision.apply(optimizer, grads, model.trainable_variables)
         return tf.cast(loss, tf.float32), tf.reduce_sum(tf.cast(metric_fn(y, pred), tf.float32))
 
-    @tf.function(jit_compile=xla)
+    def train_step(rows):
+        return step(tf.gather(x_dev, rows), tf.gather(y_dev, rows))
+
+    @tf.function
     def full_batches(order):
         """The epoch's full batches, stopping after the first non-finite loss; per-batch values."""
         losses = tf.TensorArray(tf.float32, size=full)
@@ -109,7 +113,7 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
                 break
         return losses.stack(), metrics.stack(), done
 
-    @tf.function(jit_compile=xla)
+    @tf.function
     def last_batch(order):
         return train_step(tf.slice(order, [full * batch_size], [rest]))
 

@@ -286,7 +286,7 @@ def _update_baselines(session, terminalreporter, env):
     command = "pytest " + shlex.join(session.config.invocation_params.args)
     provenance = {"source": "measured", "tensorflow": env.get("tensorflow"), "keras": env.get("keras"),
                   "keras_backend": env.get("keras_backend"), "device": env["device"], "date": env["date"],
-                  "python": env["python"], "command": command}
+                  "python": env["python"], "command": command, "how": session.how()}
     terminalreporter.section("baseline update (review this before committing)")
     for benchmark, measured in session.measured.items():
         old = session.baseline(benchmark, missing_ok=True)

@@ -101,8 +101,11 @@ class BenchSession:
                 tensorboard.write_run(self.tensorboard, run)
             clock["finished"] += 1
             key = headline if headline in run.metrics else next(iter(run.metrics))
+            together = run.environment.get("seeds_together", 1)
+            took = (f"{run.environment['group_train_time_s']:.1f} s for {together} seeds together" if together > 1
+                    else f"{run.train_time_s:.1f} s")
             self._progress(f"{label} seed {run.seed} ({clock['finished']}/{len(seeds)} done): "
-                           f"{key} {run.metrics[key]:.4f}, {run.train_time_s:.1f} s", final=True)
+                           f"{key} {run.metrics[key]:.4f}, {took}", final=True)
 
         trained = {}
         if todo and self.use_ray:

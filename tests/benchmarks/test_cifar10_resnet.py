@@ -95,6 +95,7 @@ def _loose_baseline(directory):
     baselines.write_atomic(baselines.path_for("cifar10_resnet", directory), doc)
 
 
+@pytest.mark.slow  # a pytest session that builds and trains the ResNet: about 3 s
 def test_pipeline_end_to_end_on_synthetic_cifar(inner, synthetic, tmp_path):
     _loose_baseline(tmp_path / "baselines")
     gated = inner(f"--bench-cifar10={synthetic}", "--bench-allow-cpu")

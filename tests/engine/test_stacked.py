@@ -34,8 +34,8 @@ def _weights_after(benchmark_module, case, seeds, protocol, options=SHORT):
 
 @pytest.mark.parametrize("module, case, protocol", [
     (ionosphere, "step", "stratified"),  # every seed its own split, as well as its own order
-    (digits, "cosine", "holdout"),  # a convolution and a max-pool
-    (boston_housing, "constant", "keras_split"),  # a regression: MSE, linear output
+    pytest.param(digits, "cosine", "holdout", marks=pytest.mark.slow),  # a convolution and a max-pool
+    pytest.param(boston_housing, "constant", "keras_split", marks=pytest.mark.slow),  # MSE, linear output
 ])
 def test_a_seed_gives_the_same_bits_alone_as_in_a_group(module, case, protocol):
     group, group_weights = _weights_after(module, case, [11, 12, 13], protocol)
@@ -49,8 +49,8 @@ def test_a_seed_gives_the_same_bits_alone_as_in_a_group(module, case, protocol):
 
 @pytest.mark.parametrize("module, case, protocol, rtol", [
     (ionosphere, "step", "published", 1e-5),
-    (digits, "cosine", "holdout", 1e-5),
-    (boston_housing, "constant", "keras_split", 1e-4),
+    pytest.param(digits, "cosine", "holdout", 1e-5, marks=pytest.mark.slow),
+    pytest.param(boston_housing, "constant", "keras_split", 1e-4, marks=pytest.mark.slow),
 ])
 def test_stacked_equals_keras_one_seed_loop_to_float32_rounding(module, case, protocol, rtol):
     """Not bit for bit: the bias gradient and the loss mean are summed in another order, so the two

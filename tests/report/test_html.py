@@ -60,6 +60,7 @@ def browser():
         b.close()
 
 
+@pytest.mark.slow  # starts a browser: about 2 s
 def test_report_renders_in_chromium_with_table_and_images(tmp_path, browser):
     verdicts, histories = small_run()
     index = html_report.write(tmp_path / "report", verdicts, histories, {"tensorflow": "2.21.0"})
