@@ -119,15 +119,13 @@ def train(schedule, seed, protocol="keras_split", on_epoch=None, options=RunOpti
 
 
 def train_seeds(schedule, seeds, protocol="keras_split", on_epoch=None, options=RunOptions()):
-    """Train ``seeds`` together; one ``RunResult`` per seed. 1cycle, whose ``max_lr`` comes from a
-    range test on each seed's model, trains one seed at a time."""
+    """Train ``seeds`` together; one ``RunResult`` per seed. Not for 1cycle, whose ``max_lr`` comes
+    from a range test on each seed's model (``Benchmark.run`` trains it one seed at a time)."""
     from schedules._keras import keras
 
     BENCHMARK.check_protocol(protocol)
     if BENCHMARK.case(schedule).params is None:
-        return [train(schedule, seed, protocol, options=options,
-                      on_epoch=None if on_epoch is None else (lambda epoch, record: on_epoch(epoch, [record])))
-                for seed in seeds]
+        raise ValueError(f"{NAME} {schedule!r} chooses its rate per seed (a range test); train its seeds one at a time")
     data_set = load_data()
     histories, seconds = together.train(
         BENCHMARK, schedule, BENCHMARK.schedule_for(schedule, options), seeds, [data_set] * len(seeds), build_model,

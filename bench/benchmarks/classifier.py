@@ -82,18 +82,14 @@ def train_case(benchmark, schedule, seed, protocol, load_data, build_model, *, o
 
 def train_seeds_case(benchmark, schedule, seeds, protocol, load_data, build_model, *, options, on_epoch):
     """``train_seeds`` of an image benchmark with a small model: the seeds of a case together
-    (``bench.engine.stacked``). A case whose rate comes from a per-seed range test trains one
-    seed at a time (each seed's schedule differs)."""
+    (``bench.engine.stacked``). Not for a case whose rate comes from a per-seed range test
+    (``Benchmark.run`` trains those one seed at a time)."""
     from schedules._keras import keras
 
     benchmark.check_protocol(protocol)
     if benchmark.case(schedule).params is None:
-        runs = []
-        for i, seed in enumerate(seeds):
-            progress = None if on_epoch is None else (lambda epoch, record: on_epoch(epoch, [record]))
-            runs.append(train_case(benchmark, schedule, seed, protocol, load_data, build_model, options=options,
-                                   on_epoch=progress))
-        return runs
+        raise ValueError(f"{benchmark.name} {schedule!r} chooses its rate per seed (a range test); "
+                         "train its seeds one at a time")
     train_set, val = load_data(getattr(options, benchmark.data_option)) if benchmark.data_option else load_data()
     histories, seconds = together.train(
         benchmark, schedule, benchmark.schedule_for(schedule, options), seeds, [(train_set, val)] * len(seeds),

@@ -212,11 +212,13 @@ class Benchmark:
     def run(self, case, seeds, protocol, *, options=RunOptions(), on_epoch=None, on_run=None):
         """Train ``seeds`` of ``case``; one ``RunResult`` per seed, in order.
 
-        Together when the benchmark can (``train_seeds``) and ``options.stacks``, else one seed at
-        a time. ``on_epoch(first, epoch, records)``: progress, ``records[i]`` belonging to
+        Together when the benchmark can (``train_seeds``), ``options.stacks`` and the case's
+        parameters are fixed (parameters chosen at run time, like 1cycle's ``max_lr`` from a range
+        test on each seed's model, differ per seed), else one seed at a time.
+        ``on_epoch(first, epoch, records)``: progress, ``records[i]`` belonging to
         ``seeds[first + i]``. ``on_run(run)``: each result as soon as it exists.
         """
-        if self.train_seeds is not None and options.stacks:
+        if self.trains_together(case, options):
             progress = None if on_epoch is None else (lambda epoch, records: on_epoch(0, epoch, records))
             runs = self.train_seeds(case, list(seeds), protocol, on_epoch=progress, options=options)
             for run in runs:
@@ -230,6 +232,10 @@ class Benchmark:
             if on_run is not None:
                 on_run(runs[-1])
         return runs
+
+    def trains_together(self, case, options):
+        """Whether ``run`` trains the seeds of ``case`` together under ``options``."""
+        return self.train_seeds is not None and options.stacks and self.case(case).params is not None
 
     def cases(self):
         """Every ``(protocol, case name)`` the slow suite runs, in table order."""

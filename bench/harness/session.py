@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.engine.records import METRICS, per_seed, summarize_runs
 from bench.harness import baselines, gates
@@ -273,7 +274,8 @@ class BenchSession:
     def how(self):
         """How this session trained, for the table's provenance line."""
         o = self.options
-        parts = ["engine " + ("auto (seeds of ionosphere, digits and Boston trained together)" if o.stacks
+        together = [b.name for b in benchmarks.all_benchmarks() if b.train_seeds is not None]
+        parts = ["engine " + (f"auto (a case's seeds trained together where the model and fixed parameters allow: {', '.join(together)})" if o.stacks
                               else "keras (one seed at a time)")]
         if o.xla:
             parts.append("XLA on")
@@ -301,12 +303,11 @@ class BenchSession:
         epochs = benchmark.epochs(self.options)
         trained = len(run.history.get("train_loss", []))
         engine = run.environment.get("engine")
-        want = "stacked" if (benchmark.train_seeds is not None and self.options.stacks) else "keras"
+        want = "stacked" if benchmark.trains_together(run.schedule, self.options) else "keras"
         problems = []
         if trained != epochs:
             problems.append(f"it trained {trained} epochs, this session trains {epochs}")
-        if engine is not None and engine != want and not (engine == "keras" and want == "stacked"
-                                                           and benchmark.case(run.schedule).params is None):
+        if engine is not None and engine != want:
             problems.append(f"its engine was {engine!r}, this session's is {want!r}")
         for key, on in (("xla", self.options.xla), ("mixed_precision", self.options.mixed_precision)):
             if bool(run.environment.get(key, False)) != on:

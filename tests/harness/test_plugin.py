@@ -198,11 +198,21 @@ def test_ray_without_ray_installed_is_a_usage_error(suite, monkeypatch):
     suite("--bench-ray").stderr.fnmatch_lines(["*--bench-ray needs Ray, an optional extra: pip install -e *"])
 
 
+def test_ray_with_xdist_or_resume_with_update_is_a_usage_error(suite, tmp_path):
+    pytest.importorskip("xdist")
+    suite("-n", "2", "--bench-ray").stderr.fnmatch_lines(["*--bench-ray and -n both spread the work; use one*"])
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "results.jsonl").write_text("")
+    suite("--update-baselines", f"--bench-resume={tmp_path / 'old'}").stderr.fnmatch_lines(
+        ["*--bench-resume with --update-baselines would write baselines from runs of another session*"])
+
+
 def test_provenance_line_says_which_engine_and_options_trained(suite):
     suite("--update-baselines", "--bench-seeds=20")
     suite("--bench-xla", "--bench-mixed-precision").stdout.fnmatch_lines(
         ["how: engine keras (one seed at a time), XLA on, mixed_float16 on"])
-    suite().stdout.fnmatch_lines(["how: engine auto (seeds of ionosphere, digits and Boston trained together)"])
+    suite().stdout.fnmatch_lines(["how: engine auto (a case's seeds trained together where the model and fixed "
+                                  "parameters allow: ionosphere, digits, boston_housing)"])
 
 
 def test_results_of_a_whole_case(suite):
