@@ -2,6 +2,7 @@
 records and prints what a serial run does, number for number."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -16,11 +17,23 @@ ROOT = Path(__file__).resolve().parents[2]
 CASE = "ionosphere-published-step"
 
 
+PROBE = """
+import sys
+
+
+def pytest_unconfigure(config):
+    print("driver imported tensorflow:", "tensorflow" in sys.modules)
+"""
+
+
 def _session(tmp_path, name, *args):
     results = tmp_path / name
+    (tmp_path / "probe_plugin.py").write_text(PROBE)
     done = subprocess.run([sys.executable, "-m", "pytest", "tests/test_accuracy.py", "-m", "slow", "-k", CASE,
-                           "-p", "no:cacheprovider", "--bench-seeds=4", f"--bench-results={results}", *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "-p", "no:cacheprovider", "-p", "probe_plugin", "--bench-seeds=4",
+                           f"--bench-results={results}", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (folder,) = results.iterdir()
     records = [json.loads(line) for line in (folder / "results.jsonl").read_text().splitlines()]
@@ -41,6 +54,7 @@ def test_a_ray_run_records_and_prints_what_the_serial_run_does(tmp_path):
     rows = [line for line in serial_table if not line.startswith("how:")]
     assert rows and rows == [line for line in ray_table if not line.startswith("how:")]
     assert re.search(r"how: .*each seed a task on Ray on this machine", "\n".join(ray_table))
+    assert "driver imported tensorflow: False" in out  # only the Ray tasks did
     assert "seed 3 (4/4 done)" in out or re.search(r"seed \d \(4/4 done\)", out)
 
 
