@@ -21,8 +21,9 @@ baseline. Printed per case and metric: the effect size of each regression (chang
 over the pooled per-seed std), false alarms / K, detections / K, and the n a case would need
 where a regression goes undetected; then the session's share of sets with any false alarm. The
 same judgments are repeated on random re-draws of N seeds from all K x N unchanged seeds, which
-resolves rates far below 1 / K. Every trained seed is appended to ``--results`` as it finishes,
-so an interrupted calibration resumes where it stopped.
+resolves rates far below 1 / K. The seeds of a case under one condition train together where the
+benchmark can (``Benchmark.run``: the same numbers as one at a time); each group's seeds are
+appended to ``--results`` as it finishes, so an interrupted calibration resumes where it stopped.
 """
 
 import argparse
@@ -102,13 +103,15 @@ def _init_worker():
     tf.config.threading.set_inter_op_parallelism_threads(1)
 
 
-def train_one(task):
-    """One seed of one case under one condition: ``task`` = (benchmark, protocol, case, condition, seed)."""
-    name, protocol, case, condition, seed = task
+def train_group(task):
+    """The seeds of one case under one condition, ``task`` = (benchmark, protocol, case, condition, seeds):
+    trained together where the benchmark can (``Benchmark.run``; a seed's numbers do not depend on its
+    group), one record per seed."""
+    name, protocol, case, condition, seeds = task
     benchmark = benchmarks.get(name)
-    run = benchmark.train(case, seed, protocol, options=run_options(condition, benchmark))
-    return {"benchmark": name, "protocol": protocol, "case": case, "condition": condition or "unchanged",
-            "seed": seed, "metrics": run.metrics}
+    runs = benchmark.run(case, seeds, protocol, options=run_options(condition, benchmark))
+    return [{"benchmark": name, "protocol": protocol, "case": case, "condition": condition or "unchanged",
+             "seed": run.seed, "metrics": run.metrics} for run in runs]
 
 
 def cpu_nightly_tests():
@@ -185,25 +188,29 @@ def main(argv=None):
     tasks = [(benchmark.name, p, c, cond, s) for cond in conditions for p in protocols
              for c, case in benchmark.schedules.items() if cond is None or applies(cond, case) for s in seeds]
     todo = [t for t in tasks if (t[0], t[1], t[2], t[3] or "unchanged", t[4]) not in done]
+    groups = {}
+    for name, protocol, case, condition, seed in todo:
+        groups.setdefault((name, protocol, case, condition), []).append(seed)
+    groups = [(*key, seeds) for key, seeds in groups.items()]
     print(f"{benchmark.name}: {len(tasks)} runs, {len(tasks) - len(todo)} already in {results_path}; "
-          f"training {len(todo)} with {args.jobs} process(es)", flush=True)
+          f"training {len(todo)} in {len(groups)} groups (a case and condition each) with {args.jobs} process(es)",
+          flush=True)
     with open(results_path, "a") as out:
-        def keep(r):
-            done[(r["benchmark"], r["protocol"], r["case"], r["condition"], r["seed"])] = r
-            out.write(json.dumps(r) + "\n")
+        def keep(records):
+            for r in records:
+                done[(r["benchmark"], r["protocol"], r["case"], r["condition"], r["seed"])] = r
+                out.write(json.dumps(r) + "\n")
             out.flush()
         if args.jobs > 1:
             ctx = multiprocessing.get_context("spawn")
             with concurrent.futures.ProcessPoolExecutor(args.jobs, mp_context=ctx, initializer=_init_worker) as pool:
-                for i, r in enumerate(pool.map(train_one, todo, chunksize=4), 1):
-                    keep(r)
-                    if i % 50 == 0:
-                        print(f"  {i}/{len(todo)}", flush=True)
+                for i, records in enumerate(pool.map(train_group, groups), 1):
+                    keep(records)
+                    print(f"  group {i}/{len(groups)}", flush=True)
         else:
-            for i, task in enumerate(todo, 1):
-                keep(train_one(task))
-                if i % 50 == 0:
-                    print(f"  {i}/{len(todo)}", flush=True)
+            for i, group in enumerate(groups, 1):
+                keep(train_group(group))
+                print(f"  group {i}/{len(groups)}", flush=True)
     print(render(benchmark, doc, protocols, args.regressions, seeds, n, args.sets, alpha, tests, done))
     return 0
 
