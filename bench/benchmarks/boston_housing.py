@@ -28,7 +28,7 @@ from bench.benchmarks import together
 from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase, tensorflow_backend
 from bench.data.vendored import verified_path
 from bench.engine import loop, precision
-from bench.engine.records import RunResult, environment, regression_metrics_from_history
+from bench.engine.records import RunResult, regression_metrics_from_history
 
 NAME = "boston_housing"
 
@@ -90,9 +90,8 @@ def train(schedule, seed, protocol="keras_split", on_epoch=None, options=RunOpti
     """Train one seed; returns a ``RunResult`` (the same numbers as that seed within ``train_seeds``)."""
     from schedules._keras import keras
 
-    if options.stacks and BENCHMARK.case(schedule).params is not None:
-        progress = None if on_epoch is None else (lambda epoch, records: on_epoch(epoch, records[0]))
-        return train_seeds(schedule, [seed], protocol, on_epoch=progress, options=options)[0]
+    if BENCHMARK.trains_together(schedule, options):
+        return together.one_seed(BENCHMARK, schedule, seed, protocol, on_epoch, options)
     BENCHMARK.check_protocol(protocol)
     epochs = BENCHMARK.epochs(options)
     train_set, val = load_data()
@@ -124,14 +123,12 @@ def train_seeds(schedule, seeds, protocol="keras_split", on_epoch=None, options=
     from schedules._keras import keras
 
     BENCHMARK.check_protocol(protocol)
-    if BENCHMARK.case(schedule).params is None:
-        raise ValueError(f"{NAME} {schedule!r} chooses its rate per seed (a range test); train its seeds one at a time")
     data_set = load_data()
     histories, seconds = together.train(
-        BENCHMARK, schedule, BENCHMARK.schedule_for(schedule, options), seeds, [data_set] * len(seeds), build_model,
-        epochs=BENCHMARK.epochs(options), loss=keras.losses.mean_squared_error,
-        metric=keras.metrics.mean_absolute_error, metric_name="mae", on_epoch=on_epoch)
-    env = together.environment(environment(), seconds, seeds)
+        BENCHMARK, schedule, seeds, [data_set] * len(seeds), build_model, options=options,
+        loss=keras.losses.mean_squared_error, metric=keras.metrics.mean_absolute_error, metric_name="mae",
+        on_epoch=on_epoch)
+    env = together.environment(seconds, seeds)
     return [RunResult(NAME, protocol, schedule, seed, regression_metrics_from_history(history), history,
                       seconds / len(seeds), None, env) for seed, history in zip(seeds, histories)]
 

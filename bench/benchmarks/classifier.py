@@ -11,7 +11,7 @@ import numpy as np
 from bench.benchmarks import together
 from bench.benchmarks.spec import data, gpu, tensorflow_backend
 from bench.engine import loop, precision
-from bench.engine.records import RunResult, environment, metrics_from_history
+from bench.engine.records import RunResult, metrics_from_history
 
 
 def requires(gpu_why, data_why, locate):
@@ -62,17 +62,15 @@ def _result(benchmark, protocol, case_name, seed, history, val, seconds, env):
                      float(val[1].mean(axis=0).max()), env)
 
 
-def train_case(benchmark, schedule, seed, protocol, load_data, build_model, *, options, on_epoch, stackable=False):
+def train_case(benchmark, schedule, seed, protocol, load_data, build_model, *, options, on_epoch):
     """The whole ``train()`` of an image benchmark: check the protocol, load the data (from
     ``options.<data_option>`` where the benchmark reads one), build the model and the schedule
     (1cycle's ``max_lr`` range-tested when chosen at run time), and train.
 
-    ``stackable``: the benchmark trains its seeds together (``train_seeds_case``); a one-seed
-    run is then that call with one seed, for the same numbers."""
-    if stackable and options.stacks and benchmark.case(schedule).params is not None:
-        progress = None if on_epoch is None else (lambda epoch, records: on_epoch(epoch, records[0]))
-        return train_seeds_case(benchmark, schedule, [seed], protocol, load_data, build_model, options=options,
-                                on_epoch=progress)[0]
+    Where the case's seeds train together (``benchmark.trains_together``), a one-seed run is
+    ``train_seeds`` with one seed, for the same numbers."""
+    if benchmark.trains_together(schedule, options):
+        return together.one_seed(benchmark, schedule, seed, protocol, on_epoch, options)
     benchmark.check_protocol(protocol)
     train_set, val = load_data(getattr(options, benchmark.data_option)) if benchmark.data_option else load_data()
     s, model, extra = range_tested(benchmark, schedule, seed, train_set, build_model, options)
@@ -87,15 +85,12 @@ def train_seeds_case(benchmark, schedule, seeds, protocol, load_data, build_mode
     from schedules._keras import keras
 
     benchmark.check_protocol(protocol)
-    if benchmark.case(schedule).params is None:
-        raise ValueError(f"{benchmark.name} {schedule!r} chooses its rate per seed (a range test); "
-                         "train its seeds one at a time")
     train_set, val = load_data(getattr(options, benchmark.data_option)) if benchmark.data_option else load_data()
     histories, seconds = together.train(
-        benchmark, schedule, benchmark.schedule_for(schedule, options), seeds, [(train_set, val)] * len(seeds),
-        build_model, epochs=benchmark.epochs(options), loss=keras.losses.categorical_crossentropy,
-        metric=keras.metrics.categorical_accuracy, on_epoch=on_epoch, keep_predictions=options.keep_predictions)
-    env = together.environment(environment(), seconds, seeds)
+        benchmark, schedule, seeds, [(train_set, val)] * len(seeds), build_model, options=options,
+        loss=keras.losses.categorical_crossentropy, metric=keras.metrics.categorical_accuracy, on_epoch=on_epoch,
+        keep_predictions=options.keep_predictions)
+    env = together.environment(seconds, seeds)
     return [_result(benchmark, protocol, schedule, seed, history, val, seconds / len(seeds), env)
             for seed, history in zip(seeds, histories)]
 

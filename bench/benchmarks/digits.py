@@ -81,7 +81,7 @@ def build_model():
 def train(schedule, seed, protocol="holdout", on_epoch=None, options=RunOptions()):
     """Train one seed; returns a ``RunResult`` (the same numbers as that seed within ``train_seeds``)."""
     return classifier.train_case(BENCHMARK, schedule, seed, protocol, load_data, build_model, options=options,
-                                 on_epoch=on_epoch, stackable=True)
+                                 on_epoch=on_epoch)
 
 
 def train_seeds(schedule, seeds, protocol="holdout", on_epoch=None, options=RunOptions()):

@@ -21,7 +21,7 @@ from bench.benchmarks import together
 from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase, tensorflow_backend
 from bench.data.vendored import verified_path
 from bench.engine import loop, precision
-from bench.engine.records import RunResult, environment, metrics_from_history
+from bench.engine.records import RunResult, metrics_from_history
 
 NAME = "ionosphere"
 
@@ -90,9 +90,8 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=RunOption
 
     The same numbers as that seed within ``train_seeds`` (unless ``options`` asks for one seed at a time).
     """
-    if options.stacks:
-        progress = None if on_epoch is None else (lambda epoch, records: on_epoch(epoch, records[0]))
-        return train_seeds(schedule, [seed], protocol, on_epoch=progress, options=options)[0]
+    if BENCHMARK.trains_together(schedule, options):
+        return together.one_seed(BENCHMARK, schedule, seed, protocol, on_epoch, options)
     from schedules._keras import keras
 
     BENCHMARK.check_protocol(protocol)
@@ -129,10 +128,9 @@ def train_seeds(schedule, seeds, protocol="published", on_epoch=None, options=Ru
     x, y = load_data()
     data_sets = [split(x, y, protocol, seed) for seed in seeds]
     histories, seconds = together.train(
-        BENCHMARK, schedule, BENCHMARK.schedule_for(schedule, options), seeds, data_sets, build_model,
-        epochs=BENCHMARK.epochs(options), loss=keras.losses.binary_crossentropy,
+        BENCHMARK, schedule, seeds, data_sets, build_model, options=options, loss=keras.losses.binary_crossentropy,
         metric=keras.metrics.binary_accuracy, on_epoch=on_epoch, keep_predictions=options.keep_predictions)
-    env = together.environment(environment(), seconds, seeds)
+    env = together.environment(seconds, seeds)
     return [_result(protocol, schedule, seed, history, val, seconds / len(seeds), env)
             for seed, history, (_, val) in zip(seeds, histories, data_sets)]
 

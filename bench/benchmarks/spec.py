@@ -30,7 +30,7 @@ class RunOptions:
     wiring check, which compares the optimizer with the same schedule, stays quiet).
     ``engine``: ``auto`` trains the seeds of a case together where the benchmark's model allows it
     (``bench.engine.stacked``), else one at a time; ``keras`` always trains one seed at a time with
-    Keras' own layers (``bench.engine.loop``). ``xla`` compiles each epoch with XLA and
+    Keras' own layers (``bench.engine.loop``). ``xla`` compiles each step with XLA and
     ``mixed_precision`` trains in ``mixed_float16``; both train one seed at a time.
     """
 

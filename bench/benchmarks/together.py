@@ -1,28 +1,33 @@
 """The seeds of one case of a small benchmark trained together (``bench.engine.stacked``).
 
 A benchmark whose model the stacked engine supports declares ``train_seeds``; its
-one-seed ``train`` is the same call with one seed, so a seed gives the same numbers
-however a session groups it (all seeds in one process, one per Ray task, the rest after a
-resume). ``--bench-engine=keras``, ``--bench-xla`` and ``--bench-mixed-precision`` train
-one seed at a time through ``bench.engine.loop`` with Keras' own layers instead.
+one-seed ``train`` is the same call with one seed (``one_seed``), so a seed gives the same
+numbers however a session groups it (all seeds in one process, one per Ray task, the rest
+after a resume). ``--bench-engine=keras``, ``--bench-xla`` and ``--bench-mixed-precision``
+train one seed at a time through ``bench.engine.loop`` with Keras' own layers instead.
 """
 
 import time
 
-from bench.engine import stacked
+from bench.engine import records, stacked
 
 
-def train(benchmark, case_name, s, seeds, data_sets, build_model, *, epochs, loss, metric, metric_name="accuracy",
+def train(benchmark, case_name, seeds, data_sets, build_model, *, options, loss, metric, metric_name="accuracy",
           on_epoch=None, keep_predictions=False):
-    """Train ``seeds`` of ``case_name`` with schedule ``s`` under SGD, together.
+    """Train ``seeds`` of ``case_name`` under SGD, together, with the schedule the case builds under ``options``.
 
     ``data_sets``: one ``(train, val)`` per seed; ``build_model()`` is called after
     ``keras.utils.set_random_seed(seed)``, as a one-seed run does. ``loss`` / ``metric``:
     Keras per-sample functions. Returns ``(histories, seconds)``: one history per seed and
-    the wall time of the whole group.
+    the wall time of the whole group. A case whose parameters are chosen per seed at run
+    time (a range test) is a ``ValueError``: its seeds would not share one schedule.
     """
     from schedules._keras import keras
 
+    if benchmark.case(case_name).params is None:
+        raise ValueError(f"{benchmark.name} {case_name!r} chooses its rate per seed (a range test); "
+                         "train its seeds one at a time")
+    s = benchmark.schedule_for(case_name, options)
     config = benchmark.config
     models = []
     for seed in seeds:
@@ -34,12 +39,18 @@ def train(benchmark, case_name, s, seeds, data_sets, build_model, *, epochs, los
     start = time.perf_counter()
     histories = stacked.train_stacked(
         models, optimizer, loss, metric, [t for t, _ in data_sets], [v for _, v in data_sets],
-        epochs=epochs, batch_size=config["batch_size"], seeds=list(seeds),
+        epochs=benchmark.epochs(options), batch_size=config["batch_size"], seeds=list(seeds),
         expected_lr=lambda epoch, it: s(epoch if s.unit == "epoch" else it), on_epoch=on_epoch,
         metric_name=metric_name, keep_predictions=keep_predictions)
     return histories, time.perf_counter() - start
 
 
-def environment(env, seconds, seeds):
-    """``env`` with how the group trained: the engine, the group's size and its wall time."""
-    return {**env, "engine": "stacked", "seeds_together": len(seeds), "group_train_time_s": seconds}
+def environment(seconds, seeds):
+    """This process's environment with how the group trained: the engine, the group's size and wall time."""
+    return {**records.environment(), "engine": "stacked", "seeds_together": len(seeds), "group_train_time_s": seconds}
+
+
+def one_seed(benchmark, case_name, seed, protocol, on_epoch, options):
+    """``benchmark.train_seeds`` with one seed: its ``RunResult``; ``on_epoch(epoch, record)``."""
+    progress = None if on_epoch is None else (lambda epoch, records_: on_epoch(epoch, records_[0]))
+    return benchmark.train_seeds(case_name, [seed], protocol, on_epoch=progress, options=options)[0]

@@ -134,11 +134,7 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
             at_epoch = iteration // steps_per_epoch
             history.setdefault("skipped_steps", []).append(epoch * steps_per_epoch - iteration)
         if expected_lr is not None:
-            want = expected_lr(at_epoch, iteration)
-            if not math.isclose(lr, want, rel_tol=1e-6, abs_tol=1e-12):
-                raise WiringError(
-                    f"epoch {epoch}: the optimizer's rate is {lr!r} but the schedule gives {want!r}"
-                )
+            check_rate(epoch, lr, expected_lr(at_epoch, iteration))
         order = tf.constant(epoch_order(seed, epoch, n).astype(np.int32))
         losses, metrics = [], []
         if full:
@@ -175,13 +171,24 @@ def environment(xla=False, mixed_precision=False):
     return {**records.environment(), "engine": "keras", "xla": bool(xla), "mixed_precision": bool(mixed_precision)}
 
 
-def _classes(model, data, batch_size):
-    """Predicted and true class per row: argmax of softmax outputs, or p > 0.5 for one sigmoid."""
-    x, y = data
-    p = np.concatenate([np.asarray(model(x[i:i + batch_size], training=False)) for i in range(0, len(x), batch_size)])
+def check_rate(epoch, lr, want):
+    """``WiringError`` when the optimizer's rate ``lr`` at ``epoch`` is not the schedule's ``want``."""
+    if not math.isclose(lr, want, rel_tol=1e-6, abs_tol=1e-12):
+        raise WiringError(f"epoch {epoch}: the optimizer's rate is {lr!r} but the schedule gives {want!r}")
+
+
+def classes_of(p, y):
+    """Predicted and true class per row of outputs ``p`` and labels ``y``: argmax of softmax
+    outputs, or p > 0.5 for one sigmoid."""
     if p.shape[1] == 1:
         return (p[:, 0] > 0.5).astype(int).tolist(), y[:, 0].astype(int).tolist()
     return p.argmax(axis=1).tolist(), y.argmax(axis=1).tolist()
+
+
+def _classes(model, data, batch_size):
+    x, y = data
+    return classes_of(np.concatenate([np.asarray(model(x[i:i + batch_size], training=False))
+                                      for i in range(0, len(x), batch_size)]), y)
 
 
 def _evaluate(eval_step, data, batch_size):

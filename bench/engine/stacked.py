@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from bench.engine.loop import NonFiniteLoss, WiringError, epoch_order
+from bench.engine.loop import NonFiniteLoss, check_rate, classes_of, epoch_order
 
 PAD_ELEMENTS = 64  # at least this many padding elements follow the last real copy in every tensor
 
@@ -256,9 +256,7 @@ def train_stacked(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, *
         lr, losses, metrics, val_loss, val_metric = (v.numpy() for v in run_epoch(tf.constant(orders)))
         lr = float(lr)
         if expected_lr is not None:
-            want = expected_lr(epoch, epoch * steps_per_epoch)
-            if not math.isclose(lr, want, rel_tol=1e-6, abs_tol=1e-12):
-                raise WiringError(f"epoch {epoch}: the optimizer's rate is {lr!r} but the schedule gives {want!r}")
+            check_rate(epoch, lr, expected_lr(epoch, epoch * steps_per_epoch))
         bad = ~np.isfinite(losses[:, :real])
         if bad.any():
             batch = int(np.argmax(bad.any(axis=1)))
@@ -285,7 +283,7 @@ def train_stacked(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, *
     if keep_predictions:
         pred = tf.function(evaluate)()[2].numpy()
         for k in range(real):
-            histories[k]["val_predicted"], histories[k]["val_true"] = _classes(pred[k], val_sets[k][1])
+            histories[k]["val_predicted"], histories[k]["val_true"] = classes_of(pred[k], val_sets[k][1])
     return histories
 
 
@@ -299,9 +297,3 @@ def _rate(optimizer):
     if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
         return tf.cast(schedule(optimizer.iterations), tf.float64)
     return tf.cast(optimizer.learning_rate, tf.float64)
-
-
-def _classes(p, y):
-    if p.shape[-1] == 1:
-        return (p[:, 0] > 0.5).astype(int).tolist(), y[:, 0].astype(int).tolist()
-    return p.argmax(axis=1).tolist(), y.argmax(axis=1).tolist()

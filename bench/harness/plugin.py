@@ -71,8 +71,8 @@ def pytest_addoption(parser):
                          "(ionosphere, digits, Boston); keras: one seed at a time with Keras' own layers, the "
                          "reference the stacked engine is tested against (default: auto)")
     group.addoption("--bench-xla", action="store_true", default=False,
-                    help="compile each training epoch with XLA (jit_compile); trains one seed at a time "
-                         "(default: off)")
+                    help="compile each training step and the evaluation with XLA (jit_compile); trains one seed "
+                         "at a time (default: off)")
     group.addoption("--bench-mixed-precision", action="store_true", default=False,
                     help="train in mixed_float16 with dynamic loss scaling; trains one seed at a time (default: off)")
     group.addoption("--bench-resume", default=None, metavar="DIR",
@@ -112,12 +112,7 @@ def pytest_configure(config):
         if path and Path(path).exists():
             raise pytest.UsageError(f"{option}={path} exists; this suite never overwrites a report. "
                                     "Choose a new file name or move the old one away.")
-    resume = config.getoption("--bench-resume")
-    if resume and getattr(config, "workerinput", None) is None and not Path(resume, "results.jsonl").is_file() \
-            and not any(Path(resume).glob("results-gw*.jsonl")):
-        raise pytest.UsageError(f"--bench-resume={resume}: no results.jsonl there. Give the results folder of the "
-                                "run to continue (the table's first line names it), or leave the option out.")
-    if resume and config.getoption("--update-baselines"):
+    if config.getoption("--bench-resume") and config.getoption("--update-baselines"):
         raise pytest.UsageError("--bench-resume with --update-baselines would write baselines from runs of "
                                 "another session; finish the run first, then measure baselines in one session.")
     if config.getoption("--bench-ray") and config.pluginmanager.hasplugin("xdist") and \

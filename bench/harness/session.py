@@ -323,7 +323,8 @@ def read_runs(folder):
 
     Reads results.jsonl and any worker files not yet merged into it (a session killed under
     pytest-xdist leaves them); the first record of a seed wins. A line cut short by a kill is
-    skipped. A folder that does not exist or holds no results file is a ``pytest.UsageError``.
+    skipped. A folder that does not exist or holds no results file is a ``pytest.UsageError`` (raised
+    while the session is configured, before anything is collected).
     """
     from bench.engine.records import RunResult
 
@@ -331,8 +332,8 @@ def read_runs(folder):
     files = ([folder / "results.jsonl"] if (folder / "results.jsonl").exists() else []) + \
         sorted(folder.glob("results-gw*.jsonl")) if folder.is_dir() else []
     if not files:
-        raise pytest.UsageError(f"--bench-resume={folder}: no results.jsonl there. Give the folder a killed run "
-                                "wrote (its path is printed at the start of the table, under --bench-results).")
+        raise pytest.UsageError(f"--bench-resume={folder}: no results.jsonl there. Give the results folder of the "
+                                "run to continue (the table's first line names it), or leave the option out.")
     found = {}
     for path in files:
         for line in path.read_text().splitlines():
