@@ -21,6 +21,7 @@ pytest_plugins = ["pytester"]
 TINY = {"stages": (1, 1, 1), "filters": (8, 8, 16, 32), "epochs": 1, "batch_size": 32}
 
 
+@pytest.mark.slow  # builds source A's 886,102-weight ResNet: about 0.7 s
 def test_architecture_is_source_a():
     model = resnet.build_model()
     convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]

@@ -32,10 +32,11 @@ def _weights_after(benchmark_module, case, seeds, protocol, options=SHORT):
     return runs, [[w.numpy() for w in m.weights] for m in models]
 
 
+@pytest.mark.slow  # trains each benchmark's model four times: about 1 s each
 @pytest.mark.parametrize("module, case, protocol", [
     (ionosphere, "step", "stratified"),  # every seed its own split, as well as its own order
-    pytest.param(digits, "cosine", "holdout", marks=pytest.mark.slow),  # a convolution and a max-pool
-    pytest.param(boston_housing, "constant", "keras_split", marks=pytest.mark.slow),  # MSE, linear output
+    (digits, "cosine", "holdout"),  # a convolution and a max-pool
+    (boston_housing, "constant", "keras_split"),  # MSE, linear output
 ])
 def test_a_seed_gives_the_same_bits_alone_as_in_a_group(module, case, protocol):
     group, group_weights = _weights_after(module, case, [11, 12, 13], protocol)
@@ -47,10 +48,11 @@ def test_a_seed_gives_the_same_bits_alone_as_in_a_group(module, case, protocol):
     assert group[0].history != group[1].history  # the copies did train apart
 
 
+@pytest.mark.slow  # trains each benchmark's model with both engines: about 1 s each
 @pytest.mark.parametrize("module, case, protocol, rtol", [
     (ionosphere, "step", "published", 1e-5),
-    pytest.param(digits, "cosine", "holdout", 1e-5, marks=pytest.mark.slow),
-    pytest.param(boston_housing, "constant", "keras_split", 1e-4, marks=pytest.mark.slow),
+    (digits, "cosine", "holdout", 1e-5),
+    (boston_housing, "constant", "keras_split", 1e-4),
 ])
 def test_stacked_equals_keras_one_seed_loop_to_float32_rounding(module, case, protocol, rtol):
     """Not bit for bit: the bias gradient and the loss mean are summed in another order, so the two
@@ -88,6 +90,7 @@ def test_a_layer_it_cannot_reproduce_is_refused_before_training():
                               keras.metrics.mean_absolute_error, [data], [data], epochs=1, batch_size=4, seeds=[0])
 
 
+@pytest.mark.slow  # compiles and runs the engine's epoch: about 0.5 s
 def test_a_diverging_copy_is_named_with_its_epoch_and_batch():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((40, 4)).astype(np.float32)
@@ -101,6 +104,7 @@ def test_a_diverging_copy_is_named_with_its_epoch_and_batch():
     assert seen == []
 
 
+@pytest.mark.slow  # compiles and runs the engine's epoch: about 0.5 s
 def test_wiring_mismatch_fails_at_the_first_epoch():
     data = (np.zeros((8, 4), np.float32), np.zeros((8, 1), np.float32))
     with pytest.raises(loop.WiringError, match="epoch 0: the optimizer's rate is 0.1.* schedule gives 0.2"):

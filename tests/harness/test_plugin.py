@@ -130,6 +130,7 @@ def test_update_then_pass_then_fail_with_a_useful_message(suite, monkeypatch):
     assert json.loads((suite.dirs["baselines"] / "fake.json").read_text()) == doc  # untouched
 
 
+@pytest.mark.slow  # a pytest session in a subprocess: about 1 s
 def test_every_seed_is_written_as_it_finishes(suite, monkeypatch):
     suite("--update-baselines", "--bench-seeds=20")
     before = _sessions(suite.dirs)
@@ -148,6 +149,7 @@ def _verdicts(session_dir):
             for case, r in last.items()}
 
 
+@pytest.mark.slow  # a pytest session in a subprocess: about 1 s
 def test_resume_trains_only_what_an_interrupted_run_lacks_and_judges_the_same(suite, monkeypatch, tmp_path):
     monkeypatch.setenv("FAKE_SCHEDULES", "a,b")
     suite("--update-baselines", "--bench-seeds=20")
@@ -305,6 +307,7 @@ def test_update_and_confirm_together_is_a_usage_error(suite):
         ["*use one at a time*"])
 
 
+@pytest.mark.slow  # a pytest session in a subprocess: about 1 s
 def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypatch):
     pytest.importorskip("xdist")
     monkeypatch.setenv("FAKE_SCHEDULES", "a,b,c,d")
@@ -323,6 +326,7 @@ def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypa
     assert sorted(doc["cases"]["p"]) == ["a", "b", "c", "d"]
 
 
+@pytest.mark.slow  # renders plots: about 0.7 s
 def test_report_folder_from_a_run(suite, tmp_path):
     folder = tmp_path / "report"
     result = suite("--update-baselines", "--bench-seeds=20", f"--bench-report-dir={folder}")
@@ -386,6 +390,7 @@ def test_cases_that_cannot_be_judged_stop_the_session_before_anything_trains(pyt
     assert not (tmp_path / "r").exists()  # no results folder: nothing ran
 
 
+@pytest.mark.slow  # three pytest sessions: about 0.5 s
 def test_the_single_gpu_nightly_keeps_pytest_benchmark_s_history(suite, tmp_path):
     suite("--update-baselines", "--bench-seeds=20")
     storage = tmp_path / "history"

@@ -1,10 +1,14 @@
 """Keras adapters: the rate the optimizer actually applied equals s(t).
 
-The probe: one weight w, no bias, inputs x = 1 and targets -1000 under mean
-absolute error, so dLoss/dw = 1 for w near 0. Plain SGD (no momentum) then moves
-w by exactly -lr. Resetting w to 0 before every batch and reading it after gives
-the rate applied at that iteration, in float32, straight from the weights: not
+The probe: one weight w, no bias, and a gradient of exactly 1. Plain SGD (no momentum)
+then moves w by exactly -lr. Resetting w to 0 before every step and reading it after
+gives the rate applied at that iteration, in float32, straight from the weight: not
 from our function and not from the optimizer's own report.
+
+Every schedule is stepped through a real optimizer by ``OptimizerProbe`` (compiled with
+``tf.function`` on TensorFlow, as ``model.fit`` compiles its step; eager on other
+backends). Each adapter is also driven once through ``model.fit`` itself, where the
+gradient 1 comes from inputs x = 1 and targets -1000 under mean absolute error.
 """
 
 import warnings
@@ -13,7 +17,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("keras")
-from schedules._keras import keras  # noqa: E402
+from schedules._keras import BACKEND, keras  # noqa: E402
 import schedules  # noqa: E402
 from schedules.keras_adapter import KERAS_MAJOR, KerasSchedule, _compute_dtype  # noqa: E402
 
@@ -31,6 +35,45 @@ def close(actual, expected):
     np.testing.assert_allclose(actual, expected, rtol=1e-6, atol=atol)
 
 
+def probe_model(optimizer):
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False,
+                                                                    kernel_initializer="zeros")])
+    model.compile(optimizer=optimizer, loss="mae")
+    return model
+
+
+class OptimizerProbe:
+    """Steps ``model.optimizer`` on the model's one weight with gradient 1 from w = 0."""
+
+    def __init__(self, model):
+        self.optimizer = model.optimizer
+        self.weights = model.trainable_variables
+        self.optimizer.build(self.weights)
+        self._step = self._compiled() if BACKEND == "tensorflow" else self._eager
+
+    def _eager(self):
+        kernel = self.weights[0]
+        kernel.assign(np.zeros((1, 1), "float32"))
+        self.optimizer.apply_gradients([(self._one(), kernel)])
+        return kernel
+
+    @staticmethod
+    def _one():
+        if KERAS_MAJOR >= 3:
+            return keras.ops.ones((1, 1))
+        import tensorflow as tf
+
+        return tf.ones((1, 1))
+
+    def _compiled(self):
+        import tensorflow as tf
+
+        return tf.function(lambda: tf.identity(self._eager()))
+
+    def rates(self, steps):
+        return np.array([-float(np.asarray(self._step()).reshape(-1)[0]) for _ in range(steps)])
+
+
 class RecordAppliedRate(keras.callbacks.Callback):
     def __init__(self):
         super().__init__()
@@ -43,19 +86,13 @@ class RecordAppliedRate(keras.callbacks.Callback):
         self.rates.append(-float(self.model.layers[-1].kernel.numpy()[0, 0]))
 
 
-def probe_model(optimizer):
-    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False,
-                                                                    kernel_initializer="zeros")])
-    model.compile(optimizer=optimizer, loss="mae")
-    return model
-
-
-def applied_rates(model, epochs=EPOCHS, callbacks=(), initial_epoch=0):
+def fit_rates(model, epochs=EPOCHS, callbacks=()):
+    """The rates ``model.fit`` applied: ``epochs`` epochs of STEPS_PER_EPOCH batches of one row."""
     x = np.ones((STEPS_PER_EPOCH, 1), "float32")
     y = np.full((STEPS_PER_EPOCH, 1), -1000.0, "float32")
     recorder = RecordAppliedRate()
-    model.fit(x, y, batch_size=1, epochs=epochs, initial_epoch=initial_epoch, shuffle=False,
-              verbose=0, callbacks=[*callbacks, recorder])
+    model.fit(x, y, batch_size=1, epochs=epochs, shuffle=False, verbose=0,
+              callbacks=[*callbacks, recorder])
     return np.array(recorder.rates)
 
 
@@ -83,7 +120,13 @@ def test_every_schedule_has_a_wiring_case():
 @pytest.mark.parametrize("name", EPOCH_SCHEDULES)
 def test_callback_applies_s_of_epoch_to_every_batch(name):
     s = schedules.get(name, **EPOCH_SCHEDULES[name])
-    rates = applied_rates(probe_model(keras.optimizers.SGD(0.123)), callbacks=[s.as_callback()])
+    model = probe_model(keras.optimizers.SGD(0.123))
+    probe, callback = OptimizerProbe(model), s.as_callback()
+    callback.set_model(model)
+    rates = []
+    for epoch in range(EPOCHS):
+        callback.on_epoch_begin(epoch)
+        rates.extend(probe.rates(STEPS_PER_EPOCH))
     close(rates, s.values(ITERATIONS // STEPS_PER_EPOCH))
 
 
@@ -91,16 +134,31 @@ def test_callback_applies_s_of_epoch_to_every_batch(name):
 def test_keras_schedule_holds_the_epoch_value_within_each_epoch(name):
     s = schedules.get(name, **EPOCH_SCHEDULES[name])
     opt = keras.optimizers.SGD(learning_rate=s.as_keras_schedule(steps_per_epoch=STEPS_PER_EPOCH))
-    rates = applied_rates(probe_model(opt))
-    close(rates, s.values(ITERATIONS // STEPS_PER_EPOCH))
+    close(OptimizerProbe(probe_model(opt)).rates(len(ITERATIONS)),
+          s.values(ITERATIONS // STEPS_PER_EPOCH))
 
 
 @pytest.mark.parametrize("name", ITERATION_SCHEDULES)
 def test_keras_schedule_applies_s_of_iteration(name):
     s = schedules.get(name, **ITERATION_SCHEDULES[name])
-    rates = applied_rates(probe_model(keras.optimizers.SGD(learning_rate=s.as_keras_schedule())))
+    opt = keras.optimizers.SGD(learning_rate=s.as_keras_schedule())
+    rates = OptimizerProbe(probe_model(opt)).rates(len(ITERATIONS))
     close(rates, s.values(ITERATIONS))
     assert len(np.unique(rates)) > 3, "the probe saw a constant rate"
+
+
+def test_model_fit_applies_each_adapter_s_rates():
+    """The same three adapters inside ``model.fit``: its callbacks, its iteration counter, its
+    compiled step."""
+    step = schedules.get("step", **EPOCH_SCHEDULES["step"])
+    close(fit_rates(probe_model(keras.optimizers.SGD(0.123)), callbacks=[step.as_callback()]),
+          step.values(ITERATIONS // STEPS_PER_EPOCH))
+    poly = schedules.get("poly", **EPOCH_SCHEDULES["poly"])
+    held = keras.optimizers.SGD(poly.as_keras_schedule(steps_per_epoch=STEPS_PER_EPOCH))
+    close(fit_rates(probe_model(held)), poly.values(ITERATIONS // STEPS_PER_EPOCH))
+    cosine = schedules.get("cosine", **ITERATION_SCHEDULES["cosine"])
+    close(fit_rates(probe_model(keras.optimizers.SGD(cosine.as_keras_schedule()))),
+          cosine.values(ITERATIONS))
 
 
 @pytest.mark.skipif(KERAS_MAJOR < 3, reason="Keras 3 behaviour; Keras 2 has its own test below")
@@ -108,12 +166,11 @@ def test_keras3_sgd_decay_is_silently_ignored_while_standard_decays():
     """The silent regression this suite exists to catch (REFERENCE.md s1)."""
     with pytest.warns(UserWarning, match="`decay` is no longer supported and will be ignored"):
         legacy_style = keras.optimizers.SGD(learning_rate=0.1, decay=0.5)
-    ignored = applied_rates(probe_model(legacy_style), epochs=2)
-    close(ignored, 0.1)  # constant: decay did nothing
+    close(OptimizerProbe(probe_model(legacy_style)).rates(8), 0.1)  # constant: decay did nothing
 
     standard = schedules.get("standard", initial_lr=0.1, decay=0.5)
-    ours = applied_rates(probe_model(keras.optimizers.SGD(standard.as_keras_schedule())), epochs=2)
-    close(ours, [0.1 / (1 + 0.5 * i) for i in range(8)])
+    ours = OptimizerProbe(probe_model(keras.optimizers.SGD(standard.as_keras_schedule())))
+    close(ours.rates(8), [0.1 / (1 + 0.5 * i) for i in range(8)])
 
 
 @pytest.mark.skipif(KERAS_MAJOR >= 3, reason="Keras 2 only: its legacy optimizers still take `decay`")
@@ -122,20 +179,19 @@ def test_keras2_legacy_decay_is_exactly_standard():
         keras.optimizers.SGD(learning_rate=0.1, decay=0.5)  # TF 2.11+'s new optimizers refuse it
     legacy = keras.optimizers.legacy.SGD(learning_rate=0.1, decay=0.5)
     standard = schedules.get("standard", initial_lr=0.1, decay=0.5)
-    close(applied_rates(probe_model(legacy), epochs=2),
-                               standard.values(np.arange(8)))
+    close(fit_rates(probe_model(legacy), epochs=2), standard.values(np.arange(8)))
 
 
 def test_saved_model_resumes_with_the_same_rates(tmp_path):
     s = schedules.get("cyclical", base_lr=0.01, max_lr=0.1, step_size=3)
     model = probe_model(keras.optimizers.SGD(s.as_keras_schedule()))
-    first = applied_rates(model, epochs=2)
+    first = OptimizerProbe(model).rates(8)
     path = tmp_path / "probe.keras"
     model.save(path)
     loaded = keras.models.load_model(path)
     assert isinstance(loaded.optimizer._learning_rate, KerasSchedule)
-    assert int(loaded.optimizer.iterations.numpy()) == 2 * STEPS_PER_EPOCH
-    resumed = applied_rates(loaded, epochs=4, initial_epoch=2)
+    assert int(np.asarray(loaded.optimizer.iterations)) == 8
+    resumed = OptimizerProbe(loaded).rates(8)
     close(np.concatenate([first, resumed]), s.values(np.arange(16)))
 
 

@@ -1,0 +1,127 @@
+"""How long the fast tier takes: ``pytest -m "not slow"``, timed from outside, phase by phase.
+
+Run: ``python -m bench speed_tests [--runs 3] [--root DIR] [--no-floor]``
+
+Runs the README's test command (``pytest -m "not slow"``) ``--runs`` times, each a fresh
+process started in ``--root`` (default: this checkout), and prints per run and as the median
+the process's wall time (``time.time()`` before it starts and after it exits) and its parts,
+from a timing plugin loaded with ``-p``: start-up (interpreter, pytest, plugins, conftest),
+collection (which imports TensorFlow), the tests, and exit (after the last test until the
+process has gone). It also times ``python -c "import tensorflow"`` the same way: the least any
+session that touches TensorFlow costs on this machine. The target is <= 15 s wall on an idle
+2-core machine. It reports and exits 0 whatever the times; 1 only when the tests fail.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tabulate import tabulate
+
+TARGET_S = 15.0
+COMMAND = ["-m", "not slow"]
+PHASES = ("start-up", "collection", "tests", "exit")
+_SUMMARY = re.compile(r"=+ (.*\d+ (?:passed|failed|error|errors).*) in [\d.]+s")
+
+
+def _pytest():
+    """The ``pytest`` this interpreter installed (the command a user types), else ``python -m pytest``."""
+    script = Path(sys.executable).with_name("pytest")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pytest"]
+
+
+def phases(started, ended, marks):
+    """Seconds per phase from the process's start and end and the plugin's marks (phase -> time)."""
+    missing = {"sessionstart", "collected", "sessionfinish"} - set(marks)
+    if missing:
+        raise ValueError(f"the timing plugin did not record {sorted(missing)}: the session did not get that far")
+    return {"wall": ended - started,
+            "start-up": marks["sessionstart"] - started,
+            "collection": marks["collected"] - marks["sessionstart"],
+            "tests": marks["sessionfinish"] - marks["collected"],
+            "exit": ended - marks["sessionfinish"]}
+
+
+def _read_marks(path):
+    marks = {}
+    for line in Path(path).read_text().splitlines():
+        phase, at = line.split()
+        marks[phase] = float(at)
+    return marks
+
+
+def time_suite(root, extra=()):
+    """One run of the fast tier in ``root``: its phases (seconds), pytest's summary and exit status."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "timeline"
+        env = {**os.environ, "BENCH_TIMELINE": str(log),
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))}
+        started = time.time()
+        done = subprocess.run([*_pytest(), *COMMAND, "-p", "_pytest_timeline", *extra], cwd=root, env=env,
+                              capture_output=True, text=True)
+        ended = time.time()
+        found = _SUMMARY.findall(done.stdout)
+        record = {"summary": found[-1] if found else "(no summary)", "returncode": done.returncode,
+                  "output": done.stdout[-3000:] + done.stderr[-2000:]}
+        record.update(phases(started, ended, _read_marks(log) if log.exists() else {}))
+        return record
+
+
+def time_import(module="tensorflow"):
+    """Wall seconds of a fresh ``python -c "import <module>"``."""
+    started = time.time()
+    subprocess.run([sys.executable, "-c", f"import {module}"], check=True, capture_output=True,
+                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    return time.time() - started
+
+
+def render(records, floor=None):
+    rows = [[i + 1, *(r[k] for k in ("wall", *PHASES)), r["summary"]] for i, r in enumerate(records)]
+    median = {k: statistics.median(r[k] for r in records) for k in ("wall", *PHASES)}
+    rows.append(["median", *(median[k] for k in ("wall", *PHASES)), ""])
+    verdict = "yes" if median["wall"] <= TARGET_S else f"no (over by {median['wall'] - TARGET_S:.1f} s)"
+    lines = [tabulate(rows, headers=["run", "wall s", *(f"{p} s" for p in PHASES), "pytest's summary"],
+                          floatfmt=".1f"),
+             f"target: median wall <= {TARGET_S:.0f} s: {verdict}"]
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        lines.append("PYTHONDONTWRITEBYTECODE is set: Python recompiles this project's modules and pytest rewrites "
+                     "its test modules on every run (about 1 s of collection on a 2-core machine)")
+    if floor:
+        lines.append(f"floor: python -c \"import tensorflow\" (interpreter start, import, exit), "
+                     f"median of {len(floor)}: {statistics.median(floor):.1f} s")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench speed_tests", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of the fast tier (default: 3)")
+    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2],
+                        help="the checkout to time (default: this one)")
+    parser.add_argument("--no-floor", action="store_true", help="do not time python -c 'import tensorflow'")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error(f"--runs must be at least 1; got {args.runs}")
+    if not (args.root / "conftest.py").exists():
+        parser.error(f"--root {args.root} is not a checkout of this suite (no conftest.py there)")
+    print(f"pytest -m \"not slow\" in {args.root}, {os.cpu_count()} CPU(s), wall time from outside the process; "
+          "phases from a timing plugin")
+    records = []
+    for _ in range(args.runs):
+        records.append(time_suite(args.root))
+        if records[-1]["returncode"] != 0:
+            print(records[-1]["output"])
+            print(f"the fast tier failed (exit {records[-1]['returncode']}); its times are not a measurement")
+            return 1
+    floor = None if args.no_floor else [time_import() for _ in range(args.runs)]
+    print(render(records, floor))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
