@@ -42,6 +42,14 @@ def _create_hint(benchmark):
             "--bench-seeds=40 --bench-first-seed=1000")
 
 
+def _restore_hint(path):
+    """How to get a broken baseline file back: git for the repository's own, else the user's copy."""
+    if Path(path).resolve().parent == DEFAULT_DIR:
+        return f"Fix it, or restore it with `git checkout -- baselines/{Path(path).name}`."
+    return (f"Fix it, or restore it from your own copy: {Path(path).parent} is not this repository's "
+            "baselines/ folder, so git cannot restore it.")
+
+
 def load(benchmark, directory=DEFAULT_DIR):
     """The parsed baseline file of ``benchmark``; ``BaselineError`` if it is unusable."""
     path = path_for(benchmark, directory)
@@ -52,12 +60,11 @@ def load(benchmark, directory=DEFAULT_DIR):
     except json.JSONDecodeError as err:
         raise BaselineError(
             f"Baseline file {path} is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}). "
-            f"Fix it, or restore it with `git checkout -- {path}`."
+            f"{_restore_hint(path)}"
         ) from None
     problem = _problem(data, benchmark)
     if problem:
-        raise BaselineError(f"Baseline file {path} is malformed: {problem}. "
-                            f"Fix it, or restore it with `git checkout -- {path}`.")
+        raise BaselineError(f"Baseline file {path} is malformed: {problem}. {_restore_hint(path)}")
     return data
 
 

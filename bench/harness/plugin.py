@@ -235,8 +235,8 @@ def pytest_collection_modifyitems(session, config, items):
         raise pytest.UsageError(
             f"{count} selected case(s) cannot be judged, so nothing was trained:\n"
             + "\n".join(f"- {', '.join(c)}: {message}" for message, c in problems.items())
-            + "\nWhat to do: restore the baseline files from git, or measure them (the command above), or "
-              "deselect those cases with -k.")
+            + "\nWhat to do: fix or restore the files named above (each line says how), or measure them "
+              "(the command above), or deselect those cases with -k.")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -54,7 +54,15 @@ def test_malformed_file_names_the_file_and_the_problem(tmp_path, content, match)
     path = _write(tmp_path, content)
     with pytest.raises(BaselineError, match=match) as err:
         baselines.load("demo", tmp_path)
-    assert str(path) in str(err.value) and "git checkout" in str(err.value)
+    assert str(path) in str(err.value) and "git checkout" not in str(err.value)  # tmp_path is not in git
+    assert f"restore it from your own copy: {tmp_path} is not this repository's baselines/ folder" in str(err.value)
+
+
+def test_a_broken_repository_baseline_is_restored_with_git(monkeypatch, tmp_path):
+    monkeypatch.setattr(baselines, "DEFAULT_DIR", tmp_path.resolve())
+    _write(tmp_path, "{not json")
+    with pytest.raises(BaselineError, match=r"not valid JSON .*restore it with `git checkout -- baselines/demo\.json`"):
+        baselines.load("demo", tmp_path)
 
 
 def test_missing_case_names_the_key(tmp_path):

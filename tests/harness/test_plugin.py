@@ -386,7 +386,7 @@ def test_cases_that_cannot_be_judged_stop_the_session_before_anything_trains(pyt
     result.stderr.fnmatch_lines(["*8 selected case(s) cannot be judged, so nothing was trained:*",
                                  "*- ionosphere/published/constant, ionosphere/published/time, *ionosphere/stratified/exp: "
                                  "No baseline file*ionosphere.json*",
-                                 "*What to do: restore the baseline files from git*"])
+                                 "*What to do: fix or restore the files named above (each line says how)*"])
     assert not (tmp_path / "r").exists()  # no results folder: nothing ran
 
 
