@@ -42,7 +42,7 @@ def test_a_root_that_is_not_a_checkout_is_refused(tmp_path, capsys):
     assert "is not a checkout of this suite (no conftest.py there)" in capsys.readouterr().err
 
 
-@pytest.mark.slow  # starts two pytest sessions in subprocesses: about 2 s
+@pytest.mark.slow  # starts three pytest sessions in subprocesses: about 2 s
 def test_times_a_real_session_phase_by_phase_and_stops_on_failing_tests(tmp_path, capsys):
     (tmp_path / "conftest.py").write_text("")
     (tmp_path / "test_small.py").write_text(textwrap.dedent("""
@@ -60,3 +60,9 @@ def test_times_a_real_session_phase_by_phase_and_stops_on_failing_tests(tmp_path
     (tmp_path / "test_small.py").write_text("def test_fails():\n    assert False\n")
     assert speed_tests.main(["--root", str(tmp_path), "--runs", "1", "--no-floor"]) == 1
     assert "the fast tier failed (exit 1); its times are not a measurement" in capsys.readouterr().out
+
+    (tmp_path / "test_small.py").write_text("import a_module_that_is_not_installed\n")  # fails in collection
+    assert speed_tests.main(["--root", str(tmp_path), "--runs", "1", "--no-floor"]) == 1
+    out = capsys.readouterr().out
+    assert "a_module_that_is_not_installed" in out and "the fast tier failed (exit 2)" in out
+    assert speed_tests.time_import("a_module_that_is_not_installed") is None  # then no floor is printed
