@@ -326,7 +326,7 @@ def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypa
     assert sorted(doc["cases"]["p"]) == ["a", "b", "c", "d"]
 
 
-@pytest.mark.slow  # renders plots: about 0.7 s
+@pytest.mark.slow  # renders the HTML report's plots through a session: about 0.7 s
 def test_report_folder_from_a_run(suite, tmp_path):
     folder = tmp_path / "report"
     result = suite("--update-baselines", "--bench-seeds=20", f"--bench-report-dir={folder}")
@@ -390,7 +390,6 @@ def test_cases_that_cannot_be_judged_stop_the_session_before_anything_trains(pyt
     assert not (tmp_path / "r").exists()  # no results folder: nothing ran
 
 
-@pytest.mark.slow  # three pytest sessions: about 0.5 s
 def test_the_single_gpu_nightly_keeps_pytest_benchmark_s_history(suite, tmp_path):
     suite("--update-baselines", "--bench-seeds=20")
     storage = tmp_path / "history"

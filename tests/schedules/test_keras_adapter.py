@@ -147,18 +147,29 @@ def test_keras_schedule_applies_s_of_iteration(name):
     assert len(np.unique(rates)) > 3, "the probe saw a constant rate"
 
 
-def test_model_fit_applies_each_adapter_s_rates():
-    """The same three adapters inside ``model.fit``: its callbacks, its iteration counter, its
-    compiled step."""
+def _callback_run():
     step = schedules.get("step", **EPOCH_SCHEDULES["step"])
-    close(fit_rates(probe_model(keras.optimizers.SGD(0.123)), callbacks=[step.as_callback()]),
-          step.values(ITERATIONS // STEPS_PER_EPOCH))
+    return fit_rates(probe_model(keras.optimizers.SGD(0.123)), callbacks=[step.as_callback()]), \
+        step.values(ITERATIONS // STEPS_PER_EPOCH)
+
+
+def _held_run():
     poly = schedules.get("poly", **EPOCH_SCHEDULES["poly"])
     held = keras.optimizers.SGD(poly.as_keras_schedule(steps_per_epoch=STEPS_PER_EPOCH))
-    close(fit_rates(probe_model(held)), poly.values(ITERATIONS // STEPS_PER_EPOCH))
+    return fit_rates(probe_model(held)), poly.values(ITERATIONS // STEPS_PER_EPOCH)
+
+
+def _iteration_run():
     cosine = schedules.get("cosine", **ITERATION_SCHEDULES["cosine"])
-    close(fit_rates(probe_model(keras.optimizers.SGD(cosine.as_keras_schedule()))),
-          cosine.values(ITERATIONS))
+    return fit_rates(probe_model(keras.optimizers.SGD(cosine.as_keras_schedule()))), cosine.values(ITERATIONS)
+
+
+@pytest.mark.parametrize("run", [_callback_run, _held_run, _iteration_run],
+                         ids=["callback", "epoch-held schedule", "iteration schedule"])
+def test_model_fit_applies_each_adapter_s_rates(run):
+    """Each adapter inside ``model.fit``: its callbacks, its iteration counter, its compiled step."""
+    applied, expected = run()
+    close(applied, expected)
 
 
 @pytest.mark.skipif(KERAS_MAJOR < 3, reason="Keras 3 behaviour; Keras 2 has its own test below")
