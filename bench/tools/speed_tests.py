@@ -15,6 +15,7 @@ session that touches TensorFlow costs on this machine. The target is <= 15 s wal
 import argparse
 import os
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from tabulate import tabulate
 TARGET_S = 15.0
 COMMAND = ["-m", "not slow"]
 PHASES = ("start-up", "collection", "tests", "exit")
+COLUMNS = ("wall", *PHASES)
 _SUMMARY = re.compile(r"=+ (.*\d+ (?:passed|failed|error|errors).*) in [\d.]+s")
 
 
@@ -56,14 +58,14 @@ def _read_marks(path):
     return marks
 
 
-def time_suite(root, extra=()):
+def time_suite(root):
     """One run of the fast tier in ``root``: its phases (seconds), pytest's summary and exit status."""
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "timeline"
         env = {**os.environ, "BENCH_TIMELINE": str(log),
                "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))}
         started = time.time()
-        done = subprocess.run([*_pytest(), *COMMAND, "-p", "_pytest_timeline", *extra], cwd=root, env=env,
+        done = subprocess.run([*_pytest(), *COMMAND, "-p", "_pytest_timeline"], cwd=root, env=env,
                               capture_output=True, text=True)
         ended = time.time()
         found = _SUMMARY.findall(done.stdout)
@@ -83,9 +85,9 @@ def time_import(module="tensorflow"):
 
 
 def render(records, floor=None):
-    rows = [[i + 1, *(r[k] for k in ("wall", *PHASES)), r["summary"]] for i, r in enumerate(records)]
-    median = {k: statistics.median(r[k] for r in records) for k in ("wall", *PHASES)}
-    rows.append(["median", *(median[k] for k in ("wall", *PHASES)), ""])
+    rows = [[i + 1, *(r[k] for k in COLUMNS), r["summary"]] for i, r in enumerate(records)]
+    median = {k: statistics.median(r[k] for r in records) for k in COLUMNS}
+    rows.append(["median", *(median[k] for k in COLUMNS), ""])
     verdict = "yes" if median["wall"] <= TARGET_S else f"no (over by {median['wall'] - TARGET_S:.1f} s)"
     lines = [tabulate(rows, headers=["run", "wall s", *(f"{p} s" for p in PHASES), "pytest's summary"],
                           floatfmt=".1f"),
@@ -110,7 +112,7 @@ def main(argv=None):
         parser.error(f"--runs must be at least 1; got {args.runs}")
     if not (args.root / "conftest.py").exists():
         parser.error(f"--root {args.root} is not a checkout of this suite (no conftest.py there)")
-    print(f"pytest -m \"not slow\" in {args.root}, {os.cpu_count()} CPU(s), wall time from outside the process; "
+    print(f"pytest {shlex.join(COMMAND)} in {args.root}, {os.cpu_count()} CPU(s), wall time from outside the process; "
           "phases from a timing plugin")
     records = []
     for _ in range(args.runs):
