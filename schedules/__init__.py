@@ -1,8 +1,8 @@
 """Learning-rate schedules as pure functions of an integer index, with thin Keras adapters.
 
 >>> import schedules
->>> schedules.available()
-['constant', 'cosine', 'cyclical', 'exp', 'linear', 'onecycle', 'poly', 'standard', 'step', 'time']
+>>> "step" in schedules.available()
+True
 >>> s = schedules.get("step", initial_lr=0.1, factor=0.25, drop_every=15)
 >>> s.unit, s(14), s.get_config()
 ('epoch', 0.025, {'initial_lr': 0.1, 'factor': 0.25, 'drop_every': 15, 'offset': 1})
@@ -18,17 +18,36 @@ from schedules.decay import Constant, Exp, Standard, Step, Time
 from schedules.onecycle import OneCycle
 from schedules.polynomial import Linear, Poly
 
+# Register a schedule: import its class above and add it to this tuple (docs/contributing.md).
 _REGISTRY = {
     cls.name: cls
     for cls in (Constant, Standard, Time, Step, Linear, Poly, Exp, OneCycle, Cyclical, Cosine)
 }
 
-__all__ = ["UNITS", "Schedule", "available", "get"]
+__all__ = ["UNITS", "Schedule", "available", "declared", "get"]
 
 
 def available():
     """The names ``get`` accepts, sorted."""
     return sorted(_REGISTRY)
+
+
+def declared(name):
+    """The class registered as ``name``: its ``unit``, ``params`` (declared ranges) and ``example``.
+
+    Raises ``ValueError`` for an unknown name, listing the valid ones.
+
+    >>> declared("step").unit, declared("step").example
+    ('epoch', {'initial_lr': 0.1, 'factor': 0.5, 'drop_every': 2})
+    """
+    cls = _REGISTRY.get(name)
+    if cls is None:
+        hint = difflib.get_close_matches(str(name), _REGISTRY, n=1)
+        also = f" Did you mean {hint[0]!r}?" if hint else ""
+        raise ValueError(
+            f"Unknown schedule {name!r}.{also} Valid names: {', '.join(available())}"
+        )
+    return cls
 
 
 def get(name, **params):
@@ -38,13 +57,7 @@ def get(name, **params):
     unknown or missing parameter (naming it and listing the valid ones) and for
     an invalid value (naming the argument and the value).
     """
-    cls = _REGISTRY.get(name)
-    if cls is None:
-        hint = difflib.get_close_matches(str(name), _REGISTRY, n=1)
-        also = f" Did you mean {hint[0]!r}?" if hint else ""
-        raise ValueError(
-            f"Unknown schedule {name!r}.{also} Valid names: {', '.join(available())}"
-        )
+    cls = declared(name)
     names = _parameter_names(cls)
     unknown = [p for p in params if p not in names]
     if unknown:

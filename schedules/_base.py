@@ -15,26 +15,45 @@ UNITS = ("epoch", "iteration")
 
 
 class Schedule:
-    """Base class. Subclasses set ``name``, ``unit`` and implement ``_rate``."""
+    """Base class. A subclass is the whole of a schedule, in one place:
+
+    - ``name``: what ``schedules.get`` calls it; ``unit``: "epoch" or "iteration";
+    - ``params``: every constructor argument's range (``schedules._validate``), in the
+      constructor's order; the constructor checks each argument through it (``_accept``)
+      and the tests derive the edges, bad input and property draws from it;
+    - ``example``: a small valid configuration (a run of 5 epochs of 4 iterations shows its
+      shape), used by the Keras adapter tests and ``python -m bench speed_schedules``;
+    - ``_rate(t, xp)``: the formula, also written in the class docstring.
+    """
 
     name = None
     unit = None
+    params = {}
+    example = {}
 
     def _rate(self, t, xp):
         """The rate at float index array ``t``, using only ``xp`` operations."""
         raise NotImplementedError
+
+    def _accept(self, **values):
+        """Check each argument against its declared range and keep it (as a plain float or int)."""
+        for name, value in values.items():
+            setattr(self, name, _declared_range(type(self), name).check(name, value))
 
     def __call__(self, t):
         """The learning rate at integer index ``t >= 0`` (in ``self.unit``)."""
         index = _check_index(t, self.unit)
         # Through the array path, so s(t) equals values([t]) to the bit: NumPy's
         # scalar and array kernels (pow, exp) may differ in the last place.
-        return float(self._rate(np.array([index], dtype=np.float64), np)[0])
+        return float(self.values(np.array([index], dtype=np.float64))[0])
 
     def values(self, ts):
         """The rates at every index of ``ts`` as a float64 array of the same shape."""
         t = _check_indices(ts, self.unit)
-        return np.asarray(self._rate(t, np), dtype=np.float64)
+        # A huge decay times a large index overflows to inf on the way to a rate of exactly 0
+        # (1 / inf, exp(-inf)): the rate is right, the intermediate overflow is not news.
+        with np.errstate(over="ignore"):
+            return np.asarray(self._rate(t, np), dtype=np.float64)
 
     def get_config(self):
         """The constructor's arguments under their own names, as plain numbers."""
@@ -61,6 +80,14 @@ class Schedule:
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
         return f"{self.name}({args})"
+
+
+def _declared_range(cls, name):
+    """The range ``cls`` (or the class it builds on, as linear on poly) declares for ``name``."""
+    for klass in cls.__mro__:
+        if name in vars(klass).get("params", {}):
+            return vars(klass)["params"][name]
+    raise TypeError(f"{cls.__name__} declares no range for argument `{name}`: add it to {cls.__name__}.params")
 
 
 def _parameter_names(cls):

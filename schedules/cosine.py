@@ -34,13 +34,14 @@ class Cosine(Schedule):
 
     name = "cosine"
     unit = "iteration"
+    params = {"initial_lr": check.POSITIVE, "decay_steps": check.POSITIVE_INT, "final_lr": check.NON_NEGATIVE,
+              "warmup_steps": check.NON_NEGATIVE_INT}
+    example = {"initial_lr": 0.1, "decay_steps": 12, "final_lr": 0.01, "warmup_steps": 3}
 
     def __init__(self, initial_lr, decay_steps, final_lr=0.0, warmup_steps=0):
-        self.initial_lr = check.positive("initial_lr", initial_lr)
-        self.decay_steps = check.positive_int("decay_steps", decay_steps)
-        self.final_lr = check.non_negative("final_lr", final_lr)
+        self._accept(initial_lr=initial_lr, decay_steps=decay_steps, final_lr=final_lr)
         check.at_most("final_lr", self.final_lr, "initial_lr", self.initial_lr)
-        self.warmup_steps = check.non_negative_int("warmup_steps", warmup_steps)
+        self._accept(warmup_steps=warmup_steps)
 
     def _rate(self, t, xp):
         w = float(self.warmup_steps)

@@ -37,17 +37,17 @@ class Cyclical(Schedule):
 
     name = "cyclical"
     unit = "iteration"
+    params = {"base_lr": check.POSITIVE, "max_lr": check.POSITIVE, "step_size": check.POSITIVE_INT,
+              "mode": check.Choice(MODES), "gamma": check.fraction(low_open=True, high_open=False)}
+    example = {"base_lr": 0.01, "max_lr": 0.1, "step_size": 3, "mode": "triangular2"}
 
     def __init__(self, base_lr, max_lr, step_size, mode="triangular", gamma=1.0):
-        self.base_lr = check.positive("base_lr", base_lr)
-        self.max_lr = check.positive("max_lr", max_lr)
+        self._accept(base_lr=base_lr, max_lr=max_lr)
         if self.max_lr <= self.base_lr:
             raise ValueError(
                 f"Argument `max_lr` must be > `base_lr` ({self.base_lr!r}). Received: max_lr={self.max_lr!r}"
             )
-        self.step_size = check.positive_int("step_size", step_size)
-        self.mode = check.one_of("mode", mode, MODES)
-        self.gamma = check.in_interval("gamma", gamma, 0, 1, low_open=True, high_open=False)
+        self._accept(step_size=step_size, mode=mode, gamma=gamma)
         if self.mode != "exp_range" and self.gamma != 1.0:
             raise ValueError(
                 f"Argument `gamma` only applies to mode='exp_range'; mode={self.mode!r} "

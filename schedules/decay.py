@@ -16,6 +16,8 @@ class Constant(Schedule):
 
     .. math:: \\eta(t) = \\mathrm{lr}
 
+    for every ``t``, the 0-based epoch.
+
     Args:
         lr: the rate, > 0.
 
@@ -25,9 +27,11 @@ class Constant(Schedule):
 
     name = "constant"
     unit = "epoch"
+    params = {"lr": check.POSITIVE}
+    example = {"lr": 0.05}
 
     def __init__(self, lr):
-        self.lr = check.positive("lr", lr)
+        self._accept(lr=lr)
 
     def _rate(self, t, xp):
         return t * 0.0 + self.lr
@@ -36,9 +40,11 @@ class Constant(Schedule):
 class _InverseTime(Schedule):
     """``initial_lr / (1 + decay * t)``; subclasses fix the unit of ``t``."""
 
+    params = {"initial_lr": check.POSITIVE, "decay": check.NON_NEGATIVE}
+    example = {"initial_lr": 0.1, "decay": 0.5}
+
     def __init__(self, initial_lr, decay):
-        self.initial_lr = check.positive("initial_lr", initial_lr)
-        self.decay = check.non_negative("decay", decay)
+        self._accept(initial_lr=initial_lr, decay=decay)
 
     def _rate(self, t, xp):
         return self.initial_lr / (1.0 + self.decay * t)
@@ -113,13 +119,12 @@ class Step(Schedule):
 
     name = "step"
     unit = "epoch"
+    params = {"initial_lr": check.POSITIVE, "factor": check.fraction(low_open=True, high_open=False),
+              "drop_every": check.POSITIVE_INT, "offset": check.NON_NEGATIVE_INT}
+    example = {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}
 
     def __init__(self, initial_lr, factor, drop_every, offset=1):
-        self.initial_lr = check.positive("initial_lr", initial_lr)
-        self.factor = check.in_interval("factor", factor, 0, 1, low_open=True, high_open=False)
-        self.drop_every = check.positive_int("drop_every", drop_every)
-        self.offset = check.non_negative_int("offset", offset)
-
+        self._accept(initial_lr=initial_lr, factor=factor, drop_every=drop_every, offset=offset)
         self._drop_cap = _drop_cap(self.factor)
 
     def _rate(self, t, xp):
@@ -167,10 +172,11 @@ class Exp(Schedule):
 
     name = "exp"
     unit = "epoch"
+    params = {"initial_lr": check.POSITIVE, "k": check.NON_NEGATIVE}
+    example = {"initial_lr": 0.1, "k": 0.3}
 
     def __init__(self, initial_lr, k):
-        self.initial_lr = check.positive("initial_lr", initial_lr)
-        self.k = check.non_negative("k", k)
+        self._accept(initial_lr=initial_lr, k=k)
 
     def _rate(self, t, xp):
         return self.initial_lr * xp.exp(-self.k * t)

@@ -38,21 +38,18 @@ class OneCycle(Schedule):
 
     name = "onecycle"
     unit = "iteration"
+    params = {"max_lr": check.POSITIVE, "total_steps": check.POSITIVE_INT,
+              "initial_lr": check.OrNone(check.POSITIVE, "max_lr / 10"),
+              "final_lr": check.OrNone(check.NON_NEGATIVE, "initial_lr / 1000"), "final_fraction": check.fraction(low_open=True, high_open=True)}
+    example = {"max_lr": 0.1, "total_steps": 16, "final_fraction": 0.25}
 
     def __init__(self, max_lr, total_steps, initial_lr=None, final_lr=None, final_fraction=0.1):
-        self.max_lr = check.positive("max_lr", max_lr)
-        self.total_steps = check.positive_int("total_steps", total_steps)
-        if initial_lr is None:
-            initial_lr = self.max_lr / 10
-        self.initial_lr = check.positive("initial_lr", initial_lr)
+        self._accept(max_lr=max_lr, total_steps=total_steps)
+        self._accept(initial_lr=self.max_lr / 10 if initial_lr is None else initial_lr)
         check.at_most("initial_lr", self.initial_lr, "max_lr", self.max_lr)
-        if final_lr is None:
-            final_lr = self.initial_lr / 1000
-        self.final_lr = check.non_negative("final_lr", final_lr)
+        self._accept(final_lr=self.initial_lr / 1000 if final_lr is None else final_lr)
         check.at_most("final_lr", self.final_lr, "initial_lr", self.initial_lr)
-        self.final_fraction = check.in_interval(
-            "final_fraction", final_fraction, 0, 1, low_open=True, high_open=True
-        )
+        self._accept(final_fraction=final_fraction)
         final_steps = round(self.final_fraction * self.total_steps)
         self._cycle_steps = self.total_steps - final_steps
         if final_steps < 1 or self._cycle_steps < 2:

@@ -29,12 +29,12 @@ class Poly(Schedule):
 
     name = "poly"
     unit = "epoch"
+    params = {"initial_lr": check.POSITIVE, "max_epochs": check.POSITIVE_INT, "power": check.POSITIVE,
+              "final_lr": check.NON_NEGATIVE}
+    example = {"initial_lr": 0.1, "max_epochs": 4, "power": 2, "final_lr": 0.001}
 
     def __init__(self, initial_lr, max_epochs, power, final_lr=0.0):
-        self.initial_lr = check.positive("initial_lr", initial_lr)
-        self.max_epochs = check.positive_int("max_epochs", max_epochs)
-        self.power = check.positive("power", power)
-        self.final_lr = check.non_negative("final_lr", final_lr)
+        self._accept(initial_lr=initial_lr, max_epochs=max_epochs, power=power, final_lr=final_lr)
         check.at_most("final_lr", self.final_lr, "initial_lr", self.initial_lr)
 
     def _rate(self, t, xp):
@@ -47,6 +47,8 @@ class Linear(Poly):
 
     .. math:: \\eta(t) = (\\eta_0 - \\eta_T)\\,(1 - \\min(t, T)/T) + \\eta_T
 
+    where ``t`` is the 0-based epoch (source A's ``lr0 * (1 - t/T)`` when ``final_lr = 0``).
+
     Args:
         initial_lr: rate at epoch 0, > 0.
         max_epochs: epochs to decay over ``T``, a positive integer.
@@ -57,6 +59,8 @@ class Linear(Poly):
     """
 
     name = "linear"
+    params = {name: Poly.params[name] for name in ("initial_lr", "max_epochs", "final_lr")}
+    example = {"initial_lr": 0.1, "max_epochs": 4}
 
     def __init__(self, initial_lr, max_epochs, final_lr=0.0):
         super().__init__(initial_lr, max_epochs, power=1.0, final_lr=final_lr)

@@ -2,8 +2,8 @@
 
 Run: ``python -m bench speed_schedules [--n 1000000] [--repeats 20]``
 
-Prints, per schedule, the median and best wall time of ``s.values(ts)`` for
-``ts = numpy.arange(n)`` (int64), measured with ``time.perf_counter`` after one
+Prints, per registered schedule (built from its declared ``example``), the median and best
+wall time of ``s.values(ts)`` for ``ts = numpy.arange(n)`` (int64), measured with ``time.perf_counter`` after one
 warm-up call, in one process on this machine, and its ratio to a NumPy floor timed
 in the same run: ``numpy.exp(ts * -1e-6)`` on the same array, one float64 conversion
 and one transcendental ufunc, about the least any schedule's math can cost. The target
@@ -22,20 +22,6 @@ from tabulate import tabulate
 
 import schedules
 
-# One representative configuration per schedule (REFERENCE.md's examples where there is one).
-CONFIGS = {
-    "constant": {"lr": 0.1},
-    "standard": {"initial_lr": 0.01, "decay": 0.00025},
-    "time": {"initial_lr": 0.1, "decay": 0.002},
-    "step": {"initial_lr": 0.1, "factor": 0.25, "drop_every": 15},
-    "linear": {"initial_lr": 0.1, "max_epochs": 100},
-    "poly": {"initial_lr": 0.1, "max_epochs": 100, "power": 5},
-    "exp": {"initial_lr": 0.01, "k": 0.01},
-    "onecycle": {"max_lr": 0.1, "total_steps": 500_000},
-    "cyclical": {"base_lr": 0.001, "max_lr": 0.006, "step_size": 2000, "mode": "exp_range",
-                 "gamma": 0.99999},
-    "cosine": {"initial_lr": 0.1, "decay_steps": 500_000, "warmup_steps": 10_000},
-}
 TARGET_MS = 50.0
 
 
@@ -55,7 +41,7 @@ def measure(n, repeats):
     floor = _time_ms(lambda: np.exp(ts * -1e-6), repeats)
     records = []
     for name in schedules.available():
-        s = schedules.get(name, **CONFIGS[name])
+        s = schedules.get(name, **schedules.declared(name).example)
         times_ms = _time_ms(lambda: s.values(ts), repeats)
         records.append({"schedule": name, "n": n, "repeats": repeats,
                         "median_ms": statistics.median(times_ms), "best_ms": min(times_ms),

@@ -96,25 +96,19 @@ def fit_rates(model, epochs=EPOCHS, callbacks=()):
     return np.array(recorder.rates)
 
 
-EPOCH_SCHEDULES = {
-    "constant": {"lr": 0.05},
-    "time": {"initial_lr": 0.1, "decay": 0.5},
-    "step": {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2},
-    "linear": {"initial_lr": 0.1, "max_epochs": 4},
-    "poly": {"initial_lr": 0.1, "max_epochs": 4, "power": 2, "final_lr": 0.001},
-    "exp": {"initial_lr": 0.1, "k": 0.3},
-}
-ITERATION_SCHEDULES = {
-    "standard": {"initial_lr": 0.1, "decay": 0.5},
-    "onecycle": {"max_lr": 0.1, "total_steps": 16, "final_fraction": 0.25},
-    "cyclical": {"base_lr": 0.01, "max_lr": 0.1, "step_size": 3, "mode": "triangular2"},
-    "cosine": {"initial_lr": 0.1, "decay_steps": 12, "final_lr": 0.01, "warmup_steps": 3},
-}
+# Every registered schedule with its declared example (``Schedule.example``: sized for this
+# run of 5 epochs of 4 iterations), split by the unit its adapter counts.
+EXAMPLES = {name: schedules.declared(name).example for name in schedules.available()}
+EPOCH_SCHEDULES = {n: p for n, p in EXAMPLES.items() if schedules.declared(n).unit == "epoch"}
+ITERATION_SCHEDULES = {n: p for n, p in EXAMPLES.items() if schedules.declared(n).unit == "iteration"}
 ITERATIONS = np.arange(EPOCHS * STEPS_PER_EPOCH)
 
 
 def test_every_schedule_has_a_wiring_case():
     assert sorted({**EPOCH_SCHEDULES, **ITERATION_SCHEDULES}) == schedules.available()
+    for name, params in EXAMPLES.items():  # an example that does not move in this run checks little
+        rates = schedules.get(name, **params).values(np.arange(EPOCHS * STEPS_PER_EPOCH))
+        assert name == "constant" or len(set(rates.tolist())) >= 3, f"{name}'s example barely changes: {rates}"
 
 
 @pytest.mark.parametrize("name", EPOCH_SCHEDULES)

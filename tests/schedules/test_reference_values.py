@@ -64,6 +64,11 @@ REFERENCES = [
      "REF s2: B's 0.00125 is 0.01*0.5**3"),
     ("constant", {"lr": 0.1}, 0, 0.1, EXACT, "REF s1: constant"),
     ("constant", {"lr": 0.1}, 10**6, 0.1, EXACT, "REF s1: constant"),
+    ("constant", {"lr": 0.05}, 7, 0.05, EXACT, "REF s1: constant at any epoch"),
+    ("exp", {"initial_lr": 0.01, "k": 0.01}, 0, 0.01, EXACT, "hand: e**0 = 1"),
+    ("exp", {"initial_lr": 0.01, "k": 0.01}, 100, 0.0036787944117144234, EXACT, "hand: 0.01*e**-1 (0.36787944)"),
+    ("time", {"initial_lr": 0.1, "decay": 0.002}, 0, 0.1, EXACT, "hand: 0.1/(1+0)"),
+    ("time", {"initial_lr": 0.1, "decay": 0.002}, 50, 0.09090909090909091, EXACT, "hand: 0.1/(1+0.1) = 0.1/1.1"),
     # --- onecycle, max 0.1 over 1000: initial 0.01, final 1e-5, C=900 -----------
     (*ONECYCLE, 0, 0.01, EXACT, "hand: initial = max_lr/10"),
     (*ONECYCLE, 225, 0.055, EXACT, "hand: 0.01 + 0.09*225/450"),
@@ -136,3 +141,14 @@ def test_step_a_drops_one_epoch_before_step_d():
     assert [a(8), a(9), a(10)] == [0.1, 0.05, 0.05]
     assert [d(8), d(9), d(10)] == [0.1, 0.1, 0.05]
 
+
+
+@pytest.mark.parametrize("name", schedules.available())
+def test_every_registered_schedule_has_hand_computed_references(name):
+    """A new schedule needs rows above: at least three values at two or more indices, each saying
+    where its number comes from (docs/contributing.md#add-a-schedule)."""
+    rows = [r for r in REFERENCES if r[0] == name]
+    assert len(rows) >= 3 and len({r[2] for r in rows}) >= 2, (
+        f"schedule {name!r} has {len(rows)} reference row(s) in tests/schedules/test_reference_values.py; "
+        "add at least three hand-computed values, at two or more indices, with their provenance")
+    assert all(r[5].strip() for r in rows), f"a reference row of {name!r} does not say where its value comes from"

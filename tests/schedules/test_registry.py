@@ -1,21 +1,32 @@
-"""schedules.get / schedules.available: names, parameters and their errors."""
+"""schedules.get / schedules.available: names, parameters and their errors; and that every
+registered schedule brings what the suite derives its checks from."""
+
+import fnmatch
+import inspect
+from pathlib import Path
 
 import pytest
 
 import schedules
+from schedules import UNITS, Schedule
+from schedules import _validate as check
 
-ALL = ["constant", "cosine", "cyclical", "exp", "linear", "onecycle", "poly", "standard", "step", "time"]
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_available_lists_every_schedule_sorted():
-    assert schedules.available() == ALL
+def test_available_lists_every_registered_class_by_its_name_sorted():
+    names = [cls.name for cls in schedules._REGISTRY.values()]
+    assert schedules.available() == sorted(names)
+    assert len(set(names)) == len(names)
+    assert all(issubclass(cls, Schedule) and schedules.declared(cls.name) is cls
+               for cls in schedules._REGISTRY.values())
 
 
 def test_unknown_name_lists_valid_names_and_suggests():
     with pytest.raises(ValueError, match="Unknown schedule 'stpe'") as err:
         schedules.get("stpe", initial_lr=0.1)
     assert "Did you mean 'step'?" in str(err.value)
-    for name in ALL:
+    for name in schedules.available():
         assert name in str(err.value)
 
 
@@ -35,8 +46,14 @@ def test_missing_parameter_is_named():
      ("linear", "epoch"), ("poly", "epoch"), ("exp", "epoch"), ("onecycle", "iteration"),
      ("cyclical", "iteration"), ("cosine", "iteration")],
 )
-def test_units_match_the_issue_table(name, unit):
-    assert schedules._REGISTRY[name].unit == unit
+def test_units_match_the_reference_table(name, unit):
+    # docs/reference.md#schedules: each schedule's index unit, as its source uses it
+    assert schedules.declared(name).unit == unit
+
+
+@pytest.mark.parametrize("name", schedules.available())
+def test_every_registered_schedule_has_a_unit(name):
+    assert schedules.declared(name).unit in UNITS
 
 
 def test_config_names_are_the_constructor_arguments():
@@ -48,3 +65,54 @@ def test_config_names_are_the_constructor_arguments():
     assert schedules.get("linear", initial_lr=0.1, max_epochs=100).get_config() == {
         "initial_lr": 0.1, "max_epochs": 100, "final_lr": 0.0,
     }
+
+
+# -- what every registered schedule must bring (docs/contributing.md#add-a-schedule) -------------
+# Each check names what is missing and where it goes, so that registering a class is all it
+# takes to be told the rest.
+
+RANGE_KINDS = (check.Real, check.Integer, check.Choice, check.OrNone)
+
+
+@pytest.mark.parametrize("name", schedules.available())
+def test_every_constructor_argument_has_a_declared_range(name):
+    cls = schedules.declared(name)
+    arguments = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    assert list(cls.params) == arguments, (
+        f"{cls.__module__}.{cls.__name__}.params must declare a range for each constructor argument, "
+        f"in order: {arguments}; it declares {list(cls.params)}")
+    for arg, rng in cls.params.items():
+        assert isinstance(rng, RANGE_KINDS), f"{cls.__name__}.params[{arg!r}] is not a range from schedules._validate"
+
+
+@pytest.mark.parametrize("name", schedules.available())
+def test_every_schedule_declares_an_example_that_builds(name):
+    cls = schedules.declared(name)
+    assert cls.example, f"{cls.__name__}.example is empty: give a small valid configuration (5 epochs of 4 iterations)"
+    schedules.get(name, **cls.example)
+
+
+@pytest.mark.parametrize("name", schedules.available())
+def test_every_docstring_gives_the_formula_its_arguments_and_an_example(name):
+    cls = schedules.declared(name)
+    doc = inspect.getdoc(cls) or ""
+    assert ".. math::" in doc or "=====" in doc, f"{cls.__name__}'s docstring has no formula (a `.. math::` block or a table)"
+    assert "0-based" in doc, f"{cls.__name__}'s docstring does not say what t counts (\"t is the 0-based {cls.unit}\")"
+    args = doc.split("Args:", 1)[1] if "Args:" in doc else ""
+    missing = [p for p in cls.params if f"{p}:" not in args]
+    assert not missing, f"{cls.__name__}'s docstring has no Args entry for: {', '.join(missing)}"
+    assert ">>>" in doc, f"{cls.__name__}'s docstring has no example that runs (a doctest)"
+
+
+def _mutation_config():
+    tomllib = pytest.importorskip("tomllib")
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+
+
+@pytest.mark.parametrize("name", schedules.available())
+def test_every_schedule_s_module_is_in_the_mutation_run(name):
+    config = _mutation_config()
+    module = Path(inspect.getfile(schedules.declared(name))).resolve().relative_to(ROOT).as_posix()
+    assert any(fnmatch.fnmatch(module, p) for p in config["only_mutate"]) and not any(
+        fnmatch.fnmatch(module, p) for p in config.get("do_not_mutate", [])), (
+        f"{module} is not mutated by `tox -e mutation`: pyproject.toml's [tool.mutmut] only_mutate / do_not_mutate")

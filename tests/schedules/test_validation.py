@@ -1,6 +1,9 @@
-"""Bad input for every parameter of every schedule: a ValueError naming it.
+"""Bad input for every parameter of every registered schedule: a ValueError naming it.
 
-Covers ``schedules/_validate.py`` through the public ``schedules.get``.
+The cases are derived from each schedule's declared ranges (``Schedule.params``), so a new
+schedule is covered as soon as it is registered. What the ranges themselves say is pinned
+by literals below (``test_each_kind_of_range_says_what_it_requires``), and the whole
+message by the literal cases in ``test_edges.py``.
 """
 
 import math
@@ -8,86 +11,100 @@ import math
 import pytest
 
 import schedules
+from schedules import _validate as check
 
-VALID = {
-    "constant": {"lr": 0.1},
-    "standard": {"initial_lr": 0.01, "decay": 0.00025},
-    "time": {"initial_lr": 0.1, "decay": 0.002},
-    "step": {"initial_lr": 0.1, "factor": 0.25, "drop_every": 15, "offset": 1},
-    "linear": {"initial_lr": 0.1, "max_epochs": 100, "final_lr": 0.0},
-    "poly": {"initial_lr": 0.1, "max_epochs": 100, "power": 5, "final_lr": 0.0},
-    "exp": {"initial_lr": 0.01, "k": 0.01},
-    "onecycle": {"max_lr": 0.1, "total_steps": 1000, "initial_lr": 0.01, "final_lr": 1e-5,
-                 "final_fraction": 0.1},
-    "cyclical": {"base_lr": 0.001, "max_lr": 0.006, "step_size": 2000, "mode": "exp_range",
-                 "gamma": 0.9999},
-    "cosine": {"initial_lr": 0.1, "decay_steps": 100, "final_lr": 0.0, "warmup_steps": 10},
-}
-
-NOT_A_NUMBER = ["0.1", None, True, math.nan, math.inf]
-RATE_GT0 = [0, -0.1, *NOT_A_NUMBER]
-RATE_GE0 = [-1e-9, *NOT_A_NUMBER]
-POSITIVE_INT = [0, -3, 2.5, "10", None, True, math.inf]
-NON_NEGATIVE_INT = [-1, 0.5, "1", None, True]
-
-BAD = {
-    ("constant", "lr"): RATE_GT0,
-    ("standard", "initial_lr"): RATE_GT0,
-    ("standard", "decay"): RATE_GE0,
-    ("time", "initial_lr"): RATE_GT0,
-    ("time", "decay"): RATE_GE0,
-    ("step", "initial_lr"): RATE_GT0,
-    ("step", "factor"): [0, -0.5, 1.5, *NOT_A_NUMBER],
-    ("step", "drop_every"): POSITIVE_INT,
-    ("step", "offset"): NON_NEGATIVE_INT,
-    ("linear", "initial_lr"): RATE_GT0,
-    ("linear", "max_epochs"): POSITIVE_INT,
-    ("linear", "final_lr"): [*RATE_GE0, 0.2],  # 0.2 > initial_lr
-    ("poly", "initial_lr"): RATE_GT0,
-    ("poly", "max_epochs"): POSITIVE_INT,
-    ("poly", "power"): RATE_GT0,
-    ("poly", "final_lr"): [*RATE_GE0, 0.2],
-    ("exp", "initial_lr"): RATE_GT0,
-    ("exp", "k"): RATE_GE0,
-    ("onecycle", "max_lr"): [*RATE_GT0, 0.005],  # 0.005 < initial_lr
-    ("onecycle", "total_steps"): [*POSITIVE_INT, 5],  # 5 steps: no room for every phase
-    # None is these two's documented default (max_lr/10, initial_lr/1000), so not bad input.
-    ("onecycle", "initial_lr"): [0, -0.1, "0.1", True, math.nan, math.inf, 0.2],  # 0.2 > max_lr
-    ("onecycle", "final_lr"): [-1e-9, "0.1", True, math.nan, math.inf, 0.02],  # > initial_lr
-    ("onecycle", "final_fraction"): [0, 1, -0.1, 1.5, *NOT_A_NUMBER],
-    ("cyclical", "base_lr"): [*RATE_GT0, 0.01],  # 0.01 > max_lr
-    ("cyclical", "max_lr"): [*RATE_GT0, 0.001],  # == base_lr
-    ("cyclical", "step_size"): POSITIVE_INT,
-    ("cyclical", "mode"): ["triangle", "", None, 1],
-    ("cyclical", "gamma"): [0, -0.5, 1.01, *NOT_A_NUMBER],
-    ("cosine", "initial_lr"): RATE_GT0,
-    ("cosine", "decay_steps"): POSITIVE_INT,
-    ("cosine", "final_lr"): [*RATE_GE0, 0.2],
-    ("cosine", "warmup_steps"): NON_NEGATIVE_INT,
-}
-
-CASES = [(name, arg, bad) for (name, arg), values in BAD.items() for bad in values]
+# The message form every check uses (schedules/_validate.py, after Keras' own).
+MESSAGE = "Argument `{name}` must be {requirement}. Received: {name}={received}"
 
 
-def test_every_parameter_has_bad_input_cases():
-    for name, params in VALID.items():
-        for arg in params:
-            assert (name, arg) in BAD, f"no bad-input cases for {name}.{arg}"
+def declared():
+    return [(name, schedules.declared(name)) for name in schedules.available()]
 
 
-@pytest.mark.parametrize("name, params", VALID.items())
-def test_valid_parameters_build(name, params):
-    assert schedules.get(name, **params).get_config() == pytest.approx(params)
+def shown(value):
+    """How a refused value appears after "Received:": numbers as the float they were read as."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value))
+    return repr(value)
 
 
-@pytest.mark.parametrize("name, arg, bad", CASES, ids=[f"{n}.{a}={b!r}" for n, a, b in CASES])
-def test_bad_parameter_is_a_value_error_naming_it(name, arg, bad):
-    params = dict(VALID[name], **{arg: bad})
+def outside_cases():
+    cases = []
+    for name, cls in declared():
+        for arg, rng in cls.params.items():
+            for bad in rng.outside():
+                cases.append(pytest.param(name, arg, bad, id=f"{name}.{arg}={bad!r}"))
+    return cases
+
+
+@pytest.mark.parametrize("name, arg, bad", outside_cases())
+def test_a_value_outside_the_declared_range_is_refused_with_its_message(name, arg, bad):
+    cls = schedules.declared(name)
+    rng = cls.params[arg]
     with pytest.raises(ValueError) as err:
-        schedules.get(name, **params)
-    message = str(err.value)
-    assert f"`{arg}`" in message
-    assert "Received:" in message
+        schedules.get(name, **{**cls.example, arg: bad})
+    received = repr(bad) if isinstance(rng, (check.Integer, check.Choice)) else shown(bad)
+    assert str(err.value) == MESSAGE.format(name=arg, requirement=rng.requirement, received=received)
+
+
+def end_cases():
+    return [pytest.param(name, arg, end, id=f"{name}.{arg}={end!r}")
+            for name, cls in declared() for arg, rng in cls.params.items() for end in rng.ends()]
+
+
+@pytest.mark.parametrize("name, arg, end", end_cases())
+def test_the_ends_of_each_declared_range_pass_its_own_check(name, arg, end):
+    """At either end the argument's own check passes. Another argument's rule may still refuse
+    the combination (final_lr <= initial_lr, max_lr > base_lr): then the message is that rule's."""
+    cls = schedules.declared(name)
+    own = f"Argument `{arg}` must be {cls.params[arg].requirement}."
+    try:
+        s = schedules.get(name, **{**cls.example, arg: end})
+    except ValueError as err:
+        assert not str(err).startswith(own), str(err)
+        return
+    rates = s.values([0, 1, 10])
+    assert all(math.isfinite(r) and r >= 0 for r in rates), rates
+
+
+@pytest.mark.parametrize("rng, requirement", [
+    (check.POSITIVE, "a finite number > 0"),
+    (check.NON_NEGATIVE, "a finite number >= 0"),
+    (check.POSITIVE_INT, "a positive integer"),
+    (check.NON_NEGATIVE_INT, "a non-negative integer"),
+    (check.fraction(low_open=True, high_open=False), "in (0, 1]"),
+    (check.fraction(low_open=False, high_open=True), "in [0, 1)"),
+    (check.fraction(low_open=True, high_open=True), "in (0, 1)"),
+    (check.Choice(("a", "b")), "one of 'a', 'b'"),
+])
+def test_each_kind_of_range_says_what_it_requires(rng, requirement):
+    assert rng.requirement == requirement
+
+
+@pytest.mark.parametrize("rng, ends, outside", [
+    (check.POSITIVE, [5e-324, 1.7976931348623157e308], [0.0]),
+    (check.NON_NEGATIVE, [0.0, 1.7976931348623157e308], [-5e-324]),
+    (check.fraction(low_open=True, high_open=False), [5e-324, 1.0], [0.0, 1.0000000000000002]),
+    (check.fraction(low_open=False, high_open=True), [0.0, 0.9999999999999999], [-5e-324, 1.0]),
+    (check.POSITIVE_INT, [1, 1.0, 10**9], [0, 1.5]),
+    (check.NON_NEGATIVE_INT, [0, 0.0, 10**9], [-1, 0.5]),
+])
+def test_the_ends_and_just_outside_are_the_neighbouring_floats(rng, ends, outside):
+    assert rng.ends() == ends
+    assert rng.outside()[:len(outside)] == outside
+    for value in ends:
+        rng.check("x", value)
+    for value in rng.outside():
+        with pytest.raises(ValueError, match="Argument `x` must be"):
+            rng.check("x", value)
+
+
+@pytest.mark.parametrize("name", schedules.available())
+def test_the_example_builds_and_its_config_is_its_arguments(name):
+    cls = schedules.declared(name)
+    config = schedules.get(name, **cls.example).get_config()
+    assert config == pytest.approx({**config, **cls.example})
+    assert list(config) == list(cls.params)
 
 
 def test_gamma_outside_exp_range_is_refused_not_ignored():
@@ -106,3 +123,17 @@ def test_message_shape_follows_keras():
 def test_integral_float_counts_are_accepted_as_ints():
     s = schedules.get("step", initial_lr=0.1, factor=0.5, drop_every=10.0)
     assert s.drop_every == 10 and isinstance(s.drop_every, int)
+
+
+def test_an_argument_without_a_declared_range_is_a_clear_error():
+    class Undeclared(schedules.Schedule):
+        name = "undeclared"
+        unit = "epoch"
+        params = {}
+
+        def __init__(self, lr):
+            self._accept(lr=lr)
+
+    with pytest.raises(TypeError, match=r"Undeclared declares no range for argument `lr`: add it to "
+                                        r"Undeclared.params"):
+        Undeclared(0.1)
