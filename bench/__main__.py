@@ -4,7 +4,10 @@
 """
 
 import importlib
+import os
 import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up lines, as the test suite quiets them
 
 # tool -> what it does; each is bench/tools/<tool>.py with a main(argv) (also `python -m bench.tools.<tool>`).
 TOOLS = {
@@ -12,6 +15,7 @@ TOOLS = {
     "history": "the last N sessions of a benchmark from saved results, and a drift plot",
     "cross_version": "the same cases' results side by side, one column per TensorFlow/Keras environment",
     "published": "write a benchmark's baseline file from its published figures (refuses to overwrite)",
+    "pending": "record that benchmark cases have no baseline yet, and why (touches nothing else)",
     "calibrate": "false alarms and detections of a CPU benchmark's gates on unseen seeds, regressions injected",
     "speed_schedules": "time s.values() over 1,000,000 indices for every schedule",
     "speed_ionosphere": "time the ionosphere benchmark: this suite's loop against plain model.fit",

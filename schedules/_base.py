@@ -45,13 +45,15 @@ class Schedule:
         index = _check_index(t, self.unit)
         # Through the array path, so s(t) equals values([t]) to the bit: NumPy's
         # scalar and array kernels (pow, exp) may differ in the last place.
-        return float(self.values(np.array([index], dtype=np.float64))[0])
+        return float(self._evaluate(np.array([index], dtype=np.float64))[0])
 
     def values(self, ts):
         """The rates at every index of ``ts`` as a float64 array of the same shape."""
-        t = _check_indices(ts, self.unit)
-        # A huge decay times a large index overflows to inf on the way to a rate of exactly 0
-        # (1 / inf, exp(-inf)): the rate is right, the intermediate overflow is not news.
+        return self._evaluate(_check_indices(ts, self.unit))
+
+    def _evaluate(self, t):
+        """``_rate`` on checked float64 indices. A huge decay times a large index overflows to inf on
+        the way to a rate of exactly 0 (1 / inf, exp(-inf)): the rate is right, the overflow no news."""
         with np.errstate(over="ignore"):
             return np.asarray(self._rate(t, np), dtype=np.float64)
 

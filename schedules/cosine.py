@@ -2,6 +2,7 @@
 
 import math
 
+from schedules import _ranges as ranges
 from schedules import _validate as check
 from schedules._base import Schedule
 from schedules._piecewise import lerp, piecewise_linear
@@ -34,8 +35,8 @@ class Cosine(Schedule):
 
     name = "cosine"
     unit = "iteration"
-    params = {"initial_lr": check.POSITIVE, "decay_steps": check.POSITIVE_INT, "final_lr": check.NON_NEGATIVE,
-              "warmup_steps": check.NON_NEGATIVE_INT}
+    params = {"initial_lr": ranges.POSITIVE, "decay_steps": ranges.POSITIVE_INT, "final_lr": ranges.NON_NEGATIVE,
+              "warmup_steps": ranges.NON_NEGATIVE_INT}
     example = {"initial_lr": 0.1, "decay_steps": 12, "final_lr": 0.01, "warmup_steps": 3}
 
     def __init__(self, initial_lr, decay_steps, final_lr=0.0, warmup_steps=0):

@@ -1,6 +1,6 @@
 """Cyclical learning rates (Smith 2015, "Cyclical Learning Rates for Training Neural Networks")."""
 
-from schedules import _validate as check
+from schedules import _ranges as ranges
 from schedules._base import Schedule
 from schedules._piecewise import lerp
 
@@ -37,8 +37,8 @@ class Cyclical(Schedule):
 
     name = "cyclical"
     unit = "iteration"
-    params = {"base_lr": check.POSITIVE, "max_lr": check.POSITIVE, "step_size": check.POSITIVE_INT,
-              "mode": check.Choice(MODES), "gamma": check.fraction(low_open=True, high_open=False)}
+    params = {"base_lr": ranges.POSITIVE, "max_lr": ranges.POSITIVE, "step_size": ranges.POSITIVE_INT,
+              "mode": ranges.Choice(MODES), "gamma": ranges.fraction(low_open=True, high_open=False)}
     example = {"base_lr": 0.01, "max_lr": 0.1, "step_size": 3, "mode": "triangular2"}
 
     def __init__(self, base_lr, max_lr, step_size, mode="triangular", gamma=1.0):

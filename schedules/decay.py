@@ -7,7 +7,7 @@ the 0-based optimizer iteration (batches seen so far).
 
 import math
 
-from schedules import _validate as check
+from schedules import _ranges as ranges
 from schedules._base import Schedule
 
 
@@ -27,7 +27,7 @@ class Constant(Schedule):
 
     name = "constant"
     unit = "epoch"
-    params = {"lr": check.POSITIVE}
+    params = {"lr": ranges.POSITIVE}
     example = {"lr": 0.05}
 
     def __init__(self, lr):
@@ -40,7 +40,7 @@ class Constant(Schedule):
 class _InverseTime(Schedule):
     """``initial_lr / (1 + decay * t)``; subclasses fix the unit of ``t``."""
 
-    params = {"initial_lr": check.POSITIVE, "decay": check.NON_NEGATIVE}
+    params = {"initial_lr": ranges.POSITIVE, "decay": ranges.NON_NEGATIVE}
     example = {"initial_lr": 0.1, "decay": 0.5}
 
     def __init__(self, initial_lr, decay):
@@ -119,8 +119,8 @@ class Step(Schedule):
 
     name = "step"
     unit = "epoch"
-    params = {"initial_lr": check.POSITIVE, "factor": check.fraction(low_open=True, high_open=False),
-              "drop_every": check.POSITIVE_INT, "offset": check.NON_NEGATIVE_INT}
+    params = {"initial_lr": ranges.POSITIVE, "factor": ranges.fraction(low_open=True, high_open=False),
+              "drop_every": ranges.POSITIVE_INT, "offset": ranges.NON_NEGATIVE_INT}
     example = {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}
 
     def __init__(self, initial_lr, factor, drop_every, offset=1):
@@ -172,7 +172,7 @@ class Exp(Schedule):
 
     name = "exp"
     unit = "epoch"
-    params = {"initial_lr": check.POSITIVE, "k": check.NON_NEGATIVE}
+    params = {"initial_lr": ranges.POSITIVE, "k": ranges.NON_NEGATIVE}
     example = {"initial_lr": 0.1, "k": 0.3}
 
     def __init__(self, initial_lr, k):

@@ -1,5 +1,6 @@
 """The 1cycle policy (Smith 2018), as described by source C."""
 
+from schedules import _ranges as ranges
 from schedules import _validate as check
 from schedules._base import Schedule
 from schedules._piecewise import piecewise_linear
@@ -38,9 +39,10 @@ class OneCycle(Schedule):
 
     name = "onecycle"
     unit = "iteration"
-    params = {"max_lr": check.POSITIVE, "total_steps": check.POSITIVE_INT,
-              "initial_lr": check.OrNone(check.POSITIVE, "max_lr / 10"),
-              "final_lr": check.OrNone(check.NON_NEGATIVE, "initial_lr / 1000"), "final_fraction": check.fraction(low_open=True, high_open=True)}
+    params = {"max_lr": ranges.POSITIVE, "total_steps": ranges.POSITIVE_INT,
+              "initial_lr": ranges.OrNone(ranges.POSITIVE, "max_lr / 10"),
+              "final_lr": ranges.OrNone(ranges.NON_NEGATIVE, "initial_lr / 1000"),
+              "final_fraction": ranges.fraction(low_open=True, high_open=True)}
     example = {"max_lr": 0.1, "total_steps": 16, "final_fraction": 0.25}
 
     def __init__(self, max_lr, total_steps, initial_lr=None, final_lr=None, final_fraction=0.1):

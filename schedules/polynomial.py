@@ -1,5 +1,6 @@
 """Polynomial decay over a fixed number of epochs, and linear as its power-1 case."""
 
+from schedules import _ranges as ranges
 from schedules import _validate as check
 from schedules._base import Schedule
 from schedules._piecewise import lerp
@@ -29,8 +30,8 @@ class Poly(Schedule):
 
     name = "poly"
     unit = "epoch"
-    params = {"initial_lr": check.POSITIVE, "max_epochs": check.POSITIVE_INT, "power": check.POSITIVE,
-              "final_lr": check.NON_NEGATIVE}
+    params = {"initial_lr": ranges.POSITIVE, "max_epochs": ranges.POSITIVE_INT, "power": ranges.POSITIVE,
+              "final_lr": ranges.NON_NEGATIVE}
     example = {"initial_lr": 0.1, "max_epochs": 4, "power": 2, "final_lr": 0.001}
 
     def __init__(self, initial_lr, max_epochs, power, final_lr=0.0):

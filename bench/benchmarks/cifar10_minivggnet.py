@@ -9,7 +9,7 @@ source A/B's convention (``floor((1 + epoch) / 5)``), factor 0.25 or 0.5.
 """
 
 from bench.benchmarks import classifier
-from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase
+from bench.benchmarks.spec import ScheduleCase
 from bench.data import cifar10 as cifar10_data
 
 NAME = "cifar10_minivggnet"
@@ -49,27 +49,18 @@ def build_model():
     return keras.Sequential(layers, name="minivggnet")
 
 
-def train(schedule, seed, protocol="published", on_epoch=None, options=RunOptions()):
-    """Train one seed; returns a ``RunResult``."""
-    return classifier.train_case(BENCHMARK, schedule, seed, protocol, load_data, build_model, options=options,
-                                 on_epoch=on_epoch)
-
-
-BENCHMARK = Benchmark(
+BENCHMARK = classifier.image_benchmark(
+    __name__,
     name=NAME,
     source="B: a MiniVGGNet learning-rate-scheduler note; REFERENCE.md section 3 B",
     schedules=SCHEDULES,
     protocols=("published",),
     metric="final_val_accuracy",
     config=CONFIG,
-    requires=classifier.requires("40 epochs of a VGG-style CNN on 50,000 images", "CIFAR-10, 50,000 + 10,000 images",
-                                 lambda options: cifar10_data.locate(options.cifar10)),
-    train=train,
-    class_names=cifar10_data.CLASS_NAMES,
+    **classifier.on_gpu("40 epochs of a VGG-style CNN on 50,000 images", cifar10_data),
     published=PUBLISHED,
     published_floors=PUBLISHED_FLOORS,
     reference=REFERENCE,
-    data_option="cifar10",
 )
 
 

@@ -12,7 +12,7 @@ vs 0.812 1cycle; gated as published floors (- 0.01) until reproduced here.
 """
 
 from bench.benchmarks import cifar10_minivggnet, classifier
-from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase
+from bench.benchmarks.spec import ScheduleCase
 from bench.data import cifar10 as cifar10_data
 
 NAME = "cifar10_onecycle"
@@ -44,28 +44,18 @@ def load_data(path=None):
 build_model = cifar10_minivggnet.build_model
 
 
-def train(schedule, seed, protocol="published", on_epoch=None, options=RunOptions()):
-    """Train one seed; returns a ``RunResult``."""
-    return classifier.train_case(BENCHMARK, schedule, seed, protocol, load_data, build_model, options=options,
-                                 on_epoch=on_epoch)
-
-
-BENCHMARK = Benchmark(
+BENCHMARK = classifier.image_benchmark(
+    __name__,
     name=NAME,
     source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); REFERENCE.md section 3 C",
     schedules=SCHEDULES,
     protocols=("published",),
     metric="final_val_accuracy",
     config=CONFIG,
-    requires=classifier.requires("25 epochs of a VGG-style CNN on 50,000 images at batch 32",
-                                 "CIFAR-10, 50,000 + 10,000 images",
-                                 lambda options: cifar10_data.locate(options.cifar10)),
-    train=train,
-    class_names=cifar10_data.CLASS_NAMES,
+    **classifier.on_gpu("25 epochs of a VGG-style CNN on 50,000 images at batch 32", cifar10_data),
     published=PUBLISHED,
     published_floors=PUBLISHED_FLOORS,
     reference=REFERENCE,
-    data_option="cifar10",
 )
 
 

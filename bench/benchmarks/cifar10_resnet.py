@@ -10,7 +10,7 @@ scaled to [0, 1], one-hot labels, no augmentation; SGD lr 0.1, momentum 0.9, bat
 """
 
 from bench.benchmarks import classifier
-from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase
+from bench.benchmarks.spec import ScheduleCase
 from bench.data import cifar10 as cifar10_data
 
 NAME = "cifar10_resnet"
@@ -103,27 +103,18 @@ def build_model():
     return keras.Model(inputs, outputs, name="resnet_cifar10")
 
 
-def train(schedule, seed, protocol="published", on_epoch=None, options=RunOptions()):
-    """Train one seed; returns a ``RunResult``."""
-    return classifier.train_case(BENCHMARK, schedule, seed, protocol, load_data, build_model, options=options,
-                                 on_epoch=on_epoch)
-
-
-BENCHMARK = Benchmark(
+BENCHMARK = classifier.image_benchmark(
+    __name__,
     name=NAME,
     source="A: 'Keras learning rate schedules and decay' (PyImageSearch, 2019); REFERENCE.md section 3 A",
     schedules=SCHEDULES,
     protocols=("published",),
     metric="final_val_accuracy",
     config=CONFIG,
-    requires=classifier.requires("source A: ~171 s per epoch x 100 epochs on one", "CIFAR-10, 50,000 + 10,000 images",
-                                 lambda options: cifar10_data.locate(options.cifar10)),
-    train=train,
-    class_names=cifar10_data.CLASS_NAMES,
+    **classifier.on_gpu("source A: ~171 s per epoch x 100 epochs on one", cifar10_data),
     published=PUBLISHED,
     published_floors=PUBLISHED_FLOORS,
     reference=REFERENCE,
-    data_option="cifar10",
 )
 
 

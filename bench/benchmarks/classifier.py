@@ -1,26 +1,53 @@
-"""What the image-classification benchmarks share: requirements, and one training run.
+"""What the image-classification benchmarks share: their declaration, requirements and training run.
 
-A benchmark file (``cifar10_resnet``, ``cifar10_minivggnet``, ...) keeps its own
-hyper-parameters, data and model; this module turns them into a ``RunResult``.
+A benchmark file (``digits``, ``cifar10_resnet``, ...) keeps its own hyper-parameters,
+``load_data()`` and ``build_model()``, and declares itself with ``image_benchmark(__name__,
+...)``, which makes its ``train`` (and ``train_seeds``) from them: nothing else to write.
 """
 
+import importlib
 import time
 
 import numpy as np
 
 from bench.benchmarks import together
-from bench.benchmarks.spec import data, gpu, tensorflow_backend
+from bench.benchmarks.spec import Benchmark, RunOptions, data, gpu, tensorflow_backend
 from bench.engine import loop, precision
 from bench.engine.records import RunResult, metrics_from_history
 
 
-def requires(gpu_why, data_why, locate):
-    """TensorFlow, a GPU (``gpu_why``: the cost that makes one needed) and a data set.
+def image_benchmark(module_name, *, together=False, **fields):
+    """The ``Benchmark`` of the image-classification file ``module_name`` (pass ``__name__``).
 
-    ``locate(options)`` raises the loader's ``DataUnavailable`` (what to put where) when
-    the data set is absent.
+    ``train`` (one seed) and, with ``together=True``, ``train_seeds`` (the seeds of a case in one
+    compiled step, ``bench.engine.stacked``: for small models) are made from the file's own
+    ``load_data(path=None)`` and ``build_model()``, looked up when a run starts. Every other field
+    is ``Benchmark``'s; ``requires`` defaults to TensorFlow alone (see ``on_gpu`` for GPU ones).
     """
-    return (tensorflow_backend(), gpu(gpu_why), data(data_why, locate))
+    def module():
+        return importlib.import_module(module_name)
+
+    def train(case, seed, protocol=None, on_epoch=None, options=RunOptions()):
+        m = module()
+        return train_case(m.BENCHMARK, case, seed, protocol or m.BENCHMARK.protocols[0], m.load_data,
+                          m.build_model, options=options, on_epoch=on_epoch)
+
+    def train_seeds(case, seeds, protocol=None, on_epoch=None, options=RunOptions()):
+        m = module()
+        return train_seeds_case(m.BENCHMARK, case, seeds, protocol or m.BENCHMARK.protocols[0], m.load_data,
+                                m.build_model, options=options, on_epoch=on_epoch)
+
+    fields.setdefault("requires", (tensorflow_backend(),))
+    return Benchmark(train=train, train_seeds=train_seeds if together else None, **fields)
+
+
+def on_gpu(gpu_why, dataset):
+    """The fields of a benchmark that needs a GPU (``gpu_why``: the cost that makes one needed) and
+    an offline data set (``bench.data.cifar10`` / ``bench.data.fashion_mnist``): its requirements,
+    data option and class names."""
+    locate = (lambda options: dataset.locate(getattr(options, dataset.OPTION)))
+    return {"requires": (tensorflow_backend(), gpu(gpu_why), data(dataset.DESCRIPTION, locate)),
+            "data_option": dataset.OPTION, "class_names": dataset.CLASS_NAMES}
 
 
 def train(benchmark, case_name, s, seed, protocol, train_set, val, *, options, on_epoch, model=None,

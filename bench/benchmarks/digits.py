@@ -24,7 +24,7 @@ Every schedule starts (or peaks) at 0.1 and spends the same 6 epochs.
 import numpy as np
 
 from bench.benchmarks import classifier
-from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase, tensorflow_backend
+from bench.benchmarks.spec import ScheduleCase
 
 NAME = "digits"
 CONFIG = {
@@ -78,28 +78,15 @@ def build_model():
     ], name="digits_cnn")
 
 
-def train(schedule, seed, protocol="holdout", on_epoch=None, options=RunOptions()):
-    """Train one seed; returns a ``RunResult`` (the same numbers as that seed within ``train_seeds``)."""
-    return classifier.train_case(BENCHMARK, schedule, seed, protocol, load_data, build_model, options=options,
-                                 on_epoch=on_epoch)
-
-
-def train_seeds(schedule, seeds, protocol="holdout", on_epoch=None, options=RunOptions()):
-    """Train ``seeds`` together; one ``RunResult`` per seed."""
-    return classifier.train_seeds_case(BENCHMARK, schedule, seeds, protocol, load_data, build_model,
-                                       options=options, on_epoch=on_epoch)
-
-
-BENCHMARK = Benchmark(
+BENCHMARK = classifier.image_benchmark(
+    __name__,
     name=NAME,
     source="none: this suite's own CPU gate for every schedule (scikit-learn's 8x8 digits)",
     schedules=SCHEDULES,
     protocols=("holdout",),
     metric="final_val_accuracy",
     config=CONFIG,
-    requires=(tensorflow_backend(),),
-    train=train,
-    train_seeds=train_seeds,
+    together=True,
     class_names=tuple(str(d) for d in range(10)),
     seeds=10,
 )

@@ -16,7 +16,7 @@ per-epoch validation accuracy, so C's epoch-9 claim can be read off the results.
 import numpy as np
 
 from bench.benchmarks import classifier
-from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase
+from bench.benchmarks.spec import ScheduleCase
 from bench.data import fashion_mnist as fashion_mnist_data
 
 NAME = "fashion_mnist_onecycle"
@@ -57,25 +57,16 @@ def build_model():
     ], name="fashion_cnn")
 
 
-def train(schedule, seed, protocol="published", on_epoch=None, options=RunOptions()):
-    """Train one seed; returns a ``RunResult``."""
-    return classifier.train_case(BENCHMARK, schedule, seed, protocol, load_data, build_model, options=options,
-                                 on_epoch=on_epoch)
-
-
-BENCHMARK = Benchmark(
+BENCHMARK = classifier.image_benchmark(
+    __name__,
     name=NAME,
     source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); REFERENCE.md section 3 C",
     schedules=SCHEDULES,
     protocols=("published",),
     metric="final_val_accuracy",
     config=CONFIG,
-    requires=classifier.requires("15 epochs of a CNN on 60,000 images at batch 32", "Fashion-MNIST, 60,000 + 10,000 images",
-                                 lambda options: fashion_mnist_data.locate(options.fashion_mnist)),
-    train=train,
-    class_names=fashion_mnist_data.CLASS_NAMES,
+    **classifier.on_gpu("15 epochs of a CNN on 60,000 images at batch 32", fashion_mnist_data),
     reference_note=REFERENCE_NOTE,
-    data_option="fashion_mnist",
 )
 
 

@@ -192,7 +192,7 @@ class Benchmark:
     def case(self, name):
         """The ``ScheduleCase`` called ``name``; ``ValueError`` listing the valid names."""
         if name not in self.schedules:
-            raise ValueError(f"Unknown {self.name} schedule {name!r}; valid: {', '.join(self.schedules)}")
+            raise ValueError(f"Unknown {self.name} case {name!r}; valid: {', '.join(self.schedules)}")
         return self.schedules[name]
 
     def schedule_for(self, name, options=None, **chosen):

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 
 ENV_VAR = "LR_SUITE_FASHION_MNIST"
+OPTION = "fashion_mnist"  # RunOptions field and --bench-fashion-mnist option that name an offline copy
+DESCRIPTION = "Fashion-MNIST, 60,000 + 10,000 images"
 CLASS_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
                "Ankle boot")
 FILES = {  # name -> published MD5

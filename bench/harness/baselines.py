@@ -1,13 +1,16 @@
 """Stored baselines: one reviewable JSON file per benchmark in ``baselines/``.
 
-Layout: ``cases -> protocol -> schedule -> metric -> entry``. A measured entry holds the
-per-seed values it was set from (``values``, at least ``gates.MIN_BASELINE_SEEDS`` of them),
-their summary (n, mean, std, min, max), the question the gates ask of the metric, the rule,
-and its provenance (versions, device, date, command, seeds). A published entry holds a
-write-up's figure and the floor it is gated on. A file with no entries yet says so in ``note``.
+Layout: ``cases -> protocol -> case -> metric -> entry`` (docs/baselines.md). A measured entry
+holds the per-seed values it was set from (``values``, at least ``gates.MIN_BASELINE_SEEDS`` of
+them), their summary (n, mean, std, min, max), the question the gates ask of the metric, the
+rule, and its provenance (versions, device, date, command, seeds). A published entry holds a
+write-up's figure and the floor it is gated on. A case that cannot be measured here yet holds
+only ``"no_baseline_yet": {"why": ..., "date": ..., "command": ...}``.
 
-Files are only written by ``pytest -m slow --update-baselines`` (``write_atomic``, which keeps
-the file's mode); a missing, malformed or mismatched file is a ``BaselineError`` naming the file.
+Files are only written by commands: ``pytest -m slow --update-baselines`` (the selected cases'
+entries, every other entry kept as it was), ``python -m bench pending`` (no baseline yet) and
+``python -m bench published`` (a write-up's figures), all through ``write_atomic``, which keeps the
+file's mode. A missing, malformed or mismatched file is a ``BaselineError`` naming the file.
 """
 
 import copy
@@ -20,6 +23,7 @@ from pathlib import Path
 from bench.engine.records import METRICS, summarize
 
 FORMAT = 2
+PENDING = "no_baseline_yet"  # the key of a case that has no baseline yet, and why
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "baselines"
 REQUIRED_KEYS = ("n", "mean", "std", "better", "provenance")
 RULE = {
@@ -37,9 +41,23 @@ def path_for(benchmark, directory=DEFAULT_DIR):
     return Path(directory) / f"{benchmark}.json"
 
 
-def _create_hint(benchmark):
-    return (f"Review a run, then create it with: pytest -m slow -k {benchmark} --update-baselines "
-            "--bench-seeds=40 --bench-first-seed=1000")
+def update_command(benchmark, protocol=None, case=None):
+    """The command that measures exactly this benchmark's (or protocol's, or case's) baseline entries."""
+    selected = "/".join(part for part in (benchmark, protocol, case) if part)
+    return f"pytest -m slow --bench-case={selected} --update-baselines --bench-seeds=40 --bench-first-seed=1000"
+
+
+def pending_command(benchmark, protocol, case):
+    """The command that records that a case has no baseline yet, and why."""
+    return f"python -m bench pending {benchmark}/{protocol}/{case} --why '...'"
+
+
+def _create_hint(benchmark, protocol=None, case=None):
+    hint = f"Review a run, then create it with: {update_command(benchmark, protocol, case)}"
+    if case is not None:
+        hint += (f"; or, where it cannot be measured here (no GPU, no data), record that it has none yet: "
+                 f"{pending_command(benchmark, protocol, case)}")
+    return hint
 
 
 def _restore_hint(path):
@@ -81,7 +99,13 @@ def _problem(data, benchmark):
         return "it has no 'cases' object"
     for protocol, by_schedule in cases.items():
         for schedule, by_metric in by_schedule.items():
+            pending = by_metric.get(PENDING)
+            if pending is not None and (len(by_metric) > 1 or not str(pending.get("why", "")).strip()):
+                return (f"{protocol}/{schedule} has '{PENDING}' beside measured entries, or without its 'why'"
+                        if len(by_metric) > 1 else f"{protocol}/{schedule}/{PENDING} does not say why")
             for metric, entry in by_metric.items():
+                if metric == PENDING:
+                    continue
                 where = f"{protocol}/{schedule}/{metric}"
                 if metric not in METRICS:
                     return f"unknown metric at {where} (known: {', '.join(METRICS)})"
@@ -101,17 +125,46 @@ def _problem(data, benchmark):
     return None
 
 
-def case_entries(baseline, protocol, schedule, directory=DEFAULT_DIR):
-    """All entries of one case; ``BaselineError`` naming the file if the case is absent.
+def case_entries(baseline, protocol, schedule, directory=DEFAULT_DIR, missing_ok=False):
+    """All entries of one case; ``BaselineError`` naming the file if the case is absent (unless
+    ``missing_ok``: then none, as for a case that has no baseline yet).
 
     A metric the case lacks (a published figure gives accuracy only) is judged "new".
     """
     found = baseline["cases"].get(protocol, {}).get(schedule)
+    if found is None and missing_ok:
+        return {}
     if found is None:
         path = path_for(baseline["benchmark"], directory)
         raise BaselineError(f"Baseline file {path} has no entry {protocol}/{schedule}. "
-                            f"{_create_hint(baseline['benchmark'])}")
-    return found
+                            f"{_create_hint(baseline['benchmark'], protocol, schedule)}")
+    return {metric: entry for metric, entry in found.items() if metric != PENDING}
+
+
+def pending_reason(baseline, protocol, case):
+    """Why the case has no baseline yet (its ``no_baseline_yet`` record), else None."""
+    record = (baseline or {}).get("cases", {}).get(protocol, {}).get(case, {}).get(PENDING)
+    return None if record is None else record["why"]
+
+
+def with_pending(old, benchmark, cases, why, date, command):
+    """A new document: ``old`` (or empty) with each of ``cases`` recorded as having no baseline yet.
+
+    ``BaselineError`` if one already has entries: those are replaced only by a reviewed
+    measurement (``--update-baselines``), never by a note.
+    """
+    if not str(why).strip():
+        raise BaselineError("Say why the case has no baseline yet (--why): what it needs that this machine lacks.")
+    new = copy.deepcopy(old) if old is not None else {"format": FORMAT, "benchmark": benchmark, "cases": {}}
+    new.pop("note", None)  # a file-wide note of an older layout; each case now says why itself
+    for protocol, case in cases:
+        entries = new["cases"].get(protocol, {}).get(case, {})
+        measured = [m for m in entries if m != PENDING]
+        if measured:
+            raise BaselineError(f"{benchmark}/{protocol}/{case} already has a baseline ({', '.join(measured)}); "
+                                "a measurement replaces it (--update-baselines), a note does not. Nothing was written.")
+        new["cases"].setdefault(protocol, {})[case] = {PENDING: {"why": why, "date": date, "command": command}}
+    return new
 
 
 def seeds_of(baseline, protocol, schedule):

@@ -17,7 +17,7 @@ from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.engine.records import METRICS, environment
 from bench.harness import baselines, gates
-from bench.harness.session import BASELINE_SEEDS, GATED_PER_CASE, BenchSession
+from bench.harness.session import BASELINE_SEEDS, BenchSession
 from bench.report.tables import render_baseline_diff, render_comparison, render_json, render_markdown
 
 SESSION_KEY = pytest.StashKey()
@@ -28,6 +28,10 @@ def pytest_addoption(parser):
     group.addoption("--update-baselines", action="store_true", default=False,
                     help="write this run's results as the new baselines (printing old / new / delta "
                          "first); nothing else ever writes them (default: off)")
+    group.addoption("--bench-case", action="append", default=[], metavar="BENCHMARK[/PROTOCOL[/CASE]]",
+                    help="run exactly these benchmark cases and nothing else (repeatable; a benchmark or protocol "
+                         "alone selects all its cases); with --update-baselines only their entries are written "
+                         "(default: every case -m and -k select)")
     group.addoption("--bench-confirm-baselines", action="store_true", default=False,
                     help="record in the baseline files that this environment meets them: adds it to "
                          "the `holds_for` list of every case whose gates all passed (default: off)")
@@ -119,6 +123,14 @@ def pytest_configure(config):
             getattr(config.option, "numprocesses", None):
         raise pytest.UsageError("--bench-ray and -n both spread the work; use one (--bench-ray reaches more "
                                 "than one machine, -n uses this one).")
+    for selected in config.getoption("--bench-case"):
+        problem = _case_selection_problem(selected)
+        if problem:
+            raise pytest.UsageError(f"--bench-case={selected}: {problem}")
+    if hasattr(config.option, "benchmark_quiet"):
+        # pytest-benchmark's own table times each case's one round again, in 20 columns: the
+        # comparison table says what a case measured; --benchmark-autosave still saves the times.
+        config.option.benchmark_quiet = True
     worker = getattr(config, "workerinput", None)
     if worker is not None:
         _pin_gpu(worker["workerid"])
@@ -129,6 +141,28 @@ def pytest_configure(config):
         if problem:
             raise pytest.UsageError(problem)
     config.stash[SESSION_KEY] = BenchSession(config)
+
+
+def _case_selection_problem(selected):
+    """Why ``BENCHMARK[/PROTOCOL[/CASE]]`` names no declared case (saying what is valid), else None."""
+    name, *rest = selected.split("/")
+    try:
+        declared = benchmarks.get(name)
+        if len(rest) > 2:
+            return "give BENCHMARK, BENCHMARK/PROTOCOL or BENCHMARK/PROTOCOL/CASE"
+        if rest:
+            declared.check_protocol(rest[0])
+        if len(rest) == 2:
+            declared.case(rest[1])
+    except ValueError as err:
+        return str(err)
+    return None
+
+
+def _selected_by(selections, name, protocol, case):
+    """Whether ``--bench-case`` selections (none: all) include this case."""
+    key = f"{name}/{protocol}/{case}"
+    return not selections or any(key == s or key.startswith(s + "/") for s in selections)
 
 
 def _pin_gpu(worker_id):
@@ -170,7 +204,7 @@ def pytest_sessionfinish(session, exitstatus):
     if bench.ray is not None:
         bench.ray.shutdown()
     # --bench-strict: a session that selected benchmark cases and trained none fails
-    if bench.strict and bench.tests and bench.trained == 0 and session.exitstatus == 0:
+    if bench.strict and bench.selected and bench.trained == 0 and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -207,24 +241,37 @@ def _seed_text(seeds_used):
     return ", ".join(f"{b} {r}" for b, r in ranges.items())
 
 
+def _case_of(item):
+    """``(benchmark, protocol, case)`` of an accuracy test, else None."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if "benchmark_name" not in params or "bench_session" not in getattr(item, "fixturenames", ()):
+        return None
+    return params["benchmark_name"], params["protocol"], params["schedule"]
+
+
 @pytest.hookimpl(trylast=True)  # after -m / -k have deselected
 def pytest_collection_modifyitems(session, config, items):
-    """Count the session's gated tests (cases x GATED_PER_CASE): each gets alpha = 1 % / T. Then,
-    before anything trains, check that every selected case can be judged (its baseline file and entry)."""
+    """Keep only the ``--bench-case`` selection, when one is given. Before anything trains, check
+    that every selected case can be judged (its baseline file and entry). Then count the gated tests
+    of the cases that will be judged here (``BenchSession.count_judged``): each gets alpha = 1 % / T."""
     bench = config.stash.get(SESSION_KEY, None)
     if bench is None:
         return
-    cases = [item for item in items if "bench_session" in getattr(item, "fixturenames", ())
-             and item.get_closest_marker("slow")]
-    bench.tests = GATED_PER_CASE * len(cases)
-    if bench.update or bench.worker_id is not None:
-        return
+    selections = config.getoption("--bench-case")
+    if selections:
+        dropped = [item for item in items if _case_of(item) is None or not _selected_by(selections, *_case_of(item))]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = [item for item in items if item not in set(dropped)]
+    cases = [_case_of(item) for item in items if _case_of(item) is not None and item.get_closest_marker("slow")]
+    if not (bench.update or bench.worker_id is not None):
+        _check_baselines_before_training(bench, cases)
+    bench.count_judged(cases)
+
+
+def _check_baselines_before_training(bench, cases):
     problems = {}  # error message -> the cases it stops
-    for item in cases:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if "benchmark_name" not in params:
-            continue
-        name, protocol, schedule = params["benchmark_name"], params["protocol"], params["schedule"]
+    for name, protocol, schedule in cases:
         try:
             doc = bench.baseline(name)
             baselines.case_entries(doc, protocol, schedule, bench.baseline_dir)
@@ -239,16 +286,17 @@ def pytest_collection_modifyitems(session, config, items):
               "(the command above), or deselect those cases with -k.")
 
 
+@pytest.hookimpl(trylast=True)  # the comparison table is the last thing the session prints before pytest's summary line
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     session = config.stash.get(SESSION_KEY, None)
     if session is None or not session.verdicts:
-        if session is not None and session.tests:
+        if session is not None and session.selected:
             failed = len(terminalreporter.stats.get("failed", []))
             skipped = len(terminalreporter.stats.get("skipped", []))
             terminalreporter.write_line(
-                f"no benchmark case trained: {session.tests // GATED_PER_CASE} selected, {failed} failed before "
-                f"training, {skipped} skipped (the reasons are above; pytest -rs lists the skips)"
-                + ("; --bench-strict: this session fails" if session.strict else ""))
+                f"no benchmark case trained: {len(session.selected)} selected, {failed} failed before "
+                f"training, {skipped} skipped" + ("; --bench-strict: this session fails" if session.strict else ""))
+            _write_not_trained(terminalreporter, session)
         return
     session.verdicts.sort(key=_table_order)  # xdist workers finish in any order
     env = environment()
@@ -258,6 +306,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         f"seeds {_seed_text(session.seeds_used)} per case; results in {session.results_dir}")
     terminalreporter.write_line(f"how: {session.how()}")
     terminalreporter.write_line(render_comparison(session.verdicts))
+    _write_not_trained(terminalreporter, session)
     md, js = config.getoption("--bench-report-md"), config.getoption("--bench-report-json")
     if md:
         Path(md).write_text(render_markdown(session.verdicts, [f"Measured: {env}"]))
@@ -275,6 +324,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         _update_baselines(session, terminalreporter, env)
     if session.confirm:
         _confirm_baselines(session, terminalreporter, env)
+
+
+def _write_not_trained(terminalreporter, session):
+    """One line per selected case that did not train, and why; one per case judged on nothing
+    because it has no baseline yet."""
+    for (name, protocol, case), why in sorted(session.not_trained.items(), key=lambda item: _case_order(*item[0])):
+        terminalreporter.write_line(f"did not train: {name}/{protocol}/{case}: {why}")
+    for name, protocol, case in session.selected:
+        try:
+            why = baselines.pending_reason(session.baseline(name, missing_ok=True), protocol, case)
+        except baselines.BaselineError:
+            continue  # the case failed with that error, which the failure report shows
+        if why and (name, protocol, case) not in session.not_trained:
+            terminalreporter.write_line(f"no baseline yet: {name}/{protocol}/{case}: {why}")
 
 
 def _update_baselines(session, terminalreporter, env):

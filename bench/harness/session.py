@@ -18,7 +18,6 @@ from bench.engine.records import METRICS, per_seed, summarize_runs
 from bench.harness import baselines, gates
 
 BASELINE_SEEDS = 40  # seeds per case when --update-baselines is given without --bench-seeds
-GATED_PER_CASE = 3  # worse on the headline metric; changed on final and mean train loss
 
 
 class BenchSession:
@@ -29,8 +28,10 @@ class BenchSession:
         self.seeds_option = config.getoption("--bench-seeds")
         self.first_seed = config.getoption("--bench-first-seed")
         self.strict = config.getoption("--bench-strict")
-        self.tests = 0  # gated tests selected this session, for the per-test alpha (set after collection)
+        self.selected = []  # (benchmark, protocol, case) of every accuracy test selected (set after collection)
+        self.tests = 0  # gated tests of the selected cases that will be judged here: T of the per-test alpha
         self.trained = 0  # cases that trained and were judged
+        self.not_trained = {}  # (benchmark, protocol, case) -> why it did not train here
         self.options = RunOptions(cifar10=config.getoption("--bench-cifar10"),
                                   fashion_mnist=config.getoption("--bench-fashion-mnist"),
                                   allow_cpu=config.getoption("--bench-allow-cpu"),
@@ -73,11 +74,11 @@ class BenchSession:
 
         Results are written per seed, as each finishes.
         """
-        # Fail before training if the file is unusable; --update-baselines may create it.
+        # Fail before training if the file is unusable; --update-baselines may create it, or the case's entry.
         try:
             baseline = self.baseline(benchmark.name, missing_ok=self.update)
             entries = {} if baseline is None else baselines.case_entries(baseline, protocol, schedule,
-                                                                         self.baseline_dir)
+                                                                         self.baseline_dir, missing_ok=self.update)
         except baselines.BaselineError as err:
             pytest.fail(str(err), pytrace=False)
         seeds = self.seeds_for(benchmark)
@@ -124,7 +125,7 @@ class BenchSession:
         summaries = summarize_runs(runs)
         self.histories[(benchmark.name, protocol, schedule)] = [r.history for r in runs]
         overlap = bool(set(seeds) & set(baselines.seeds_of(baseline, protocol, schedule)))
-        alpha = gates.alpha_for(self.tests or GATED_PER_CASE)
+        alpha = gates.alpha_for(self.tests or len(gates.gated_metrics(entries)))
         verdicts = [gates.judge_metric(gates.Verdict(
             benchmark.name, protocol, schedule, metric, summary, baseline=entries.get(metric),
             majority_rate=runs[0].majority_rate, reference_note=benchmark.reference_note,
@@ -141,6 +142,26 @@ class BenchSession:
         if all(v.verdict not in ("FAIL", "CHANGED") for v in verdicts):
             self.confirmed.setdefault(benchmark.name, []).append((protocol, schedule))
         return runs, verdicts
+
+    def count_judged(self, cases):
+        """Set ``tests``, the T of the per-test alpha: the gated metrics (``gates.gated_metrics``) of each
+        selected case that will train and be judged here. A case that cannot run here (no GPU, no data)
+        or has no baseline yet is judged on nothing, so it does not tighten the others' gates.
+
+        Under --bench-ray a requirement is the cluster's: every case counts (a stricter alpha, never a
+        looser one)."""
+        self.selected = list(cases)
+        self.tests = 0
+        for name, protocol, case in cases:
+            declared = benchmarks.get(name)
+            if not self.use_ray and declared.unmet(self.options) is not None:
+                continue
+            try:
+                doc = self.baseline(name, missing_ok=True)
+                entries = {} if doc is None else baselines.case_entries(doc, protocol, case, self.baseline_dir)
+            except baselines.BaselineError:
+                continue  # reported before training (plugin) or while training (run_case)
+            self.tests += len(gates.gated_metrics(entries))
 
     def strict_failures(self, verdicts):
         """Under --bench-strict: a case none of whose gates has a baseline entry fails (one verdict names it).
@@ -163,12 +184,13 @@ class BenchSession:
             self._baselines[benchmark] = baselines.load(benchmark, self.baseline_dir)
         return self._baselines[benchmark]
 
-    def check_requirements(self, benchmark):
+    def check_requirements(self, benchmark, protocol, case):
         """Skip a case that cannot run here; fail it instead under --bench-strict (any reason) or
-        --bench-require-data (absent data)."""
+        --bench-require-data (absent data). Either way the table's summary says why it did not train."""
         missing = self._ray().unmet(benchmark, self.options) if self.use_ray else benchmark.unmet(self.options)
         if missing:
             kind, reason = missing
+            self.not_trained[(benchmark.name, protocol, case)] = reason
             if kind == "gpu":
                 reason += " Pass --bench-allow-cpu to run it on the CPU anyway."
             if self.strict:
@@ -185,11 +207,14 @@ class BenchSession:
                 "measured": {b: [[p, s, summaries] for (p, s), summaries in cases.items()]
                              for b, cases in self.measured.items()},
                 "confirmed": self.confirmed, "trained": self.trained, "seeds_used": self.seeds_used,
+                "not_trained": [[*case, why] for case, why in self.not_trained.items()],
                 "histories": [[*case, runs] for case, runs in self.histories.items()]}
 
     def absorb(self, payload):
         self.verdicts.extend(gates.Verdict(**v) for v in payload["verdicts"])
         self.trained += payload["trained"]
+        for benchmark, protocol, case, why in payload["not_trained"]:
+            self.not_trained[(benchmark, protocol, case)] = why
         for benchmark, cases in payload["measured"].items():
             for protocol, schedule, summaries in cases:
                 self.measured.setdefault(benchmark, {})[(protocol, schedule)] = summaries
@@ -250,7 +275,7 @@ class BenchSession:
                 reporter.write_line(text)
 
     def _epoch_printer(self, label, benchmark, clock, seeds):
-        """Progress per epoch: which seeds (i/N, or i-j/N training together), epoch, rate, loss, metric
+        """Progress per epoch: which seeds (seed k, i of N; or seeds k..l, n of N, training together), epoch, rate, loss, metric
         (the mean over seeds training together) and the case's ETA (wall clock, from the epochs done so
         far). Every epoch on a terminal (rewritten in place), every 10th in a log."""
         epochs = benchmark.epochs(self.options)
@@ -263,8 +288,9 @@ class BenchSession:
                 metric = next(k for k in records[0] if k.startswith("val_") and k != "val_loss")
                 elapsed = time.perf_counter() - clock["start"]
                 eta = elapsed / clock["done"] * (clock["total"] - clock["done"])
-                which = (f"seed {first + 1}/{len(seeds)}" if len(records) == 1 else
-                         f"seeds {first + 1}-{first + len(records)}/{len(seeds)} together")
+                which = (f"seed {seeds[first]} ({first + 1} of {len(seeds)})" if len(records) == 1 else
+                         f"seeds {seeds[first]}..{seeds[first + len(records) - 1]} together "
+                         f"({len(records)} of {len(seeds)})")
                 mean = (lambda key: sum(r[key] for r in records) / len(records))
                 self._progress(f"{label} {which} epoch {epoch + 1}/{epochs}: lr {records[0]['lr']:.3g}, "
                                f"loss {mean('train_loss'):.4f}, {metric} {mean(metric):.4f}, "

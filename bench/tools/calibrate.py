@@ -114,11 +114,17 @@ def train_group(task):
              "seed": run.seed, "metrics": run.metrics} for run in runs]
 
 
-def cpu_nightly_tests():
-    """Gated tests of ``pytest -m "slow and not gpu"``: every case of every CPU benchmark."""
-    from bench.harness.session import GATED_PER_CASE
-
-    return GATED_PER_CASE * sum(len(b.cases()) for b in benchmarks.all_benchmarks() if not b.needs_gpu)
+def cpu_nightly_tests(directory=baselines.DEFAULT_DIR):
+    """Gated tests of ``pytest -m "slow and not gpu"``: the gated baseline entries of every case of
+    every CPU benchmark, counted as the session counts them (``BenchSession.count_judged``)."""
+    total = 0
+    for benchmark in benchmarks.all_benchmarks():
+        if benchmark.needs_gpu:
+            continue
+        doc = baselines.load(benchmark.name, directory)
+        total += sum(len(gates.gated_metrics(baselines.case_entries(doc, protocol, case, directory, missing_ok=True)))
+                     for protocol, case in benchmark.cases())
+    return total
 
 
 def judge_set(entries, values_by_metric, alpha):
@@ -143,18 +149,17 @@ def needed_seeds(d, baseline_n, alpha, power=0.9):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench calibrate", description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(prog="python -m bench calibrate", description=__doc__.splitlines()[0])
     parser.add_argument("benchmark", choices=[b.name for b in benchmarks.all_benchmarks() if not b.needs_gpu])
-    parser.add_argument("--sets", type=int, default=5, help="disjoint seed sets K")
+    parser.add_argument("--sets", type=int, default=5, help="disjoint seed sets K (default: 5)")
     parser.add_argument("--seeds", type=int, default=None, help="seeds per set N (default: the nightly's)")
-    parser.add_argument("--first-seed", type=int, default=DEFAULT_FIRST_SEED, help="first seed S")
+    parser.add_argument("--first-seed", type=int, default=DEFAULT_FIRST_SEED, help=f"first seed S (default: {DEFAULT_FIRST_SEED})")
     parser.add_argument("--protocols", nargs="+", default=None, help="protocols (default: all)")
     parser.add_argument("--regressions", nargs="*", choices=REGRESSIONS, default=list(REGRESSIONS),
-                        help="regressions to inject")
+                        help="regressions to inject (default: all)")
     parser.add_argument("--tests", type=int, default=None,
                         help="gated tests in the session T, for alpha = 1 %% / T (default: the CPU nightly's)")
-    parser.add_argument("--jobs", type=int, default=1, help="training processes (one TF thread each)")
+    parser.add_argument("--jobs", type=int, default=1, help="training processes, one TF thread each (default: 1)")
     parser.add_argument("--results", default=None,
                         help="JSONL of every trained seed, appended as each finishes and read back to resume "
                              "(default: calibrate-BENCHMARK.jsonl)")

@@ -43,16 +43,17 @@ def table(found, metric):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m bench history", description=__doc__.splitlines()[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(prog="python -m bench history", description=__doc__.splitlines()[0])
     p.add_argument("benchmark", help="benchmark name, e.g. ionosphere")
-    p.add_argument("--results", default="results", help="the --bench-results folder to read")
-    p.add_argument("--last", type=int, default=10, help="how many of the newest sessions")
+    p.add_argument("--results", default="results", help="the --bench-results folder to read (default: results)")
+    p.add_argument("--last", type=int, default=10, help="how many of the newest sessions (default: 10)")
     p.add_argument("--metric", default=None, choices=list(METRICS),
                    help="metric to show (default: the benchmark's own headline metric)")
-    p.add_argument("--plot", default=None, help="also write a drift plot (PNG) of --case to this new file")
-    p.add_argument("--case", default=None, help="protocol/schedule for --plot, e.g. published/step")
-    p.add_argument("--baselines", default=str(baselines.DEFAULT_DIR), help="baseline folder for the plot's lines")
+    p.add_argument("--plot", default=None,
+                   help="also write a drift plot (PNG) of --case to this new file (default: no plot)")
+    p.add_argument("--case", default=None, help="PROTOCOL/CASE for --plot, e.g. published/step (default: none)")
+    p.add_argument("--baselines", default=str(baselines.DEFAULT_DIR),
+                   help="baseline folder for the plot's lines (default: the project's baselines/)")
     args = p.parse_args(argv)
     if args.metric is None:
         from bench import benchmarks

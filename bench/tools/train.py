@@ -1,10 +1,12 @@
-"""Train one benchmark with one schedule outside pytest, in the shape of source A's train.py.
+"""Train one case of one benchmark outside pytest, in the shape of source A's train.py.
 
+A case is a benchmark's named setting (``--case``: ionosphere's ``time`` trains the registry
+schedule ``standard``); ``--schedule`` picks the case that trains a registry schedule instead.
 Example (source A's step run, on ionosphere here; on CIFAR-10 where the data is):
 
-    python -m bench train --benchmark ionosphere --schedule step --epochs 50 \\
+    python -m bench train --benchmark ionosphere --case step --epochs 50 \\
         --lr-plot step-lr.png --train-plot step-training.png
-    python -m bench train --benchmark cifar10_resnet --schedule linear --epochs 100 \\
+    python -m bench train --benchmark cifar10_resnet --case linear --epochs 100 \\
         --lr-plot linear-lr.png --train-plot linear-training.png --cifar10 cifar-10-python.tar.gz
 
 Prints per-epoch progress, then a per-class precision / recall / F1 report of the final
@@ -24,33 +26,48 @@ from bench.report.plots import plot_lr, plot_training
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m bench train", description=__doc__.splitlines()[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--benchmark", required=True, choices=benchmarks.names(), help="which experiment")
-    p.add_argument("--schedule", "-s", required=True,
-                   help="one of the benchmark's cases (an unknown name is refused with the list)")
+    p = argparse.ArgumentParser(prog="python -m bench train", description=__doc__.splitlines()[0])
+    p.add_argument("--benchmark", required=True, choices=benchmarks.names(), help="which experiment (required)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--case", "-c", help="one of the benchmark's cases (an unknown name is refused with the list)")
+    which.add_argument("--schedule", "-s", help="a registry schedule: trains the benchmark's one case that uses it")
     p.add_argument("--epochs", "-e", type=int, default=None,
-                   help="epochs to train; none: the benchmark's published number")
-    p.add_argument("--lr-plot", "-l", default="lr.png", help="PNG of the learning rate per epoch")
-    p.add_argument("--train-plot", "-t", default="training.png", help="PNG of loss and accuracy per epoch")
-    p.add_argument("--seed", type=int, default=0, help="random seed (keras.utils.set_random_seed)")
-    p.add_argument("--protocol", default=None, help="data protocol; none: the benchmark's first")
-    p.add_argument("--cifar10", default=None, help="offline CIFAR-10 archive or folder; none: "
-                                                   "$LR_SUITE_CIFAR10, else Keras' cache")
-    p.add_argument("--fashion-mnist", default=None, help="offline Fashion-MNIST folder; none: "
-                                                         "$LR_SUITE_FASHION_MNIST, else Keras' cache")
-    p.add_argument("--allow-cpu", action="store_true", help="run a GPU benchmark on the CPU")
-    p.add_argument("--force", action="store_true", help="overwrite existing plot files")
+                   help="epochs to train (default: the benchmark's published number)")
+    p.add_argument("--lr-plot", "-l", default="lr.png", help="PNG of the learning rate per epoch (default: lr.png)")
+    p.add_argument("--train-plot", "-t", default="training.png",
+                   help="PNG of loss and accuracy per epoch (default: training.png)")
+    p.add_argument("--seed", type=int, default=0, help="random seed, keras.utils.set_random_seed (default: 0)")
+    p.add_argument("--protocol", default=None, help="data protocol (default: the benchmark's first)")
+    p.add_argument("--cifar10", default=None, help="offline CIFAR-10 archive or folder "
+                                                   "(default: $LR_SUITE_CIFAR10, else Keras' cache)")
+    p.add_argument("--fashion-mnist", default=None, help="offline Fashion-MNIST folder "
+                                                         "(default: $LR_SUITE_FASHION_MNIST, else Keras' cache)")
+    p.add_argument("--allow-cpu", action="store_true", help="run a GPU benchmark on the CPU (default: refuse)")
+    p.add_argument("--force", action="store_true", help="overwrite existing plot files (default: refuse)")
     return p
+
+
+def case_for(p, benchmark, args):
+    """The case ``--case`` names, or the one case that trains ``--schedule``; a usage error otherwise."""
+    cases = list(benchmark.schedules)
+    if args.case is not None:
+        if args.case not in cases:
+            p.error(f"--case {args.case!r} is not a case of {benchmark.name}; choose from {', '.join(cases)}")
+        return args.case
+    using = [name for name, case in benchmark.schedules.items() if case.schedule == args.schedule]
+    if len(using) != 1:
+        trained = sorted({case.schedule for case in benchmark.schedules.values()})
+        p.error(f"--schedule {args.schedule!r}: {benchmark.name} has {len(using)} cases that train it"
+                + (f" ({', '.join(using)}); pick one with --case" if using else
+                   f"; it trains {', '.join(trained)}, or pick a case with --case ({', '.join(cases)})"))
+    return using[0]
 
 
 def main(argv=None):
     p = parser()
     args = p.parse_args(argv)
     benchmark = benchmarks.get(args.benchmark)
-    schedules = list(benchmark.schedules)
-    if args.schedule not in schedules:
-        p.error(f"--schedule {args.schedule!r} is not a {args.benchmark} schedule; choose from {', '.join(schedules)}")
+    case = case_for(p, benchmark, args)
     protocol = args.protocol or benchmark.protocols[0]
     if protocol not in benchmark.protocols:
         p.error(f"--protocol {protocol!r} is not a {args.benchmark} protocol; "
@@ -78,10 +95,10 @@ def main(argv=None):
         print(f"epoch {epoch + 1}/{epochs}: lr {record['lr']:.6g}  loss {record['train_loss']:.4f}  "
               f"val_loss {record['val_loss']:.4f}  {metric} {record[metric]:.4f}", flush=True)
 
-    run = benchmark.train(args.schedule, args.seed, protocol, on_epoch=progress, options=options)
+    run = benchmark.train(case, args.seed, protocol, on_epoch=progress, options=options)
     print()
     print(report_text(benchmark, run))
-    title = f"{args.benchmark} / {protocol} / {args.schedule} (seed {args.seed})"
+    title = f"{args.benchmark} / {protocol} / {case} (seed {args.seed})"
     print(f"wrote {plot_lr([run.history], args.lr_plot, title)}")
     print(f"wrote {plot_training([run.history], args.train_plot, title)}")
     return 0

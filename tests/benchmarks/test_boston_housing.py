@@ -25,7 +25,7 @@ def test_features_are_standardized_on_the_training_rows_only():
 def test_unknown_schedule_and_protocol():
     with pytest.raises(ValueError, match="Unknown boston_housing protocol 'random'; valid: keras_split"):
         bh.train("constant", 0, protocol="random")
-    with pytest.raises(ValueError, match="Unknown boston_housing schedule 'step'; valid: constant, onecycle"):
+    with pytest.raises(ValueError, match="Unknown boston_housing case 'step'; valid: constant, onecycle"):
         bh.train("step", 0)
 
 

@@ -33,5 +33,5 @@ def test_onecycle_takes_max_lr_from_a_range_test_on_the_model_it_trains(monkeypa
     assert model.name == "fashion_cnn"
     constant, _, none = classifier.range_tested(fmn.BENCHMARK, "constant", 0, (x, y), fmn.build_model, RunOptions())
     assert (constant.name, constant.lr, none) == ("constant", 0.01, {})
-    with pytest.raises(ValueError, match="Unknown fashion_mnist_onecycle schedule 'step'"):
+    with pytest.raises(ValueError, match="Unknown fashion_mnist_onecycle case 'step'"):
         classifier.range_tested(fmn.BENCHMARK, "step", 0, (x, y), fmn.build_model, RunOptions())

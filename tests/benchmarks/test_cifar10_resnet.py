@@ -54,7 +54,7 @@ import bench.benchmarks.cifar10_resnet as resnet
 @pytest.mark.slow
 @pytest.mark.parametrize("schedule", ["linear"])
 def test_case(bench_session, schedule):
-    bench_session.check_requirements(resnet.BENCHMARK)
+    bench_session.check_requirements(resnet.BENCHMARK, "published", schedule)
     runs, verdicts = bench_session.run_case(resnet.BENCHMARK, "published", schedule)
     failures = bench_session.failures(verdicts)
     if failures:
@@ -101,7 +101,7 @@ def test_pipeline_end_to_end_on_synthetic_cifar(inner, synthetic, tmp_path):
     _loose_baseline(tmp_path / "baselines")
     gated = inner(f"--bench-cifar10={synthetic}", "--bench-allow-cpu")
     gated.assert_outcomes(passed=1)
-    gated.stdout.fnmatch_lines(["*cifar10_resnet/published/linear seed 1/1 epoch 1/1: lr 0.1,*",
+    gated.stdout.fnmatch_lines(["*cifar10_resnet/published/linear seed 0 (1 of 1) epoch 1/1: lr 0.1,*",
                                 "*cifar10_resnet*published*linear*final_val_accuracy*>= 0.0000*pass*",
                                 "*cifar10_resnet*published*linear*final_train_loss*none yet*new*"])
 

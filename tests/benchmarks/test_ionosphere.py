@@ -52,7 +52,7 @@ def test_unknown_protocol_and_schedule_are_clear_errors():
     x, y = io.load_data()
     with pytest.raises(ValueError, match="Unknown protocol 'kfold'; valid: published, stratified"):
         io.split(x, y, "kfold", 0)
-    with pytest.raises(ValueError, match="Unknown ionosphere schedule 'cosine'; valid: constant, time"):
+    with pytest.raises(ValueError, match="Unknown ionosphere case 'cosine'; valid: constant, time"):
         io.train("cosine", 0)
 
 

@@ -12,7 +12,7 @@ from bench.benchmarks import RunOptions, digits, ionosphere  # noqa: E402
 
 
 def _runs(module, case, protocol, options, seeds=(0, 1)):
-    return [module.train(case, seed, protocol, options=options) for seed in seeds]
+    return [module.BENCHMARK.train(case, seed, protocol, options=options) for seed in seeds]
 
 
 @pytest.mark.parametrize("module, case, protocol, epochs", [(ionosphere, "step", "published", 12),

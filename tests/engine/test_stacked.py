@@ -58,7 +58,7 @@ def test_stacked_equals_keras_one_seed_loop_to_float32_rounding(module, case, pr
     """Not bit for bit: the bias gradient and the loss mean are summed in another order, so the two
     drift apart by rounding (about 1e-7 relative after 3 epochs; 1e-3 on Boston's RMSE after 100)."""
     ours = module.BENCHMARK.run(case, [5], protocol, options=SHORT)[0]
-    keras_run = module.train(case, 5, protocol, options=RunOptions(epochs=3, engine="keras"))
+    keras_run = module.BENCHMARK.train(case, 5, protocol, options=RunOptions(epochs=3, engine="keras"))
     assert ours.environment["engine"] == "stacked" and keras_run.environment["engine"] == "keras"
     for key in ("lr", "train_loss", "val_loss"):
         np.testing.assert_allclose(ours.history[key], keras_run.history[key], rtol=rtol)

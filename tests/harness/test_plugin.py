@@ -118,9 +118,10 @@ def test_update_then_pass_then_fail_with_a_useful_message(suite, monkeypatch):
     again.assert_outcomes(passed=1)
     again.stdout.fnmatch_lines(["*learning-rate schedule benchmarks*",
                                 "*fake*p*s*final_val_accuracy [[]fraction[]]*>= 0.8970 (mean 0.9020)*0.9020 +- 0.0020 (3)*pass*",
-                                "*majority class scores 0.600*", "gates: worse*alpha 0.0033 = 1 % / the session's gated*"])
+                                "*majority class scores 0.600*", "gates: worse*alpha 0.005 = 1 % / the session's gated*"])
+    # T = 2: the fake case's gated metrics are final_val_accuracy (worse) and final_train_loss (changed)
     assert "overlap" not in again.stdout.str()  # seeds 0..2 are not the baseline's 1000..1039
-    again.stdout.fnmatch_lines(["*fake/p/s seed 3/3 epoch 2/2: lr 0.1, loss 0.5000, val_accuracy 0.9040, case ETA 0 s"])
+    again.stdout.fnmatch_lines(["*fake/p/s seed 2 (3 of 3) epoch 2/2: lr 0.1, loss 0.5000, val_accuracy 0.9040, case ETA 0 s"])
 
     monkeypatch.setenv("FAKE_ACC", "0.80")
     regressed = suite()

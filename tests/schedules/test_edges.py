@@ -9,6 +9,7 @@ Python prompt on the formula written out (noted beside each).
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -363,3 +364,16 @@ def test_a_missing_parameter_lists_the_required_ones():
         schedules.get("step", initial_lr=0.1)
     assert str(err.value) == ("Schedule 'step' needs parameter 'factor'. Required: initial_lr, factor, drop_every; "
                               "all parameters: initial_lr, factor, drop_every, offset")
+
+
+@pytest.mark.parametrize("name, params", [
+    ("standard", {"initial_lr": 0.1, "decay": HUGE}),
+    ("time", {"initial_lr": 0.1, "decay": HUGE}),
+    ("exp", {"initial_lr": 0.1, "k": HUGE}),
+])
+def test_a_huge_decay_gives_zero_past_epoch_0_without_an_overflow_warning(name, params):
+    s = schedules.get(name, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "overflow encountered in multiply" would raise here
+        assert s.values([0, 10]).tolist() == [0.1, 0.0]
+        assert s(10) == 0.0

@@ -14,16 +14,16 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import schedules
-from schedules import _validate as check
+from schedules import _ranges as ranges
 
 def draw(rng, default):
     """A hypothesis strategy for one argument, from its declared range, sized for rates and run
     lengths: numbers up to 10 (from 1e-4 where 0 is refused), counts up to 300; and the
     argument's default (when it has one) as often as not."""
     rng = getattr(rng, "range", rng)  # a range that also takes None: draw from the range
-    if isinstance(rng, check.Choice):
+    if isinstance(rng, ranges.Choice):
         drawn = st.sampled_from(rng.choices)
-    elif isinstance(rng, check.Integer):
+    elif isinstance(rng, ranges.Integer):
         drawn = st.integers(rng.minimum, 300)
     elif rng.high is None:
         drawn = st.floats(1e-4 if rng.low_open else 0.0, 10.0)

@@ -9,7 +9,7 @@ import pytest
 
 import schedules
 from schedules import UNITS, Schedule
-from schedules import _validate as check
+from schedules import _ranges as ranges
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,7 +71,7 @@ def test_config_names_are_the_constructor_arguments():
 # Each check names what is missing and where it goes, so that registering a class is all it
 # takes to be told the rest.
 
-RANGE_KINDS = (check.Real, check.Integer, check.Choice, check.OrNone)
+RANGE_KINDS = (ranges.Real, ranges.Integer, ranges.Choice, ranges.OrNone)
 
 
 @pytest.mark.parametrize("name", schedules.available())

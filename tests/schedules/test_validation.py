@@ -11,7 +11,7 @@ import math
 import pytest
 
 import schedules
-from schedules import _validate as check
+from schedules import _ranges as ranges
 
 # The message form every check uses (schedules/_validate.py, after Keras' own).
 MESSAGE = "Argument `{name}` must be {requirement}. Received: {name}={received}"
@@ -43,7 +43,7 @@ def test_a_value_outside_the_declared_range_is_refused_with_its_message(name, ar
     rng = cls.params[arg]
     with pytest.raises(ValueError) as err:
         schedules.get(name, **{**cls.example, arg: bad})
-    received = repr(bad) if isinstance(rng, (check.Integer, check.Choice)) else shown(bad)
+    received = repr(bad) if isinstance(rng, (ranges.Integer, ranges.Choice)) else shown(bad)
     assert str(err.value) == MESSAGE.format(name=arg, requirement=rng.requirement, received=received)
 
 
@@ -68,26 +68,26 @@ def test_the_ends_of_each_declared_range_pass_its_own_check(name, arg, end):
 
 
 @pytest.mark.parametrize("rng, requirement", [
-    (check.POSITIVE, "a finite number > 0"),
-    (check.NON_NEGATIVE, "a finite number >= 0"),
-    (check.POSITIVE_INT, "a positive integer"),
-    (check.NON_NEGATIVE_INT, "a non-negative integer"),
-    (check.fraction(low_open=True, high_open=False), "in (0, 1]"),
-    (check.fraction(low_open=False, high_open=True), "in [0, 1)"),
-    (check.fraction(low_open=True, high_open=True), "in (0, 1)"),
-    (check.Choice(("a", "b")), "one of 'a', 'b'"),
+    (ranges.POSITIVE, "a finite number > 0"),
+    (ranges.NON_NEGATIVE, "a finite number >= 0"),
+    (ranges.POSITIVE_INT, "a positive integer"),
+    (ranges.NON_NEGATIVE_INT, "a non-negative integer"),
+    (ranges.fraction(low_open=True, high_open=False), "in (0, 1]"),
+    (ranges.fraction(low_open=False, high_open=True), "in [0, 1)"),
+    (ranges.fraction(low_open=True, high_open=True), "in (0, 1)"),
+    (ranges.Choice(("a", "b")), "one of 'a', 'b'"),
 ])
 def test_each_kind_of_range_says_what_it_requires(rng, requirement):
     assert rng.requirement == requirement
 
 
 @pytest.mark.parametrize("rng, ends, outside", [
-    (check.POSITIVE, [5e-324, 1.7976931348623157e308], [0.0]),
-    (check.NON_NEGATIVE, [0.0, 1.7976931348623157e308], [-5e-324]),
-    (check.fraction(low_open=True, high_open=False), [5e-324, 1.0], [0.0, 1.0000000000000002]),
-    (check.fraction(low_open=False, high_open=True), [0.0, 0.9999999999999999], [-5e-324, 1.0]),
-    (check.POSITIVE_INT, [1, 1.0, 10**9], [0, 1.5]),
-    (check.NON_NEGATIVE_INT, [0, 0.0, 10**9], [-1, 0.5]),
+    (ranges.POSITIVE, [5e-324, 1.7976931348623157e308], [0.0]),
+    (ranges.NON_NEGATIVE, [0.0, 1.7976931348623157e308], [-5e-324]),
+    (ranges.fraction(low_open=True, high_open=False), [5e-324, 1.0], [0.0, 1.0000000000000002]),
+    (ranges.fraction(low_open=False, high_open=True), [0.0, 0.9999999999999999], [-5e-324, 1.0]),
+    (ranges.POSITIVE_INT, [1, 1.0, 10**9], [0, 1.5]),
+    (ranges.NON_NEGATIVE_INT, [0, 0.0, 10**9], [-1, 0.5]),
 ])
 def test_the_ends_and_just_outside_are_the_neighbouring_floats(rng, ends, outside):
     assert rng.ends() == ends
@@ -137,3 +137,19 @@ def test_an_argument_without_a_declared_range_is_a_clear_error():
     with pytest.raises(TypeError, match=r"Undeclared declares no range for argument `lr`: add it to "
                                         r"Undeclared.params"):
         Undeclared(0.1)
+
+
+@pytest.mark.parametrize("name, params, text", [
+    ("cyclical", {"base_lr": 0.001, "max_lr": 0.001, "step_size": 10},
+     "Argument `max_lr` must be > `base_lr` (0.001). Received: max_lr=0.001"),
+    ("cyclical", {"base_lr": 0.01, "max_lr": 0.006, "step_size": 10},
+     "Argument `max_lr` must be > `base_lr` (0.01). Received: max_lr=0.006"),
+    ("poly", {"initial_lr": 0.1, "max_epochs": 10, "power": 2, "final_lr": 0.2},
+     "Argument `final_lr` must be <= `initial_lr` (0.1). Received: final_lr=0.2"),
+    ("onecycle", {"max_lr": 0.005, "total_steps": 100, "initial_lr": 0.01},
+     "Argument `initial_lr` must be <= `max_lr` (0.005). Received: initial_lr=0.01"),
+])
+def test_a_rule_between_arguments_is_refused_naming_both(name, params, text):
+    with pytest.raises(ValueError) as err:
+        schedules.get(name, **params)
+    assert str(err.value) == text

@@ -12,10 +12,11 @@ pytest.importorskip("keras")
 
 def test_help_documents_every_option_with_its_default():
     text = " ".join(parser().format_help().split())  # argparse wraps lines
-    for option in ("--benchmark", "--schedule", "--epochs", "--lr-plot", "--train-plot", "--seed", "--protocol",
+    for option in ("--benchmark", "--case", "--schedule", "--epochs", "--lr-plot", "--train-plot", "--seed", "--protocol",
                    "--cifar10", "--fashion-mnist", "--allow-cpu", "--force"):
         assert option in text
     assert "(default: lr.png)" in text and "(default: training.png)" in text and "(default: 0)" in text
+    assert "(default: None)" not in text and text.count("(default:") == 9  # one per option that has one
 
 
 @pytest.mark.slow  # trains and plots: about 0.9 s
@@ -23,7 +24,7 @@ def test_trains_reports_per_class_and_writes_both_plots(tmp_path, capsys, monkey
     if ionosphere.BENCHMARK.unmet(RunOptions()):
         pytest.skip(ionosphere.BENCHMARK.unmet(RunOptions())[1])
     lr, training = tmp_path / "lr.png", tmp_path / "training.png"
-    assert main(["--benchmark", "ionosphere", "--schedule", "step", "--epochs", "3",
+    assert main(["--benchmark", "ionosphere", "--case", "step", "--epochs", "3",
                  "--lr-plot", str(lr), "--train-plot", str(training)]) == 0
     out = capsys.readouterr().out
     assert "epoch 1/3: lr 0.1" in out and "epoch 3/3:" in out
@@ -40,12 +41,24 @@ def test_refuses_to_overwrite_and_names_bad_input(tmp_path, capsys):
     assert "exists; choose another file or pass --force" in capsys.readouterr().err
     assert existing.read_bytes() == b"keep me"
     with pytest.raises(SystemExit):
-        main(["--benchmark", "ionosphere", "--schedule", "cosine"])
-    assert "--schedule 'cosine' is not a ionosphere schedule; choose from constant, time, step, exp" in \
+        main(["--benchmark", "ionosphere", "--case", "cosine"])
+    assert "--case 'cosine' is not a case of ionosphere; choose from constant, time, step, exp" in \
         capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--benchmark", "ionosphere", "--schedule", "cosine"])
+    assert ("--schedule 'cosine': ionosphere has 0 cases that train it; it trains constant, exp, standard, step, "
+            "or pick a case with --case (constant, time, step, exp)") in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--benchmark", "ionosphere", "--schedule", "step", "--epochs", "0"])
     assert "--epochs must be >= 1" in capsys.readouterr().err
+
+
+def test_schedule_picks_the_case_that_trains_it():
+    p = parser()
+    # ionosphere's "time" case trains the registry's "standard" (source D gave the optimizer its decay)
+    from bench.tools.train import case_for
+    assert case_for(p, ionosphere.BENCHMARK, p.parse_args(["--benchmark", "ionosphere", "--schedule", "standard"])) == "time"
+    assert case_for(p, ionosphere.BENCHMARK, p.parse_args(["--benchmark", "ionosphere", "--case", "time"])) == "time"
 
 
 def test_an_output_folder_that_does_not_exist_is_refused_before_training(tmp_path, capsys):
