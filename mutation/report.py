@@ -1,4 +1,4 @@
-"""Kill rate and survivors of the last ``mutmut run`` (``tox -e mutation``; README, "Mutation testing").
+"""Kill rate and survivors of the last ``mutmut run`` (``tox -e mutation``; docs/tests.md#mutation-testing).
 
 Run after ``mutmut run`` in the project root: ``python mutation/report.py``. Reads mutmut's
 results (``mutmut results --all true``, ``mutmut show NAME``), matches each survivor against

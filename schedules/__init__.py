@@ -18,11 +18,19 @@ from schedules.decay import Constant, Exp, Standard, Step, Time
 from schedules.onecycle import OneCycle
 from schedules.polynomial import Linear, Poly
 
-# Register a schedule: import its class above and add it to this tuple (docs/contributing.md).
-_REGISTRY = {
-    cls.name: cls
-    for cls in (Constant, Standard, Time, Step, Linear, Poly, Exp, OneCycle, Cyclical, Cosine)
-}
+# Register a schedule: import its class above and add a line here (docs/contributing.md#add-a-schedule).
+_REGISTRY = {cls.name: cls for cls in (
+    Constant,
+    Standard,
+    Time,
+    Step,
+    Linear,
+    Poly,
+    Exp,
+    OneCycle,
+    Cyclical,
+    Cosine,
+)}
 
 __all__ = ["UNITS", "Schedule", "available", "declared", "get"]
 

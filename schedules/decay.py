@@ -1,6 +1,6 @@
 """Constant, inverse-time, step and exponential decay.
 
-Conventions follow ``REFERENCE.md`` section 1: Keras' ``LearningRateScheduler``
+Conventions follow docs/reference.md#schedules: Keras' ``LearningRateScheduler``
 passes the 0-based epoch before that epoch runs; an optimizer-level schedule gets
 the 0-based optimizer iteration (batches seen so far).
 """

@@ -2,7 +2,7 @@
 
 ``pytest -m slow`` runs them; each case trains its benchmark's nightly number of seeds
 (``Benchmark.seeds``; ``--bench-seeds`` overrides it) and fails when a gated metric falls
-outside its band (docs/gates.md). The cases come from the registry (``bench/benchmarks/__init__.py``);
+outside its band (docs/accuracy-suite.md#gates-two-questions-per-case). The cases come from the registry (``bench/benchmarks/__init__.py``);
 ``--bench-case`` picks some.
 """
 

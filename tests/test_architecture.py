@@ -1,4 +1,4 @@
-"""The direction of imports between the packages (README, "Architecture").
+"""The direction of imports between the packages (docs/architecture.md).
 
 Lowest first; a module may import from its own package and from packages of a lower
 rank, never from one of the same rank or higher:

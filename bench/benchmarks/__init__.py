@@ -1,9 +1,12 @@
 """The benchmarks: one file per published experiment, each declaring one ``Benchmark``.
 
-Add a benchmark: write ``bench/benchmarks/<name>.py`` ending in ``BENCHMARK = Benchmark(...)``
-(see ``spec.py`` for the fields and ``ionosphere.py`` for a small example), add its name
-to ``MODULES`` below, and give it a baseline file (``pytest -m slow -k <name>
---update-baselines``). ``tests/benchmarks/test_registry.py`` checks the declaration.
+Add a benchmark (docs/contributing.md#add-a-benchmark): write ``bench/benchmarks/<name>.py``
+ending in ``BENCHMARK = ...`` (an image classifier declares itself with
+``classifier.image_benchmark(__name__, ...)``; see ``spec.py`` for the fields and ``digits.py``
+for a small example), add its name to ``MODULES`` below, and measure its baselines with
+``pytest -m slow --bench-case=<name> --update-baselines --bench-seeds=40 --bench-first-seed=1000``
+(or record each case that cannot be measured here with ``python -m bench pending``).
+``tests/benchmarks/test_registry.py`` checks the declaration.
 """
 
 import importlib

@@ -1,4 +1,4 @@
-"""Source C: a dense regression network on Boston housing, constant rate vs 1cycle (REFERENCE.md s3 C).
+"""Source C: a dense regression network on Boston housing, constant rate vs 1cycle (docs/reference.md#c-1cycle-with-tensorflow-and-keras).
 
 Runs on any CPU in seconds. Run on its own: ``python -m bench.benchmarks.boston_housing [--seeds 5]``.
 
@@ -135,7 +135,7 @@ def train_seeds(schedule, seeds, protocol="keras_split", on_epoch=None, options=
 
 BENCHMARK = Benchmark(
     name=NAME,
-    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); REFERENCE.md section 3 C",
+    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); docs/reference.md#c-1cycle-with-tensorflow-and-keras",
     schedules=SCHEDULES,
     protocols=PROTOCOLS,
     metric="final_val_rmse",

@@ -1,4 +1,4 @@
-"""Source B: MiniVGGNet on CIFAR-10 with step decay every 5 epochs (REFERENCE.md s3 B).
+"""Source B: MiniVGGNet on CIFAR-10 with step decay every 5 epochs (docs/reference.md#b-minivggnet-on-cifar-10).
 
 Needs a GPU and CIFAR-10 (``bench/data/cifar10.py``). Run on its own:
 ``python -m bench.benchmarks.cifar10_minivggnet --seeds 1 [--cifar10 PATH] [--allow-cpu]``.
@@ -52,7 +52,7 @@ def build_model():
 BENCHMARK = classifier.image_benchmark(
     __name__,
     name=NAME,
-    source="B: a MiniVGGNet learning-rate-scheduler note; REFERENCE.md section 3 B",
+    source="B: a MiniVGGNet learning-rate-scheduler note; docs/reference.md#b-minivggnet-on-cifar-10",
     schedules=SCHEDULES,
     protocols=("published",),
     metric="final_val_accuracy",

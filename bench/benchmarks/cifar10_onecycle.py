@@ -1,4 +1,4 @@
-"""Source C: constant rate vs 1cycle on CIFAR-10, max_lr from the range test (REFERENCE.md s3 C).
+"""Source C: constant rate vs 1cycle on CIFAR-10, max_lr from the range test (docs/reference.md#c-1cycle-with-tensorflow-and-keras).
 
 Needs a GPU and CIFAR-10. Run on its own: ``python -m bench.benchmarks.cifar10_onecycle --seeds 1``.
 
@@ -47,7 +47,7 @@ build_model = cifar10_minivggnet.build_model
 BENCHMARK = classifier.image_benchmark(
     __name__,
     name=NAME,
-    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); REFERENCE.md section 3 C",
+    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); docs/reference.md#c-1cycle-with-tensorflow-and-keras",
     schedules=SCHEDULES,
     protocols=("published",),
     metric="final_val_accuracy",

@@ -1,4 +1,4 @@
-"""Source A: a pre-activation bottleneck ResNet on CIFAR-10, five schedules (REFERENCE.md s3 A).
+"""Source A: a pre-activation bottleneck ResNet on CIFAR-10, five schedules (docs/reference.md#a-resnet-on-cifar-10).
 
 Needs a GPU (the published run took about 171 s per epoch for 100 epochs) and CIFAR-10
 (see ``bench/data/cifar10.py``). Run on its own:
@@ -106,7 +106,7 @@ def build_model():
 BENCHMARK = classifier.image_benchmark(
     __name__,
     name=NAME,
-    source="A: 'Keras learning rate schedules and decay' (PyImageSearch, 2019); REFERENCE.md section 3 A",
+    source="A: 'Keras learning rate schedules and decay' (PyImageSearch, 2019); docs/reference.md#a-resnet-on-cifar-10",
     schedules=SCHEDULES,
     protocols=("published",),
     metric="final_val_accuracy",

@@ -1,7 +1,7 @@
 """Every registered schedule on real images, on any CPU: a small CNN on scikit-learn's 8x8 digits.
 
 No write-up publishes this experiment; it exists so that each schedule in
-``schedules.available()`` has an accuracy gate that CI runs (REFERENCE.md's experiments
+``schedules.available()`` has an accuracy gate that CI runs (the experiments of docs/reference.md#experiments
 need a GPU and CIFAR-10 for linear, poly, cosine and cyclical). Run on its own:
 ``python -m bench.benchmarks.digits [--seeds 5] [--schedules cosine cyclical]``.
 

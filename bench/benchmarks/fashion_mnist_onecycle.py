@@ -1,4 +1,4 @@
-"""Source C: constant rate vs 1cycle on Fashion-MNIST, max_lr from the range test (REFERENCE.md s3 C).
+"""Source C: constant rate vs 1cycle on Fashion-MNIST, max_lr from the range test (docs/reference.md#c-1cycle-with-tensorflow-and-keras).
 
 Needs a GPU and Fashion-MNIST (``bench/data/fashion_mnist.py``). Run on its own:
 ``python -m bench.benchmarks.fashion_mnist_onecycle --seeds 1 [--fashion-mnist DIR] [--allow-cpu]``.
@@ -60,7 +60,7 @@ def build_model():
 BENCHMARK = classifier.image_benchmark(
     __name__,
     name=NAME,
-    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); REFERENCE.md section 3 C",
+    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); docs/reference.md#c-1cycle-with-tensorflow-and-keras",
     schedules=SCHEDULES,
     protocols=("published",),
     metric="final_val_accuracy",

@@ -1,4 +1,4 @@
-"""Source D: a one-hidden-layer MLP on UCI ionosphere, four schedules (REFERENCE.md s3 D).
+"""Source D: a one-hidden-layer MLP on UCI ionosphere, four schedules (docs/reference.md#d-mlp-on-uci-ionosphere).
 
 Runs on any CPU in seconds. Run on its own:
 ``python -m bench.benchmarks.ionosphere [--seeds 5] [--protocol published] [--schedules constant step]``.
@@ -144,7 +144,7 @@ def _result(protocol, schedule, seed, history, val, seconds, env):
 
 BENCHMARK = Benchmark(
     name=NAME,
-    source="D: 'Decoding learning rate decay' (Analytics Vidhya); REFERENCE.md section 3 D",
+    source="D: 'Decoding learning rate decay' (Analytics Vidhya); docs/reference.md#d-mlp-on-uci-ionosphere",
     schedules=SCHEDULES,
     protocols=PROTOCOLS,
     metric="final_val_accuracy",

@@ -112,7 +112,7 @@ class Benchmark:
 
     Fields:
         name: the file's name; also the baseline file's (``baselines/<name>.json``).
-        source: the write-up it reproduces (REFERENCE.md section 3).
+        source: the write-up it reproduces (docs/reference.md#experiments).
         schedules: case name -> ``ScheduleCase``, in the order the table shows them.
         protocols: the data protocols it trains, first = the published one.
         metric: the headline metric (a key of ``bench.engine.records.METRICS``).
@@ -127,7 +127,7 @@ class Benchmark:
         reference: citation of the published figures.
         reference_note: a sentence the table prints under its rows (published figures not gated, ...).
         data_option: the data set option it reads (``cifar10`` / ``fashion_mnist``), if any.
-        seeds: seeds per case in a nightly, chosen from the power of its gates (README, "Gates").
+        seeds: seeds per case in a nightly, chosen from the power of its gates (docs/accuracy-suite.md#gates-two-questions-per-case).
     """
 
     name: str

@@ -124,7 +124,7 @@ def _p_text(p):
 
 def provenance_text(prov):
     if prov.get("source") == "published":
-        return f"published figure ({prov.get('reference', 'see REFERENCE.md')}), not yet reproduced here"
+        return f"published figure ({prov.get('reference', 'see docs/reference.md#sources')}), not yet reproduced here"
     return (f"TF {prov.get('tensorflow', '?')} / Keras {prov.get('keras', '?')}, {prov.get('device', '?')}, "
             f"{prov.get('date', '?')}")
 

@@ -22,5 +22,5 @@ def test_architecture_is_source_b():
 def test_step_decay_every_5_epochs_in_source_b_convention():
     quarter, half = vgg.BENCHMARK.case("step_0.25").build(), vgg.BENCHMARK.case("step_0.5").build()
     assert [quarter(e) for e in (0, 3, 4, 9)] == pytest.approx([0.01, 0.01, 0.0025, 0.000625])
-    assert half(14) == pytest.approx(0.00125)  # B's printed figure belongs to factor 0.5 (REFERENCE.md s2)
+    assert half(14) == pytest.approx(0.00125)  # B's printed figure belongs to factor 0.5 (docs/reference.md#reference-values)
     assert vgg.BENCHMARK.published_floors == {"step_0.25": 0.74, "step_0.5": 0.77}

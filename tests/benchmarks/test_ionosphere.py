@@ -22,7 +22,7 @@ def test_published_split_is_keras_validation_split():
     x, y = io.load_data()
     (xt, yt), (xv, yv) = io.split(x, y, "published", seed=0)
     assert (len(xt), len(xv)) == (235, 116)
-    assert int(yv.sum()) == 107 and int(yt.sum()) == 118  # REFERENCE.md s3 D
+    assert int(yv.sum()) == 107 and int(yt.sum()) == 118  # docs/reference.md#d-mlp-on-uci-ionosphere
     assert float(yv.mean()) == pytest.approx(0.922, abs=5e-4)  # the majority rate
     assert np.array_equal(xv, x[235:])
 

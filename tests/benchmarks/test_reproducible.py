@@ -1,7 +1,7 @@
 """Every CPU benchmark gives bit-identical per-seed metrics when re-run with the same seed (short runs).
 
-What is and is not reproducible beyond this (other CPUs, TF versions, GPUs) is in the README,
-"Reproducibility".
+What is and is not reproducible beyond this (other CPUs, TF versions, GPUs) is in
+docs/calibration.md#reproducibility.
 """
 
 import pytest

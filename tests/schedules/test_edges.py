@@ -177,7 +177,7 @@ def test_index_zero_and_the_largest_index_of_each_dtype(dtype):
     s = schedules.get("standard", **STANDARD)
     largest = np.finfo(dtype).max if np.dtype(dtype).kind == "f" else np.iinfo(dtype).max
     v = s.values(np.array([0, largest], dtype=dtype))
-    assert v.dtype == np.float64 and v[0] == 0.01  # REFERENCE.md s2: iteration 0 gives lr0
+    assert v.dtype == np.float64 and v[0] == 0.01  # docs/reference.md#reference-values: iteration 0 gives lr0
     assert 0 <= v[1] < 0.01 and math.isfinite(v[1])
     if dtype in LARGEST:
         assert v[1] == pytest.approx(LARGEST[dtype], rel=1e-15)

@@ -168,7 +168,7 @@ def test_model_fit_applies_each_adapter_s_rates(run):
 
 @pytest.mark.skipif(KERAS_MAJOR < 3, reason="Keras 3 behaviour; Keras 2 has its own test below")
 def test_keras3_sgd_decay_is_silently_ignored_while_standard_decays():
-    """The silent regression this suite exists to catch (REFERENCE.md s1)."""
+    """The silent regression this suite exists to catch (docs/reference.md#schedules)."""
     with pytest.warns(UserWarning, match="`decay` is no longer supported and will be ignored"):
         legacy_style = keras.optimizers.SGD(learning_rate=0.1, decay=0.5)
     close(OptimizerProbe(probe_model(legacy_style)).rates(8), 0.1)  # constant: decay did nothing

@@ -1,8 +1,8 @@
 """Hand-computed reference values for every schedule.
 
 Each row: schedule, parameters, index, expected value, tolerance, provenance.
-Expected values are literals: from REFERENCE.md section 2 (A/B/D = the write-ups
-cited there), or worked by hand from the formula in the schedule's docstring,
+Expected values are literals: from docs/reference.md#reference-values (a provenance that starts
+"REF"; A/B/D = the write-ups of docs/reference.md#sources), or worked by hand from the formula in the schedule's docstring,
 with the arithmetic in the provenance column. Exact values are checked at
 rtol 1e-9; published rounded figures at the precision they were printed with
 (abs tolerance = half a unit in the last printed digit).
@@ -33,38 +33,38 @@ COS_WARM = ("cosine", {"initial_lr": 0.1, "decay_steps": 100, "warmup_steps": 10
 COS_FINAL = ("cosine", {"initial_lr": 0.1, "decay_steps": 100, "final_lr": 0.01})
 
 REFERENCES = [
-    # --- REFERENCE.md section 2 -------------------------------------------------
-    (*STD, 0, 0.01, EXACT, "REF s2: standard at iteration 0"),
-    (*STD, 782, 0.00836, printed(5), "REF s2 / A: 0.01/(1+0.00025*782), printed 0.00836"),
-    (*STD, 782, 0.0083647, printed(7), "REF s2: printed 0.0083647"),
+    # --- docs/reference.md#reference-values -------------------------------------------------
+    (*STD, 0, 0.01, EXACT, "REF: standard at iteration 0"),
+    (*STD, 782, 0.00836, printed(5), "REF / A: 0.01/(1+0.00025*782), printed 0.00836"),
+    (*STD, 782, 0.0083647, printed(7), "REF: printed 0.0083647"),
     (*STD, 782, 0.008364700961940611, EXACT, "hand: 0.01/1.1955"),
-    (*STD, 1564, 0.0071891, printed(7), "REF s2: printed 0.0071891"),
+    (*STD, 1564, 0.0071891, printed(7), "REF: printed 0.0071891"),
     (*STD, 1564, 0.007189072609633357, EXACT, "hand: 0.01/(1+0.00025*1564) = 0.01/1.391"),
-    *[(*STEP_A, e, 0.1, EXACT, "REF s2: step A epochs 0-13 hold 0.1") for e in range(14)],
-    (*STEP_A, 14, 0.025, EXACT, "REF s2: floor(15/15)=1 drop: 0.1*0.25"),
-    (*STEP_A, 98, 2.4414e-05, printed(9), "REF s2 / A: printed 2.4414e-05"),
+    *[(*STEP_A, e, 0.1, EXACT, "REF: step A epochs 0-13 hold 0.1") for e in range(14)],
+    (*STEP_A, 14, 0.025, EXACT, "REF: floor(15/15)=1 drop: 0.1*0.25"),
+    (*STEP_A, 98, 2.4414e-05, printed(9), "REF / A: printed 2.4414e-05"),
     (*STEP_A, 98, 2.44140625e-05, EXACT, "hand: floor(99/15)=6 drops: 0.1*0.25**6"),
-    (*STEP_A_HALF, 9, 0.005, EXACT, "REF s2: floor(10/10)=1: 0.01*0.5"),
-    (*STEP_A_HALF, 19, 0.0025, EXACT, "REF s2: floor(20/10)=2: 0.01*0.25"),
-    (*STEP_D, 9, 0.1, EXACT, "REF s2 / D: floor(9/10)=0"),
-    (*STEP_D, 10, 0.05, EXACT, "REF s2 / D: floor(10/10)=1"),
-    ("linear", {"initial_lr": 0.1, "max_epochs": 100}, 50, 0.05, EXACT, "REF s2: 0.1*(1-50/100)"),
+    (*STEP_A_HALF, 9, 0.005, EXACT, "REF: floor(10/10)=1: 0.01*0.5"),
+    (*STEP_A_HALF, 19, 0.0025, EXACT, "REF: floor(20/10)=2: 0.01*0.25"),
+    (*STEP_D, 9, 0.1, EXACT, "REF / D: floor(9/10)=0"),
+    (*STEP_D, 10, 0.05, EXACT, "REF / D: floor(10/10)=1"),
+    ("linear", {"initial_lr": 0.1, "max_epochs": 100}, 50, 0.05, EXACT, "REF: 0.1*(1-50/100)"),
     ("poly", {"initial_lr": 0.1, "max_epochs": 100, "power": 5}, 50, 0.003125, EXACT,
-     "REF s2: 0.1*0.5**5"),
-    ("exp", {"initial_lr": 0.01, "k": 0.01}, 1, 0.0099, printed(4), "REF s2 / D: printed 0.0099"),
-    ("exp", {"initial_lr": 0.01, "k": 0.01}, 1, 0.00990050, printed(8), "REF s2: printed 0.00990050"),
+     "REF: 0.1*0.5**5"),
+    ("exp", {"initial_lr": 0.01, "k": 0.01}, 1, 0.0099, printed(4), "REF / D: printed 0.0099"),
+    ("exp", {"initial_lr": 0.01, "k": 0.01}, 1, 0.00990050, printed(8), "REF: printed 0.00990050"),
     ("exp", {"initial_lr": 0.01, "k": 0.01}, 1, 0.009900498337491681, EXACT, "hand: 0.01*e**-0.01"),
     ("time", {"initial_lr": 0.1, "decay": 0.002}, 10, 0.0980392, printed(7),
-     "REF s2 / D: printed 0.0980392"),
+     "REF / D: printed 0.0980392"),
     ("time", {"initial_lr": 0.1, "decay": 0.002}, 10, 0.09803921568627451, EXACT, "hand: 0.1/1.02"),
     # Source B's printed 0.00125 "after 15 epochs" (lr 0.01, every 5) is factor 0.5's value:
     ("step", {"initial_lr": 0.01, "factor": 0.25, "drop_every": 5}, 15, 1.5625e-04, EXACT,
-     "REF s2: factor 0.25 gives 0.01*0.25**3 (B printed 0.00125, which is wrong for 0.25)"),
+     "REF: factor 0.25 gives 0.01*0.25**3 (B printed 0.00125, which is wrong for 0.25)"),
     ("step", {"initial_lr": 0.01, "factor": 0.5, "drop_every": 5}, 15, 0.00125, EXACT,
-     "REF s2: B's 0.00125 is 0.01*0.5**3"),
-    ("constant", {"lr": 0.1}, 0, 0.1, EXACT, "REF s1: constant"),
-    ("constant", {"lr": 0.1}, 10**6, 0.1, EXACT, "REF s1: constant"),
-    ("constant", {"lr": 0.05}, 7, 0.05, EXACT, "REF s1: constant at any epoch"),
+     "REF: B's 0.00125 is 0.01*0.5**3"),
+    ("constant", {"lr": 0.1}, 0, 0.1, EXACT, "REF (schedules): constant"),
+    ("constant", {"lr": 0.1}, 10**6, 0.1, EXACT, "REF (schedules): constant"),
+    ("constant", {"lr": 0.05}, 7, 0.05, EXACT, "REF (schedules): constant at any epoch"),
     ("exp", {"initial_lr": 0.01, "k": 0.01}, 0, 0.01, EXACT, "hand: e**0 = 1"),
     ("exp", {"initial_lr": 0.01, "k": 0.01}, 100, 0.0036787944117144234, EXACT, "hand: 0.01*e**-1 (0.36787944)"),
     ("time", {"initial_lr": 0.1, "decay": 0.002}, 0, 0.1, EXACT, "hand: 0.1/(1+0)"),
@@ -135,7 +135,7 @@ def test_reference_value(name, params, t, expected, tol, provenance):
 
 
 def test_step_a_drops_one_epoch_before_step_d():
-    """REF s1: A's floor((1+t)/n) drops at epoch n-1, D's floor(t/n) at epoch n."""
+    """REF (schedules): A's floor((1+t)/n) drops at epoch n-1, D's floor(t/n) at epoch n."""
     a = schedules.get("step", initial_lr=0.1, factor=0.5, drop_every=10, offset=1)
     d = schedules.get("step", initial_lr=0.1, factor=0.5, drop_every=10, offset=0)
     assert [a(8), a(9), a(10)] == [0.1, 0.05, 0.05]

@@ -1,0 +1,90 @@
+"""The repository explains itself: every document and section the code and the docs cite exists.
+
+Citations are ``docs/<page>.md`` with an optional ``#anchor`` in code, comments and docstrings, and
+relative Markdown links between the pages; an anchor must be a heading of that page, slugged as
+MkDocs does. ``mkdocs build --strict`` (CI) checks the built site's links and anchors as well.
+"""
+
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+CITATION = re.compile(r"\bdocs/([\w/-]+\.md)(#[\w-]+)?")
+LINK = re.compile(r"\]\(([\w/.-]+\.md)(#[\w-]+)?\)")
+SOURCE_SUFFIXES = {".py", ".toml", ".ini", ".md", ".yml", ""}
+
+
+def slug(heading):
+    """MkDocs' default anchor of a heading (Python-Markdown's toc ``slugify``)."""
+    text = re.sub(r"[`*]", "", heading).strip()
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)
+
+
+def anchors(page):
+    text = re.sub(r"```.*?```", "", page.read_text(), flags=re.S)  # a "# comment" in a code block is no heading
+    return {slug(m.group(1)) for m in re.finditer(r"^#{1,6} (.+)$", text, flags=re.M)}
+
+
+def tracked_files():
+    """The project's own files: what git tracks (or would add), else every file outside build folders."""
+    done = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                          capture_output=True, text=True)
+    if done.returncode == 0:
+        listed = [ROOT / f for f in done.stdout.splitlines()]
+    else:  # not a git checkout (an unpacked archive)
+        skip = {".git", ".venv", ".tox", "mutants", "site", "results", "__pycache__"}
+        listed = [p for p in ROOT.rglob("*") if not skip & set(p.relative_to(ROOT).parts)]
+    return [p for p in listed if p.is_file() and p.suffix in SOURCE_SUFFIXES]
+
+
+def citations():
+    found = []
+    for path in tracked_files():
+        text = path.read_text(errors="ignore")
+        for m in CITATION.finditer(text):
+            found.append((path.relative_to(ROOT).as_posix(), DOCS / m.group(1), m.group(2)))
+        if path.suffix == ".md":
+            for m in LINK.finditer(text):
+                if "://" not in m.group(1):
+                    found.append((path.relative_to(ROOT).as_posix(), (path.parent / m.group(1)).resolve(), m.group(2)))
+    return found
+
+
+def test_slugs_follow_mkdocs():
+    assert slug("The accuracy suite (`pytest -m slow`)") == "the-accuracy-suite-pytest-m-slow"
+    assert slug("Gates: two questions per case") == "gates-two-questions-per-case"
+    assert slug("A: ResNet on CIFAR-10") == "a-resnet-on-cifar-10"
+
+
+def test_there_are_citations_to_check():
+    cited = {(where, target.name) for where, target, _ in citations()}
+    assert ("bench/benchmarks/ionosphere.py", "reference.md") in cited
+    assert ("README.md", "contributing.md") in cited
+
+
+@pytest.mark.parametrize("where, target, anchor", citations(), ids=lambda v: str(v).split("/")[-1])
+def test_every_citation_resolves(where, target, anchor):
+    assert target.is_file(), f"{where} cites {target.relative_to(ROOT)}, which does not exist"
+    if anchor:
+        assert anchor[1:] in anchors(target), (
+            f"{where} cites {target.relative_to(ROOT)}{anchor}: no such heading (there: {sorted(anchors(target))})")
+
+
+def test_no_document_outside_the_repository_is_cited():
+    for path in tracked_files():
+        if path.name == "test_docs.py":
+            continue
+        assert "REFERENCE.md" not in path.read_text(errors="ignore"), f"{path} cites REFERENCE.md, which is not here"
+
+
+def test_every_page_is_in_the_site_s_navigation():
+    nav = (ROOT / "mkdocs.yml").read_text()
+    pages = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.glob("*.md"))
+    assert [p for p in pages if f": {p}" not in nav] == []
