@@ -75,12 +75,15 @@ class BenchSession:
         Results are written per seed, as each finishes.
         """
         # Fail before training if the file is unusable; --update-baselines may create it, or the case's entry.
+        problem = None
         try:
             baseline = self.baseline(benchmark.name, missing_ok=self.update)
             entries = {} if baseline is None else baselines.case_entries(baseline, protocol, schedule,
                                                                          self.baseline_dir, missing_ok=self.update)
         except baselines.BaselineError as err:
-            pytest.fail(str(err), pytrace=False)
+            problem = str(err)
+        if problem:  # failed outside the handler, so the message is printed once, without its context
+            pytest.fail(problem, pytrace=False)
         seeds = self.seeds_for(benchmark)
         case = (benchmark.name, protocol, schedule)
         done = {seed: run for seed, run in self.resumed.get(case, {}).items() if seed in seeds}
@@ -318,10 +321,13 @@ class BenchSession:
         if self.ray is None:
             from bench.harness.ray_runner import RayRunner, RayUnavailable
 
+            problem = None
             try:
                 self.ray = RayRunner()
             except RayUnavailable as err:
-                pytest.fail(str(err), pytrace=False)
+                problem = str(err)
+            if problem:
+                pytest.fail(problem, pytrace=False)
         return self.ray
 
     def _check_resumable(self, benchmark, run):

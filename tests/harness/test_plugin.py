@@ -421,3 +421,14 @@ def test_a_strict_gpu_nightly_without_a_gpu_fails_and_says_why(pytester, tmp_pat
                                  "--bench-strict: a case that does not train fails the nightly*",
                                  f"*no benchmark case trained: {outcomes['failed']} selected, {outcomes['failed']} failed "
                                  "before training, 0 skipped*--bench-strict: this session fails*"])
+
+
+def test_a_broken_baseline_file_is_reported_once_when_updating(suite):
+    suite.dirs["baselines"].mkdir(parents=True)
+    (suite.dirs["baselines"] / "fake.json").write_text("{broken")
+    result = suite("--update-baselines")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    full = [line for line in out.splitlines() if line.startswith("Baseline file") and "is not valid JSON" in line]
+    assert len(full) == 1, out  # once, as the failure's message (the summary line below it is pytest's)
+    assert "During handling of the above exception" not in out
