@@ -51,16 +51,8 @@ def build_model():
 
 BENCHMARK = classifier.image_benchmark(
     __name__,
-    name=NAME,
     source="B: a MiniVGGNet learning-rate-scheduler note; docs/reference.md#b-minivggnet-on-cifar-10",
-    schedules=SCHEDULES,
-    protocols=("published",),
-    metric="final_val_accuracy",
-    config=CONFIG,
     **classifier.on_gpu("40 epochs of a VGG-style CNN on 50,000 images", cifar10_data),
-    published=PUBLISHED,
-    published_floors=PUBLISHED_FLOORS,
-    reference=REFERENCE,
 )
 
 

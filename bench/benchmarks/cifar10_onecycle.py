@@ -46,16 +46,8 @@ build_model = cifar10_minivggnet.build_model
 
 BENCHMARK = classifier.image_benchmark(
     __name__,
-    name=NAME,
     source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); docs/reference.md#c-1cycle-with-tensorflow-and-keras",
-    schedules=SCHEDULES,
-    protocols=("published",),
-    metric="final_val_accuracy",
-    config=CONFIG,
     **classifier.on_gpu("25 epochs of a VGG-style CNN on 50,000 images at batch 32", cifar10_data),
-    published=PUBLISHED,
-    published_floors=PUBLISHED_FLOORS,
-    reference=REFERENCE,
 )
 
 

@@ -105,16 +105,8 @@ def build_model():
 
 BENCHMARK = classifier.image_benchmark(
     __name__,
-    name=NAME,
     source="A: 'Keras learning rate schedules and decay' (PyImageSearch, 2019); docs/reference.md#a-resnet-on-cifar-10",
-    schedules=SCHEDULES,
-    protocols=("published",),
-    metric="final_val_accuracy",
-    config=CONFIG,
     **classifier.on_gpu("source A: ~171 s per epoch x 100 epochs on one", cifar10_data),
-    published=PUBLISHED,
-    published_floors=PUBLISHED_FLOORS,
-    reference=REFERENCE,
 )
 
 

@@ -80,12 +80,8 @@ def build_model():
 
 BENCHMARK = classifier.image_benchmark(
     __name__,
-    name=NAME,
     source="none: this suite's own CPU gate for every schedule (scikit-learn's 8x8 digits)",
-    schedules=SCHEDULES,
     protocols=("holdout",),
-    metric="final_val_accuracy",
-    config=CONFIG,
     together=True,
     class_names=tuple(str(d) for d in range(10)),
     seeds=10,

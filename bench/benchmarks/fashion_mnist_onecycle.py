@@ -59,14 +59,8 @@ def build_model():
 
 BENCHMARK = classifier.image_benchmark(
     __name__,
-    name=NAME,
     source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); docs/reference.md#c-1cycle-with-tensorflow-and-keras",
-    schedules=SCHEDULES,
-    protocols=("published",),
-    metric="final_val_accuracy",
-    config=CONFIG,
     **classifier.on_gpu("15 epochs of a CNN on 60,000 images at batch 32", fashion_mnist_data),
-    reference_note=REFERENCE_NOTE,
 )
 
 
