@@ -47,6 +47,13 @@ def test_fake_case(bench_session, schedule, benchmark):
 '''
 
 
+@pytest.fixture(autouse=True)
+def _inner_sessions_are_not_xdist_workers(monkeypatch):
+    """Under ``pytest -n``, this process is a worker and says so in PYTEST_XDIST_WORKER; an inner session it
+    starts is not one (pytest-benchmark would otherwise switch itself off there, with a warning)."""
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _tensorflow_first():
     """Import what inner runs may import before any ``pytester`` fixture exists: pytester removes the
@@ -74,8 +81,22 @@ def suite(pytester, tmp_path):
         return runner("-p", "bench.harness.plugin", "-p", "no:hypothesispytest", "-m", "slow",
                                   f"--bench-baselines={dirs['baselines']}", f"--bench-results={dirs['results']}",
                                   *args)
+    def baselined():
+        """A baseline for the fake case, as ``--update-baselines --bench-seeds=20`` writes it (seeds 0..19):
+        measured by the first test that asks, then copied (the fake trains the same numbers every time)."""
+        if "fake.json" not in _MEASURED:
+            run("--update-baselines", "--bench-seeds=20").assert_outcomes(passed=1)
+            _MEASURED["fake.json"] = (dirs["baselines"] / "fake.json").read_text()
+        else:
+            dirs["baselines"].mkdir(parents=True, exist_ok=True)
+            (dirs["baselines"] / "fake.json").write_text(_MEASURED["fake.json"])
+
     run.dirs = dirs
+    run.baselined = baselined
     return run
+
+
+_MEASURED = {}  # the fake's baseline file, measured once per test session (suite.baselined)
 
 
 def _sessions(dirs):
@@ -181,7 +202,7 @@ def test_resume_refuses_a_folder_without_results_and_runs_of_another_length(suit
     empty = tmp_path / "empty"
     empty.mkdir()
     suite(f"--bench-resume={empty}").stderr.fnmatch_lines(["*--bench-resume=*empty: no results.jsonl there*"])
-    suite("--update-baselines", "--bench-seeds=20")
+    suite.baselined()
     other = tmp_path / "other"
     other.mkdir()
     run = {"kind": "run", "benchmark": "fake", "protocol": "p", "schedule": "s", "seed": 0, "metrics": {},
@@ -211,7 +232,7 @@ def test_ray_with_xdist_or_resume_with_update_is_a_usage_error(suite, tmp_path):
 
 
 def test_provenance_line_says_which_engine_and_options_trained(suite):
-    suite("--update-baselines", "--bench-seeds=20")
+    suite.baselined()
     suite("--bench-xla", "--bench-mixed-precision").stdout.fnmatch_lines(
         ["how: engine keras (one seed at a time), XLA on, mixed_float16 on"])
     suite().stdout.fnmatch_lines(["how: engine auto (a case's seeds trained together where the model and fixed "
@@ -252,7 +273,7 @@ def test_malformed_baseline_is_not_regenerated(suite):
 
 
 def test_confirm_records_where_a_baseline_holds(suite, monkeypatch):
-    suite("--update-baselines", "--bench-seeds=20")
+    suite.baselined()
     path = suite.dirs["baselines"] / "fake.json"
     before = json.loads(path.read_text())["cases"]["p"]["s"]["final_val_accuracy"]["holds_for"]
     assert len(before) == 1  # the environment it was measured in
@@ -276,7 +297,7 @@ def test_too_few_seeds_for_a_baseline_is_a_usage_error(suite):
 
 
 def test_a_run_on_the_baseline_s_own_seeds_says_so(suite):
-    suite("--update-baselines", "--bench-seeds=20")  # seeds 0..19
+    suite.baselined()  # seeds 0..19
     same = suite()  # seeds 0..2: all inside
     same.assert_outcomes(passed=1)
     same.stdout.fnmatch_lines(["*this run's seeds overlap the seeds its baseline was measured on*--bench-first-seed*"])
@@ -286,7 +307,7 @@ def test_a_run_on_the_baseline_s_own_seeds_says_so(suite):
 
 
 def test_strict_fails_a_case_without_a_baseline_entry(suite):
-    suite("--update-baselines", "--bench-seeds=20")
+    suite.baselined()
     doc_path = suite.dirs["baselines"] / "fake.json"
     doc = json.loads(doc_path.read_text())
     del doc["cases"]["p"]["s"]["final_val_accuracy"]
@@ -367,7 +388,7 @@ def test_controller_removes_its_reserved_folder_when_no_worker_trained(tmp_path)
 
 def test_tensorboard_folder_has_one_run_per_case_and_seed(suite, tmp_path):
     pytest.importorskip("tensorflow")
-    suite("--update-baselines", "--bench-seeds=20")
+    suite.baselined()
     board = tmp_path / "board"
     suite(f"--bench-tensorboard={board}").assert_outcomes(passed=1)
     runs = sorted(p.relative_to(board).as_posix() for p in board.glob("*/*/*/seed_*"))
@@ -391,8 +412,9 @@ def test_cases_that_cannot_be_judged_stop_the_session_before_anything_trains(pyt
     assert not (tmp_path / "r").exists()  # no results folder: nothing ran
 
 
+@pytest.mark.slow  # two sessions that save pytest-benchmark files: about 1 s on a machine this size
 def test_the_single_gpu_nightly_keeps_pytest_benchmark_s_history(suite, tmp_path):
-    suite("--update-baselines", "--bench-seeds=20")
+    suite.baselined()
     storage = tmp_path / "history"
     for _ in range(2):
         suite("--benchmark-autosave", f"--benchmark-storage={storage}").assert_outcomes(passed=1)

@@ -31,6 +31,7 @@ def small_run():
     return verdicts, histories
 
 
+@pytest.mark.slow  # renders a report's PNG plots with matplotlib: about 1 s on a machine this size
 def test_report_folder_contents(tmp_path):
     verdicts, histories = small_run()
     index = html_report.write(tmp_path / "report", verdicts, histories, {"tensorflow": "2.21.0"})
