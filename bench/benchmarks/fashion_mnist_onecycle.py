@@ -9,7 +9,7 @@ CNN (conv 32 - pool - conv 64 - pool - dense 128 - dropout 0.5 - softmax, ReLU),
 standardized with the training images' mean and std, batch 32 (C's), 15 epochs, SGD
 momentum 0.9; "constant" at 0.01, "onecycle" with max_lr from this suite's range test.
 There is no published baseline to gate on: the first reviewed GPU run creates one with
-``pytest -m slow -k fashion_mnist --update-baselines``. Each run's history keeps the
+``pytest -m slow --bench-case=fashion_mnist_onecycle --update-baselines``. Each run's history keeps the
 per-epoch validation accuracy, so C's epoch-9 claim can be read off the results.
 """
 

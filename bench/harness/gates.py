@@ -25,6 +25,7 @@ import math
 import numpy as np
 
 from bench.engine.records import METRICS
+from bench.harness import baselines
 
 SESSION_ALPHA = 0.01
 MIN_BASELINE_SEEDS = 20
@@ -92,11 +93,11 @@ class Verdict:
     def failure_message(self):
         b, m = self.baseline, self.measured
         where = f"{self.benchmark} / {self.protocol} / {self.schedule}"
-        select = f"pytest -m slow -k '{self.benchmark} and {self.protocol} and {self.schedule}' --update-baselines"
+        select = baselines.update_command(self.benchmark, self.protocol, self.schedule)  # exactly this case
         if self.verdict == "new":
             return (f"{where}: no baseline entry for any gate of this case (measured {self.metric} "
                     f"{m['mean']:.4f} +- {m['std']:.4f}, n={m['n']}, {self.unit}); --bench-strict fails a case it "
-                    f"cannot judge. Review a run, then write it with: {select} --bench-seeds=40 --bench-first-seed=1000")
+                    f"cannot judge. Review a run, then write it with: {select}")
         fix = f"If the change is intended, review it and update the baseline: {select}"
         rel = f"{100 * self.delta / b['mean']:+.1f} %" if b["mean"] else f"{self.delta:+.4g}"
         p = "" if self.p_value is None else f", p {_p_text(self.p_value)} (alpha {self.alpha:.1g})"

@@ -257,13 +257,16 @@ def pytest_collection_modifyitems(session, config, items):
     bench = config.stash.get(SESSION_KEY, None)
     if bench is None:
         return
+    found = [(item, _case_of(item)) for item in items]
     selections = config.getoption("--bench-case")
     if selections:
-        dropped = [item for item in items if _case_of(item) is None or not _selected_by(selections, *_case_of(item))]
-        if dropped:
-            config.hook.pytest_deselected(items=dropped)
-            items[:] = [item for item in items if item not in set(dropped)]
-    cases = [_case_of(item) for item in items if _case_of(item) is not None and item.get_closest_marker("slow")]
+        kept = [(item, case) for item, case in found if case is not None and _selected_by(selections, *case)]
+        if len(kept) < len(found):
+            chosen = {id(item) for item, _ in kept}
+            config.hook.pytest_deselected(items=[item for item, _ in found if id(item) not in chosen])
+            items[:] = [item for item, _ in kept]
+            found = kept
+    cases = [case for item, case in found if case is not None and item.get_closest_marker("slow")]
     if not (bench.update or bench.worker_id is not None):
         _check_baselines_before_training(bench, cases)
     bench.count_judged(cases)

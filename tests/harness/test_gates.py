@@ -73,7 +73,7 @@ def test_changed_is_two_sided():
     message = lower.failure_message()
     for part in ("demo / p / s: CHANGED: final_train_loss 0.0900 vs 0.1100 +- 0.0103 (n=20, TF 2.21.0",
                  "lower by -18.2 %", "p < 1e-05 (alpha 0.01)", "outside 0.0988..0.1212 [loss]",
-                 "pytest -m slow -k 'demo and p and s' --update-baselines"):
+                 "pytest -m slow --bench-case=demo/p/s --update-baselines --bench-seeds=40 --bench-first-seed=1000"):
         assert part in message
 
 
