@@ -13,6 +13,7 @@ built when the schedule modules are imported, before mutmut can switch a mutant 
 
 import math
 
+from schedules import _validate
 from schedules._validate import in_interval, non_negative, non_negative_int, one_of, positive, positive_int
 
 HUGE = 1.7976931348623157e308  # the largest finite float64
@@ -21,21 +22,23 @@ NOT_NUMBERS = ("0.1", None, True)  # a string, nothing, a bool: refused by every
 
 class Real:
     """A finite real number between ``low`` and ``high``, each end open or closed; ``high=None``:
-    unbounded above (then ``low`` is 0: "> 0" or ">= 0")."""
+    unbounded above ("> 0" or ">= 0" from 0, else "in (low, inf)")."""
 
     def __init__(self, low, high=None, *, low_open=False, high_open=False):
         self.low, self.high, self.low_open, self.high_open = low, high, low_open, high_open
 
     @property
     def requirement(self):
-        if self.high is None:
+        if self.high is None and self.low == 0:
             return f"a finite number {'>' if self.low_open else '>='} {self.low}"
-        return f"in {'(' if self.low_open else '['}{self.low}, {self.high}{')' if self.high_open else ']'}"
+        high, high_open = (math.inf, True) if self.high is None else (self.high, self.high_open)
+        return f"in {'(' if self.low_open else '['}{self.low}, {high}{')' if high_open else ']'}"
 
     def check(self, name, value):
-        if self.high is None:
+        if self.high is None and self.low == 0:
             return (positive if self.low_open else non_negative)(name, value)
-        return in_interval(name, value, self.low, self.high, low_open=self.low_open, high_open=self.high_open)
+        high, high_open = (math.inf, True) if self.high is None else (self.high, self.high_open)
+        return in_interval(name, value, self.low, high, low_open=self.low_open, high_open=high_open)
 
     def ends(self):
         """The values at the ends of the range, both accepted."""
@@ -61,10 +64,12 @@ class Integer:
 
     @property
     def requirement(self):
-        return {1: "a positive integer", 0: "a non-negative integer"}[self.minimum]
+        return {1: "a positive integer", 0: "a non-negative integer"}.get(self.minimum, f"an integer >= {self.minimum}")
 
     def check(self, name, value):
-        return (positive_int if self.minimum == 1 else non_negative_int)(name, value)
+        if self.minimum in (0, 1):
+            return (positive_int if self.minimum == 1 else non_negative_int)(name, value)
+        return _validate._integer(name, value, minimum=self.minimum, requirement=self.requirement)
 
     def ends(self):
         return [self.minimum, float(self.minimum), 10**9]

@@ -76,6 +76,8 @@ def test_the_ends_of_each_declared_range_pass_its_own_check(name, arg, end):
     (ranges.fraction(low_open=False, high_open=True), "in [0, 1)"),
     (ranges.fraction(low_open=True, high_open=True), "in (0, 1)"),
     (ranges.Choice(("a", "b")), "one of 'a', 'b'"),
+    (ranges.Real(1, low_open=True), "in (1, inf)"),
+    (ranges.Integer(2), "an integer >= 2"),
 ])
 def test_each_kind_of_range_says_what_it_requires(rng, requirement):
     assert rng.requirement == requirement
@@ -88,6 +90,8 @@ def test_each_kind_of_range_says_what_it_requires(rng, requirement):
     (ranges.fraction(low_open=False, high_open=True), [0.0, 0.9999999999999999], [-5e-324, 1.0]),
     (ranges.POSITIVE_INT, [1, 1.0, 10**9], [0, 1.5]),
     (ranges.NON_NEGATIVE_INT, [0, 0.0, 10**9], [-1, 0.5]),
+    (ranges.Real(1, low_open=True), [1.0000000000000002, 1.7976931348623157e308], [1.0]),
+    (ranges.Integer(2), [2, 2.0, 10**9], [1, 2.5]),
 ])
 def test_the_ends_and_just_outside_are_the_neighbouring_floats(rng, ends, outside):
     assert rng.ends() == ends
