@@ -5,7 +5,6 @@ Created by the plugin (``bench/harness/plugin.py``) from the command-line option
 """
 
 import dataclasses
-import json
 import os
 import time
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.engine.records import METRICS, per_seed, summarize_runs
-from bench.harness import baselines, gates
+from bench.harness import baselines, gates, results
 
 BASELINE_SEEDS = 40  # seeds per case when --update-baselines is given without --bench-seeds
 
@@ -52,7 +51,7 @@ class BenchSession:
             self.results_dir = Path(resume)
             self.resumed = read_runs(self.results_dir)
             if worker is None:
-                _end_with_newline(self.results_dir / "results.jsonl")
+                results.end_with_newline(self.results_dir)
         self.use_ray = config.getoption("--bench-ray")
         self.ray = None  # the RayRunner, started by the first case that trains under --bench-ray
         self.verdicts = []
@@ -228,24 +227,16 @@ class BenchSession:
             self.histories[(benchmark, protocol, schedule)] = runs
 
     def merge_worker_results(self):
-        """Append the workers' results files, in worker order, to the session's results.jsonl, then
-        remove them (a resumed session would otherwise read their records twice).
+        """Append the workers' results files to the session's results.jsonl (``results.merge_workers``).
 
         The controller reserves the folder when workers start; if none of them trained,
         the empty folder is removed again.
         """
-        parts = sorted(self.results_dir.glob("results-gw*.jsonl"), key=lambda p: int(p.stem[len("results-gw"):]))
         if not any(self.results_dir.iterdir()):
             self.results_dir.rmdir()
             self.results_dir = None
-        elif parts:
-            with open(self.results_dir / "results.jsonl", "a") as out:
-                for part in parts:
-                    out.write(part.read_text())
-                out.flush()
-                os.fsync(out.fileno())
-            for part in parts:
-                part.unlink()
+        else:
+            results.merge_workers(self.results_dir)
 
     def failures(self, verdicts):
         """Failed gates; none while updating baselines (the table still shows them)."""
@@ -260,11 +251,7 @@ class BenchSession:
         return self.results_dir
 
     def _write_result(self, record):
-        name = f"results-{self.worker_id}.jsonl" if self.worker_id else "results.jsonl"
-        with open(self.ensure_results_dir() / name, "a") as f:
-            f.write(json.dumps(record) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+        results.append(self.ensure_results_dir(), record, self.worker_id)
 
     def _progress(self, text, final=False):
         reporter = self.config.pluginmanager.getplugin("terminalreporter")
@@ -351,42 +338,14 @@ class BenchSession:
 
 
 def read_runs(folder):
-    """``{(benchmark, protocol, schedule): {seed: RunResult}}`` from a results folder.
-
-    Reads results.jsonl and any worker files not yet merged into it (a session killed under
-    pytest-xdist leaves them); the first record of a seed wins. A line cut short by a kill is
-    skipped. A folder that does not exist or holds no results file is a ``pytest.UsageError`` (raised
-    while the session is configured, before anything is collected).
-    """
-    from bench.engine.records import RunResult
-
-    folder = Path(folder)
-    files = ([folder / "results.jsonl"] if (folder / "results.jsonl").exists() else []) + \
-        sorted(folder.glob("results-gw*.jsonl")) if folder.is_dir() else []
-    if not files:
+    """``{(benchmark, protocol, case): {seed: RunResult}}`` from a results folder (``results.runs``:
+    results.jsonl and any worker files not yet merged, a line cut short by a kill skipped). A folder
+    that does not exist or holds no results file is a ``pytest.UsageError`` (raised while the session
+    is configured, before anything is collected)."""
+    if not Path(folder).is_dir() or not results.files(folder):
         raise pytest.UsageError(f"--bench-resume={folder}: no results.jsonl there. Give the results folder of the "
                                 "run to continue (the table's first line names it), or leave the option out.")
-    found = {}
-    for path in files:
-        for line in path.read_text().splitlines():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # the last line of a run killed while writing
-            if record.get("kind") != "run":
-                continue
-            run = RunResult.from_dict(record)
-            found.setdefault((run.benchmark, run.protocol, run.schedule), {}).setdefault(run.seed, run)
-    return found
-
-
-def _end_with_newline(path):
-    """A run killed while writing leaves a line cut short; what is appended next starts on a line of its own."""
-    if path.exists() and path.stat().st_size:
-        with open(path, "rb+") as f:
-            f.seek(-1, os.SEEK_END)
-            if f.read(1) != b"\n":
-                f.write(b"\n")
+    return results.runs(folder)
 
 
 def _duration(seconds):

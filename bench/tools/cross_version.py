@@ -2,16 +2,16 @@
 
 Run: ``python -m bench cross_version DIR [DIR ...]`` where each DIR is a
 ``--bench-results`` directory (tox writes one per environment under
-``.tox/results/``). Reads every ``results.jsonl`` below them; prints
+``.tox/results/``). Reads every session folder below them through the results store
+(``bench.harness.results``); prints
 mean +- std (n) per benchmark / protocol / schedule / metric and environment.
 """
 
 import argparse
-import json
-from pathlib import Path
 
 from tabulate import tabulate
 
+from bench.harness import results
 from bench.harness.baselines import environment_label
 from bench.engine.records import METRICS
 
@@ -22,15 +22,13 @@ def load_summaries(dirs):
     """Summary records from every results.jsonl under ``dirs``; the latest per env and case wins."""
     latest = {}
     for d in dirs:
-        files = sorted(Path(d).rglob("results.jsonl"))
-        if not files:
+        folders = results.sessions(d)
+        if not folders:
             raise FileNotFoundError(f"No results.jsonl under {d}: run `pytest -m slow --bench-results={d}` first.")
-        for f in files:
-            for line in f.read_text().splitlines():
-                record = json.loads(line)
-                if record.get("kind") == "summary":
-                    env = environment_label(record.get("environment", {}))
-                    latest[(env, record["benchmark"], record["protocol"], record["schedule"])] = record
+        for folder in folders:
+            for record in results.records(folder, "summary"):
+                env = environment_label(record.get("environment", {}))
+                latest[(env, record["benchmark"], record["protocol"], record["schedule"])] = record
     return latest
 
 

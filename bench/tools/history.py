@@ -3,18 +3,18 @@
 Run: ``python -m bench history ionosphere [--results results] [--last 10]
 [--plot drift.png --case published/step --metric final_val_accuracy]``
 
-Reads every ``results.jsonl`` under ``--results`` (one folder per pytest session), takes
-each session's summary of every case, and shows the newest N sessions oldest first, so
+Reads every session folder under ``--results`` through the results store
+(``bench.harness.results``: unmerged per-worker files included, a line cut by a kill skipped),
+takes each session's summary of every case, and shows the newest N sessions oldest first, so
 a slow drift shows before a gate trips.
 """
 
 import argparse
-import json
 from pathlib import Path
 
 from tabulate import tabulate
 
-from bench.harness import baselines
+from bench.harness import baselines, results
 from bench.report.plots import plot_drift
 from bench.engine.records import METRICS
 
@@ -22,15 +22,14 @@ from bench.engine.records import METRICS
 def sessions(results_root, benchmark):
     """``[(session name, date, {(protocol, schedule): summaries})]``, oldest first."""
     found = []
-    for path in sorted(Path(results_root).rglob("results.jsonl")):
+    for folder in results.sessions(results_root):
         cases, date = {}, ""
-        for line in path.read_text().splitlines():
-            record = json.loads(line)
-            if record.get("kind") == "summary" and record["benchmark"] == benchmark:
+        for record in results.records(folder, "summary"):
+            if record["benchmark"] == benchmark:
                 cases[(record["protocol"], record["schedule"])] = record["summaries"]
                 date = record.get("environment", {}).get("date", date)
         if cases:
-            found.append((path.parent.name, date, cases))
+            found.append((folder.name, date, cases))
     return sorted(found, key=lambda s: (s[1], s[0]))
 
 

@@ -1,0 +1,101 @@
+"""The one store of result records: ``<results root>/<session>/results.jsonl``, JSON lines.
+
+Every writer and reader of result records goes through here: the session (each seed's ``run``
+record as it finishes, each case's ``summary``), ``--bench-resume``, ``python -m bench history``
+and ``python -m bench cross_version``. A record carries ``format`` (``FORMAT``); a record without
+one is of the first layout, which this module still reads.
+
+A session under pytest-xdist writes one ``results-gw<N>.jsonl`` per worker, merged into
+``results.jsonl`` when the session ends (``merge_workers``); a session killed before that leaves
+them, and the readers read them too. A kill can also cut the last line of a file short: readers
+skip such a line, and ``end_with_newline`` makes sure what is appended next starts a line of its own.
+"""
+
+import json
+import os
+from pathlib import Path
+
+FORMAT = 1
+MAIN = "results.jsonl"
+
+
+def worker_file(worker_id):
+    """The file a pytest-xdist worker appends to (``gw0`` -> ``results-gw0.jsonl``)."""
+    return f"results-{worker_id}.jsonl"
+
+
+def append(folder, record, worker_id=None):
+    """Append ``record`` (with its format) to the session folder's file, flushed to disk before returning."""
+    path = Path(folder) / (worker_file(worker_id) if worker_id else MAIN)
+    with open(path, "a") as f:
+        f.write(json.dumps({"format": FORMAT, **record}) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def files(folder):
+    """The session folder's result files: ``results.jsonl`` first, then unmerged worker files in worker order."""
+    folder = Path(folder)
+    main = [folder / MAIN] if (folder / MAIN).exists() else []
+    return main + sorted(folder.glob("results-gw*.jsonl"), key=lambda p: int(p.stem[len("results-gw"):]))
+
+
+def records(folder, kind=None):
+    """Every record of a session folder (of ``kind`` "run" or "summary" when given), in file order.
+
+    A line that is not whole JSON (the last line of a run killed while writing) is skipped."""
+    for path in files(folder):
+        for line in path.read_text().splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if kind is None or record.get("kind") == kind:
+                yield record
+
+
+def sessions(root):
+    """The session folders under ``root`` (any depth) that hold results, sorted by path."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted({p.parent for p in root.rglob("results*.jsonl") if p.name == MAIN or p.name.startswith("results-gw")})
+
+
+def runs(folder):
+    """``{(benchmark, protocol, case): {seed: RunResult}}`` of a session folder; the first record of a seed wins."""
+    from bench.engine.records import RunResult
+
+    found = {}
+    for record in records(folder, "run"):
+        run = RunResult.from_dict({k: v for k, v in record.items() if k != "format"})
+        found.setdefault((run.benchmark, run.protocol, run.schedule), {}).setdefault(run.seed, run)
+    return found
+
+
+def end_with_newline(folder):
+    """A run killed while writing leaves a line cut short; what is appended next starts on a line of its own."""
+    path = Path(folder) / MAIN
+    if path.exists() and path.stat().st_size:
+        with open(path, "rb+") as f:
+            f.seek(-1, os.SEEK_END)
+            if f.read(1) != b"\n":
+                f.write(b"\n")
+
+
+def merge_workers(folder):
+    """Append the workers' files, in worker order, to ``results.jsonl``, then remove them (a resumed
+    session would otherwise read their records twice). Returns how many files were merged."""
+    folder = Path(folder)
+    parts = [p for p in files(folder) if p.name != MAIN]
+    if parts:
+        end_with_newline(folder)
+        with open(folder / MAIN, "a") as out:
+            for part in parts:
+                text = part.read_text()
+                out.write(text if not text or text.endswith("\n") else text + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        for part in parts:
+            part.unlink()
+    return len(parts)
