@@ -20,13 +20,6 @@ pytest_plugins = ["pytester"]
 
 TINY = {"stages": (1, 1, 1), "filters": (8, 8, 16, 32), "epochs": 1, "batch_size": 32}
 
-@pytest.fixture(autouse=True)
-def _inner_sessions_are_not_xdist_workers(monkeypatch):
-    """Under ``pytest -n``, this process is a worker and says so in PYTEST_XDIST_WORKER; an inner session it
-    starts is not one (pytest-benchmark would otherwise switch itself off there, with a warning)."""
-    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
-
-
 
 @pytest.mark.slow  # builds source A's 886,102-weight ResNet: about 0.7 s
 def test_architecture_is_source_a():

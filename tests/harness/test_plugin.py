@@ -47,13 +47,6 @@ def test_fake_case(bench_session, schedule, benchmark):
 '''
 
 
-@pytest.fixture(autouse=True)
-def _inner_sessions_are_not_xdist_workers(monkeypatch):
-    """Under ``pytest -n``, this process is a worker and says so in PYTEST_XDIST_WORKER; an inner session it
-    starts is not one (pytest-benchmark would otherwise switch itself off there, with a warning)."""
-    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _tensorflow_first():
     """Import what inner runs may import before any ``pytester`` fixture exists: pytester removes the
