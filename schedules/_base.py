@@ -47,6 +47,12 @@ class Schedule:
         # scalar and array kernels (pow, exp) may differ in the last place.
         return float(self._evaluate(np.array([index], dtype=np.float64))[0])
 
+    def at(self, epoch, iteration):
+        """The rate at a point of training given both counts (0-based): ``self(epoch)`` for an epoch
+        schedule, ``self(iteration)`` for an iteration one. What the training loops check the
+        optimizer against."""
+        return self(epoch if self.unit == "epoch" else iteration)
+
     def values(self, ts):
         """The rates at every index of ``ts`` as a float64 array of the same shape."""
         return self._evaluate(_check_indices(ts, self.unit))
@@ -78,6 +84,13 @@ class Schedule:
         from schedules.keras_adapter import as_keras_schedule
 
         return as_keras_schedule(self, steps_per_epoch=steps_per_epoch)  # pragma: no mutate (as above)
+
+    def as_training_schedule(self, steps_per_epoch):
+        """``as_keras_schedule`` for a run of ``steps_per_epoch`` iterations an epoch, whatever the unit
+        (an iteration schedule needs no epoch length)."""
+        from schedules.keras_adapter import as_training_schedule
+
+        return as_training_schedule(self, steps_per_epoch)  # pragma: no mutate (adapter glue, as above)
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())

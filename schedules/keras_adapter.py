@@ -100,6 +100,12 @@ def as_keras_schedule(schedule, steps_per_epoch=None):
     return KerasSchedule(schedule.name, schedule.get_config(), steps_per_epoch=steps_per_epoch)
 
 
+def as_training_schedule(schedule, steps_per_epoch):
+    """The optimizer schedule for a run of ``steps_per_epoch`` iterations an epoch, whatever ``schedule``'s
+    unit: an epoch schedule holds its value for the epoch; an iteration schedule needs no epoch length."""
+    return as_keras_schedule(schedule, steps_per_epoch=steps_per_epoch if schedule.unit == "epoch" else None)
+
+
 class _EpochRate:
     """The callable ``LearningRateScheduler`` calls with ``(epoch, current_lr)``."""
 

@@ -100,14 +100,14 @@ def train(schedule, seed, protocol="keras_split", on_epoch=None, options=RunOpti
         model = build_model()
     s, found = _schedule(schedule, model, train_set, epochs, options)
     steps_per_epoch = -(-len(train_set[0]) // CONFIG["batch_size"])
-    rate = s.as_keras_schedule(**({"steps_per_epoch": steps_per_epoch} if s.unit == "epoch" else {}))
+    rate = s.as_training_schedule(steps_per_epoch)
     optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.case(schedule).optimizer),
                                options.mixed_precision)
     start = time.perf_counter()
     history = loop.train_loop(
         model, optimizer, keras.losses.MeanSquaredError(), keras.metrics.mean_absolute_error, train_set, val,
         epochs=epochs, batch_size=CONFIG["batch_size"], seed=seed, metric_name="mae",
-        expected_lr=lambda epoch, it: s(epoch if s.unit == "epoch" else it), on_epoch=on_epoch, xla=options.xla,
+        expected_lr=s.at, on_epoch=on_epoch, xla=options.xla,
     )
     seconds = time.perf_counter() - start
     if found is not None:

@@ -80,14 +80,14 @@ def train(benchmark, case_name, s, seed, protocol, train_set, val, *, options, o
         keras.utils.set_random_seed(seed)
         with precision.policy(options.mixed_precision):
             model = build_model()
-    rate = s.as_keras_schedule(**({"steps_per_epoch": steps_per_epoch} if s.unit == "epoch" else {}))
+    rate = s.as_training_schedule(steps_per_epoch)
     optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **benchmark.case(case_name).optimizer),
                                options.mixed_precision)
     start = time.perf_counter()
     history = loop.train_loop(
         model, optimizer, keras.losses.CategoricalCrossentropy(), keras.metrics.categorical_accuracy,
         train_set, val, epochs=epochs, batch_size=config["batch_size"], seed=seed,
-        expected_lr=lambda epoch, it: s(epoch if s.unit == "epoch" else it), on_epoch=on_epoch,
+        expected_lr=s.at, on_epoch=on_epoch,
         keep_predictions=options.keep_predictions, xla=options.xla,
     )
     seconds = time.perf_counter() - start

@@ -103,17 +103,14 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=RunOption
     keras.utils.set_random_seed(seed)
     with precision.policy(options.mixed_precision):
         model = build_model()
-    rate = s.as_keras_schedule(**({"steps_per_epoch": steps_per_epoch} if s.unit == "epoch" else {}))
+    rate = s.as_training_schedule(steps_per_epoch)
     optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **case.optimizer), options.mixed_precision)
-
-    def expected_lr(epoch, iteration):
-        return s(epoch if s.unit == "epoch" else iteration)
 
     start = time.perf_counter()
     history = loop.train_loop(
         model, optimizer, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
         (x_train, y_train), val, epochs=BENCHMARK.epochs(options), batch_size=CONFIG["batch_size"],
-        seed=seed, expected_lr=expected_lr, on_epoch=on_epoch, keep_predictions=options.keep_predictions,
+        seed=seed, expected_lr=s.at, on_epoch=on_epoch, keep_predictions=options.keep_predictions,
         xla=options.xla,
     )
     seconds = time.perf_counter() - start

@@ -34,13 +34,13 @@ def train(benchmark, case_name, seeds, data_sets, build_model, *, options, loss,
         keras.utils.set_random_seed(seed)
         models.append(build_model())
     steps_per_epoch = -(-len(data_sets[0][0][0]) // config["batch_size"])
-    rate = s.as_keras_schedule(**({"steps_per_epoch": steps_per_epoch} if s.unit == "epoch" else {}))
+    rate = s.as_training_schedule(steps_per_epoch)
     optimizer = keras.optimizers.SGD(learning_rate=rate, **benchmark.case(case_name).optimizer)
     start = time.perf_counter()
     histories = stacked.train_stacked(
         models, optimizer, loss, metric, [t for t, _ in data_sets], [v for _, v in data_sets],
         epochs=benchmark.epochs(options), batch_size=config["batch_size"], seeds=list(seeds),
-        expected_lr=lambda epoch, it: s(epoch if s.unit == "epoch" else it), on_epoch=on_epoch,
+        expected_lr=s.at, on_epoch=on_epoch,
         metric_name=metric_name, keep_predictions=keep_predictions)
     return histories, time.perf_counter() - start
 

@@ -37,8 +37,7 @@ def _model_and_optimizer(schedule, seed):
     keras.utils.set_random_seed(seed)
     case = io.BENCHMARK.case(schedule)
     s = case.build()
-    spe = {"steps_per_epoch": 9} if s.unit == "epoch" else {}
-    return io.build_model(), keras.optimizers.SGD(s.as_keras_schedule(**spe), **case.optimizer)
+    return io.build_model(), keras.optimizers.SGD(s.as_training_schedule(steps_per_epoch=9), **case.optimizer)
 
 
 def run_suite(schedule, seeds):

@@ -60,3 +60,10 @@ def test_plot_writes_a_png_of_the_curve(tmp_path):
     assert STEP.plot(range(100), path) == path
     assert _png_size(path) == (640, 400)
     assert path.stat().st_size > 5000  # a drawn curve, axes and labels, not an empty canvas
+
+
+def test_at_reads_the_count_of_the_schedule_s_own_unit():
+    step = schedules.get("step", initial_lr=0.1, factor=0.5, drop_every=1, offset=0)  # epochs
+    standard = schedules.get("standard", initial_lr=0.1, decay=1.0)  # iterations
+    assert step.at(epoch=2, iteration=0) == 0.025  # 0.1 * 0.5 ** 2: the epoch counts
+    assert standard.at(epoch=0, iteration=3) == 0.025  # 0.1 / (1 + 3): the iteration counts

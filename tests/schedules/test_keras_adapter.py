@@ -232,3 +232,13 @@ def test_callback_is_a_learning_rate_scheduler():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert cb.schedule(50, 0.1) == 0.05
+
+
+def test_a_training_schedule_takes_the_epoch_length_whatever_the_unit():
+    step = schedules.get("step", **EPOCH_SCHEDULES["step"])
+    cosine = schedules.get("cosine", **ITERATION_SCHEDULES["cosine"])
+    held = step.as_training_schedule(steps_per_epoch=STEPS_PER_EPOCH)
+    assert held.get_config()["steps_per_epoch"] == STEPS_PER_EPOCH  # an epoch schedule holds its value per epoch
+    assert cosine.as_training_schedule(steps_per_epoch=STEPS_PER_EPOCH).get_config()["steps_per_epoch"] is None
+    close(OptimizerProbe(probe_model(keras.optimizers.SGD(learning_rate=held))).rates(len(ITERATIONS)),
+          step.values(ITERATIONS // STEPS_PER_EPOCH))
