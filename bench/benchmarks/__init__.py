@@ -25,7 +25,7 @@ MODULES = (
 )
 
 __all__ = ["MODULES", "Benchmark", "Requirement", "RunOptions", "ScheduleCase", "all_benchmarks", "cases", "get",
-           "names"]
+           "names", "selection"]
 
 
 def names():
@@ -42,6 +42,21 @@ def get(name):
         raise ValueError(f"bench/benchmarks/{name}.py declares a benchmark named {benchmark.name!r}; "
                          "the file and the declaration must share one name")
     return benchmark
+
+
+def selection(text, whole_case=False):
+    """The parts of ``BENCHMARK[/PROTOCOL[/CASE]]`` (all three with ``whole_case``), each checked against
+    the declarations; ``ValueError`` saying what is valid."""
+    parts = text.split("/")
+    if not all(parts) or len(parts) > 3 or (whole_case and len(parts) != 3):
+        form = "BENCHMARK/PROTOCOL/CASE" if whole_case else "BENCHMARK, BENCHMARK/PROTOCOL or BENCHMARK/PROTOCOL/CASE"
+        raise ValueError(f"{text!r} is not {form} (e.g. cifar10_resnet/published/cosine)")
+    declared = get(parts[0])
+    if len(parts) > 1:
+        declared.check_protocol(parts[1])
+    if len(parts) > 2:
+        declared.case(parts[2])
+    return tuple(parts)
 
 
 def all_benchmarks():

@@ -124,9 +124,10 @@ def pytest_configure(config):
         raise pytest.UsageError("--bench-ray and -n both spread the work; use one (--bench-ray reaches more "
                                 "than one machine, -n uses this one).")
     for selected in config.getoption("--bench-case"):
-        problem = _case_selection_problem(selected)
-        if problem:
-            raise pytest.UsageError(f"--bench-case={selected}: {problem}")
+        try:
+            benchmarks.selection(selected)
+        except ValueError as err:
+            raise pytest.UsageError(f"--bench-case={selected}: {err}") from None
     if hasattr(config.option, "benchmark_quiet"):
         # pytest-benchmark's own table times each case's one round again, in 20 columns: the
         # comparison table says what a case measured; --benchmark-autosave still saves the times.
@@ -141,22 +142,6 @@ def pytest_configure(config):
         if problem:
             raise pytest.UsageError(problem)
     config.stash[SESSION_KEY] = BenchSession(config)
-
-
-def _case_selection_problem(selected):
-    """Why ``BENCHMARK[/PROTOCOL[/CASE]]`` names no declared case (saying what is valid), else None."""
-    name, *rest = selected.split("/")
-    try:
-        declared = benchmarks.get(name)
-        if len(rest) > 2:
-            return "give BENCHMARK, BENCHMARK/PROTOCOL or BENCHMARK/PROTOCOL/CASE"
-        if rest:
-            declared.check_protocol(rest[0])
-        if len(rest) == 2:
-            declared.case(rest[1])
-    except ValueError as err:
-        return str(err)
-    return None
 
 
 def _selected_by(selections, name, protocol, case):

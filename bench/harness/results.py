@@ -68,7 +68,7 @@ def runs(folder):
 
     found = {}
     for record in records(folder, "run"):
-        run = RunResult.from_dict({k: v for k, v in record.items() if k != "format"})
+        run = RunResult.from_dict(record)
         found.setdefault((run.benchmark, run.protocol, run.schedule), {}).setdefault(run.seed, run)
     return found
 

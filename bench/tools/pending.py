@@ -20,18 +20,6 @@ from bench import benchmarks
 from bench.harness import baselines
 
 
-def parse_case(text):
-    """``(benchmark, protocol, case)`` from ``BENCHMARK/PROTOCOL/CASE``; ``ValueError`` saying what is valid."""
-    parts = text.split("/")
-    if len(parts) != 3 or not all(parts):
-        raise ValueError(f"{text!r} is not BENCHMARK/PROTOCOL/CASE (e.g. cifar10_resnet/published/cosine)")
-    name, protocol, case = parts
-    declared = benchmarks.get(name)
-    declared.check_protocol(protocol)
-    declared.case(case)
-    return name, protocol, case
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench pending", description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="+", metavar="BENCHMARK/PROTOCOL/CASE",
@@ -43,7 +31,7 @@ def main(argv=None):
     by_benchmark = {}
     try:
         for text in args.cases:
-            name, protocol, case = parse_case(text)
+            name, protocol, case = benchmarks.selection(text, whole_case=True)
             by_benchmark.setdefault(name, []).append((protocol, case))
         command = "python -m bench pending " + shlex.join(argv if argv is not None else sys.argv[1:])
         documents = {}

@@ -137,3 +137,14 @@ def test_source_a_s_resnet_trains_every_registered_schedule():
     assert not missing, (f"registered schedules source A's ResNet does not train: {', '.join(missing)}; add a case "
                          "to SCHEDULES in bench/benchmarks/cifar10_resnet.py (docs/contributing.md#add-a-schedule)")
     assert set(resnet.published) == {"none", "standard", "step", "linear", "poly"}  # only A's own have figures
+
+
+def test_a_selection_names_a_benchmark_a_protocol_or_a_case_and_says_what_is_valid():
+    assert benchmarks.selection("digits") == ("digits",)
+    assert benchmarks.selection("ionosphere/stratified/exp") == ("ionosphere", "stratified", "exp")
+    with pytest.raises(ValueError, match="'digits/holdout/step/x' is not BENCHMARK, BENCHMARK/PROTOCOL or "):
+        benchmarks.selection("digits/holdout/step/x")
+    with pytest.raises(ValueError, match=r"'digits/holdout' is not BENCHMARK/PROTOCOL/CASE \(e.g."):
+        benchmarks.selection("digits/holdout", whole_case=True)
+    with pytest.raises(ValueError, match="Unknown digits protocol 'published'; valid: holdout"):
+        benchmarks.selection("digits/published")
