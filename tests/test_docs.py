@@ -1,4 +1,4 @@
-"""The repository explains itself: every document and section the code and the docs cite exists.
+"""The repository explains itself: every document, section, file and module the code and the docs cite exists.
 
 Citations are ``docs/<page>.md`` with an optional ``#anchor`` in code, comments and docstrings, and
 relative Markdown links between the pages; an anchor must be a heading of that page, slugged as
@@ -88,3 +88,69 @@ def test_every_page_is_in_the_site_s_navigation():
     nav = (ROOT / "mkdocs.yml").read_text()
     pages = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.glob("*.md"))
     assert [p for p in pages if f": {p}" not in nav] == []
+
+
+# Paths and dotted names of the project's own modules, as code, comments and docs write them:
+# ``bench/harness/session.py``, ``bench.engine.loop`` or ``bench.harness.gates.judge_metric``.
+PATH = re.compile(r"(?<![\w/.])((?:bench|schedules|tests|baselines)/[\w/]*\w\.(?:py|json))\b")
+DOTTED = re.compile(r"(?<![\w./-])((?:bench|schedules)(?:\.[A-Za-z_]\w*)+)")
+# What docs/contributing.md walks a contributor through creating, and mutmut's names of mutants.
+NOT_YET_WRITTEN = re.compile(r"invsqrt|__mutmut_")
+
+
+def _module_file(dotted):
+    """``(file, rest)``: the longest prefix of ``dotted`` that is a project module, and the names after it."""
+    parts = dotted.split(".")
+    for n in range(len(parts), 0, -1):
+        base = ROOT.joinpath(*parts[:n])
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate, parts[n:]
+    return None, parts
+
+
+def _top_level_names(path):
+    import ast
+
+    names = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def references():
+    found = []
+    for path in tracked_files():
+        text = path.read_text(errors="ignore")
+        where = path.relative_to(ROOT).as_posix()
+        found += [(where, m.group(1)) for m in PATH.finditer(text) if not NOT_YET_WRITTEN.search(m.group(1))]
+        found += [(where, m.group(1)) for m in DOTTED.finditer(text)
+                  if not NOT_YET_WRITTEN.search(m.group(1)) and m.group(1).rsplit(".", 1)[1] not in ("md", "py")]
+    return found
+
+
+def test_there_are_references_to_check():
+    refs = references()
+    assert ("bench/harness/plugin.py", "bench.harness.session.BenchSession") in refs
+    assert any(target == "bench/harness/results.py" for _, target in refs)
+
+
+@pytest.mark.parametrize("where, target", sorted(set(references())))
+def test_every_file_and_module_named_exists(where, target):
+    """A comment, docstring or page that names a file or module of the project names one that exists."""
+    if "/" in target:
+        assert (ROOT / target).is_file(), f"{where} names {target}, which does not exist"
+        return
+    module, rest = _module_file(target)
+    assert module is not None, f"{where} names {target}, which is no module of this project"
+    if rest and module.suffix == ".py":
+        names = _top_level_names(module)
+        lazy = "__getattr__" in names and f'"{rest[0]}"' in module.read_text()  # a module-level __getattr__ makes it
+        assert rest[0] in names or lazy or rest[0].startswith("__") or (module.parent / f"{rest[0]}.py").is_file() or (
+            module.parent / rest[0]).is_dir(), f"{where} names {target}: {module.relative_to(ROOT)} has no {rest[0]}"

@@ -11,7 +11,7 @@ for a small example), add its name to ``MODULES`` below, and measure its baselin
 
 import importlib
 
-from bench.benchmarks.spec import Benchmark, Requirement, RunOptions, ScheduleCase
+from bench.benchmarks.spec import Benchmark, Requirement, RunOptions, Case
 
 # One line per benchmark, in the order the comparison table shows them.
 MODULES = (
@@ -24,7 +24,7 @@ MODULES = (
     "boston_housing",
 )
 
-__all__ = ["MODULES", "Benchmark", "Requirement", "RunOptions", "ScheduleCase", "all_benchmarks", "cases", "get",
+__all__ = ["MODULES", "Benchmark", "Requirement", "RunOptions", "Case", "all_benchmarks", "cases", "get",
            "names", "selection"]
 
 
@@ -65,4 +65,4 @@ def all_benchmarks():
 
 def cases():
     """Every ``(benchmark, protocol, case)`` the slow suite runs, in table order."""
-    return [(b.name, protocol, case) for b in all_benchmarks() for protocol, case in b.cases()]
+    return [(b.name, protocol, case) for b in all_benchmarks() for protocol, case in b.protocol_cases()]

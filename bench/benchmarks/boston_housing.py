@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 from bench.benchmarks import together
-from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase, tensorflow_backend
+from bench.benchmarks.spec import Benchmark, RunOptions, Case, tensorflow_backend
 from bench.data.vendored import verified_path
 from bench.engine import loop, precision
 from bench.engine.records import RunResult, regression_metrics_from_history
@@ -42,9 +42,9 @@ CONFIG = {
     "validation_fraction": 0.2,
 }
 SGD = {"momentum": 0.9}
-SCHEDULES = {
-    "constant": ScheduleCase("constant", {"lr": CONFIG["constant_lr"]}, SGD),
-    "onecycle": ScheduleCase("onecycle", None, SGD, chosen_by="max_lr from source C's range test on the fresh model"),
+CASES = {
+    "constant": Case("constant", {"lr": CONFIG["constant_lr"]}, SGD),
+    "onecycle": Case("onecycle", None, SGD, chosen_by="max_lr from source C's range test on the fresh model"),
 }
 PROTOCOLS = ("keras_split",)
 REFERENCE_NOTE = ("boston_housing: source C published RMSE 17.1 (constant) vs 6.27 (1cycle), with a network and "
@@ -73,7 +73,7 @@ def build_model():
 
 
 def _schedule(name, model, train_set, epochs, options):
-    """Our schedule for case ``name``; for onecycle, ``max_lr`` comes from a range test on ``model``."""
+    """The schedule case ``name`` trains; for onecycle, ``max_lr`` comes from a range test on ``model``."""
     from schedules._keras import keras
     from schedules.range_test import lr_range_test
 
@@ -86,22 +86,22 @@ def _schedule(name, model, train_set, epochs, options):
     return BENCHMARK.schedule_for(name, options, max_lr=found.suggested_max_lr, total_steps=steps), found
 
 
-def train(schedule, seed, protocol="keras_split", on_epoch=None, options=RunOptions()):
+def train(case, seed, protocol="keras_split", on_epoch=None, options=RunOptions()):
     """Train one seed; returns a ``RunResult`` (the same numbers as that seed within ``train_seeds``)."""
     from schedules._keras import keras
 
-    if BENCHMARK.trains_together(schedule, options):
-        return together.one_seed(BENCHMARK, schedule, seed, protocol, on_epoch, options)
+    if BENCHMARK.trains_together(case, options):
+        return together.one_seed(BENCHMARK, case, seed, protocol, on_epoch, options)
     BENCHMARK.check_protocol(protocol)
     epochs = BENCHMARK.epochs(options)
     train_set, val = load_data()
     keras.utils.set_random_seed(seed)
     with precision.policy(options.mixed_precision):
         model = build_model()
-    s, found = _schedule(schedule, model, train_set, epochs, options)
+    s, found = _schedule(case, model, train_set, epochs, options)
     steps_per_epoch = -(-len(train_set[0]) // CONFIG["batch_size"])
     rate = s.as_training_schedule(steps_per_epoch)
-    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.case(schedule).optimizer),
+    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.case(case).optimizer),
                                options.mixed_precision)
     start = time.perf_counter()
     history = loop.train_loop(
@@ -113,11 +113,11 @@ def train(schedule, seed, protocol="keras_split", on_epoch=None, options=RunOpti
     if found is not None:
         history["range_test"] = {"suggested_max_lr": found.suggested_max_lr, "stopped_early": found.stopped_early,
                                  "lrs": found.lrs.tolist(), "smoothed_losses": found.smoothed_losses.tolist()}
-    return RunResult(NAME, protocol, schedule, seed, regression_metrics_from_history(history), history, seconds,
+    return RunResult(NAME, protocol, case, seed, regression_metrics_from_history(history), history, seconds,
                      None, loop.environment(options.xla, options.mixed_precision))
 
 
-def train_seeds(schedule, seeds, protocol="keras_split", on_epoch=None, options=RunOptions()):
+def train_seeds(case, seeds, protocol="keras_split", on_epoch=None, options=RunOptions()):
     """Train ``seeds`` together; one ``RunResult`` per seed. Not for 1cycle, whose ``max_lr`` comes
     from a range test on each seed's model (``Benchmark.run`` trains it one seed at a time)."""
     from schedules._keras import keras
@@ -125,18 +125,18 @@ def train_seeds(schedule, seeds, protocol="keras_split", on_epoch=None, options=
     BENCHMARK.check_protocol(protocol)
     data_set = load_data()
     histories, seconds = together.train(
-        BENCHMARK, schedule, seeds, [data_set] * len(seeds), build_model, options=options,
+        BENCHMARK, case, seeds, [data_set] * len(seeds), build_model, options=options,
         loss=keras.losses.mean_squared_error, metric=keras.metrics.mean_absolute_error, metric_name="mae",
         on_epoch=on_epoch)
     env = together.environment(seconds, seeds)
-    return [RunResult(NAME, protocol, schedule, seed, regression_metrics_from_history(history), history,
+    return [RunResult(NAME, protocol, case, seed, regression_metrics_from_history(history), history,
                       seconds / len(seeds), None, env) for seed, history in zip(seeds, histories)]
 
 
 BENCHMARK = Benchmark(
     name=NAME,
     source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); docs/reference.md#c-1cycle-with-tensorflow-and-keras",
-    schedules=SCHEDULES,
+    cases=CASES,
     protocols=PROTOCOLS,
     metric="final_val_rmse",
     config=CONFIG,

@@ -9,7 +9,7 @@ source A/B's convention (``floor((1 + epoch) / 5)``), factor 0.25 or 0.5.
 """
 
 from bench.benchmarks import classifier
-from bench.benchmarks.spec import ScheduleCase
+from bench.benchmarks.spec import Case
 from bench.data import cifar10 as cifar10_data
 
 NAME = "cifar10_minivggnet"
@@ -20,9 +20,9 @@ CONFIG = {
     "target_accuracy": {"published": 0.70},  # epochs_to_target; both published runs end >= 0.75
 }
 SGD = {"momentum": 0.9, "nesterov": True}
-SCHEDULES = {
-    "step_0.25": ScheduleCase("step", {"initial_lr": 0.01, "factor": 0.25, "drop_every": 5}, SGD),
-    "step_0.5": ScheduleCase("step", {"initial_lr": 0.01, "factor": 0.5, "drop_every": 5}, SGD),
+CASES = {
+    "step_0.25": Case("step", {"initial_lr": 0.01, "factor": 0.25, "drop_every": 5}, SGD),
+    "step_0.5": Case("step", {"initial_lr": 0.01, "factor": 0.5, "drop_every": 5}, SGD),
 }
 PUBLISHED = {"step_0.25": 0.75, "step_0.5": 0.78}
 PUBLISHED_FLOORS = {"step_0.25": 0.74, "step_0.5": 0.77}

@@ -12,7 +12,7 @@ vs 0.812 1cycle; gated as published floors (- 0.01) until reproduced here.
 """
 
 from bench.benchmarks import cifar10_minivggnet, classifier
-from bench.benchmarks.spec import ScheduleCase
+from bench.benchmarks.spec import Case
 from bench.data import cifar10 as cifar10_data
 
 NAME = "cifar10_onecycle"
@@ -25,9 +25,9 @@ CONFIG = {
     "target_accuracy": {"published": 0.70},
 }
 SGD = {"momentum": 0.9}
-SCHEDULES = {
-    "constant": ScheduleCase("constant", {"lr": CONFIG["constant_lr"]}, SGD),
-    "onecycle": ScheduleCase("onecycle", None, SGD, chosen_by="max_lr from source C's range test on the fresh model"),
+CASES = {
+    "constant": Case("constant", {"lr": CONFIG["constant_lr"]}, SGD),
+    "onecycle": Case("onecycle", None, SGD, chosen_by="max_lr from source C's range test on the fresh model"),
 }
 PUBLISHED = {"constant": 0.734, "onecycle": 0.812}
 PUBLISHED_FLOORS = {"constant": 0.724, "onecycle": 0.802}

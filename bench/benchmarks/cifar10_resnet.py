@@ -2,7 +2,7 @@
 
 Needs a GPU (the published run took about 171 s per epoch for 100 epochs) and CIFAR-10
 (see ``bench/data/cifar10.py``). Run on its own:
-``python -m bench.benchmarks.cifar10_resnet --seeds 1 --schedules step [--cifar10 PATH] [--allow-cpu]``.
+``python -m bench.benchmarks.cifar10_resnet --seeds 1 --cases step [--cifar10 PATH] [--allow-cpu]``.
 
 Protocol: the 50,000 training images train, the 10,000 test images validate; pixels
 scaled to [0, 1], one-hot labels, no augmentation; SGD lr 0.1, momentum 0.9, batch 128,
@@ -10,7 +10,7 @@ scaled to [0, 1], one-hot labels, no augmentation; SGD lr 0.1, momentum 0.9, bat
 """
 
 from bench.benchmarks import classifier
-from bench.benchmarks.spec import ScheduleCase
+from bench.benchmarks.spec import Case
 from bench.data import cifar10 as cifar10_data
 
 NAME = "cifar10_resnet"
@@ -32,27 +32,27 @@ CONFIG = {
 # then one case for each other registered schedule, so that every schedule trains on this model.
 # Those have no published figure: they run as "no baseline yet" until a reviewed GPU run.
 SGD = {"momentum": 0.9}
-STEPS_PER_EPOCH = 391  # ceil(50,000 / 128)
-SCHEDULES = {
-    "none": ScheduleCase("constant", {"lr": 0.1}, SGD),
-    "standard": ScheduleCase("standard", {"initial_lr": 0.1, "decay": 0.1 / 100}, SGD),  # Keras 2's per-batch decay
-    "step": ScheduleCase("step", {"initial_lr": 0.1, "factor": 0.25, "drop_every": 15}, SGD),
-    "linear": ScheduleCase("linear", {"initial_lr": 0.1, "max_epochs": 100}, SGD),
-    "poly": ScheduleCase("poly", {"initial_lr": 0.1, "max_epochs": 100, "power": 5}, SGD),
+STEPS_PER_EPOCH = -(-cifar10_data.TRAIN_ROWS // CONFIG["batch_size"])  # ceil(50,000 / 128) = 391
+CASES = {
+    "none": Case("constant", {"lr": 0.1}, SGD),
+    "standard": Case("standard", {"initial_lr": 0.1, "decay": 0.1 / 100}, SGD),  # Keras 2's per-batch decay
+    "step": Case("step", {"initial_lr": 0.1, "factor": 0.25, "drop_every": 15}, SGD),
+    "linear": Case("linear", {"initial_lr": 0.1, "max_epochs": 100}, SGD),
+    "poly": Case("poly", {"initial_lr": 0.1, "max_epochs": 100, "power": 5}, SGD),
     # Per-epoch time-based decay: 0.1 at epoch 0 to 0.1 / 10.9 = 0.0092 at epoch 99, about where A's
     # linear run is at epoch 91.
-    "time": ScheduleCase("time", {"initial_lr": 0.1, "decay": 0.1}, SGD),
+    "time": Case("time", {"initial_lr": 0.1, "decay": 0.1}, SGD),
     # Exponential: 0.1 * exp(-0.03 * 99) = 0.0051 at the last epoch, the same end rate decade as step's.
-    "exp": ScheduleCase("exp", {"initial_lr": 0.1, "k": 0.03}, SGD),
+    "exp": Case("exp", {"initial_lr": 0.1, "k": 0.03}, SGD),
     # 1cycle over the whole run: up to twice A's constant rate (1cycle's peak sits above the best
     # constant rate, Smith 2018), from and back to a tenth of it, then down to 2e-5 over the last 10 %.
-    "onecycle": ScheduleCase("onecycle", {"max_lr": 0.2, "total_steps": 100 * STEPS_PER_EPOCH}, SGD),
+    "onecycle": Case("onecycle", {"max_lr": 0.2, "total_steps": 100 * STEPS_PER_EPOCH}, SGD),
     # Smith 2015's triangular2 between 0.001 and A's 0.1, half a cycle every 5 epochs (his 2-10 epoch
     # rule of thumb): ten cycles, each half as high as the last, so the run ends near 0.001.
-    "cyclical": ScheduleCase("cyclical", {"base_lr": 0.001, "max_lr": 0.1, "step_size": 5 * STEPS_PER_EPOCH,
+    "cyclical": Case("cyclical", {"base_lr": 0.001, "max_lr": 0.1, "step_size": 5 * STEPS_PER_EPOCH,
                                           "mode": "triangular2"}, SGD),
     # Cosine from A's 0.1 to 0 after a 5-epoch linear warmup (the usual warmup for SGD at this rate).
-    "cosine": ScheduleCase("cosine", {"initial_lr": 0.1, "decay_steps": 95 * STEPS_PER_EPOCH,
+    "cosine": Case("cosine", {"initial_lr": 0.1, "decay_steps": 95 * STEPS_PER_EPOCH,
                                       "warmup_steps": 5 * STEPS_PER_EPOCH}, SGD),
 }
 

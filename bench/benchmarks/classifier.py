@@ -17,7 +17,7 @@ from bench.engine.records import RunResult, metrics_from_history
 
 
 # Fields a benchmark file states once, at its top, under these names; image_benchmark reads them.
-MODULE_FIELDS = {"name": "NAME", "schedules": "SCHEDULES", "config": "CONFIG", "published": "PUBLISHED",
+MODULE_FIELDS = {"name": "NAME", "cases": "CASES", "config": "CONFIG", "published": "PUBLISHED",
                  "published_floors": "PUBLISHED_FLOORS", "reference": "REFERENCE", "reference_note": "REFERENCE_NOTE"}
 
 
@@ -27,7 +27,7 @@ def image_benchmark(module_name, *, together=False, **fields):
     ``train`` (one seed) and, with ``together=True``, ``train_seeds`` (the seeds of a case in one
     compiled step, ``bench.engine.stacked``: for small models) are made from the file's own
     ``load_data(path=None)`` and ``build_model()``, looked up when a run starts. The fields the file
-    states at its top (``NAME``, ``SCHEDULES``, ``CONFIG`` and, where it has them, ``PUBLISHED``,
+    states at its top (``NAME``, ``CASES``, ``CONFIG`` and, where it has them, ``PUBLISHED``,
     ``PUBLISHED_FLOORS``, ``REFERENCE``, ``REFERENCE_NOTE``: ``MODULE_FIELDS``) are read from it;
     ``protocols`` defaults to ``("published",)``, ``metric`` to final validation accuracy and
     ``requires`` to TensorFlow alone (see ``on_gpu`` for GPU ones). Any field given here wins.

@@ -3,7 +3,7 @@
 No write-up publishes this experiment; it exists so that each schedule in
 ``schedules.available()`` has an accuracy gate that CI runs (the experiments of docs/reference.md#experiments
 need a GPU and CIFAR-10 for linear, poly, cosine and cyclical). Run on its own:
-``python -m bench.benchmarks.digits [--seeds 5] [--schedules cosine cyclical]``.
+``python -m bench.benchmarks.digits [--seeds 5] [--cases cosine cyclical]``.
 
 Data: the 1,797 8x8 images of ``sklearn.datasets.load_digits`` (shipped with scikit-learn,
 UCI "Optical Recognition of Handwritten Digits", 10 classes), pixels 0..16 scaled to [0, 1].
@@ -24,7 +24,7 @@ Every schedule starts (or peaks) at 0.1 and spends the same 6 epochs.
 import numpy as np
 
 from bench.benchmarks import classifier
-from bench.benchmarks.spec import ScheduleCase
+from bench.benchmarks.spec import Case
 
 NAME = "digits"
 CONFIG = {
@@ -36,19 +36,22 @@ CONFIG = {
     "peak_lr": 0.1,
     "target_accuracy": {"holdout": 0.95},  # epochs_to_target: above what an epoch of a small rate reaches
 }
-STEPS = 6 * 38  # iterations in the whole run: 6 epochs x ceil(1197 / 32)
+DATA_ROWS = 1797  # images in sklearn.datasets.load_digits() (tests/benchmarks/test_digits.py loads and counts them)
+STEPS_PER_EPOCH = -(-(DATA_ROWS - CONFIG["validation_rows"]) // CONFIG["batch_size"])  # ceil(1197 / 32) = 38
+STEPS = CONFIG["epochs"] * STEPS_PER_EPOCH  # iterations in the whole run: 228
+HALF_EPOCH = STEPS_PER_EPOCH // 2  # 19 iterations
 SGD = {"momentum": 0.9}
-SCHEDULES = {
-    "constant": ScheduleCase("constant", {"lr": 0.1}, SGD),
-    "standard": ScheduleCase("standard", {"initial_lr": 0.1, "decay": 0.004}, SGD),  # 0.1 -> 0.052 at the end
-    "time": ScheduleCase("time", {"initial_lr": 0.1, "decay": 0.2}, SGD),  # 0.1 -> 0.05 at epoch 5
-    "step": ScheduleCase("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}, SGD),  # A's convention
-    "linear": ScheduleCase("linear", {"initial_lr": 0.1, "max_epochs": 6}, SGD),
-    "poly": ScheduleCase("poly", {"initial_lr": 0.1, "max_epochs": 6, "power": 2}, SGD),
-    "exp": ScheduleCase("exp", {"initial_lr": 0.1, "k": 0.3}, SGD),
-    "onecycle": ScheduleCase("onecycle", {"max_lr": 0.1, "total_steps": STEPS}, SGD),
-    "cyclical": ScheduleCase("cyclical", {"base_lr": 0.01, "max_lr": 0.1, "step_size": 19}, SGD),  # half an epoch
-    "cosine": ScheduleCase("cosine", {"initial_lr": 0.1, "decay_steps": STEPS - 19, "warmup_steps": 19}, SGD),
+CASES = {
+    "constant": Case("constant", {"lr": 0.1}, SGD),
+    "standard": Case("standard", {"initial_lr": 0.1, "decay": 0.004}, SGD),  # 0.1 -> 0.052 at the end
+    "time": Case("time", {"initial_lr": 0.1, "decay": 0.2}, SGD),  # 0.1 -> 0.05 at epoch 5
+    "step": Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}, SGD),  # A's convention
+    "linear": Case("linear", {"initial_lr": 0.1, "max_epochs": 6}, SGD),
+    "poly": Case("poly", {"initial_lr": 0.1, "max_epochs": 6, "power": 2}, SGD),
+    "exp": Case("exp", {"initial_lr": 0.1, "k": 0.3}, SGD),
+    "onecycle": Case("onecycle", {"max_lr": 0.1, "total_steps": STEPS}, SGD),
+    "cyclical": Case("cyclical", {"base_lr": 0.01, "max_lr": 0.1, "step_size": HALF_EPOCH}, SGD),
+    "cosine": Case("cosine", {"initial_lr": 0.1, "decay_steps": STEPS - HALF_EPOCH, "warmup_steps": HALF_EPOCH}, SGD),
 }
 
 

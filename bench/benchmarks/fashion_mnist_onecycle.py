@@ -16,7 +16,7 @@ per-epoch validation accuracy, so C's epoch-9 claim can be read off the results.
 import numpy as np
 
 from bench.benchmarks import classifier
-from bench.benchmarks.spec import ScheduleCase
+from bench.benchmarks.spec import Case
 from bench.data import fashion_mnist as fashion_mnist_data
 
 NAME = "fashion_mnist_onecycle"
@@ -29,9 +29,9 @@ CONFIG = {
     "target_accuracy": {"published": 0.85},
 }
 SGD = {"momentum": 0.9}
-SCHEDULES = {
-    "constant": ScheduleCase("constant", {"lr": CONFIG["constant_lr"]}, SGD),
-    "onecycle": ScheduleCase("onecycle", None, SGD, chosen_by="max_lr from source C's range test on the fresh model"),
+CASES = {
+    "constant": Case("constant", {"lr": CONFIG["constant_lr"]}, SGD),
+    "onecycle": Case("onecycle", None, SGD, chosen_by="max_lr from source C's range test on the fresh model"),
 }
 REFERENCE_NOTE = ("fashion_mnist_onecycle: source C publishes no accuracy, only that 1cycle passes the constant "
                   "run's best validation accuracy by epoch 9; see val_accuracy in each run's history")

@@ -1,7 +1,7 @@
 """Source D: a one-hidden-layer MLP on UCI ionosphere, four schedules (docs/reference.md#d-mlp-on-uci-ionosphere).
 
 Runs on any CPU in seconds. Run on its own:
-``python -m bench.benchmarks.ionosphere [--seeds 5] [--protocol published] [--schedules constant step]``.
+``python -m bench.benchmarks.ionosphere [--seeds 5] [--protocol published] [--cases constant step]``.
 
 Protocols:
   published   Keras' ``validation_split=0.33``: the first 235 rows train, the last
@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from bench.benchmarks import together
-from bench.benchmarks.spec import Benchmark, RunOptions, ScheduleCase, tensorflow_backend
+from bench.benchmarks.spec import Benchmark, RunOptions, Case, tensorflow_backend
 from bench.data.vendored import verified_path
 from bench.engine import loop, precision
 from bench.engine.records import RunResult, metrics_from_history
@@ -38,12 +38,12 @@ CONFIG = {
 # Source D's four runs. D's "time-based" run gave decay=0.1/50 to the optimizer, which
 # Keras 2 applied per iteration: that is our `standard` schedule, used here so the run
 # means the same on every Keras version.
-SCHEDULES = {
-    "constant": ScheduleCase("constant", {"lr": 0.1}, {"momentum": 0.0}),
-    "time": ScheduleCase("standard", {"initial_lr": 0.1, "decay": 0.1 / 50}, {"momentum": 0.8}),
-    "step": ScheduleCase("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 10, "offset": 0},
+CASES = {
+    "constant": Case("constant", {"lr": 0.1}, {"momentum": 0.0}),
+    "time": Case("standard", {"initial_lr": 0.1, "decay": 0.1 / 50}, {"momentum": 0.8}),
+    "step": Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 10, "offset": 0},
                          {"momentum": 0.9}),
-    "exp": ScheduleCase("exp", {"initial_lr": 0.01, "k": 0.01}, {"momentum": 0.9}),
+    "exp": Case("exp", {"initial_lr": 0.01, "k": 0.01}, {"momentum": 0.9}),
 }
 
 PROTOCOLS = ("published", "stratified")
@@ -85,18 +85,17 @@ def build_model():
     ])
 
 
-def train(schedule, seed, protocol="published", on_epoch=None, options=RunOptions()):
+def train(case, seed, protocol="published", on_epoch=None, options=RunOptions()):
     """Train one seed; returns a ``RunResult``. Raises ``loop.WiringError`` or ``loop.NonFiniteLoss``.
 
     The same numbers as that seed within ``train_seeds`` (unless ``options`` asks for one seed at a time).
     """
-    if BENCHMARK.trains_together(schedule, options):
-        return together.one_seed(BENCHMARK, schedule, seed, protocol, on_epoch, options)
+    if BENCHMARK.trains_together(case, options):
+        return together.one_seed(BENCHMARK, case, seed, protocol, on_epoch, options)
     from schedules._keras import keras
 
     BENCHMARK.check_protocol(protocol)
-    case = BENCHMARK.case(schedule)
-    s = BENCHMARK.schedule_for(schedule, options)
+    s = BENCHMARK.schedule_for(case, options)
     x, y = load_data()
     (x_train, y_train), val = split(x, y, protocol, seed)
     steps_per_epoch = -(-len(x_train) // CONFIG["batch_size"])
@@ -104,7 +103,8 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=RunOption
     with precision.policy(options.mixed_precision):
         model = build_model()
     rate = s.as_training_schedule(steps_per_epoch)
-    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **case.optimizer), options.mixed_precision)
+    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.case(case).optimizer),
+                               options.mixed_precision)
 
     start = time.perf_counter()
     history = loop.train_loop(
@@ -114,10 +114,10 @@ def train(schedule, seed, protocol="published", on_epoch=None, options=RunOption
         xla=options.xla,
     )
     seconds = time.perf_counter() - start
-    return _result(protocol, schedule, seed, history, val, seconds, loop.environment(options.xla, options.mixed_precision))
+    return _result(protocol, case, seed, history, val, seconds, loop.environment(options.xla, options.mixed_precision))
 
 
-def train_seeds(schedule, seeds, protocol="published", on_epoch=None, options=RunOptions()):
+def train_seeds(case, seeds, protocol="published", on_epoch=None, options=RunOptions()):
     """Train ``seeds`` together (``bench.engine.stacked``); one ``RunResult`` per seed."""
     from schedules._keras import keras
 
@@ -125,24 +125,24 @@ def train_seeds(schedule, seeds, protocol="published", on_epoch=None, options=Ru
     x, y = load_data()
     data_sets = [split(x, y, protocol, seed) for seed in seeds]
     histories, seconds = together.train(
-        BENCHMARK, schedule, seeds, data_sets, build_model, options=options, loss=keras.losses.binary_crossentropy,
+        BENCHMARK, case, seeds, data_sets, build_model, options=options, loss=keras.losses.binary_crossentropy,
         metric=keras.metrics.binary_accuracy, on_epoch=on_epoch, keep_predictions=options.keep_predictions)
     env = together.environment(seconds, seeds)
-    return [_result(protocol, schedule, seed, history, val, seconds / len(seeds), env)
+    return [_result(protocol, case, seed, history, val, seconds / len(seeds), env)
             for seed, history, (_, val) in zip(seeds, histories, data_sets)]
 
 
-def _result(protocol, schedule, seed, history, val, seconds, env):
+def _result(protocol, case, seed, history, val, seconds, env):
     y_val = val[1]
     majority = float(max(y_val.mean(), 1 - y_val.mean()))
-    return RunResult(NAME, protocol, schedule, seed, metrics_from_history(history, CONFIG["target_accuracy"][protocol]),
+    return RunResult(NAME, protocol, case, seed, metrics_from_history(history, CONFIG["target_accuracy"][protocol]),
                      history, seconds, majority, env)
 
 
 BENCHMARK = Benchmark(
     name=NAME,
     source="D: 'Decoding learning rate decay' (Analytics Vidhya); docs/reference.md#d-mlp-on-uci-ionosphere",
-    schedules=SCHEDULES,
+    cases=CASES,
     protocols=PROTOCOLS,
     metric="final_val_accuracy",
     config=CONFIG,

@@ -77,7 +77,7 @@ class Requirement:
 
 
 @dataclasses.dataclass(frozen=True)
-class ScheduleCase:
+class Case:
     """One named run of a benchmark: a registry schedule, its parameters, and SGD's other arguments.
 
     ``params`` None means they are chosen when training starts; ``chosen_by`` then says
@@ -113,7 +113,7 @@ class Benchmark:
     Fields:
         name: the file's name; also the baseline file's (``baselines/<name>.json``).
         source: the write-up it reproduces (docs/reference.md#experiments).
-        schedules: case name -> ``ScheduleCase``, in the order the table shows them.
+        cases: case name -> ``Case``, in the order the table shows them.
         protocols: the data protocols it trains, first = the published one.
         metric: the headline metric (a key of ``bench.engine.records.METRICS``).
         config: every hyper-parameter, one read-only mapping.
@@ -132,7 +132,7 @@ class Benchmark:
 
     name: str
     source: str
-    schedules: Mapping[str, ScheduleCase]
+    cases: Mapping[str, Case]
     protocols: Tuple[str, ...]
     metric: str
     config: Mapping
@@ -154,8 +154,8 @@ class Benchmark:
 
         if not self.name.isidentifier():
             bad("name", "a Python identifier (it names the file and the baseline)")
-        if not self.schedules or not all(isinstance(c, ScheduleCase) for c in self.schedules.values()):
-            bad("schedules", "a non-empty mapping of case names to ScheduleCase")
+        if not self.cases or not all(isinstance(c, Case) for c in self.cases.values()):
+            bad("cases", "a non-empty mapping of case names to Case")
         if not self.protocols:
             bad("protocols", "a non-empty tuple")
         if not isinstance(self.seeds, int) or self.seeds < 1:
@@ -169,9 +169,9 @@ class Benchmark:
         if (self.published is None) != (self.published_floors is None) or (
                 self.published is not None and set(self.published) != set(self.published_floors)):
             bad("published_floors", "given exactly when `published` is, for the same cases")
-        if self.published is not None and not set(self.published) <= set(self.schedules):
-            bad("published", f"figures of declared cases ({', '.join(self.schedules)})")
-        object.__setattr__(self, "schedules", types.MappingProxyType(dict(self.schedules)))
+        if self.published is not None and not set(self.published) <= set(self.cases):
+            bad("published", f"figures of declared cases ({', '.join(self.cases)})")
+        object.__setattr__(self, "cases", types.MappingProxyType(dict(self.cases)))
         object.__setattr__(self, "config", types.MappingProxyType(self.config)
                            if not isinstance(self.config, types.MappingProxyType) else self.config)
         object.__setattr__(self, "protocols", tuple(self.protocols))
@@ -190,10 +190,10 @@ class Benchmark:
         return None
 
     def case(self, name):
-        """The ``ScheduleCase`` called ``name``; ``ValueError`` listing the valid names."""
-        if name not in self.schedules:
-            raise ValueError(f"Unknown {self.name} case {name!r}; valid: {', '.join(self.schedules)}")
-        return self.schedules[name]
+        """The ``Case`` called ``name``; ``ValueError`` listing the valid names."""
+        if name not in self.cases:
+            raise ValueError(f"Unknown {self.name} case {name!r}; valid: {', '.join(self.cases)}")
+        return self.cases[name]
 
     def schedule_for(self, name, options=None, **chosen):
         """The schedule case ``name`` trains under ``options``: built from its parameters (or from
@@ -237,9 +237,9 @@ class Benchmark:
         """Whether ``run`` trains the seeds of ``case`` together under ``options``."""
         return self.train_seeds is not None and options.stacks and self.case(case).params is not None
 
-    def cases(self):
+    def protocol_cases(self):
         """Every ``(protocol, case name)`` the slow suite runs, in table order."""
-        return [(protocol, name) for protocol in self.protocols for name in self.schedules]
+        return [(protocol, name) for protocol in self.protocols for name in self.cases]
 
 
 # -- requirements the benchmarks share ------------------------------------------------------

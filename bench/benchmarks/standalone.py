@@ -17,7 +17,7 @@ def main(benchmark, argv=None):
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..n-1 per case (default: 5)")
     parser.add_argument("--protocol", choices=benchmark.protocols, default=benchmark.protocols[0],
                         help=f"(default: {benchmark.protocols[0]})")
-    parser.add_argument("--schedules", nargs="+", choices=list(benchmark.schedules), default=list(benchmark.schedules),
+    parser.add_argument("--cases", nargs="+", choices=list(benchmark.cases), default=list(benchmark.cases),
                         help="cases to train (default: all)")
     if benchmark.data_option:
         flag = benchmark.data_option.replace("_", "-")
@@ -35,7 +35,7 @@ def main(benchmark, argv=None):
         hint = " Pass --allow-cpu to run it on the CPU anyway." if missing[0] == "gpu" else ""
         parser.exit(2, f"cannot run {benchmark.name}: {missing[1]}{hint}\n")
     summaries = {}
-    for name in args.schedules:
+    for name in args.cases:
         runs = [benchmark.train(name, seed, args.protocol, options=options) for seed in range(args.seeds)]
         majority = runs[0].majority_rate
         summaries[(benchmark.name, args.protocol, name)] = (summarize_runs(runs),

@@ -27,7 +27,8 @@ import numpy as np
 
 ENV_VAR = "LR_SUITE_CIFAR10"
 OPTION = "cifar10"  # RunOptions field and --bench-cifar10 option that name an offline copy
-DESCRIPTION = "CIFAR-10, 50,000 + 10,000 images"
+TRAIN_ROWS, TEST_ROWS = 50_000, 10_000  # images in the five training batches and in test_batch
+DESCRIPTION = f"CIFAR-10, {TRAIN_ROWS:,} + {TEST_ROWS:,} images"
 # sha256 of cifar-10-python.tar.gz as Keras' loader publishes it (the CIFAR page gives
 # md5 c58f30108f718f92721af3b95e74349a for the same file).
 ARCHIVE_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"

@@ -10,7 +10,7 @@ Each epoch is one compiled call with the training data on the device.
 
 The order is stateless: epoch ``e`` of seed ``s`` visits the rows in
 ``numpy.random.default_rng([s, e]).permutation(n)``, so any runner, including
-``model.fit`` on that order, reproduces it (``tests/test_loop.py``).
+``model.fit`` on that order, reproduces it (``tests/engine/test_loop.py``).
 
 Needs TensorFlow (the TF backend under Keras 3, or Keras 2), imported when a loop runs, not
 when this module is: a Ray driver loads the benchmarks without it.

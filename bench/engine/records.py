@@ -1,7 +1,8 @@
 """Plain result records: what one training run measured, and summaries over seeds.
 
-Measuring fills these; rendering (``bench/report.py``) and gating
-(``bench/baselines.py``) read them. Nothing here trains or prints.
+The engines and benchmarks fill them; the results store (``bench/harness/results.py``) writes and
+reads them, the gates (``bench/harness/gates.py``) judge their summaries against the baselines
+(``bench/harness/baselines.py``), and ``bench/report/`` renders them. Nothing here trains or prints.
 """
 
 import dataclasses
@@ -56,11 +57,11 @@ METRICS = {
 
 @dataclasses.dataclass
 class RunResult:
-    """One seed of one benchmark / protocol / schedule."""
+    """One seed of one benchmark / protocol / case."""
 
     benchmark: str
     protocol: str
-    schedule: str
+    case: str
     seed: int
     metrics: dict
     history: dict
@@ -78,7 +79,7 @@ class RunResult:
 
 
 def metrics_from_history(history, target_accuracy):
-    """The per-run metrics of ``METRICS`` from a per-epoch history (see ``bench.loop``)."""
+    """The per-run metrics of ``METRICS`` from a per-epoch history (see ``bench.engine.loop``)."""
     acc = history["val_accuracy"]
     reached = [i + 1 for i, a in enumerate(acc) if a >= target_accuracy]
     return {

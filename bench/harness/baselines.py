@@ -14,6 +14,7 @@ file's mode. A missing, malformed or mismatched file is a ``BaselineError`` nami
 """
 
 import copy
+import importlib.util
 import json
 import math
 import os
@@ -24,7 +25,18 @@ from bench.engine.records import METRICS, summarize
 
 FORMAT = 2
 PENDING = "no_baseline_yet"  # the key of a case that has no baseline yet, and why
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "baselines"
+
+
+def _package_dir():
+    """The folder of the ``baselines`` package: the checkout's ``baselines/``, or the installed copy's."""
+    spec = importlib.util.find_spec("baselines")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("The `baselines` package of this suite is not importable; reinstall the suite "
+                          "(pip install -e '.[cpu]') or pass --bench-baselines=DIR.")
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
+
+
+DEFAULT_DIR = _package_dir()
 REQUIRED_KEYS = ("n", "mean", "std", "better", "provenance")
 RULE = {
     "worse": "bootstrap from the baseline seeds: fail below its 1-in-(T/1%) quantile of n-seed means (one-sided)",
@@ -97,16 +109,16 @@ def _problem(data, benchmark):
     cases = data.get("cases")
     if not isinstance(cases, dict):
         return "it has no 'cases' object"
-    for protocol, by_schedule in cases.items():
-        for schedule, by_metric in by_schedule.items():
+    for protocol, by_case in cases.items():
+        for case, by_metric in by_case.items():
             pending = by_metric.get(PENDING)
             if pending is not None and (len(by_metric) > 1 or not str(pending.get("why", "")).strip()):
-                return (f"{protocol}/{schedule} has '{PENDING}' beside measured entries, or without its 'why'"
-                        if len(by_metric) > 1 else f"{protocol}/{schedule}/{PENDING} does not say why")
+                return (f"{protocol}/{case} has '{PENDING}' beside measured entries, or without its 'why'"
+                        if len(by_metric) > 1 else f"{protocol}/{case}/{PENDING} does not say why")
             for metric, entry in by_metric.items():
                 if metric == PENDING:
                     continue
-                where = f"{protocol}/{schedule}/{metric}"
+                where = f"{protocol}/{case}/{metric}"
                 if metric not in METRICS:
                     return f"unknown metric at {where} (known: {', '.join(METRICS)})"
                 missing = [k for k in REQUIRED_KEYS if k not in entry]
@@ -125,19 +137,19 @@ def _problem(data, benchmark):
     return None
 
 
-def case_entries(baseline, protocol, schedule, directory=DEFAULT_DIR, missing_ok=False):
+def case_entries(baseline, protocol, case, directory=DEFAULT_DIR, missing_ok=False):
     """All entries of one case; ``BaselineError`` naming the file if the case is absent (unless
     ``missing_ok``: then none, as for a case that has no baseline yet).
 
     A metric the case lacks (a published figure gives accuracy only) is judged "new".
     """
-    found = baseline["cases"].get(protocol, {}).get(schedule)
+    found = baseline["cases"].get(protocol, {}).get(case)
     if found is None and missing_ok:
         return {}
     if found is None:
         path = path_for(baseline["benchmark"], directory)
-        raise BaselineError(f"Baseline file {path} has no entry {protocol}/{schedule}. "
-                            f"{_create_hint(baseline['benchmark'], protocol, schedule)}")
+        raise BaselineError(f"Baseline file {path} has no entry {protocol}/{case}. "
+                            f"{_create_hint(baseline['benchmark'], protocol, case)}")
     return {metric: entry for metric, entry in found.items() if metric != PENDING}
 
 
@@ -167,23 +179,23 @@ def with_pending(old, benchmark, cases, why, date, command):
     return new
 
 
-def seeds_of(baseline, protocol, schedule):
+def seeds_of(baseline, protocol, case):
     """The seeds the case's measured entries were set from (empty for published figures)."""
-    entries = (baseline or {}).get("cases", {}).get(protocol, {}).get(schedule, {})
+    entries = (baseline or {}).get("cases", {}).get(protocol, {}).get(case, {})
     return sorted({s for e in entries.values() for s in e.get("provenance", {}).get("seeds", [])})
 
 
 def updated(old, benchmark, measured, provenance, holds_for=()):
     """A new baseline document: ``old`` (or empty) with every measured case replaced.
 
-    ``measured`` maps ``(protocol, schedule)`` to ``{metric: per-seed values}``. Cases not
+    ``measured`` maps ``(protocol, case)`` to ``{metric: per-seed values}``. Cases not
     measured in this session are kept as they were. ``holds_for`` lists the environments
     (``environment_label``) the new entries are known to hold for.
     """
     new = copy.deepcopy(old) if old is not None else {"format": FORMAT, "benchmark": benchmark, "cases": {}}
     new["format"] = FORMAT
     new.pop("note", None)
-    for (protocol, schedule), by_metric_values in measured.items():
+    for (protocol, case), by_metric_values in measured.items():
         by_metric = {}
         for metric, values in by_metric_values.items():
             m = METRICS[metric]
@@ -197,7 +209,7 @@ def updated(old, benchmark, measured, provenance, holds_for=()):
                 "provenance": dict(provenance),
                 "holds_for": list(holds_for),
             }
-        new["cases"].setdefault(protocol, {})[schedule] = by_metric
+        new["cases"].setdefault(protocol, {})[case] = by_metric
     return new
 
 
@@ -210,8 +222,8 @@ def environment_label(env):
 def with_holds_for(doc, cases, label):
     """A copy of ``doc`` whose entries of ``cases`` list ``label`` under ``holds_for``."""
     new = copy.deepcopy(doc)
-    for protocol, schedule in cases:
-        for e in new["cases"][protocol][schedule].values():
+    for protocol, case in cases:
+        for e in new["cases"][protocol][case].values():
             holds = e.setdefault("holds_for", [])
             if label not in holds:
                 holds.append(label)
@@ -219,13 +231,13 @@ def with_holds_for(doc, cases, label):
 
 
 def diff_rows(old, new):
-    """``(protocol, schedule, metric, old n, new n, old mean, new mean, delta)`` rows, for review."""
+    """``(protocol, case, metric, old n, new n, old mean, new mean, delta)`` rows, for review."""
     rows = []
-    for protocol, by_schedule in new["cases"].items():
-        for schedule, by_metric in by_schedule.items():
+    for protocol, by_case in new["cases"].items():
+        for case, by_metric in by_case.items():
             for metric, e in by_metric.items():
-                before = (old or {}).get("cases", {}).get(protocol, {}).get(schedule, {}).get(metric)
-                rows.append((protocol, schedule, metric, None if before is None else before["n"], e["n"],
+                before = (old or {}).get("cases", {}).get(protocol, {}).get(case, {}).get(metric)
+                rows.append((protocol, case, metric, None if before is None else before["n"], e["n"],
                              None if before is None else before["mean"], e["mean"],
                              None if before is None else e["mean"] - before["mean"]))
     return rows

@@ -16,16 +16,17 @@ Multiple testing: a session of ``T`` such tests gives each ``alpha = SESSION_ALP
 ``python -m bench calibrate`` measures the false alarms and detections on seeds no baseline saw.
 
 Published baselines (a write-up's figure, one number) are gated by their stored floor instead.
+
+Statistics only: ``judge_metric`` fills a ``bench.harness.verdicts.Verdict`` in; what a verdict
+says to its reader (the failure message, the provenance) is ``bench/harness/verdicts.py``'s.
 """
 
-import dataclasses
 import functools
 import math
 
 import numpy as np
 
 from bench.engine.records import METRICS
-from bench.harness import baselines
 
 SESSION_ALPHA = 0.01
 MIN_BASELINE_SEEDS = 20
@@ -53,85 +54,9 @@ def _null_deviations(values, n, draws, seed):
     return deviations
 
 
-@dataclasses.dataclass
-class Verdict:
-    """One metric of one case judged against its baseline entry: a plain record.
-
-    ``low`` / ``high``: the band the measured mean must stay in (None: unbounded on that side).
-    ``verdict``: "pass", "FAIL" (worse), "CHANGED", "info" (not gated) or "new" (no baseline).
-    """
-
-    benchmark: str
-    protocol: str
-    schedule: str
-    metric: str
-    measured: dict  # n, mean, std, min, max over the run's seeds
-    baseline: dict = None  # the entry (summary and provenance), or None
-    question: str = "info"
-    low: float = None
-    high: float = None
-    p_value: float = None
-    alpha: float = None
-    verdict: str = "new"
-    majority_rate: float = None
-    reference_note: str = None
-    registry_schedule: str = None  # the schedules.get name this case trains
-    seeds_overlap: bool = False  # the run used seeds the baseline was measured on
-
-    @property
-    def unit(self):
-        return METRICS[self.metric].unit
-
-    @property
-    def gated(self):
-        return self.verdict in ("pass", "FAIL", "CHANGED")
-
-    @property
-    def delta(self):
-        return None if self.baseline is None else self.measured["mean"] - self.baseline["mean"]
-
-    def failure_message(self):
-        b, m = self.baseline, self.measured
-        where = f"{self.benchmark} / {self.protocol} / {self.schedule}"
-        select = baselines.update_command(self.benchmark, self.protocol, self.schedule)  # exactly this case
-        if self.verdict == "new":
-            return (f"{where}: no baseline entry for any gate of this case (measured {self.metric} "
-                    f"{m['mean']:.4f} +- {m['std']:.4f}, n={m['n']}, {self.unit}); --bench-strict fails a case it "
-                    f"cannot judge. Review a run, then write it with: {select}")
-        fix = f"If the change is intended, review it and update the baseline: {select}"
-        rel = f"{100 * self.delta / b['mean']:+.1f} %" if b["mean"] else f"{self.delta:+.4g}"
-        p = "" if self.p_value is None else f", p {_p_text(self.p_value)} (alpha {self.alpha:.1g})"
-        base = f"{b['mean']:.4f} +- {b['std']:.4f} (n={b['n']}, {provenance_text(b['provenance'])})"
-        if self.verdict == "CHANGED":
-            way = "lower" if self.delta < 0 else "higher"
-            return (f"{where}: CHANGED: {self.metric} {m['mean']:.4f} vs {base}, {way} by {rel}{p}; "
-                    f"outside {self.low:.4f}..{self.high:.4f} [{self.unit}]. Training no longer behaves as it "
-                    f"did. {fix}")
-        side, limit = ("below", self.low) if METRICS[self.metric].better == "higher" else ("above", self.high)
-        return (f"{where}: WORSE: {self.metric} mean {m['mean']:.4f} +- {m['std']:.4f} (n={m['n']}, {self.unit}) "
-                f"is {side} {limit:.4f} ({rel} against the baseline {base}){p}. {fix}")
-
-    def to_dict(self):
-        d = dataclasses.asdict(self)
-        if d["baseline"] is not None:
-            d["baseline"] = {k: v for k, v in d["baseline"].items() if k != "values"}
-        d.update(unit=self.unit, gated=self.gated, delta=self.delta)
-        return d
-
-
-def _p_text(p):
-    return f"< {1 / DRAWS:.0e}" if p == 0 else f"= {p:.2g}"
-
-
-def provenance_text(prov):
-    if prov.get("source") == "published":
-        return f"published figure ({prov.get('reference', 'see docs/reference.md#sources')}), not yet reproduced here"
-    return (f"TF {prov.get('tensorflow', '?')} / Keras {prov.get('keras', '?')}, {prov.get('device', '?')}, "
-            f"{prov.get('date', '?')}")
-
-
 def judge_metric(verdict, alpha):
-    """Fill in ``verdict``'s question, band, p-value and verdict from its baseline entry."""
+    """Fill in ``verdict``'s (a ``bench.harness.verdicts.Verdict``) question, band, p-value and verdict
+    from its baseline entry; returns it."""
     entry, metric = verdict.baseline, METRICS[verdict.metric]
     verdict.question = metric.question
     if entry is None:

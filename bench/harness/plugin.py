@@ -8,17 +8,15 @@ Registered by the top-level ``conftest.py``. Options live in one group; all but
 
 import json
 import os
-import shlex
 from pathlib import Path
 
 import pytest
 
 from bench import benchmarks
 from bench.benchmarks import RunOptions
-from bench.engine.records import METRICS, environment
-from bench.harness import baselines, gates
+from bench.engine.records import environment
+from bench.harness import baseline_writer, baselines, gates, summary
 from bench.harness.session import BASELINE_SEEDS, BenchSession
-from bench.report.tables import render_baseline_diff, render_comparison, render_json, render_markdown
 
 SESSION_KEY = pytest.StashKey()
 
@@ -69,7 +67,7 @@ def pytest_addoption(parser):
                          "provenance), report.md and report.json; DIR must not exist (default: none)")
     group.addoption("--bench-tensorboard", default=None, metavar="DIR",
                     help="also write every run's rate, train/validation loss and metric per epoch as TensorBoard "
-                         "scalars under DIR/<benchmark>/<protocol>/<schedule>/seed_<k> (default: none)")
+                         "scalars under DIR/<benchmark>/<protocol>/<case>/seed_<k> (default: none)")
     group.addoption("--bench-engine", default="auto", choices=RunOptions.ENGINES,
                     help="auto: train the seeds of a small benchmark's case together in one compiled step "
                          "(ionosphere, digits, Boston); keras: one seed at a time with Keras' own layers, the "
@@ -164,8 +162,7 @@ def _pin_gpu(worker_id):
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     """xdist controller: every worker writes into this session's one results folder."""
-    session = node.config.stash[SESSION_KEY]
-    node.workerinput["bench_results_dir"] = str(session.ensure_results_dir())
+    node.workerinput["bench_results_dir"] = str(node.config.stash[SESSION_KEY].ensure_results_dir())
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -177,19 +174,13 @@ def pytest_testnodedown(node, error):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    config = session.config
-    bench = config.stash.get(SESSION_KEY, None)
-    if bench is None:
+    """A worker hands its books to the controller; the controller closes the session (``BenchSession.finish``)."""
+    bench_session = session.config.stash.get(SESSION_KEY, None)
+    if bench_session is None:
         return
-    if hasattr(config, "workeroutput"):
-        config.workeroutput["bench"] = json.dumps(bench.export())
-        return
-    if bench.results_dir is not None:
-        bench.merge_worker_results()
-    if bench.ray is not None:
-        bench.ray.shutdown()
-    # --bench-strict: a session that selected benchmark cases and trained none fails
-    if bench.strict and bench.selected and bench.trained == 0 and session.exitstatus == 0:
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["bench"] = json.dumps(bench_session.export())
+    elif not bench_session.finish() and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -199,51 +190,19 @@ def bench_session(request):
     return request.config.stash[SESSION_KEY]
 
 
-def _position(sequence, item):
-    """Sort key: an item's place in a declared sequence; unknown items after, by name."""
-    sequence = list(sequence)
-    return (sequence.index(item), "") if item in sequence else (len(sequence), str(item))
-
-
-def _case_order(benchmark, protocol, schedule):
-    """Cases in the benchmarks' own order: benchmark, protocol, schedule as declared."""
-    names = benchmarks.names()
-    declared = benchmarks.get(benchmark) if benchmark in names else None
-    return (_position(names, benchmark), _position(declared.protocols if declared else (), protocol),
-            _position(declared.schedules if declared else (), schedule))
-
-
-def _table_order(verdict):
-    """Rows by case (``_case_order``), then metrics in ``METRICS`` order."""
-    return (*_case_order(verdict.benchmark, verdict.protocol, verdict.schedule), _position(METRICS, verdict.metric))
-
-
-def _seed_text(seeds_used):
-    """``0..19`` for one range, else per benchmark: ``ionosphere 0..19, digits 0..9``."""
-    ranges = {b: f"{s[0]}..{s[-1]}" for b, s in seeds_used.items()}
-    if len(set(ranges.values())) == 1:
-        return next(iter(ranges.values()))
-    return ", ".join(f"{b} {r}" for b, r in ranges.items())
-
-
-def _case_of(item):
-    """``(benchmark, protocol, case)`` of an accuracy test, else None."""
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    if "benchmark_name" not in params or "bench_session" not in getattr(item, "fixturenames", ()):
-        return None
-    return params["benchmark_name"], params["protocol"], params["schedule"]
-
-
 @pytest.hookimpl(trylast=True)  # after -m / -k have deselected
 def pytest_collection_modifyitems(session, config, items):
-    """Keep only the ``--bench-case`` selection, when one is given. Before anything trains, check
-    that every selected case can be judged (its baseline file and entry). Then count the gated tests
-    of the cases that will be judged here (``BenchSession.count_judged``): each gets alpha = 1 % / T."""
-    bench = config.stash.get(SESSION_KEY, None)
-    if bench is None:
-        return
+    """Keep only the ``--bench-case`` selection; then the session checks, before anything trains, that
+    every selected case can be judged, and counts the gated tests that get alpha = 1 % / T."""
+    bench_session = config.stash.get(SESSION_KEY, None)
+    if bench_session is not None:
+        bench_session.collected(_select(config, items, config.getoption("--bench-case")))
+
+
+def _select(config, items, selections):
+    """``(benchmark, protocol, case)`` of each slow accuracy test left in ``items`` once those the
+    ``--bench-case`` selections (none: all) leave out are deselected."""
     found = [(item, _case_of(item)) for item in items]
-    selections = config.getoption("--bench-case")
     if selections:
         kept = [(item, case) for item, case in found if case is not None and _selected_by(selections, *case)]
         if len(kept) < len(found):
@@ -251,109 +210,28 @@ def pytest_collection_modifyitems(session, config, items):
             config.hook.pytest_deselected(items=[item for item, _ in found if id(item) not in chosen])
             items[:] = [item for item, _ in kept]
             found = kept
-    cases = [case for item, case in found if case is not None and item.get_closest_marker("slow")]
-    if not (bench.update or bench.worker_id is not None):
-        _check_baselines_before_training(bench, cases)
-    bench.count_judged(cases)
+    return [case for item, case in found if case is not None and item.get_closest_marker("slow")]
 
 
-def _check_baselines_before_training(bench, cases):
-    problems = {}  # error message -> the cases it stops
-    for name, protocol, schedule in cases:
-        try:
-            doc = bench.baseline(name)
-            baselines.case_entries(doc, protocol, schedule, bench.baseline_dir)
-        except baselines.BaselineError as err:
-            problems.setdefault(str(err), []).append(f"{name}/{protocol}/{schedule}")
-    if problems:
-        count = sum(len(c) for c in problems.values())
-        raise pytest.UsageError(
-            f"{count} selected case(s) cannot be judged, so nothing was trained:\n"
-            + "\n".join(f"- {', '.join(c)}: {message}" for message, c in problems.items())
-            + "\nWhat to do: fix or restore the files named above (each line says how), or measure them "
-              "(the command above), or deselect those cases with -k.")
+def _case_of(item):
+    """``(benchmark, protocol, case)`` of an accuracy test, else None."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if "benchmark_name" not in params or "bench_session" not in getattr(item, "fixturenames", ()):
+        return None
+    return params["benchmark_name"], params["protocol"], params["case"]
 
 
 @pytest.hookimpl(trylast=True)  # the comparison table is the last thing the session prints before pytest's summary line
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    session = config.stash.get(SESSION_KEY, None)
-    if session is None or not session.verdicts:
-        if session is not None and session.selected:
-            failed = len(terminalreporter.stats.get("failed", []))
-            skipped = len(terminalreporter.stats.get("skipped", []))
-            terminalreporter.write_line(
-                f"no benchmark case trained: {len(session.selected)} selected, {failed} failed before "
-                f"training, {skipped} skipped" + ("; --bench-strict: this session fails" if session.strict else ""))
-            _write_not_trained(terminalreporter, session)
+    """Hand the finished session to the table (``summary``) and, when asked, the baseline writer."""
+    bench_session = config.stash.get(SESSION_KEY, None)
+    if bench_session is None:
         return
-    session.verdicts.sort(key=_table_order)  # xdist workers finish in any order
     env = environment()
-    terminalreporter.section("learning-rate schedule benchmarks")
-    terminalreporter.write_line(
-        f"measured here: TF {env.get('tensorflow', '-')} / Keras {env.get('keras', '-')}, {env['device']}, "
-        f"seeds {_seed_text(session.seeds_used)} per case; results in {session.results_dir}")
-    terminalreporter.write_line(f"how: {session.how()}")
-    terminalreporter.write_line(render_comparison(session.verdicts))
-    _write_not_trained(terminalreporter, session)
-    md, js = config.getoption("--bench-report-md"), config.getoption("--bench-report-json")
-    if md:
-        Path(md).write_text(render_markdown(session.verdicts, [f"Measured: {env}"]))
-        terminalreporter.write_line(f"Markdown report: {md}")
-    if js:
-        Path(js).write_text(render_json(session.verdicts, env))
-        terminalreporter.write_line(f"JSON report: {js}")
-    folder = config.getoption("--bench-report-dir")
-    if folder:
-        from bench.report import html as html_report
-
-        ordered = {case: session.histories[case] for case in sorted(session.histories, key=lambda c: _case_order(*c))}
-        terminalreporter.write_line(f"HTML report: {html_report.write(folder, session.verdicts, ordered, env)}")
-    if session.update:
-        _update_baselines(session, terminalreporter, env)
-    if session.confirm:
-        _confirm_baselines(session, terminalreporter, env)
-
-
-def _write_not_trained(terminalreporter, session):
-    """One line per selected case that did not train, and why; one per case judged on nothing
-    because it has no baseline yet."""
-    for (name, protocol, case), why in sorted(session.not_trained.items(), key=lambda item: _case_order(*item[0])):
-        terminalreporter.write_line(f"did not train: {name}/{protocol}/{case}: {why}")
-    for name, protocol, case in session.selected:
-        try:
-            why = baselines.pending_reason(session.baseline(name, missing_ok=True), protocol, case)
-        except baselines.BaselineError:
-            continue  # the case failed with that error, which the failure report shows
-        if why and (name, protocol, case) not in session.not_trained:
-            terminalreporter.write_line(f"no baseline yet: {name}/{protocol}/{case}: {why}")
-
-
-def _update_baselines(session, terminalreporter, env):
-    command = "pytest " + shlex.join(session.config.invocation_params.args)
-    provenance = {"source": "measured", "tensorflow": env.get("tensorflow"), "keras": env.get("keras"),
-                  "keras_backend": env.get("keras_backend"), "device": env["device"], "date": env["date"],
-                  "python": env["python"], "command": command, "how": session.how()}
-    terminalreporter.section("baseline update (review this before committing)")
-    for benchmark, measured in session.measured.items():
-        old = session.baseline(benchmark, missing_ok=True)
-        new = baselines.updated(old, benchmark, measured, {**provenance, "seeds": session.seeds_used[benchmark]},
-                                [baselines.environment_label(env)])
-        path = baselines.path_for(benchmark, session.baseline_dir)
-        terminalreporter.write_line(render_baseline_diff(benchmark, baselines.diff_rows(old, new)))
-        baselines.write_atomic(path, new)
-        terminalreporter.write_line(f"wrote {path}")
-
-
-def _confirm_baselines(session, terminalreporter, env):
-    label = baselines.environment_label(env)
-    terminalreporter.section("baseline confirmation")
-    for benchmark, cases in session.confirmed.items():
-        doc = baselines.with_holds_for(session.baseline(benchmark), cases, label)
-        path = baselines.path_for(benchmark, session.baseline_dir)
-        baselines.write_atomic(path, doc)
-        terminalreporter.write_line(f"{path}: {len(cases)} case(s) hold for {label}")
-    failed = sorted({(v.benchmark, v.protocol, v.schedule) for v in session.verdicts
-                     if v.verdict in ("FAIL", "CHANGED")})
-    for benchmark, protocol, schedule in failed:
-        terminalreporter.write_line(f"{benchmark}/{protocol}/{schedule} differs beyond noise on {label}: "
-                                    "not confirmed; it needs its own baseline for this environment")
+    reports = {"md": config.getoption("--bench-report-md"), "json": config.getoption("--bench-report-json"),
+               "dir": config.getoption("--bench-report-dir")}
+    summary.write(bench_session, terminalreporter, env, reports)
+    if bench_session.verdicts and bench_session.update:
+        baseline_writer.update(bench_session, terminalreporter, env)
+    if bench_session.verdicts and bench_session.confirm:
+        baseline_writer.confirm(bench_session, terminalreporter, env)

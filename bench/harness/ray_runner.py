@@ -39,7 +39,7 @@ def missing():
     return None
 
 
-def _train_one(benchmark_name, schedule, seed, protocol, options):
+def _train_one(benchmark_name, case, seed, protocol, options):
     """The Ray task: train one seed in a worker process; returns the run as a dict."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
@@ -48,7 +48,7 @@ def _train_one(benchmark_name, schedule, seed, protocol, options):
         tf.config.experimental.set_memory_growth(gpu, True)
     from bench import benchmarks
 
-    return benchmarks.get(benchmark_name).train(schedule, seed, protocol, options=options).to_dict()
+    return benchmarks.get(benchmark_name).train(case, seed, protocol, options=options).to_dict()
 
 
 class RayRunner:
@@ -56,7 +56,7 @@ class RayRunner:
 
     def __init__(self, num_cpus=None, task=_train_one):
         """``num_cpus``: the embedded Ray's CPUs (None: all of this machine's). ``task``: what each
-        Ray task runs, ``task(benchmark_name, schedule, seed, protocol, options) -> run dict``."""
+        Ray task runs, ``task(benchmark_name, case, seed, protocol, options) -> run dict``."""
         problem = missing()
         if problem:
             raise RayUnavailable(problem)
@@ -104,13 +104,13 @@ class RayRunner:
                 return requirement.kind, reason
         return None
 
-    def run(self, benchmark, schedule, seeds, protocol, options, on_run=None):
+    def run(self, benchmark, case, seeds, protocol, options, on_run=None):
         """Train ``seeds`` as tasks; returns ``(runs by seed, failures by seed)``.
 
         ``on_run(run)`` is called as each seed arrives, in the order they finish."""
         gpu = benchmark.needs_gpu and not options.allow_cpu
         remote = (self._gpu_task if gpu else self._cpu_task).options(num_cpus=1, num_gpus=1 if gpu else 0)
-        pending = {remote.remote(benchmark.name, schedule, seed, protocol, options): seed for seed in seeds}
+        pending = {remote.remote(benchmark.name, case, seed, protocol, options): seed for seed in seeds}
         runs, failures = {}, {}
         while pending:
             ready, _ = self.ray.wait(list(pending), num_returns=1)

@@ -1,9 +1,14 @@
 """The one store of result records: ``<results root>/<session>/results.jsonl``, JSON lines.
 
 Every writer and reader of result records goes through here: the session (each seed's ``run``
-record as it finishes, each case's ``summary``), ``--bench-resume``, ``python -m bench history``
-and ``python -m bench cross_version``. A record carries ``format`` (``FORMAT``); a record without
-one is of the first layout, which this module still reads.
+record as it finishes, each case's ``summary``), ``--bench-resume``, ``python -m bench history``,
+``python -m bench cross_version`` and ``python -m bench calibrate`` (its ``calibration`` records,
+one file of its own). A record carries ``format`` (``FORMAT``); the readers hand every record on
+in the current layout (``upgrade``), so a file written by an older version reads as a new one:
+
+- format 2: ``case`` is the benchmark's case name, ``schedule`` the registry name it trains;
+- format 1: ``schedule`` held the case name and ``registry_schedule`` the registry name;
+- no ``format``: the first layout, as format 1 (a calibration record then had no ``kind``).
 
 A session under pytest-xdist writes one ``results-gw<N>.jsonl`` per worker, merged into
 ``results.jsonl`` when the session ends (``merge_workers``); a session killed before that leaves
@@ -15,8 +20,9 @@ import json
 import os
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2
 MAIN = "results.jsonl"
+KINDS = ("run", "summary", "calibration")
 
 
 def worker_file(worker_id):
@@ -26,11 +32,61 @@ def worker_file(worker_id):
 
 def append(folder, record, worker_id=None):
     """Append ``record`` (with its format) to the session folder's file, flushed to disk before returning."""
-    path = Path(folder) / (worker_file(worker_id) if worker_id else MAIN)
+    append_to(Path(folder) / (worker_file(worker_id) if worker_id else MAIN), record)
+
+
+def append_to(path, record):
+    """Append ``record`` (a dict with a ``kind`` of ``KINDS``) to the file ``path`` as one line with
+    its format, flushed to disk before returning. A line a kill cut short is ended first, so the
+    record starts a line of its own."""
+    if record.get("kind") not in KINDS:
+        raise ValueError(f"A result record's `kind` must be one of {', '.join(KINDS)}. Received: {record.get('kind')!r}")
+    _end_line(path)
     with open(path, "a") as f:
         f.write(json.dumps({"format": FORMAT, **record}) + "\n")
         f.flush()
         os.fsync(f.fileno())
+
+
+def upgrade(record):
+    """``record`` in the current layout (``FORMAT``), whichever layout it was written in."""
+    if record.get("format", 1) >= FORMAT:
+        return record
+    record = dict(record)
+    if "kind" not in record and "condition" in record:
+        record["kind"] = "calibration"  # calibrate's first layout
+    if record.get("kind") in ("run", "summary") and "schedule" in record:
+        record["case"] = record.pop("schedule")
+        if "registry_schedule" in record:
+            record["schedule"] = record.pop("registry_schedule")
+    if record.get("kind") == "summary":
+        record["verdicts"] = [_renamed_verdict(v) for v in record.get("verdicts", [])]
+    record["format"] = FORMAT
+    return record
+
+
+def _renamed_verdict(verdict):
+    verdict = dict(verdict)
+    if "schedule" in verdict and "case" not in verdict:
+        verdict["case"] = verdict.pop("schedule")
+        verdict["schedule"] = verdict.pop("registry_schedule", None)
+    return verdict
+
+
+def read(path, kind=None):
+    """The records of one file (of ``kind`` when given), in the current layout, in file order.
+
+    A line that is not whole JSON (the last line of a run killed while writing) is skipped."""
+    for line in Path(path).read_text().splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(record, dict):
+            continue
+        record = upgrade(record)
+        if kind is None or record.get("kind") == kind:
+            yield record
 
 
 def files(folder):
@@ -41,17 +97,10 @@ def files(folder):
 
 
 def records(folder, kind=None):
-    """Every record of a session folder (of ``kind`` "run" or "summary" when given), in file order.
-
-    A line that is not whole JSON (the last line of a run killed while writing) is skipped."""
+    """Every record of a session folder (of ``kind`` "run" or "summary" when given), in file order,
+    in the current layout (``read``)."""
     for path in files(folder):
-        for line in path.read_text().splitlines():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if kind is None or record.get("kind") == kind:
-                yield record
+        yield from read(path, kind)
 
 
 def sessions(root):
@@ -69,13 +118,17 @@ def runs(folder):
     found = {}
     for record in records(folder, "run"):
         run = RunResult.from_dict(record)
-        found.setdefault((run.benchmark, run.protocol, run.schedule), {}).setdefault(run.seed, run)
+        found.setdefault((run.benchmark, run.protocol, run.case), {}).setdefault(run.seed, run)
     return found
 
 
 def end_with_newline(folder):
     """A run killed while writing leaves a line cut short; what is appended next starts on a line of its own."""
-    path = Path(folder) / MAIN
+    _end_line(Path(folder) / MAIN)
+
+
+def _end_line(path):
+    path = Path(path)
     if path.exists() and path.stat().st_size:
         with open(path, "rb+") as f:
             f.seek(-1, os.SEEK_END)

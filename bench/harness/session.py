@@ -15,6 +15,8 @@ from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.engine.records import METRICS, per_seed, summarize_runs
 from bench.harness import baselines, gates, results
+from bench.harness.progress import Progress
+from bench.harness.verdicts import Verdict
 
 BASELINE_SEEDS = 40  # seeds per case when --update-baselines is given without --bench-seeds
 
@@ -46,7 +48,7 @@ class BenchSession:
         self.worker_id = worker["workerid"] if worker else None
         self.results_dir = Path(worker["bench_results_dir"]) if worker else None
         resume = config.getoption("--bench-resume")
-        self.resumed = {}  # (benchmark, protocol, schedule) -> {seed: RunResult} from --bench-resume
+        self.resumed = {}  # (benchmark, protocol, case) -> {seed: RunResult} from --bench-resume
         if resume:
             self.results_dir = Path(resume)
             self.resumed = read_runs(self.results_dir)
@@ -56,11 +58,12 @@ class BenchSession:
         self.ray = None  # the RayRunner, started by the first case that trains under --bench-ray
         self.verdicts = []
         self.confirm = config.getoption("--bench-confirm-baselines")
-        self.measured = {}  # benchmark -> {(protocol, schedule): per-seed values}, for --update-baselines
+        self.measured = {}  # benchmark -> {(protocol, case): per-seed values}, for --update-baselines
         self.seeds_used = {}  # benchmark -> the seeds its cases trained
-        self.confirmed = {}  # benchmark -> [(protocol, schedule)] whose gates all passed
-        self.histories = {}  # (benchmark, protocol, schedule) -> per-seed histories, for the report
+        self.confirmed = {}  # benchmark -> [(protocol, case)] whose gates all passed
+        self.histories = {}  # (benchmark, protocol, case) -> per-seed histories, for the report
         self._baselines = {}
+        self.progress = Progress(config)
 
     # -- measuring ------------------------------------------------------------------
     def seeds_for(self, benchmark):
@@ -68,34 +71,50 @@ class BenchSession:
         n = self.seeds_option or (BASELINE_SEEDS if self.update else benchmark.seeds)
         return list(range(self.first_seed, self.first_seed + n))
 
-    def run_case(self, benchmark, protocol, schedule):
-        """Train every seed of one case of ``benchmark`` (a ``Benchmark``); returns ``(runs, verdicts)``.
+    def run_case(self, benchmark, protocol, case):
+        """Train every seed of one case of ``benchmark`` (a ``Benchmark``) and judge it; ``(runs, verdicts)``.
 
-        Results are written per seed, as each finishes.
+        The steps: the case's baseline entries (a broken file fails it before anything trains), the
+        seeds ``--bench-resume`` already holds, training the rest (each seed's record written as it
+        finishes), judging, and keeping the books for the table and the baseline writer.
         """
-        # Fail before training if the file is unusable; --update-baselines may create it, or the case's entry.
+        baseline, entries = self._baseline_entries(benchmark, protocol, case)
+        seeds = self.seeds_for(benchmark)
+        done = self._resumed_runs(benchmark, protocol, case, seeds)
+        trained = self._train(benchmark, protocol, case, seeds, done)
+        runs = [done[seed] if seed in done else trained[seed] for seed in seeds]
+        verdicts = self._judge(benchmark, protocol, case, runs, baseline, entries)
+        self._keep(benchmark, protocol, case, runs, verdicts)
+        return runs, verdicts
+
+    def _baseline_entries(self, benchmark, protocol, case):
+        """``(baseline document, the case's entries)``; --update-baselines may create the file or the entry."""
         problem = None
         try:
             baseline = self.baseline(benchmark.name, missing_ok=self.update)
-            entries = {} if baseline is None else baselines.case_entries(baseline, protocol, schedule,
-                                                                         self.baseline_dir, missing_ok=self.update)
+            entries = {} if baseline is None else baselines.case_entries(baseline, protocol, case, self.baseline_dir,
+                                                                         missing_ok=self.update)
         except baselines.BaselineError as err:
             problem = str(err)
         if problem:  # failed outside the handler, so the message is printed once, without its context
             pytest.fail(problem, pytrace=False)
-        seeds = self.seeds_for(benchmark)
-        case = (benchmark.name, protocol, schedule)
-        done = {seed: run for seed, run in self.resumed.get(case, {}).items() if seed in seeds}
+        return baseline, entries
+
+    def _resumed_runs(self, benchmark, protocol, case, seeds):
+        """``{seed: RunResult}`` of the seeds ``--bench-resume`` already holds, each checked to be what
+        this session would train."""
+        done = {seed: run for seed, run in self.resumed.get((benchmark.name, protocol, case), {}).items()
+                if seed in seeds}
         for run in done.values():
             self._check_resumable(benchmark, run)
+        return done
+
+    def _train(self, benchmark, protocol, case, seeds, done):
+        """``{seed: RunResult}`` of the seeds not in ``done``: on Ray, or here (together where the
+        benchmark can); each written to the results store as it finishes."""
         todo = [seed for seed in seeds if seed not in done]
-        label = f"{benchmark.name}/{protocol}/{schedule}"
-        headline = benchmark.metric
-        clock = {"start": time.perf_counter(), "done": 0, "total": len(todo) * benchmark.epochs(self.options),
-                 "finished": len(done)}
-        if done:
-            self._progress(f"{label}: {len(done)} of {len(seeds)} seeds already in {self.results_dir} "
-                           f"(--bench-resume); training {len(todo)}", final=True)
+        label = f"{benchmark.name}/{protocol}/{case}"
+        shown = self.progress.case(label, seeds, benchmark.epochs(self.options), len(done), self.results_dir)
 
         def on_run(run):
             self._write_result({"kind": "run", **run.to_dict()})
@@ -103,47 +122,72 @@ class BenchSession:
                 from bench.report import tensorboard
 
                 tensorboard.write_run(self.tensorboard, run)
-            clock["finished"] += 1
-            key = headline if headline in run.metrics else next(iter(run.metrics))
-            together = run.environment.get("seeds_together", 1)
-            took = (f"{run.environment['group_train_time_s']:.1f} s for {together} seeds together" if together > 1
-                    else f"{run.train_time_s:.1f} s")
-            self._progress(f"{label} seed {run.seed} ({clock['finished']}/{len(seeds)} done): "
-                           f"{key} {run.metrics[key]:.4f}, {took}", final=True)
+            shown.seed_done(run, benchmark.metric)
 
-        trained = {}
-        if todo and self.use_ray:
-            trained, failed = self._ray().run(benchmark, schedule, todo, protocol, self.options, on_run=on_run)
+        if not todo:
+            return {}
+        if self.use_ray:
+            trained, failed = self._ray().run(benchmark, case, todo, protocol, self.options, on_run=on_run)
             if failed:
                 pytest.fail(f"{label}: {len(failed)} of {len(todo)} seed(s) failed on {self.ray.where}, each after "
                             "one retry:\n" + "\n".join(f"  seed {seed}: {why}" for seed, why in sorted(failed.items()))
                             + f"\nThe other seeds' results are in {self.results_dir}; --bench-resume="
                             f"{self.results_dir} trains only what is missing.", pytrace=False)
-        elif todo:
-            printer = self._epoch_printer(label, benchmark, clock, todo)
-            trained = {run.seed: run for run in benchmark.run(schedule, todo, protocol, options=self.options,
-                                                              on_epoch=printer, on_run=on_run)}
-        runs = [done[seed] if seed in done else trained[seed] for seed in seeds]
-        summaries = summarize_runs(runs)
-        self.histories[(benchmark.name, protocol, schedule)] = [r.history for r in runs]
-        overlap = bool(set(seeds) & set(baselines.seeds_of(baseline, protocol, schedule)))
+            return trained
+        return {run.seed: run for run in benchmark.run(case, todo, protocol, options=self.options,
+                                                       on_epoch=shown.epoch_printer(todo), on_run=on_run)}
+
+    def _judge(self, benchmark, protocol, case, runs, baseline, entries):
+        """One verdict per measured metric, each against its baseline entry at the session's alpha."""
+        seeds = [run.seed for run in runs]
+        overlap = bool(set(seeds) & set(baselines.seeds_of(baseline, protocol, case)))
         alpha = gates.alpha_for(self.tests or len(gates.gated_metrics(entries)))
-        verdicts = [gates.judge_metric(gates.Verdict(
-            benchmark.name, protocol, schedule, metric, summary, baseline=entries.get(metric),
+        schedule = benchmark.case(case).schedule
+        return [gates.judge_metric(Verdict(
+            benchmark.name, protocol, case, metric, summary, baseline=entries.get(metric),
             majority_rate=runs[0].majority_rate, reference_note=benchmark.reference_note,
-            registry_schedule=benchmark.case(schedule).schedule, seeds_overlap=overlap), alpha)
-            for metric, summary in summaries.items()]
+            schedule=schedule, seeds_overlap=overlap), alpha)
+            for metric, summary in summarize_runs(runs).items()]
+
+    def _keep(self, benchmark, protocol, case, runs, verdicts):
+        """The case's summary record in the results store, and the books the end of the session reads:
+        verdicts, histories, per-seed values for --update-baselines, cases that --bench-confirm-baselines confirms."""
+        seeds = [run.seed for run in runs]
         self.verdicts.extend(verdicts)
         self.trained += 1
-        self._write_result({"kind": "summary", "benchmark": benchmark.name, "protocol": protocol,
-                            "schedule": schedule, "registry_schedule": benchmark.case(schedule).schedule,
-                            "seeds": seeds, "environment": runs[0].environment, "summaries": summaries,
+        self._write_result({"kind": "summary", "benchmark": benchmark.name, "protocol": protocol, "case": case,
+                            "schedule": benchmark.case(case).schedule, "seeds": seeds,
+                            "environment": runs[0].environment,
+                            "summaries": {v.metric: v.measured for v in verdicts},
                             "verdicts": [v.to_dict() for v in verdicts]})
-        self.measured.setdefault(benchmark.name, {})[(protocol, schedule)] = per_seed(runs)
+        self.histories[(benchmark.name, protocol, case)] = [r.history for r in runs]
+        self.measured.setdefault(benchmark.name, {})[(protocol, case)] = per_seed(runs)
         self.seeds_used[benchmark.name] = seeds
         if all(v.verdict not in ("FAIL", "CHANGED") for v in verdicts):
-            self.confirmed.setdefault(benchmark.name, []).append((protocol, schedule))
-        return runs, verdicts
+            self.confirmed.setdefault(benchmark.name, []).append((protocol, case))
+
+    def collected(self, cases):
+        """The selected cases, once collected: unless measuring baselines (or in an xdist worker), a case
+        that cannot be judged stops the session before anything trains; then ``count_judged``."""
+        if not (self.update or self.worker_id is not None):
+            self.check_baselines(cases)
+        self.count_judged(cases)
+
+    def check_baselines(self, cases):
+        """``pytest.UsageError`` listing every case whose baseline file or entry is missing or broken."""
+        problems = {}  # error message -> the cases it stops
+        for name, protocol, case in cases:
+            try:
+                baselines.case_entries(self.baseline(name), protocol, case, self.baseline_dir)
+            except baselines.BaselineError as err:
+                problems.setdefault(str(err), []).append(f"{name}/{protocol}/{case}")
+        if problems:
+            count = sum(len(c) for c in problems.values())
+            raise pytest.UsageError(
+                f"{count} selected case(s) cannot be judged, so nothing was trained:\n"
+                + "\n".join(f"- {', '.join(c)}: {message}" for message, c in problems.items())
+                + "\nWhat to do: fix or restore the files named above (each line says how), or measure them "
+                  "(the command above), or deselect those cases with -k.")
 
     def count_judged(self, cases):
         """Set ``tests``, the T of the per-test alpha: the gated metrics (``gates.gated_metrics``) of each
@@ -215,18 +259,18 @@ class BenchSession:
                 "histories": [[*case, runs] for case, runs in self.histories.items()]}
 
     def absorb(self, payload):
-        self.verdicts.extend(gates.Verdict(**v) for v in payload["verdicts"])
+        self.verdicts.extend(Verdict(**v) for v in payload["verdicts"])
         self.trained += payload["trained"]
         for benchmark, protocol, case, why in payload["not_trained"]:
             self.not_trained[(benchmark, protocol, case)] = why
         for benchmark, cases in payload["measured"].items():
-            for protocol, schedule, summaries in cases:
-                self.measured.setdefault(benchmark, {})[(protocol, schedule)] = summaries
+            for protocol, case, summaries in cases:
+                self.measured.setdefault(benchmark, {})[(protocol, case)] = summaries
         self.seeds_used.update(payload["seeds_used"])
         for benchmark, cases in payload["confirmed"].items():
             self.confirmed.setdefault(benchmark, []).extend(tuple(c) for c in cases)
-        for benchmark, protocol, schedule, runs in payload["histories"]:
-            self.histories[(benchmark, protocol, schedule)] = runs
+        for benchmark, protocol, case, runs in payload["histories"]:
+            self.histories[(benchmark, protocol, case)] = runs
 
     def merge_worker_results(self):
         """Append the workers' results files to the session's results.jsonl (``results.merge_workers``).
@@ -239,6 +283,15 @@ class BenchSession:
             self.results_dir = None
         else:
             results.merge_workers(self.results_dir)
+
+    def finish(self):
+        """The controller's end of the session: merge the workers' results files, stop Ray. Returns False
+        when the session must fail although no test did: --bench-strict and not one selected case trained."""
+        if self.results_dir is not None:
+            self.merge_worker_results()
+        if self.ray is not None:
+            self.ray.shutdown()
+        return not (self.strict and self.selected and self.trained == 0)
 
     def failures(self, verdicts):
         """Failed gates; none while updating baselines (the table still shows them)."""
@@ -254,40 +307,6 @@ class BenchSession:
 
     def _write_result(self, record):
         results.append(self.ensure_results_dir(), record, self.worker_id)
-
-    def _progress(self, text, final=False):
-        reporter = self.config.pluginmanager.getplugin("terminalreporter")
-        capture = self.config.pluginmanager.getplugin("capturemanager")
-        if reporter is None or capture is None:
-            return
-        with capture.global_and_fixture_disabled():
-            if reporter.isatty() and not final:
-                reporter.rewrite(text, erase=True)
-            else:
-                reporter.write_line(text)
-
-    def _epoch_printer(self, label, benchmark, clock, seeds):
-        """Progress per epoch: which seeds (seed k, i of N; or seeds k..l, n of N, training together), epoch, rate, loss, metric
-        (the mean over seeds training together) and the case's ETA (wall clock, from the epochs done so
-        far). Every epoch on a terminal (rewritten in place), every 10th in a log."""
-        epochs = benchmark.epochs(self.options)
-        reporter = self.config.pluginmanager.getplugin("terminalreporter")  # None in xdist workers
-        tty = reporter is not None and reporter.isatty()
-
-        def on_epoch(first, epoch, records):
-            clock["done"] += len(records)
-            if tty or (epoch + 1) % 10 == 0 or epoch + 1 == epochs:
-                metric = next(k for k in records[0] if k.startswith("val_") and k != "val_loss")
-                elapsed = time.perf_counter() - clock["start"]
-                eta = elapsed / clock["done"] * (clock["total"] - clock["done"])
-                which = (f"seed {seeds[first]} ({first + 1} of {len(seeds)})" if len(records) == 1 else
-                         f"seeds {seeds[first]}..{seeds[first + len(records) - 1]} together "
-                         f"({len(records)} of {len(seeds)})")
-                mean = (lambda key: sum(r[key] for r in records) / len(records))
-                self._progress(f"{label} {which} epoch {epoch + 1}/{epochs}: lr {records[0]['lr']:.3g}, "
-                               f"loss {mean('train_loss'):.4f}, {metric} {mean(metric):.4f}, "
-                               f"case ETA {_duration(eta)}")
-        return on_epoch
 
     def how(self):
         """How this session trained, for the table's provenance line."""
@@ -324,7 +343,7 @@ class BenchSession:
         epochs = benchmark.epochs(self.options)
         trained = len(run.history.get("train_loss", []))
         engine = run.environment.get("engine")
-        want = "stacked" if benchmark.trains_together(run.schedule, self.options) else "keras"
+        want = "stacked" if benchmark.trains_together(run.case, self.options) else "keras"
         problems = []
         if trained != epochs:
             problems.append(f"it trained {trained} epochs, this session trains {epochs}")
@@ -334,7 +353,7 @@ class BenchSession:
             if bool(run.environment.get(key, False)) != on:
                 problems.append(f"{key} was {'on' if run.environment.get(key) else 'off'} there")
         if problems:
-            pytest.fail(f"{benchmark.name}/{run.protocol}/{run.schedule} seed {run.seed} in {self.results_dir} "
+            pytest.fail(f"{benchmark.name}/{run.protocol}/{run.case} seed {run.seed} in {self.results_dir} "
                         f"cannot be resumed: {'; '.join(problems)}. Resume with the options that folder was made "
                         "with, or start a new run without --bench-resume.", pytrace=False)
 
@@ -348,16 +367,6 @@ def read_runs(folder):
         raise pytest.UsageError(f"--bench-resume={folder}: no results.jsonl there. Give the results folder of the "
                                 "run to continue (the table's first line names it), or leave the option out.")
     return results.runs(folder)
-
-
-def _duration(seconds):
-    """``42 s``, ``3 min 5 s``, ``2 h 10 min``."""
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
 def _new_dir(root, name):

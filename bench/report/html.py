@@ -38,21 +38,21 @@ def _comparison_table(verdicts):
 def _provenance_table(verdicts):
     rows, seen = [], set()
     for v in verdicts:
-        if v.baseline is None or (v.benchmark, v.protocol, v.schedule) in seen:
+        if v.baseline is None or (v.benchmark, v.protocol, v.case) in seen:
             continue
-        seen.add((v.benchmark, v.protocol, v.schedule))
+        seen.add((v.benchmark, v.protocol, v.case))
         p = v.baseline["provenance"]
-        rows.append([v.benchmark, v.protocol, v.schedule, p.get("source", ""), p.get("tensorflow", ""),
+        rows.append([v.benchmark, v.protocol, v.case, p.get("source", ""), p.get("tensorflow", ""),
                      p.get("keras", ""), p.get("device", p.get("reference", "")), p.get("date", ""),
                      p.get("command", p.get("note", "")), "; ".join(v.baseline.get("holds_for", []))])
-    return tabulate(rows, headers=["benchmark", "protocol", "schedule", "source", "TF", "Keras",
+    return tabulate(rows, headers=["benchmark", "protocol", "case", "source", "TF", "Keras",
                                    "device / reference", "date", "command / note", "holds for"], tablefmt="html")
 
 
 def write(directory, verdicts, histories, environment):
     """Write the report into the new folder ``directory``; returns the path of index.html.
 
-    ``histories`` maps ``(benchmark, protocol, schedule)`` to the per-seed run histories.
+    ``histories`` maps ``(benchmark, protocol, case)`` to the per-seed run histories.
     """
     directory = Path(directory)
     (directory / "plots").mkdir(parents=True)

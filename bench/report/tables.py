@@ -6,7 +6,7 @@ from tabulate import tabulate
 
 from bench.engine.records import METRICS
 
-COMPARISON_HEADERS = ["benchmark", "protocol", "schedule", "metric", "baseline", "measured mean +- std (n)",
+COMPARISON_HEADERS = ["benchmark", "protocol", "case", "metric", "baseline", "measured mean +- std (n)",
                       "delta", "verdict"]
 
 
@@ -38,7 +38,7 @@ def comparison_rows(verdicts):
     rows = []
     for v in verdicts:
         delta = "-" if v.delta is None else f"{v.delta:+.4f}" if v.unit != "epochs" else f"{v.delta:+.1f}"
-        rows.append([v.benchmark, v.protocol, v.schedule, f"{v.metric} [{v.unit}]", _baseline_cell(v),
+        rows.append([v.benchmark, v.protocol, v.case, f"{v.metric} [{v.unit}]", _baseline_cell(v),
                      _measured_cell(v), delta, v.verdict])
     return rows
 
@@ -86,8 +86,8 @@ def _gate_notes(verdicts):
                      "shows the run is deterministic, not that the gate holds; use --bench-first-seed for unseen seeds")
     gated_by = {}
     for v in verdicts:
-        if v.registry_schedule and v.gated:
-            gated_by.setdefault(v.registry_schedule, set()).add(f"{v.benchmark} ({v.schedule})")
+        if v.schedule and v.gated:
+            gated_by.setdefault(v.schedule, set()).add(f"{v.benchmark} ({v.case})")
     if gated_by:
         lines.append("schedules gated in this run: " + "; ".join(
             f"{name}: {', '.join(sorted(where))}" for name, where in sorted(gated_by.items())))
@@ -103,7 +103,7 @@ def _published_orderings(verdicts):
     lines = []
     for (benchmark, protocol), vs in by_case.items():
         def ranking(key):
-            return " > ".join(f"{v.schedule} {key(v):.4f}" for v in sorted(vs, key=key, reverse=True))
+            return " > ".join(f"{v.case} {key(v):.4f}" for v in sorted(vs, key=key, reverse=True))
         lines.append(f"{benchmark} / {protocol} final_val_accuracy, published ranking: "
                      f"{ranking(lambda v: v.baseline['mean'])}; measured here: {ranking(lambda v: v.measured['mean'])}")
     return lines
@@ -131,20 +131,20 @@ def render_json(verdicts, environment):
 def render_baseline_diff(benchmark, rows):
     """The review table printed by --update-baselines: old / new seeds and mean per entry."""
     fmt = lambda x: "-" if x is None else f"{x:.4f}"  # noqa: E731
-    table = [[benchmark, p, s, m, "-" if on is None else on, nn, fmt(om), fmt(nm), "new" if d is None else f"{d:+.4f}"]
-             for p, s, m, on, nn, om, nm, d in rows]
-    return tabulate(table, headers=["benchmark", "protocol", "schedule", "metric", "old seeds", "new seeds",
+    table = [[benchmark, p, c, m, "-" if on is None else on, nn, fmt(om), fmt(nm), "new" if d is None else f"{d:+.4f}"]
+             for p, c, m, on, nn, om, nm, d in rows]
+    return tabulate(table, headers=["benchmark", "protocol", "case", "metric", "old seeds", "new seeds",
                                     "old mean", "new mean", "delta mean"], disable_numparse=True)
 
 
 def render_summary_table(summaries):
     """For ``python -m bench.<name>``: mean +- std (n) of each metric per case."""
     rows = []
-    for (benchmark, protocol, schedule), (by_metric, majority) in summaries.items():
+    for (benchmark, protocol, case), (by_metric, majority) in summaries.items():
         for metric, s in by_metric.items():
             unit = METRICS[metric].unit
-            rows.append([benchmark, protocol, schedule, f"{metric} [{unit}]",
+            rows.append([benchmark, protocol, case, f"{metric} [{unit}]",
                          f"{_num(s['mean'], unit)} +- {_num(s['std'], unit)} ({s['n']})",
                          f"{_num(s['min'], unit)} .. {_num(s['max'], unit)}", f"{majority:.3f}"])
-    return tabulate(rows, headers=["benchmark", "protocol", "schedule", "metric", "mean +- std (n)",
+    return tabulate(rows, headers=["benchmark", "protocol", "case", "metric", "mean +- std (n)",
                                    "min .. max", "majority rate"], disable_numparse=True)

@@ -1,6 +1,6 @@
 """TensorBoard event files from run records: one run folder per case and seed, scalars per epoch.
 
-Layout: ``DIR/<benchmark>/<protocol>/<schedule>/seed_<k>/``, so ``tensorboard --logdir DIR``
+Layout: ``DIR/<benchmark>/<protocol>/<case>/seed_<k>/``, so ``tensorboard --logdir DIR``
 lists every case's seeds as runs and plots schedules side by side on the same tags:
 ``learning_rate``, ``loss/train``, ``loss/validation``, ``<metric>/train``, ``<metric>/validation``
 (metric: ``accuracy`` or ``mae``), one point per epoch, step = the 1-based epoch.
@@ -13,8 +13,8 @@ needed to write them; viewing needs TensorBoard (``pip install tensorboard``), w
 from pathlib import Path
 
 
-def run_dir(root, benchmark, protocol, schedule, seed):
-    return Path(root) / benchmark / protocol / schedule / f"seed_{seed}"
+def run_dir(root, benchmark, protocol, case, seed):
+    return Path(root) / benchmark / protocol / case / f"seed_{seed}"
 
 
 def write_run(root, run):
@@ -24,7 +24,7 @@ def write_run(root, run):
 
     scalar = summary_pb2.SummaryMetadata()
     scalar.plugin_data.plugin_name = "scalars"
-    folder = run_dir(root, run.benchmark, run.protocol, run.schedule, run.seed)
+    folder = run_dir(root, run.benchmark, run.protocol, run.case, run.seed)
     h = run.history
     metric = next(k[len("val_"):] for k in h if k.startswith("val_") and k not in ("val_loss", "val_predicted",
                                                                                    "val_true"))

@@ -28,7 +28,6 @@ appended to ``--results`` as it finishes, so an interrupted calibration resumes 
 
 import argparse
 import concurrent.futures
-import json
 import math
 import multiprocessing
 import statistics
@@ -40,7 +39,8 @@ from tabulate import tabulate
 
 from bench import benchmarks
 from bench.engine.records import METRICS, summarize
-from bench.harness import baselines, gates
+from bench.harness import baselines, gates, results
+from bench.harness.verdicts import Verdict
 
 RATE_PARAMS = ("lr", "initial_lr", "final_lr", "max_lr", "base_lr")
 REGRESSIONS = ("x0.5", "x2", "step_early", "decay_dropped", "fewer_epochs")
@@ -72,7 +72,7 @@ def _decay_dropped(s):
 
 
 def applies(regression, case):
-    """Whether ``regression`` changes the rate (or training) of ``case`` (a ``ScheduleCase``)."""
+    """Whether ``regression`` changes the rate (or training) of ``case`` (a ``Case``)."""
     if regression == "step_early":
         return case.schedule == "step"
     if regression == "decay_dropped":
@@ -110,8 +110,8 @@ def train_group(task):
     name, protocol, case, condition, seeds = task
     benchmark = benchmarks.get(name)
     runs = benchmark.run(case, seeds, protocol, options=run_options(condition, benchmark))
-    return [{"benchmark": name, "protocol": protocol, "case": case, "condition": condition or "unchanged",
-             "seed": run.seed, "metrics": run.metrics} for run in runs]
+    return [{"kind": "calibration", "benchmark": name, "protocol": protocol, "case": case,
+             "condition": condition or "unchanged", "seed": run.seed, "metrics": run.metrics} for run in runs]
 
 
 def cpu_nightly_tests(directory=baselines.DEFAULT_DIR):
@@ -123,7 +123,7 @@ def cpu_nightly_tests(directory=baselines.DEFAULT_DIR):
             continue
         doc = baselines.load(benchmark.name, directory)
         total += sum(len(gates.gated_metrics(baselines.case_entries(doc, protocol, case, directory, missing_ok=True)))
-                     for protocol, case in benchmark.cases())
+                     for protocol, case in benchmark.protocol_cases())
     return total
 
 
@@ -133,7 +133,7 @@ def judge_set(entries, values_by_metric, alpha):
     for metric, values in values_by_metric.items():
         if METRICS[metric].question == "info" or metric not in entries:
             continue
-        verdict = gates.judge_metric(gates.Verdict("", "", "", metric, summarize(values), baseline=entries[metric]),
+        verdict = gates.judge_metric(Verdict("", "", "", metric, summarize(values), baseline=entries[metric]),
                                      alpha)
         out[metric] = verdict.verdict
     return out
@@ -180,18 +180,17 @@ def main(argv=None):
     tests = args.tests or cpu_nightly_tests()
     alpha = gates.alpha_for(tests)
     seeds = list(range(args.first_seed, args.first_seed + args.sets * n))
-    overlap = set(seeds) & {s for p in protocols for c in benchmark.schedules for s in baselines.seeds_of(doc, p, c)}
+    overlap = set(seeds) & {s for p in protocols for c in benchmark.cases for s in baselines.seeds_of(doc, p, c)}
     if overlap:
         parser.error(f"seeds {min(overlap)}..{max(overlap)} are baseline seeds; choose another --first-seed")
     results_path = Path(args.results or f"calibrate-{benchmark.name}.jsonl")
     done = {}
     if results_path.exists():
-        for line in results_path.read_text().splitlines():
-            r = json.loads(line)
+        for r in results.read(results_path, "calibration"):
             done[(r["benchmark"], r["protocol"], r["case"], r["condition"], r["seed"])] = r
     conditions = [None, *args.regressions]
     tasks = [(benchmark.name, p, c, cond, s) for cond in conditions for p in protocols
-             for c, case in benchmark.schedules.items() if cond is None or applies(cond, case) for s in seeds]
+             for c, case in benchmark.cases.items() if cond is None or applies(cond, case) for s in seeds]
     todo = [t for t in tasks if (t[0], t[1], t[2], t[3] or "unchanged", t[4]) not in done]
     groups = {}
     for name, protocol, case, condition, seed in todo:
@@ -200,22 +199,21 @@ def main(argv=None):
     print(f"{benchmark.name}: {len(tasks)} runs, {len(tasks) - len(todo)} already in {results_path}; "
           f"training {len(todo)} in {len(groups)} groups (a case and condition each) with {args.jobs} process(es)",
           flush=True)
-    with open(results_path, "a") as out:
-        def keep(records):
-            for r in records:
-                done[(r["benchmark"], r["protocol"], r["case"], r["condition"], r["seed"])] = r
-                out.write(json.dumps(r) + "\n")
-            out.flush()
-        if args.jobs > 1:
-            ctx = multiprocessing.get_context("spawn")
-            with concurrent.futures.ProcessPoolExecutor(args.jobs, mp_context=ctx, initializer=_init_worker) as pool:
-                for i, records in enumerate(pool.map(train_group, groups), 1):
-                    keep(records)
-                    print(f"  group {i}/{len(groups)}", flush=True)
-        else:
-            for i, group in enumerate(groups, 1):
-                keep(train_group(group))
+    def keep(records):
+        for r in records:
+            done[(r["benchmark"], r["protocol"], r["case"], r["condition"], r["seed"])] = r
+            results.append_to(results_path, r)
+
+    if args.jobs > 1:
+        ctx = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(args.jobs, mp_context=ctx, initializer=_init_worker) as pool:
+            for i, records in enumerate(pool.map(train_group, groups), 1):
+                keep(records)
                 print(f"  group {i}/{len(groups)}", flush=True)
+    else:
+        for i, group in enumerate(groups, 1):
+            keep(train_group(group))
+            print(f"  group {i}/{len(groups)}", flush=True)
     print(render(benchmark, doc, protocols, args.regressions, seeds, n, args.sets, alpha, tests, done))
     return 0
 
@@ -235,7 +233,7 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
     rows = []
     session_sets, session_draws = np.zeros(sets, bool), np.zeros(len(draws), bool)
     for protocol in protocols:
-        for name, case in benchmark.schedules.items():
+        for name, case in benchmark.cases.items():
             entries = doc["cases"].get(protocol, {}).get(name, {})
             gated = [m for m in entries if METRICS[m].question != "info"]
             if not gated:

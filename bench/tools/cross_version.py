@@ -4,7 +4,7 @@ Run: ``python -m bench cross_version DIR [DIR ...]`` where each DIR is a
 ``--bench-results`` directory (tox writes one per environment under
 ``.tox/results/``). Reads every session folder below them through the results store
 (``bench.harness.results``); prints
-mean +- std (n) per benchmark / protocol / schedule / metric and environment.
+mean +- std (n) per benchmark / protocol / case / metric and environment.
 """
 
 import argparse
@@ -28,7 +28,7 @@ def load_summaries(dirs):
         for folder in folders:
             for record in results.records(folder, "summary"):
                 env = environment_label(record.get("environment", {}))
-                latest[(env, record["benchmark"], record["protocol"], record["schedule"])] = record
+                latest[(env, record["benchmark"], record["protocol"], record["case"])] = record
     return latest
 
 
@@ -43,7 +43,7 @@ def cross_table(latest, metrics=DEFAULT_METRICS):
                 s = latest.get((env, *case), {}).get("summaries", {}).get(metric)
                 row.append("-" if s is None else f"{s['mean']:.4f} +- {s['std']:.4f} ({s['n']})")
             rows.append(row)
-    return tabulate(rows, headers=["benchmark", "protocol", "schedule", "metric", *envs], disable_numparse=True)
+    return tabulate(rows, headers=["benchmark", "protocol", "case", "metric", *envs], disable_numparse=True)
 
 
 def main(argv=None):

@@ -20,13 +20,13 @@ from bench.engine.records import METRICS
 
 
 def sessions(results_root, benchmark):
-    """``[(session name, date, {(protocol, schedule): summaries})]``, oldest first."""
+    """``[(session name, date, {(protocol, case): summaries})]``, oldest first."""
     found = []
     for folder in results.sessions(results_root):
         cases, date = {}, ""
         for record in results.records(folder, "summary"):
             if record["benchmark"] == benchmark:
-                cases[(record["protocol"], record["schedule"])] = record["summaries"]
+                cases[(record["protocol"], record["case"])] = record["summaries"]
                 date = record.get("environment", {}).get("date", date)
         if cases:
             found.append((folder.name, date, cases))
@@ -68,7 +68,7 @@ def main(argv=None):
     print(table(found, args.metric))
     if args.plot:
         if not args.case or "/" not in args.case:
-            p.error("--plot needs --case PROTOCOL/SCHEDULE")
+            p.error("--plot needs --case PROTOCOL/CASE")
         if Path(args.plot).exists():
             p.error(f"--plot {args.plot} exists; choose another file")
         case = tuple(args.case.split("/", 1))

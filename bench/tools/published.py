@@ -22,12 +22,12 @@ def published_document(benchmark, date):
     why = "the write-up did not run it; it needs a reviewed GPU run here"
     command = f"python -m bench published {benchmark.name}"
     cases = {name: {baselines.PENDING: {"why": why, "date": date, "command": command}}
-             for name in benchmark.schedules}  # a case the write-up did not run: no baseline yet
-    for schedule, accuracy in benchmark.published.items():
-        cases[schedule] = {"final_val_accuracy": {
+             for name in benchmark.cases}  # a case the write-up did not run: no baseline yet
+    for case, accuracy in benchmark.published.items():
+        cases[case] = {"final_val_accuracy": {
             "n": 1, "mean": accuracy, "std": 0.0, "min": accuracy, "max": accuracy,
             "unit": "fraction", "better": "higher", "question": "worse",
-            "threshold": benchmark.published_floors[schedule],
+            "threshold": benchmark.published_floors[case],
             "rule": "published floor: the write-up's own gate, else its figure - 0.01",
             "provenance": {"source": "published", "reference": benchmark.reference,
                            "note": "published, not yet reproduced here"},

@@ -5,7 +5,7 @@ Run: ``python -m bench speed_ionosphere [--seeds 5]``
 Times, in one process, 4 schedules x n seeds x 50 epochs of source D's protocol
 (published split, batch 28) four ways:
 
-  suite               what ``pytest -m slow`` runs: each schedule's n seeds trained together
+  suite               what ``pytest -m slow`` runs: each case's n seeds trained together
                       (``Benchmark.run``, ``bench.engine.stacked``; data load, checksum, wiring
                       checks and tracing included)
   suite, one at a time  ``--bench-engine=keras``: one seed at a time, each epoch one compiled
@@ -31,39 +31,39 @@ from bench.engine import loop
 TARGET = 20.0  # plain fit's time / the suite's, at least
 
 
-def _model_and_optimizer(schedule, seed):
+def _model_and_optimizer(case, seed):
     from schedules._keras import keras
 
     keras.utils.set_random_seed(seed)
-    case = io.BENCHMARK.case(schedule)
-    s = case.build()
-    return io.build_model(), keras.optimizers.SGD(s.as_training_schedule(steps_per_epoch=9), **case.optimizer)
+    declared = io.BENCHMARK.case(case)
+    s = declared.build()
+    return io.build_model(), keras.optimizers.SGD(s.as_training_schedule(steps_per_epoch=9), **declared.optimizer)
 
 
-def run_suite(schedule, seeds):
-    return [r.metrics["final_val_accuracy"] for r in io.BENCHMARK.run(schedule, seeds, "published")]
+def run_suite(case, seeds):
+    return [r.metrics["final_val_accuracy"] for r in io.BENCHMARK.run(case, seeds, "published")]
 
 
-def run_one_at_a_time(schedule, seeds):
-    return [io.train(schedule, seed, "published", options=RunOptions(engine="keras")).metrics["final_val_accuracy"]
+def run_one_at_a_time(case, seeds):
+    return [io.train(case, seed, "published", options=RunOptions(engine="keras")).metrics["final_val_accuracy"]
             for seed in seeds]
 
 
-def run_fit_same(schedule, seed):
+def run_fit_same(case, seed):
     from schedules._keras import keras
 
     x, y = io.load_data()
     train, val = io.split(x, y, "published", seed)
-    model, opt = _model_and_optimizer(schedule, seed)
+    model, opt = _model_and_optimizer(case, seed)
     h = loop.fit_in_same_order(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
                                train, val, epochs=io.CONFIG["epochs"], batch_size=io.CONFIG["batch_size"],
                                seed=seed)
     return h["val_accuracy"][-1]
 
 
-def run_fit_plain(schedule, seed):
+def run_fit_plain(case, seed):
     x, y = io.load_data()
-    model, opt = _model_and_optimizer(schedule, seed)
+    model, opt = _model_and_optimizer(case, seed)
     model.compile(optimizer=opt, loss="binary_crossentropy", metrics=["accuracy"])
     h = model.fit(x, y, validation_split=io.CONFIG["validation_fraction"], batch_size=io.CONFIG["batch_size"],
                   epochs=io.CONFIG["epochs"], shuffle=True, verbose=0)
@@ -71,7 +71,7 @@ def run_fit_plain(schedule, seed):
 
 
 def _each_seed(runner):
-    return lambda schedule, seeds: [runner(schedule, seed) for seed in seeds]
+    return lambda case, seeds: [runner(case, seed) for seed in seeds]
 
 
 RUNNERS = {"suite (seeds together)": run_suite, "suite, one seed at a time": run_one_at_a_time,
@@ -82,7 +82,7 @@ def measure(seeds):
     records = []
     for label, runner in RUNNERS.items():
         start = time.perf_counter()
-        accs = [acc for schedule in io.SCHEDULES for acc in runner(schedule, list(range(seeds)))]
+        accs = [acc for case in io.CASES for acc in runner(case, list(range(seeds)))]
         records.append({"runner": label, "runs": len(accs), "total_s": time.perf_counter() - start,
                         "mean_final_val_accuracy": float(np.mean(accs))})
     return records
@@ -98,7 +98,7 @@ def render(records):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench speed_ionosphere", description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5, help="seeds per schedule (default: 5)")
+    parser.add_argument("--seeds", type=int, default=5, help="seeds per case (default: 5)")
     args = parser.parse_args(argv)
     from bench.engine.records import environment
 

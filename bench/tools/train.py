@@ -49,14 +49,14 @@ def parser():
 
 def case_for(p, benchmark, args):
     """The case ``--case`` names, or the one case that trains ``--schedule``; a usage error otherwise."""
-    cases = list(benchmark.schedules)
+    cases = list(benchmark.cases)
     if args.case is not None:
         if args.case not in cases:
             p.error(f"--case {args.case!r} is not a case of {benchmark.name}; choose from {', '.join(cases)}")
         return args.case
-    using = [name for name, case in benchmark.schedules.items() if case.schedule == args.schedule]
+    using = [name for name, case in benchmark.cases.items() if case.schedule == args.schedule]
     if len(using) != 1:
-        trained = sorted({case.schedule for case in benchmark.schedules.values()})
+        trained = sorted({case.schedule for case in benchmark.cases.values()})
         p.error(f"--schedule {args.schedule!r}: {benchmark.name} has {len(using)} cases that train it"
                 + (f" ({', '.join(using)}); pick one with --case" if using else
                    f"; it trains {', '.join(trained)}, or pick a case with --case ({', '.join(cases)})"))

@@ -1,4 +1,4 @@
-"""bench/boston_housing.py: vendored data, Keras' split, standardization."""
+"""bench/benchmarks/boston_housing.py: vendored data, Keras' split, standardization."""
 
 import numpy as np
 import pytest

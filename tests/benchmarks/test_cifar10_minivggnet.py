@@ -1,4 +1,4 @@
-"""bench/cifar10_minivggnet.py: source B's model and schedules."""
+"""bench/benchmarks/cifar10_minivggnet.py: source B's model and schedules."""
 
 import pytest
 

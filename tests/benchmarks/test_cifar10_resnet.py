@@ -1,4 +1,4 @@
-"""bench/cifar10_resnet.py: source A's architecture, and the whole pipeline on synthetic CIFAR files.
+"""bench/benchmarks/cifar10_resnet.py: source A's architecture, and the whole pipeline on synthetic CIFAR files.
 
 The pipeline test is what CI can run without a GPU or CIFAR-10: the real loader reads
 files written here in CIFAR's on-disk format, a tiny ResNet of the same builder trains

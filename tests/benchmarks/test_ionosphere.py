@@ -1,4 +1,4 @@
-"""bench/ionosphere.py and bench/vendored.py: data, splits, protocol."""
+"""bench/benchmarks/ionosphere.py and bench/data/vendored.py: data, splits, protocol."""
 
 import shutil
 

@@ -1,4 +1,4 @@
-"""bench/cifar10_data.py on small files written here in CIFAR-10's on-disk format."""
+"""bench/data/cifar10.py on small files written here in CIFAR-10's on-disk format."""
 
 import hashlib
 import os

@@ -1,4 +1,4 @@
-"""bench/fashion_mnist_data.py on small gzip'ed IDX files written here by hand."""
+"""bench/data/fashion_mnist.py on small gzip'ed IDX files written here by hand."""
 
 import gzip
 import hashlib

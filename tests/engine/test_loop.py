@@ -1,4 +1,4 @@
-"""bench/loop.py: the compiled loop equals model.fit, stops on NaN, checks wiring."""
+"""bench/engine/loop.py: the compiled loop equals model.fit, stops on NaN, checks wiring."""
 
 import numpy as np
 import pytest

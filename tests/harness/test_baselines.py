@@ -2,7 +2,11 @@
 
 import json
 import os
+import shutil
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -114,10 +118,34 @@ def test_write_atomic_keeps_the_file_s_mode_and_gives_a_new_one_the_umask_s(tmp_
 def test_committed_cpu_baselines_have_enough_seeds_and_say_where_they_come_from(name):
     doc = baselines.load(name)
     declared = benchmarks.get(name)
-    for protocol, case in declared.cases():
+    for protocol, case in declared.protocol_cases():
         entries = baselines.case_entries(doc, protocol, case)
         for metric in (declared.metric, "final_train_loss", "mean_train_loss"):
             e = entries[metric]
             assert e["n"] >= gates.MIN_BASELINE_SEEDS and len(e["values"]) == e["n"]
             assert e["provenance"]["tensorflow"] and e["provenance"]["device"] and e["provenance"]["seeds"]
             assert min(e["provenance"]["seeds"]) >= 1000  # measured on seeds a default nightly (0..) never runs
+
+
+def test_the_default_folder_is_the_baselines_package_of_this_checkout():
+    root = Path(__file__).resolve().parents[2]
+    assert baselines.DEFAULT_DIR == root / "baselines"
+    assert {p.stem for p in baselines.DEFAULT_DIR.glob("*.json")} == set(benchmarks.names())
+
+
+@pytest.mark.slow  # pip builds and installs the suite: about 15 s
+def test_an_installed_copy_finds_the_baselines_it_carries(tmp_path):
+    """Installed (not editable, no checkout beside it), the suite reads the baseline files the wheel carries."""
+    root = Path(__file__).resolve().parents[2]
+    source = tmp_path / "source"
+    shutil.copytree(root, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", ".tox", "mutants", "site", "results", "build", "*.egg-info", "__pycache__", ".*cache*"))
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index",
+                    "--quiet", "--target", str(site), str(source)], check=True, capture_output=True)
+    shutil.rmtree(source)  # nothing of a checkout is left to find
+    probe = ("from bench.harness import baselines; "
+             "print(baselines.DEFAULT_DIR); print(baselines.load('digits')['benchmark'])")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(site)}).stdout.split()
+    assert out == [str(site / "baselines"), "digits"]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bench.harness import gates
-from bench.harness.gates import Verdict
+from bench.harness.verdicts import Verdict
 
 PROV = {"source": "measured", "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test",
         "date": "2026-11-21T00:00:00Z", "seeds": list(range(1000, 1020))}
@@ -70,11 +70,7 @@ def test_changed_is_two_sided():
     assert (same.low, same.high) == (pytest.approx(band[0]), pytest.approx(band[1]))
     lower, higher = judged("final_train_loss", 0.09, base), judged("final_train_loss", 0.125, base)
     assert lower.verdict == higher.verdict == "CHANGED"  # a lower loss is a change too (a doubled rate)
-    message = lower.failure_message()
-    for part in ("demo / p / s: CHANGED: final_train_loss 0.0900 vs 0.1100 +- 0.0103 (n=20, TF 2.21.0",
-                 "lower by -18.2 %", "p < 1e-05 (alpha 0.01)", "outside 0.0988..0.1212 [loss]",
-                 "pytest -m slow --bench-case=demo/p/s --update-baselines --bench-seeds=40 --bench-first-seed=1000"):
-        assert part in message
+    assert lower.p_value == 0 and higher.p_value == 0  # none of the 100,000 resampled means is as far
 
 
 def test_a_change_under_one_percent_of_the_mean_is_never_flagged():
@@ -92,21 +88,8 @@ def test_info_new_and_published():
     assert judged("final_val_accuracy", 0.859, published).verdict == "FAIL"
     ok = judged("final_val_accuracy", 0.861, published)
     assert ok.verdict == "pass" and ok.low == 0.86 and ok.p_value is None
-    assert "published figure (source A), not yet reproduced here" in judged(
-        "final_val_accuracy", 0.5, published).failure_message()
-
-
-def test_worse_message_names_the_limit_the_baseline_and_the_fix():
-    message = judged("final_val_accuracy", 0.95, entry(TWO_LEVELS["acc"])).failure_message()
-    for part in ("demo / p / s: WORSE: final_val_accuracy mean 0.9500 +- 0.0100 (n=5, fraction) is below 0.9688",
-                 "-3.1 % against the baseline 0.9800", "--update-baselines"):
-        assert part in message
 
 
 def test_bonferroni_over_the_session():
     assert gates.alpha_for(60) == pytest.approx(1 / 6000) and gates.alpha_for(0) == 0.01
 
-
-def test_the_json_record_leaves_out_the_seed_values():
-    d = judged("final_val_accuracy", 0.98, entry(TWO_LEVELS["acc"])).to_dict()
-    assert "values" not in d["baseline"] and d["gated"] and d["unit"] == "fraction"

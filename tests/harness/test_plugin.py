@@ -1,25 +1,27 @@
-"""bench/plugin.py end to end, through pytest itself, with a fake benchmark that trains nothing."""
+"""bench/harness/plugin.py end to end, through pytest itself, with a fake benchmark that trains nothing."""
 
 import json
 
 import pytest
+
+from bench.harness import results
 
 pytest_plugins = ["pytester"]
 
 FAKE_TEST = '''
 import os
 import pytest
-from bench.benchmarks import Benchmark, ScheduleCase
+from bench.benchmarks import Benchmark, Case
 from bench.engine.records import RunResult
 
-SCHEDULES = os.environ.get("FAKE_SCHEDULES", "s").split(",")
+CASES = os.environ.get("FAKE_CASES", "s").split(",")
 
 
-def train(schedule, seed, protocol, on_epoch=None, options=None):
+def train(case, seed, protocol, on_epoch=None, options=None):
     if os.environ.get("FAKE_LOG"):
         with open(os.environ["FAKE_LOG"], "a") as log:
-            log.write(f"{schedule} {seed}\\n")
-    if os.environ.get("FAKE_INTERRUPT_AT") == f"{schedule} {seed}" or os.environ.get("FAKE_INTERRUPT_AT") == str(seed):
+            log.write(f"{case} {seed}\\n")
+    if os.environ.get("FAKE_INTERRUPT_AT") == f"{case} {seed}" or os.environ.get("FAKE_INTERRUPT_AT") == str(seed):
         raise KeyboardInterrupt
     acc = float(os.environ.get("FAKE_ACC", "0.90")) + 0.002 * (seed % 3)
     for epoch in range(2):
@@ -28,19 +30,20 @@ def train(schedule, seed, protocol, on_epoch=None, options=None):
                "final_train_loss": 0.3, "final_val_loss": 0.4}
     env = {"device": "test", "gpu": os.environ.get("CUDA_VISIBLE_DEVICES")}
     history = {"lr": [0.1, 0.05], "train_loss": [0.6, 0.5], "val_loss": [0.7, 0.4], "val_accuracy": [0.8, acc]}
-    return RunResult("fake", protocol, schedule, seed, metrics, history, 0.01, 0.6, env)
+    return RunResult("fake", protocol, case, seed, metrics, history, 0.01, 0.6, env)
 
 
-FAKE = Benchmark(name="fake", source="a test", schedules={s: ScheduleCase("constant", {"lr": 0.1}) for s in SCHEDULES},
+FAKE = Benchmark(name="fake", source="a test", cases={s: Case("constant", {"lr": 0.1}) for s in CASES},
                  protocols=("p",), metric="final_val_accuracy", config={"epochs": 2}, requires=(), train=train,
                  seeds=3)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("schedule", SCHEDULES)
-def test_fake_case(bench_session, schedule, benchmark):
-    runs, verdicts = benchmark.pedantic(bench_session.run_case, args=(FAKE, "p", schedule), rounds=1, iterations=1)
-    benchmark.extra_info.update({f"{v.metric}_mean": v.measured["mean"] for v in verdicts})
+@pytest.mark.parametrize("case", CASES)
+def test_fake_case(bench_session, case, request):
+    timer = request.getfixturevalue("benchmark")  # pytest-benchmark's fixture
+    runs, verdicts = timer.pedantic(bench_session.run_case, args=(FAKE, "p", case), rounds=1, iterations=1)
+    timer.extra_info.update({f"{v.metric}_mean": v.measured["mean"] for v in verdicts})
     failures = bench_session.failures(verdicts)
     if failures:
         pytest.fail("\\n".join(v.failure_message() for v in failures), pytrace=False)
@@ -96,16 +99,9 @@ def _sessions(dirs):
     return set(dirs["results"].iterdir()) if dirs["results"].exists() else set()
 
 
-def _results(session_dir, skip_cut=False):
-    """The records of a results.jsonl; ``skip_cut``: leave out lines that are not whole JSON (a kill's)."""
-    records = []
-    for line in (session_dir / "results.jsonl").read_text().splitlines():
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError:
-            if not skip_cut:
-                raise
-    return records
+def _results(session_dir):
+    """The records of a session folder, read by the results store (a line a kill cut short skipped)."""
+    return list(results.records(session_dir))
 
 
 def test_missing_baseline_fails_and_names_the_file(suite):
@@ -159,14 +155,14 @@ def test_every_seed_is_written_as_it_finishes(suite, monkeypatch):
 
 def _verdicts(session_dir):
     """Each case's last summary (a resumed session writes a case's summary again): its verdicts."""
-    last = {r["schedule"]: r for r in _results(session_dir, skip_cut=True) if r["kind"] == "summary"}
+    last = {r["case"]: r for r in _results(session_dir) if r["kind"] == "summary"}
     return {case: [(v["metric"], v["verdict"], v["measured"]["mean"]) for v in r["verdicts"]]
             for case, r in last.items()}
 
 
 @pytest.mark.slow  # a pytest session in a subprocess: about 1 s
 def test_resume_trains_only_what_an_interrupted_run_lacks_and_judges_the_same(suite, monkeypatch, tmp_path):
-    monkeypatch.setenv("FAKE_SCHEDULES", "a,b")
+    monkeypatch.setenv("FAKE_CASES", "a,b")
     suite("--update-baselines", "--bench-seeds=20")
     before = _sessions(suite.dirs)
     suite("--bench-seeds=4", "--bench-first-seed=50").assert_outcomes(passed=2)
@@ -187,7 +183,7 @@ def test_resume_trains_only_what_an_interrupted_run_lacks_and_judges_the_same(su
                                  "*results in *" + cut.name + "*", "how: *resumed: 6 run(s) recorded before in *"])
     assert _sessions(suite.dirs) - before == {cut}  # appended there, no new folder
     assert _verdicts(cut) == _verdicts(whole)
-    runs = [(r["schedule"], r["seed"]) for r in _results(cut, skip_cut=True) if r["kind"] == "run"]
+    runs = [(r["case"], r["seed"]) for r in _results(cut) if r["kind"] == "run"]
     assert sorted(runs) == [(c, s) for c in "ab" for s in range(50, 54)]  # each seed recorded once
 
 
@@ -198,6 +194,7 @@ def test_resume_refuses_a_folder_without_results_and_runs_of_another_length(suit
     suite.baselined()
     other = tmp_path / "other"
     other.mkdir()
+    # a record of the first layout (no format; "schedule" held the case name): still read
     run = {"kind": "run", "benchmark": "fake", "protocol": "p", "schedule": "s", "seed": 0, "metrics": {},
            "history": {"train_loss": [0.5]}, "train_time_s": 0.0, "majority_rate": 0.5, "environment": {}}
     (other / "results.jsonl").write_text(json.dumps(run) + "\n")
@@ -238,7 +235,7 @@ def test_results_of_a_whole_case(suite):
     records = _results(session_dir)
     assert [r["kind"] for r in records] == ["run"] * 20 + ["summary"]
     assert records[-1]["summaries"]["final_val_accuracy"]["n"] == 20
-    assert records[-1]["seeds"] == list(range(20)) and records[-1]["registry_schedule"] == "constant"
+    assert records[-1]["seeds"] == list(range(20)) and (records[-1]["case"], records[-1]["schedule"]) == ("s", "constant")
 
 
 def test_reports_are_written_and_never_overwritten(suite, tmp_path):
@@ -247,7 +244,7 @@ def test_reports_are_written_and_never_overwritten(suite, tmp_path):
           f"--bench-report-json={js}").assert_outcomes(passed=1)
     assert "| fake " in md.read_text()
     verdict = json.loads(js.read_text())["verdicts"][0]
-    assert (verdict["benchmark"], verdict["registry_schedule"]) == ("fake", "constant")
+    assert (verdict["benchmark"], verdict["case"], verdict["schedule"]) == ("fake", "s", "constant")
     again = suite(f"--bench-report-md={md}")
     again.stderr.fnmatch_lines(["*--bench-report-md=*report.md exists; this suite never overwrites a report*"])
 
@@ -325,7 +322,7 @@ def test_update_and_confirm_together_is_a_usage_error(suite):
 @pytest.mark.slow  # a pytest session in a subprocess: about 1 s
 def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypatch):
     pytest.importorskip("xdist")
-    monkeypatch.setenv("FAKE_SCHEDULES", "a,b,c,d")
+    monkeypatch.setenv("FAKE_CASES", "a,b,c,d")
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
     result = suite("-n", "2", "--update-baselines", "--bench-seeds=20", subprocess=True)
     result.assert_outcomes(passed=4)
@@ -335,7 +332,7 @@ def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypa
                                  "wrote *fake.json"])
     (session_dir,) = _sessions(suite.dirs)
     records = _results(session_dir)
-    assert sorted(r["schedule"] for r in records if r["kind"] == "summary") == ["a", "b", "c", "d"]
+    assert sorted(r["case"] for r in records if r["kind"] == "summary") == ["a", "b", "c", "d"]
     assert {r["environment"]["gpu"] for r in records if r["kind"] == "run"} == {"0", "1"}  # one GPU per worker
     doc = json.loads((suite.dirs["baselines"] / "fake.json").read_text())
     assert sorted(doc["cases"]["p"]) == ["a", "b", "c", "d"]

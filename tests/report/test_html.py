@@ -1,4 +1,4 @@
-"""bench/html_report.py, rendered in headless Chromium: the table and every image are really shown.
+"""bench/report/html.py, rendered in headless Chromium: the table and every image are really shown.
 
 Needs Debian's chromium (/usr/bin/chromium) and the playwright package (`pip install -e '.[test]'`).
 Without them the test skips, except under CI=true, where it fails.
@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from bench.harness import baselines, gates
+from bench.harness.verdicts import Verdict
 from bench.report import html as html_report
 from tests.report.test_plots import history, png_size
 
@@ -23,7 +24,7 @@ def small_run():
     doc = baselines.updated(None, "demo", {("p", "a"): {"final_val_accuracy": [0.83, 0.87] * 10},
                                            ("p", "b"): {"final_val_accuracy": [0.83, 0.87] * 10}},
                             PROV, ["TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: test"])
-    verdicts = [gates.judge_metric(gates.Verdict("demo", "p", case, "final_val_accuracy", summary,
+    verdicts = [gates.judge_metric(Verdict("demo", "p", case, "final_val_accuracy", summary,
                                                  baseline=doc["cases"]["p"][case]["final_val_accuracy"],
                                                  majority_rate=0.6), 0.01)
                 for case, summary in (("a", S), ("b", dict(S, mean=0.5)))]

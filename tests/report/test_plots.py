@@ -1,4 +1,4 @@
-"""bench/plots.py: the PNGs are real images of the documented size."""
+"""bench/report/plots.py: the PNGs are real images of the documented size."""
 
 import struct
 

@@ -1,8 +1,9 @@
-"""bench/report.py: tables and files rendered from verdict records."""
+"""bench/report/tables.py: tables and files rendered from verdict records."""
 
 import json
 
 from bench.harness import baselines, gates
+from bench.harness.verdicts import Verdict
 from bench.report.tables import render_comparison, render_json, render_markdown
 
 PROV = {"source": "measured", "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test",
@@ -14,8 +15,8 @@ def _verdicts():
     doc = baselines.updated(None, "demo", {("p", "s"): {"final_val_accuracy": [0.97] * 10 + [0.99] * 10,
                                                         "final_train_loss": [0.10] * 10 + [0.12] * 10}}, PROV)
     entries = doc["cases"]["p"]["s"]
-    return [gates.judge_metric(gates.Verdict("demo", "p", "s", metric, summary, baseline=entries[metric],
-                                             majority_rate=0.922, registry_schedule="step"), 0.01)
+    return [gates.judge_metric(Verdict("demo", "p", "s", metric, summary, baseline=entries[metric],
+                                             majority_rate=0.922, schedule="step"), 0.01)
             for metric, summary in (("final_val_accuracy", dict(S, mean=0.9)),
                                     ("final_train_loss", dict(S, mean=0.09)))]
 
@@ -43,5 +44,5 @@ def test_json_round_trips_the_verdicts():
     doc = json.loads(render_json(_verdicts(), {"tensorflow": "2.21.0"}))
     v, changed = doc["verdicts"]
     assert (v["metric"], v["verdict"], v["measured"]["mean"]) == ("final_val_accuracy", "FAIL", 0.9)
-    assert (changed["verdict"], changed["question"], changed["registry_schedule"]) == ("CHANGED", "changed", "step")
+    assert (changed["verdict"], changed["question"], changed["schedule"]) == ("CHANGED", "changed", "step")
     assert v["baseline"]["provenance"]["keras"] == "3.15.1" and "values" not in v["baseline"]

@@ -4,7 +4,7 @@ import pytest
 
 import schedules
 from bench import benchmarks
-from bench.benchmarks import ScheduleCase
+from bench.benchmarks import Case
 from bench.tools import calibrate
 
 
@@ -33,7 +33,7 @@ def test_step_early_and_dropped_decay():
 def test_fewer_epochs_and_where_each_regression_applies():
     assert calibrate.run_options("fewer_epochs", benchmarks.get("ionosphere")).epochs == 40  # 80 % of 50
     assert calibrate.run_options(None, benchmarks.get("ionosphere")).schedule_change is None
-    constant, step = ScheduleCase("constant", {"lr": 0.1}), ScheduleCase("step", {"initial_lr": 0.1, "factor": 0.5,
+    constant, step = Case("constant", {"lr": 0.1}), Case("step", {"initial_lr": 0.1, "factor": 0.5,
                                                                                   "drop_every": 2})
     assert [calibrate.applies(r, constant) for r in calibrate.REGRESSIONS] == [True, True, False, False, True]
     assert [calibrate.applies(r, step) for r in calibrate.REGRESSIONS] == [True, True, True, True, True]

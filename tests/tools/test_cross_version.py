@@ -1,4 +1,4 @@
-"""bench/cross_version.py: one column per environment, from results files."""
+"""bench/tools/cross_version.py: one column per environment, from results files."""
 
 import json
 

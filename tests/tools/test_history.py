@@ -1,4 +1,4 @@
-"""bench/history.py: the last N sessions of a benchmark from saved results."""
+"""bench/tools/history.py: the last N sessions of a benchmark from saved results."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""bench/train.py: source A's one-command reproduction, on ionosphere."""
+"""bench/tools/train.py: source A's one-command reproduction, on ionosphere."""
 
 import pytest
 

@@ -1,0 +1,96 @@
+"""The end of a session, rendered: the comparison table in the terminal, and the report files asked for.
+
+Reads a finished ``BenchSession``; measures and writes nothing else (the baselines are
+``bench.harness.baseline_writer``'s). The rows follow the benchmarks' own order
+(``case_order``), the metrics ``METRICS``' order, whichever xdist worker finished first.
+"""
+
+from pathlib import Path
+
+from bench import benchmarks
+from bench.engine.records import METRICS
+from bench.harness import baselines
+from bench.report.tables import render_comparison, render_json, render_markdown
+
+
+def _position(sequence, item):
+    """Sort key: an item's place in a declared sequence; unknown items after, by name."""
+    sequence = list(sequence)
+    return (sequence.index(item), "") if item in sequence else (len(sequence), str(item))
+
+
+def case_order(benchmark, protocol, case):
+    """Cases in the benchmarks' own order: benchmark, protocol, case as declared."""
+    names = benchmarks.names()
+    declared = benchmarks.get(benchmark) if benchmark in names else None
+    return (_position(names, benchmark), _position(declared.protocols if declared else (), protocol),
+            _position(declared.cases if declared else (), case))
+
+
+def table_order(verdict):
+    """Rows by case (``case_order``), then metrics in ``METRICS`` order."""
+    return (*case_order(verdict.benchmark, verdict.protocol, verdict.case), _position(METRICS, verdict.metric))
+
+
+def seed_text(seeds_used):
+    """``0..19`` for one range, else per benchmark: ``ionosphere 0..19, digits 0..9``."""
+    ranges = {b: f"{s[0]}..{s[-1]}" for b, s in seeds_used.items()}
+    if len(set(ranges.values())) == 1:
+        return next(iter(ranges.values()))
+    return ", ".join(f"{b} {r}" for b, r in ranges.items())
+
+
+def write(bench_session, reporter, env, reports):
+    """The session's section of the terminal summary (``reporter``: pytest's terminal reporter) and the
+    report files in ``reports`` (``md``, ``json``, ``dir``: paths or None)."""
+    if not bench_session.verdicts:
+        _write_nothing_trained(bench_session, reporter)
+        return
+    bench_session.verdicts.sort(key=table_order)  # xdist workers finish in any order
+    reporter.section("learning-rate schedule benchmarks")
+    reporter.write_line(
+        f"measured here: TF {env.get('tensorflow', '-')} / Keras {env.get('keras', '-')}, {env['device']}, "
+        f"seeds {seed_text(bench_session.seeds_used)} per case; results in {bench_session.results_dir}")
+    reporter.write_line(f"how: {bench_session.how()}")
+    reporter.write_line(render_comparison(bench_session.verdicts))
+    _write_not_trained(bench_session, reporter)
+    _write_reports(bench_session, reporter, env, reports)
+
+
+def _write_nothing_trained(bench_session, reporter):
+    if not bench_session.selected:
+        return
+    failed = len(reporter.stats.get("failed", []))
+    skipped = len(reporter.stats.get("skipped", []))
+    reporter.write_line(
+        f"no benchmark case trained: {len(bench_session.selected)} selected, {failed} failed before "
+        f"training, {skipped} skipped" + ("; --bench-strict: this session fails" if bench_session.strict else ""))
+    _write_not_trained(bench_session, reporter)
+
+
+def _write_not_trained(bench_session, reporter):
+    """One line per selected case that did not train, and why; one per case judged on nothing
+    because it has no baseline yet."""
+    for (name, protocol, case), why in sorted(bench_session.not_trained.items(), key=lambda item: case_order(*item[0])):
+        reporter.write_line(f"did not train: {name}/{protocol}/{case}: {why}")
+    for name, protocol, case in bench_session.selected:
+        try:
+            why = baselines.pending_reason(bench_session.baseline(name, missing_ok=True), protocol, case)
+        except baselines.BaselineError:
+            continue  # the case failed with that error, which the failure report shows
+        if why and (name, protocol, case) not in bench_session.not_trained:
+            reporter.write_line(f"no baseline yet: {name}/{protocol}/{case}: {why}")
+
+
+def _write_reports(bench_session, reporter, env, reports):
+    if reports.get("md"):
+        Path(reports["md"]).write_text(render_markdown(bench_session.verdicts, [f"Measured: {env}"]))
+        reporter.write_line(f"Markdown report: {reports['md']}")
+    if reports.get("json"):
+        Path(reports["json"]).write_text(render_json(bench_session.verdicts, env))
+        reporter.write_line(f"JSON report: {reports['json']}")
+    if reports.get("dir"):
+        from bench.report import html as html_report
+
+        ordered = {case: bench_session.histories[case] for case in sorted(bench_session.histories, key=lambda c: case_order(*c))}
+        reporter.write_line(f"HTML report: {html_report.write(reports['dir'], bench_session.verdicts, ordered, env)}")

@@ -1,0 +1,120 @@
+"""bench/benchmarks/spec.py: a declaration is checked when built, cannot change, and runs its seeds as it says."""
+
+import dataclasses
+
+import pytest
+
+import schedules
+from bench.benchmarks import Benchmark, Case, Requirement, RunOptions
+from bench.engine.records import RunResult
+
+
+def _declare(**changes):
+    fields = dict(name="demo", source="D: a test", cases={"c": Case("constant", {"lr": 0.1})},
+                  protocols=("p",), metric="final_val_accuracy", config={"epochs": 1}, requires=(),
+                  train=lambda *a, **k: None)
+    return Benchmark(**{**fields, **changes})
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"cases": {}}, "Benchmark 'demo': argument `cases` must be a non-empty mapping"),
+    ({"protocols": ()}, "argument `protocols` must be a non-empty tuple. Received: protocols=()"),
+    ({"metric": "accuracy"}, "argument `metric` must be one of final_val_accuracy"),
+    ({"config": {}}, "argument `config` must be a mapping with 'epochs'"),
+    ({"name": "my-bench"}, "argument `name` must be a Python identifier"),
+    ({"published": {"c": 0.9}}, "argument `published_floors` must be given exactly when `published` is"),
+    ({"published": {"x": 0.9}, "published_floors": {"x": 0.8}}, "argument `published` must be figures of declared"),
+])
+def test_an_incomplete_declaration_is_refused_when_built(changes, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        _declare(**changes)
+
+
+def test_a_case_is_checked_against_the_schedule_registry_when_declared():
+    with pytest.raises(ValueError, match=r"Argument `schedule` must be one of constant, cosine.*Received: schedule='cosin'"):
+        Case("cosin", {"initial_lr": 0.1, "decay_steps": 10})
+    with pytest.raises(ValueError, match="Argument `drop_every` must be a positive integer"):
+        Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 0})
+    with pytest.raises(ValueError, match="Argument `chosen_by` must say how the parameters are chosen"):
+        Case("onecycle", None)
+    with pytest.raises(ValueError, match="Argument `kind` must be one of backend, gpu, data. Received: kind='disk'"):
+        Requirement("disk", "space", lambda options: None)
+
+
+def test_a_declaration_cannot_be_changed_after_it_is_built():
+    demo = _declare()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        demo.metric = "final_train_loss"
+    with pytest.raises(TypeError):
+        demo.cases["new"] = Case("constant", {"lr": 1.0})
+    with pytest.raises(TypeError):
+        demo.cases["c"].params["lr"] = 1.0
+
+
+def test_options_pick_the_epochs():
+    demo = _declare(config={"epochs": 7})
+    assert demo.epochs(RunOptions()) == 7 and demo.epochs(RunOptions(epochs=2)) == 2 and demo.epochs(None) == 7
+    assert demo.protocol_cases() == [("p", "c")]
+    with pytest.raises(ValueError, match="Unknown demo case 'x'; valid: c"):
+        demo.case("x")
+    with pytest.raises(ValueError, match="Unknown demo protocol 'q'; valid: p"):
+        demo.check_protocol("q")
+
+
+def _fake_run(case, seed, protocol, **_):
+    return RunResult("demo", protocol, case, seed, {"final_val_accuracy": 0.5 + seed / 100}, {}, 0.0, 0.5, {})
+
+
+def test_run_trains_one_seed_at_a_time_in_order_and_hands_each_result_on():
+    seen, epochs = [], []
+    demo = _declare(train=lambda case, seed, protocol, on_epoch=None, options=None: (
+        on_epoch(0, {"lr": 0.1}), _fake_run(case, seed, protocol))[1])
+    runs = demo.run("c", [3, 1, 2], "p", on_epoch=lambda first, epoch, records: epochs.append((first, len(records))),
+                    on_run=lambda run: seen.append(run.seed))
+    assert [r.seed for r in runs] == [3, 1, 2] == seen  # each as soon as it exists
+    assert epochs == [(0, 1), (1, 1), (2, 1)]  # record i of seeds[first + i]
+    assert not demo.trains_together("c", RunOptions())
+
+
+def test_run_trains_seeds_together_only_where_the_benchmark_and_the_options_allow():
+    calls = []
+
+    def together(case, seeds, protocol, on_epoch=None, options=None):
+        calls.append(list(seeds))
+        on_epoch(0, [{"lr": 0.1}] * len(seeds))
+        return [_fake_run(case, seed, protocol) for seed in seeds]
+
+    chosen = Case("onecycle", None, chosen_by="a range test per seed")
+    demo = _declare(train=lambda case, seed, protocol, **k: _fake_run(case, seed, protocol), train_seeds=together,
+                    cases={"c": Case("constant", {"lr": 0.1}), "rt": chosen})
+    epochs = []
+    runs = demo.run("c", [0, 1, 2], "p", on_epoch=lambda first, epoch, records: epochs.append((first, len(records))))
+    assert calls == [[0, 1, 2]] and [r.seed for r in runs] == [0, 1, 2] and epochs == [(0, 3)]
+    assert demo.trains_together("c", RunOptions())
+    assert not demo.trains_together("c", RunOptions(engine="keras"))  # one at a time with Keras' own layers
+    assert not demo.trains_together("c", RunOptions(xla=True)) and not demo.trains_together("c", RunOptions(
+        mixed_precision=True))
+    assert not demo.trains_together("rt", RunOptions())  # parameters chosen per seed at run time
+    demo.run("rt", [5, 6], "p")
+    assert calls == [[0, 1, 2]]  # not together
+
+
+def test_the_schedule_a_case_trains_passes_through_the_options_change():
+    demo = _declare(cases={"c": Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2})})
+    plain = demo.schedule_for("c")
+    assert isinstance(plain, schedules.declared("step")) and plain(0) == 0.1
+    halved = demo.schedule_for("c", RunOptions(schedule_change=lambda s: schedules.get("constant", lr=s(0) / 2)))
+    assert halved(5) == 0.05
+    chosen = _declare(cases={"rt": Case("onecycle", None, chosen_by="a range test")})
+    assert chosen.schedule_for("rt", max_lr=0.2, total_steps=10).get_config()["max_lr"] == 0.2
+
+
+def test_options_and_requirements_say_what_is_wrong():
+    with pytest.raises(ValueError, match="Unknown engine 'fast'; valid: auto, keras"):
+        RunOptions(engine="fast")
+    with pytest.raises(ValueError, match="Argument `why` must say why the benchmark needs this"):
+        Requirement("gpu", " ", lambda options: None)
+    needs = [Requirement("backend", "TF", lambda o: None), Requirement("gpu", "big", lambda o: "no GPU here")]
+    demo = _declare(requires=needs)
+    assert demo.unmet(RunOptions()) == ("gpu", "no GPU here") and demo.needs_gpu
+    assert _declare().unmet(RunOptions()) is None and not _declare().needs_gpu

@@ -1,0 +1,122 @@
+"""bench/harness/session.py: a session's seeds, its count of gated tests, and a case run, recorded and judged.
+
+Through a stand-in for pytest's config (the options as the command line would give them); the
+plugin's end-to-end tests (tests/harness/test_plugin.py) run the same session under pytest itself.
+"""
+
+import json
+import types
+
+import pytest
+
+from bench.benchmarks import Benchmark, Case
+from bench.engine.records import RunResult
+from bench.harness import baselines, results
+from bench.harness.session import BASELINE_SEEDS, BenchSession
+
+DEFAULTS = {"--bench-seeds": None, "--bench-first-seed": 0, "--bench-strict": False, "--bench-cifar10": None,
+            "--bench-fashion-mnist": None, "--bench-allow-cpu": False, "--bench-engine": "auto", "--bench-xla": False,
+            "--bench-mixed-precision": False, "--bench-require-data": False, "--bench-tensorboard": None,
+            "--update-baselines": False, "--bench-baselines": None, "--bench-results": None, "--bench-resume": None,
+            "--bench-ray": False, "--bench-confirm-baselines": False}
+
+
+def config(tmp_path, **options):
+    given = {**DEFAULTS, "--bench-baselines": str(tmp_path / "baselines"), "--bench-results": str(tmp_path / "results"),
+             **{"--" + k.replace("_", "-"): v for k, v in options.items()}}
+    return types.SimpleNamespace(getoption=given.__getitem__,
+                                 pluginmanager=types.SimpleNamespace(getplugin=lambda name: None))
+
+
+def train(case, seed, protocol, on_epoch=None, options=None):
+    on_epoch(0, {"lr": 0.1, "train_loss": 0.5, "val_accuracy": 0.9})
+    acc = 0.90 + 0.002 * (seed % 3)
+    return RunResult("demo", protocol, case, seed, {"final_val_accuracy": acc, "final_train_loss": 0.3,
+                                                    "best_val_accuracy": acc}, {"train_loss": [0.3]}, 0.01, 0.6, {})
+
+
+DEMO = Benchmark(name="demo", source="a test", cases={"c": Case("step", {"initial_lr": 0.1, "factor": 0.5,
+                                                                         "drop_every": 2})},
+                 protocols=("p",), metric="final_val_accuracy", config={"epochs": 1}, requires=(), train=train,
+                 seeds=3)
+
+
+def baseline(tmp_path, seeds=range(1000, 1020)):
+    """A measured baseline of DEMO's case c on ``seeds``, written where the session looks."""
+    runs = [train("c", s, "p", on_epoch=lambda *a: None) for s in seeds]
+    doc = baselines.updated(None, "demo", {("p", "c"): {m: [r.metrics[m] for r in runs] for m in runs[0].metrics}},
+                            {"source": "measured", "seeds": list(seeds)}, [])
+    (tmp_path / "baselines").mkdir(exist_ok=True)
+    baselines.write_atomic(baselines.path_for("demo", tmp_path / "baselines"), doc)
+
+
+def test_seeds_are_the_benchmark_s_nightly_number_from_the_first_seed(tmp_path):
+    assert BenchSession(config(tmp_path)).seeds_for(DEMO) == [0, 1, 2]
+    assert BenchSession(config(tmp_path, bench_seeds=2, bench_first_seed=7)).seeds_for(DEMO) == [7, 8]
+    measuring = BenchSession(config(tmp_path, update_baselines=True, bench_first_seed=1000))
+    assert measuring.seeds_for(DEMO) == list(range(1000, 1000 + BASELINE_SEEDS))
+
+
+def test_a_case_is_trained_recorded_and_judged(tmp_path):
+    baseline(tmp_path)
+    session = BenchSession(config(tmp_path))
+    runs, verdicts = session.run_case(DEMO, "p", "c")
+    assert [r.seed for r in runs] == [0, 1, 2]
+    judged = {v.metric: (v.case, v.schedule, v.verdict) for v in verdicts}
+    assert judged == {"final_val_accuracy": ("c", "step", "pass"), "final_train_loss": ("c", "step", "pass"),
+                      "best_val_accuracy": ("c", "step", "info")}
+    records = list(results.records(session.results_dir))
+    assert [r["kind"] for r in records] == ["run"] * 3 + ["summary"]
+    assert all(r["format"] == results.FORMAT for r in records)
+    assert (records[-1]["case"], records[-1]["schedule"], records[-1]["seeds"]) == ("c", "step", [0, 1, 2])
+    assert session.measured["demo"][("p", "c")]["final_val_accuracy"] == [r.metrics["final_val_accuracy"] for r in runs]
+    assert session.confirmed == {"demo": [("p", "c")]} and session.trained == 1 and session.failures(verdicts) == []
+
+
+def test_a_resumed_session_trains_only_the_seeds_its_folder_lacks(tmp_path):
+    baseline(tmp_path)
+    folder = tmp_path / "earlier"
+    folder.mkdir()
+    results.append(folder, {"kind": "run", **train("c", 1, "p", on_epoch=lambda *a: None).to_dict()})
+    trained = []
+    session = BenchSession(config(tmp_path, bench_resume=str(folder)))
+    demo = Benchmark(**{**DEMO.__dict__, "train": lambda case, seed, *a, **k: trained.append(seed) or train(
+        case, seed, *a, **k)})
+    runs, _ = session.run_case(demo, "p", "c")
+    assert trained == [0, 2] and [r.seed for r in runs] == [0, 1, 2]
+    assert sorted(r["seed"] for r in results.records(folder, "run")) == [0, 1, 2]  # appended there, once each
+
+
+def test_gated_tests_are_counted_from_the_baseline_entries_of_cases_that_will_be_judged(tmp_path):
+    session = BenchSession(config(tmp_path, bench_baselines=str(baselines.DEFAULT_DIR)))
+    session.count_judged([("digits", "holdout", "step"), ("ionosphere", "published", "exp")])
+    assert session.tests == 6  # each: final_val_accuracy (worse), final_train_loss and mean_train_loss (changed)
+    session.count_judged([("digits", "holdout", "step"), ("cifar10_resnet", "published", "step")])
+    assert session.tests == 3  # no GPU, or no CIFAR-10, here: the ResNet case is judged on nothing
+
+
+def test_cases_that_cannot_be_judged_stop_the_session_before_training(tmp_path):
+    session = BenchSession(config(tmp_path))
+    with pytest.raises(pytest.UsageError, match=r"1 selected case\(s\) cannot be judged, so nothing was trained:\n"
+                                                r"- demo/p/c: No baseline file .*demo.json"):
+        session.check_baselines([("demo", "p", "c")])
+
+
+def test_a_strict_session_that_trained_nothing_fails_when_it_finishes(tmp_path):
+    strict = BenchSession(config(tmp_path, bench_strict=True))
+    strict.selected = [("demo", "p", "c")]
+    assert strict.finish() is False
+    lenient = BenchSession(config(tmp_path))
+    lenient.selected = [("demo", "p", "c")]
+    assert lenient.finish() is True
+
+
+def test_a_worker_s_books_travel_to_the_controller_whole(tmp_path):
+    baseline(tmp_path)
+    worker = BenchSession(config(tmp_path))
+    worker.run_case(DEMO, "p", "c")
+    controller = BenchSession(config(tmp_path))
+    controller.absorb(json.loads(json.dumps(worker.export())))
+    assert [v.to_dict() for v in controller.verdicts] == [v.to_dict() for v in worker.verdicts]
+    assert controller.measured == worker.measured and controller.confirmed == worker.confirmed
+    assert controller.histories == worker.histories and controller.trained == 1
