@@ -104,23 +104,23 @@ def _result(benchmark, protocol, case_name, seed, history, val, seconds, env):
                      float(val[1].mean(axis=0).max()), env)
 
 
-def train_case(benchmark, schedule, seed, protocol, load_data, build_model, *, options, on_epoch):
+def train_case(benchmark, case, seed, protocol, load_data, build_model, *, options, on_epoch):
     """The whole ``train()`` of an image benchmark: check the protocol, load the data (from
-    ``options.<data_option>`` where the benchmark reads one), build the model and the schedule
-    (1cycle's ``max_lr`` range-tested when chosen at run time), and train.
+    ``options.<data_option>`` where the benchmark reads one), build the model and the schedule the case
+    trains (1cycle's ``max_lr`` range-tested when chosen at run time), and train.
 
     Where the case's seeds train together (``benchmark.trains_together``), a one-seed run is
     ``train_seeds`` with one seed, for the same numbers."""
-    if benchmark.trains_together(schedule, options):
-        return together.one_seed(benchmark, schedule, seed, protocol, on_epoch, options)
+    if benchmark.trains_together(case, options):
+        return together.one_seed(benchmark, case, seed, protocol, on_epoch, options)
     benchmark.check_protocol(protocol)
     train_set, val = load_data(getattr(options, benchmark.data_option)) if benchmark.data_option else load_data()
-    s, model, extra = range_tested(benchmark, schedule, seed, train_set, build_model, options)
-    return train(benchmark, schedule, s, seed, protocol, train_set, val, model=model, options=options,
+    s, model, extra = range_tested(benchmark, case, seed, train_set, build_model, options)
+    return train(benchmark, case, s, seed, protocol, train_set, val, model=model, options=options,
                  on_epoch=on_epoch, extra_history=extra)
 
 
-def train_seeds_case(benchmark, schedule, seeds, protocol, load_data, build_model, *, options, on_epoch):
+def train_seeds_case(benchmark, case, seeds, protocol, load_data, build_model, *, options, on_epoch):
     """``train_seeds`` of an image benchmark with a small model: the seeds of a case together
     (``bench.engine.stacked``). Not for a case whose rate comes from a per-seed range test
     (``Benchmark.run`` trains those one seed at a time)."""
@@ -129,11 +129,11 @@ def train_seeds_case(benchmark, schedule, seeds, protocol, load_data, build_mode
     benchmark.check_protocol(protocol)
     train_set, val = load_data(getattr(options, benchmark.data_option)) if benchmark.data_option else load_data()
     histories, seconds = together.train(
-        benchmark, schedule, seeds, [(train_set, val)] * len(seeds), build_model, options=options,
+        benchmark, case, seeds, [(train_set, val)] * len(seeds), build_model, options=options,
         loss=keras.losses.categorical_crossentropy, metric=keras.metrics.categorical_accuracy, on_epoch=on_epoch,
         keep_predictions=options.keep_predictions)
     env = together.environment(seconds, seeds)
-    return [_result(benchmark, protocol, schedule, seed, history, val, seconds / len(seeds), env)
+    return [_result(benchmark, protocol, case, seed, history, val, seconds / len(seeds), env)
             for seed, history in zip(seeds, histories)]
 
 

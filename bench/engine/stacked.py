@@ -165,126 +165,179 @@ def train_stacked(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, *
     (naming the seeds, epoch and batch) when any copy's loss stops being finite, and
     ``CannotStack`` before training when the model is outside what this engine supports.
     """
-    import tensorflow as tf
-
     real = len(models)
     if not real or len(train_sets) != real or len(val_sets) != real or len(seeds) != real:
         raise ValueError("train_stacked needs one model, training set, validation set and seed per copy; "
                          f"got {len(models)}, {len(train_sets)}, {len(val_sets)}, {len(seeds)}")
-    layers = _layers(models[0])
-    n, n_val = len(train_sets[0][0]), len(val_sets[0][0])
-    if any(len(x) != n for x, _ in train_sets) or any(len(x) != n_val for x, _ in val_sets):
-        raise ValueError("every seed's training set (and validation set) must have the same number of rows")
-    full, rest = divmod(n, batch_size)
-    steps_per_epoch = full + (rest > 0)
-    eval_sizes = [min(eval_batch_size, n_val - start) for start in range(0, n_val, eval_batch_size)]
-    pad = padding_copies(min([batch_size if full else rest] + [rest] * (rest > 0) + eval_sizes))
-    copies = real + pad
-    extend = list(range(real)) + [0] * pad  # padding copies repeat the first copy's weights and rows
-
-    weights = [[np.asarray(w) for w in m.weights] for m in models]
-    params = [tf.Variable(np.stack([weights[k][i] for k in extend]), name=f"stacked_{i}")
-              for i in range(len(weights[0]))]
-    x_dev = tf.constant(np.stack([train_sets[k][0] for k in extend]))
-    y_dev = tf.constant(np.stack([train_sets[k][1] for k in extend]))
-
-    def forward(x):
-        for layer in layers:
-            x = layer.forward(x, [params[i] for i in layer.weights])
-        return x
-
-    def per_copy_mean(values):  # (copies, rows[, 1]) -> (copies,), one innermost-axis reduction per copy
-        values = tf.cast(values, tf.float32)
-        return tf.reduce_mean(tf.reshape(values, [tf.shape(values)[0], -1]), axis=-1)
-
-    def per_copy_sum(values):  # a metric summed over rows: a count of correct rows is exact
-        values = tf.cast(values, tf.float32)
-        return tf.reduce_sum(tf.reshape(values, [tf.shape(values)[0], -1]), axis=-1)
-
-    def train_step(rows):  # rows: (copies, batch) row indices into each copy's own training set
-        x, y = tf.gather(x_dev, rows, batch_dims=1), tf.gather(y_dev, rows, batch_dims=1)
-        with tf.GradientTape() as tape:
-            pred = forward(x)
-            losses = per_copy_mean(loss_fn(y, pred))
-            total = tf.reduce_sum(losses)
-        grads = tape.gradient(total, params)
-        optimizer.apply_gradients(zip(grads, params))
-        return losses, per_copy_sum(metric_fn(y, pred))
-
-    x_val = tf.constant(np.stack([val_sets[k][0] for k in extend]))
-    y_val = tf.constant(np.stack([val_sets[k][1] for k in extend]))
-    eval_slices = [(start, size) for start, size in zip(range(0, n_val, eval_batch_size), eval_sizes)]
-
-    def evaluate():
-        """Per-copy validation loss and metric, batch means weighted by rows as ``loop`` weights them."""
-        loss_sum = metric_sum = tf.zeros([copies], tf.float32)
-        preds = []
-        for start, size in eval_slices:
-            x, y = x_val[:, start:start + size], y_val[:, start:start + size]
-            pred = forward(x)
-            loss_sum += per_copy_mean(loss_fn(y, pred)) * size
-            metric_sum += per_copy_sum(metric_fn(y, pred))
-            preds.append(pred)
-        return loss_sum / n_val, metric_sum, tf.concat(preds, axis=1)
-
-    optimizer.build(params)  # its slots exist before tracing, so the epoch is traced once
-
-    @tf.function
-    def run_epoch(order):
-        """One epoch: the rate it starts at, each batch's per-copy loss and metric, then validation.
-
-        Every batch runs; a copy whose loss stops being finite is found afterwards, from these values."""
-        lr = _rate(optimizer)
-        losses = tf.TensorArray(tf.float32, size=steps_per_epoch)
-        metrics = tf.TensorArray(tf.float32, size=steps_per_epoch)
-        for b in tf.range(full):
-            loss, metric = train_step(tf.slice(order, [0, b * batch_size], [copies, batch_size]))
-            losses = losses.write(b, loss)
-            metrics = metrics.write(b, metric)
-        if rest:
-            loss, metric = train_step(tf.slice(order, [0, full * batch_size], [copies, rest]))
-            losses = losses.write(full, loss)
-            metrics = metrics.write(full, metric)
-        val_loss, val_metric, _ = evaluate()
-        return lr, losses.stack(), metrics.stack(), val_loss, val_metric
-
+    run = _StackedRun(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, batch_size, eval_batch_size)
     metric_key = f"val_{metric_name}"
     histories = [{"lr": [], "train_loss": [], f"train_{metric_name}": [], "val_loss": [], metric_key: []}
                  for _ in range(real)]
     for epoch in range(epochs):
-        orders = np.stack([epoch_order(seeds[k], epoch, n) for k in extend]).astype(np.int32)
-        lr, losses, metrics, val_loss, val_metric = (v.numpy() for v in run_epoch(tf.constant(orders)))
-        lr = float(lr)
+        lr, losses, metrics, val_loss, val_metric = run.epoch(epoch_order, seeds, epoch)
         if expected_lr is not None:
-            check_rate(epoch, lr, expected_lr(epoch, epoch * steps_per_epoch))
-        bad = ~np.isfinite(losses[:, :real])
-        if bad.any():
-            batch = int(np.argmax(bad.any(axis=1)))
-            which = np.flatnonzero(bad[batch])
-            raise NonFiniteLoss(f"loss became {losses[batch, which[0]]} at epoch {epoch}, batch {batch} "
-                                f"(rate {lr:.6g}) for seed(s) {[seeds[k] for k in which]}; the run was stopped "
-                                "at the end of that epoch")
-        sizes = [batch_size] * full + [rest] * (rest > 0)
-        records = []
+            check_rate(epoch, lr, expected_lr(epoch, epoch * run.steps_per_epoch))
+        _stop_on_non_finite(losses[:, :real], epoch, lr, seeds)
+        records = run.records(lr, losses, metrics, val_loss, val_metric, metric_name)
+        for history, record in zip(histories, records):
+            for key, value in record.items():
+                history[key].append(value)
+        if on_epoch is not None:
+            on_epoch(epoch, records)
+    run.write_back(models)
+    if keep_predictions:
+        pred = run.predictions()
         for k in range(real):
+            histories[k]["val_predicted"], histories[k]["val_true"] = classes_of(pred[k], val_sets[k][1])
+    return histories
+
+
+def _stop_on_non_finite(losses, epoch, lr, seeds):
+    """``NonFiniteLoss`` naming the first batch of the epoch whose loss is not finite, and its seeds."""
+    bad = ~np.isfinite(losses)
+    if bad.any():
+        batch = int(np.argmax(bad.any(axis=1)))
+        which = np.flatnonzero(bad[batch])
+        raise NonFiniteLoss(f"loss became {losses[batch, which[0]]} at epoch {epoch}, batch {batch} "
+                            f"(rate {lr:.6g}) for seed(s) {[seeds[k] for k in which]}; the run was stopped "
+                            "at the end of that epoch")
+
+
+def _per_copy_mean(values):
+    """(copies, rows[, 1]) -> (copies,): one innermost-axis reduction per copy."""
+    import tensorflow as tf
+
+    values = tf.cast(values, tf.float32)
+    return tf.reduce_mean(tf.reshape(values, [tf.shape(values)[0], -1]), axis=-1)
+
+
+def _per_copy_sum(values):
+    """A metric summed over each copy's rows: a count of correct rows is exact."""
+    import tensorflow as tf
+
+    values = tf.cast(values, tf.float32)
+    return tf.reduce_sum(tf.reshape(values, [tf.shape(values)[0], -1]), axis=-1)
+
+
+class _StackedRun:
+    """The state of one stacked training: every copy's weights, rows and validation rows on the device,
+    the compiled epoch, and what an epoch's values mean per seed.
+
+    Copies beyond the real ones (``padding_copies``) repeat the first copy's weights and rows."""
+
+    def __init__(self, models, optimizer, loss_fn, metric_fn, train_sets, val_sets, batch_size, eval_batch_size):
+        import tensorflow as tf
+
+        self.layers = _layers(models[0])
+        self.optimizer, self.loss_fn, self.metric_fn = optimizer, loss_fn, metric_fn
+        self.real = len(models)
+        self.n, self.n_val = len(train_sets[0][0]), len(val_sets[0][0])
+        if any(len(x) != self.n for x, _ in train_sets) or any(len(x) != self.n_val for x, _ in val_sets):
+            raise ValueError("every seed's training set (and validation set) must have the same number of rows")
+        self.batch_size = batch_size
+        self.full, self.rest = divmod(self.n, batch_size)
+        self.steps_per_epoch = self.full + (self.rest > 0)
+        eval_sizes = [min(eval_batch_size, self.n_val - start) for start in range(0, self.n_val, eval_batch_size)]
+        pad = padding_copies(min([batch_size if self.full else self.rest] + [self.rest] * (self.rest > 0) + eval_sizes))
+        self.copies = self.real + pad
+        self.extend = list(range(self.real)) + [0] * pad
+
+        weights = [[np.asarray(w) for w in m.weights] for m in models]
+        self.params = [tf.Variable(np.stack([weights[k][i] for k in self.extend]), name=f"stacked_{i}")
+                       for i in range(len(weights[0]))]
+        self.x_dev = tf.constant(np.stack([train_sets[k][0] for k in self.extend]))
+        self.y_dev = tf.constant(np.stack([train_sets[k][1] for k in self.extend]))
+        self.x_val = tf.constant(np.stack([val_sets[k][0] for k in self.extend]))
+        self.y_val = tf.constant(np.stack([val_sets[k][1] for k in self.extend]))
+        self.eval_slices = [(start, size) for start, size in zip(range(0, self.n_val, eval_batch_size), eval_sizes)]
+        optimizer.build(self.params)  # its slots exist before tracing, so the epoch is traced once
+        self._compiled_epoch = tf.function(self._epoch)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x, [self.params[i] for i in layer.weights])
+        return x
+
+    def train_step(self, rows):
+        """One batch; ``rows``: (copies, batch) row indices into each copy's own training set."""
+        import tensorflow as tf
+
+        x, y = tf.gather(self.x_dev, rows, batch_dims=1), tf.gather(self.y_dev, rows, batch_dims=1)
+        with tf.GradientTape() as tape:
+            pred = self.forward(x)
+            losses = _per_copy_mean(self.loss_fn(y, pred))
+            total = tf.reduce_sum(losses)
+        grads = tape.gradient(total, self.params)
+        self.optimizer.apply_gradients(zip(grads, self.params))
+        return losses, _per_copy_sum(self.metric_fn(y, pred))
+
+    def evaluate(self):
+        """Per-copy validation loss and metric, batch means weighted by rows as ``loop`` weights them."""
+        import tensorflow as tf
+
+        loss_sum = metric_sum = tf.zeros([self.copies], tf.float32)
+        preds = []
+        for start, size in self.eval_slices:
+            x, y = self.x_val[:, start:start + size], self.y_val[:, start:start + size]
+            pred = self.forward(x)
+            loss_sum += _per_copy_mean(self.loss_fn(y, pred)) * size
+            metric_sum += _per_copy_sum(self.metric_fn(y, pred))
+            preds.append(pred)
+        return loss_sum / self.n_val, metric_sum, tf.concat(preds, axis=1)
+
+    def _epoch(self, order):
+        """One epoch: the rate it starts at, each batch's per-copy loss and metric, then validation.
+
+        Every batch runs; a copy whose loss stops being finite is found afterwards, from these values."""
+        import tensorflow as tf
+
+        full, rest, copies, batch_size = self.full, self.rest, self.copies, self.batch_size
+        lr = _rate(self.optimizer)
+        losses = tf.TensorArray(tf.float32, size=self.steps_per_epoch)
+        metrics = tf.TensorArray(tf.float32, size=self.steps_per_epoch)
+        for b in tf.range(full):
+            loss, metric = self.train_step(tf.slice(order, [0, b * batch_size], [copies, batch_size]))
+            losses = losses.write(b, loss)
+            metrics = metrics.write(b, metric)
+        if rest:
+            loss, metric = self.train_step(tf.slice(order, [0, full * batch_size], [copies, rest]))
+            losses = losses.write(full, loss)
+            metrics = metrics.write(full, metric)
+        val_loss, val_metric, _ = self.evaluate()
+        return lr, losses.stack(), metrics.stack(), val_loss, val_metric
+
+    def epoch(self, order_of, seeds, epoch):
+        """Train one epoch, each copy visiting its rows in ``order_of(seed, epoch, n)``; its values as numpy
+        (the rate as a float)."""
+        import tensorflow as tf
+
+        orders = np.stack([order_of(seeds[k], epoch, self.n) for k in self.extend]).astype(np.int32)
+        lr, losses, metrics, val_loss, val_metric = (v.numpy() for v in self._compiled_epoch(tf.constant(orders)))
+        return float(lr), losses, metrics, val_loss, val_metric
+
+    def records(self, lr, losses, metrics, val_loss, val_metric, metric_name):
+        """One history record per real copy: train loss and metric weighted by each batch's rows."""
+        sizes = [self.batch_size] * self.full + [self.rest] * (self.rest > 0)
+        records = []
+        for k in range(self.real):
             total = total_metric = 0.0
             for loss, metric, rows in zip(losses[:, k].tolist(), metrics[:, k].tolist(), sizes):
                 total += loss * rows
                 total_metric += metric  # the batch's sum over its rows
-            record = {"lr": lr, "train_loss": total / n, f"train_{metric_name}": total_metric / n,
-                      "val_loss": float(val_loss[k]), metric_key: float(val_metric[k]) / n_val}
-            for key, value in record.items():
-                histories[k][key].append(value)
-            records.append(record)
-        if on_epoch is not None:
-            on_epoch(epoch, records)
-    for k, model in enumerate(models):
-        model.set_weights([p[k].numpy() for p in params])
-    if keep_predictions:
-        pred = tf.function(evaluate)()[2].numpy()
-        for k in range(real):
-            histories[k]["val_predicted"], histories[k]["val_true"] = classes_of(pred[k], val_sets[k][1])
-    return histories
+            records.append({"lr": lr, "train_loss": total / self.n, f"train_{metric_name}": total_metric / self.n,
+                            "val_loss": float(val_loss[k]), f"val_{metric_name}": float(val_metric[k]) / self.n_val})
+        return records
+
+    def write_back(self, models):
+        """Each model gets its copy's trained weights."""
+        for k, model in enumerate(models):
+            model.set_weights([p[k].numpy() for p in self.params])
+
+    def predictions(self):
+        """Every copy's predictions on its validation rows."""
+        import tensorflow as tf
+
+        return tf.function(self.evaluate)()[2].numpy()
 
 
 def _rate(optimizer):

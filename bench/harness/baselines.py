@@ -28,12 +28,16 @@ PENDING = "no_baseline_yet"  # the key of a case that has no baseline yet, and w
 
 
 def _package_dir():
-    """The folder of the ``baselines`` package: the checkout's ``baselines/``, or the installed copy's."""
+    """The folder of the ``baselines`` package: an installed copy's, or the checkout's ``baselines/`` beside
+    ``bench/`` (an editable install made before the folder became a package does not map it)."""
     spec = importlib.util.find_spec("baselines")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("The `baselines` package of this suite is not importable; reinstall the suite "
-                          "(pip install -e '.[cpu]') or pass --bench-baselines=DIR.")
-    return Path(next(iter(spec.submodule_search_locations))).resolve()
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations))).resolve()
+    checkout = Path(__file__).resolve().parents[2] / "baselines"
+    if checkout.is_dir():
+        return checkout
+    raise ImportError("The `baselines` package of this suite is not installed; reinstall the suite "
+                      "(pip install -e '.[cpu]') or pass --bench-baselines=DIR.")
 
 
 DEFAULT_DIR = _package_dir()

@@ -148,74 +148,101 @@ def needed_seeds(d, baseline_n, alpha, power=0.9):
     return None if inverse <= 0 else math.ceil(1 / inverse)
 
 
+def parser():
+    p = argparse.ArgumentParser(prog="python -m bench calibrate", description=__doc__.splitlines()[0])
+    p.add_argument("benchmark", choices=[b.name for b in benchmarks.all_benchmarks() if not b.needs_gpu])
+    p.add_argument("--sets", type=int, default=5, help="disjoint seed sets K (default: 5)")
+    p.add_argument("--seeds", type=int, default=None, help="seeds per set N (default: the nightly's)")
+    p.add_argument("--first-seed", type=int, default=DEFAULT_FIRST_SEED, help=f"first seed S (default: {DEFAULT_FIRST_SEED})")
+    p.add_argument("--protocols", nargs="+", default=None, help="protocols (default: all)")
+    p.add_argument("--regressions", nargs="*", choices=REGRESSIONS, default=list(REGRESSIONS),
+                   help="regressions to inject (default: all)")
+    p.add_argument("--tests", type=int, default=None,
+                   help="gated tests in the session T, for alpha = 1 %% / T (default: the CPU nightly's)")
+    p.add_argument("--jobs", type=int, default=1, help="training processes, one TF thread each (default: 1)")
+    p.add_argument("--results", default=None,
+                   help="calibration records of every trained seed (the results store's format), appended as "
+                        "each finishes and read back to resume (default: calibrate-BENCHMARK.jsonl)")
+    return p
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench calibrate", description=__doc__.splitlines()[0])
-    parser.add_argument("benchmark", choices=[b.name for b in benchmarks.all_benchmarks() if not b.needs_gpu])
-    parser.add_argument("--sets", type=int, default=5, help="disjoint seed sets K (default: 5)")
-    parser.add_argument("--seeds", type=int, default=None, help="seeds per set N (default: the nightly's)")
-    parser.add_argument("--first-seed", type=int, default=DEFAULT_FIRST_SEED, help=f"first seed S (default: {DEFAULT_FIRST_SEED})")
-    parser.add_argument("--protocols", nargs="+", default=None, help="protocols (default: all)")
-    parser.add_argument("--regressions", nargs="*", choices=REGRESSIONS, default=list(REGRESSIONS),
-                        help="regressions to inject (default: all)")
-    parser.add_argument("--tests", type=int, default=None,
-                        help="gated tests in the session T, for alpha = 1 %% / T (default: the CPU nightly's)")
-    parser.add_argument("--jobs", type=int, default=1, help="training processes, one TF thread each (default: 1)")
-    parser.add_argument("--results", default=None,
-                        help="JSONL of every trained seed, appended as each finishes and read back to resume "
-                             "(default: calibrate-BENCHMARK.jsonl)")
-    args = parser.parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    benchmark, n, protocols, doc, seeds = _checked(p, args)
+    tests = args.tests or cpu_nightly_tests()
+    results_path = Path(args.results or f"calibrate-{benchmark.name}.jsonl")
+    done = _recorded(results_path)
+    groups, runs = _groups(benchmark, protocols, args.regressions, seeds, done)
+    todo = sum(len(group[-1]) for group in groups)
+    print(f"{benchmark.name}: {runs} runs, {runs - todo} already in {results_path}; "
+          f"training {todo} in {len(groups)} groups (a case and condition each) with {args.jobs} process(es)",
+          flush=True)
+    for records in _trained(groups, args.jobs):
+        for r in records:
+            done[_key(r)] = r
+            results.append_to(results_path, r)
+    print(render(benchmark, doc, protocols, args.regressions, seeds, n, args.sets, gates.alpha_for(tests), tests, done))
+    return 0
+
+
+def _checked(p, args):
+    """``(benchmark, n, protocols, baseline document, every seed)`` from the arguments; a usage error
+    (exit 2) for bad counts, an unknown protocol, a broken baseline file or seeds a baseline was measured on."""
     benchmark = benchmarks.get(args.benchmark)
     n = args.seeds or benchmark.seeds
     if args.sets < 1 or n < 2:
-        parser.error(f"--sets must be >= 1 and --seeds >= 2. Received: --sets={args.sets} --seeds={n}")
+        p.error(f"--sets must be >= 1 and --seeds >= 2. Received: --sets={args.sets} --seeds={n}")
     protocols = args.protocols or list(benchmark.protocols)
-    for p in protocols:
-        if p not in benchmark.protocols:
-            parser.error(f"--protocols {p!r} is not a {benchmark.name} protocol; choose from "
-                         f"{', '.join(benchmark.protocols)}")
+    for protocol in protocols:
+        if protocol not in benchmark.protocols:
+            p.error(f"--protocols {protocol!r} is not a {benchmark.name} protocol; choose from "
+                    f"{', '.join(benchmark.protocols)}")
     try:
         doc = baselines.load(benchmark.name)
     except baselines.BaselineError as err:
-        parser.exit(2, f"{err}\n")
-    tests = args.tests or cpu_nightly_tests()
-    alpha = gates.alpha_for(tests)
+        p.exit(2, f"{err}\n")
     seeds = list(range(args.first_seed, args.first_seed + args.sets * n))
-    overlap = set(seeds) & {s for p in protocols for c in benchmark.cases for s in baselines.seeds_of(doc, p, c)}
+    overlap = set(seeds) & {s for pr in protocols for c in benchmark.cases for s in baselines.seeds_of(doc, pr, c)}
     if overlap:
-        parser.error(f"seeds {min(overlap)}..{max(overlap)} are baseline seeds; choose another --first-seed")
-    results_path = Path(args.results or f"calibrate-{benchmark.name}.jsonl")
-    done = {}
-    if results_path.exists():
-        for r in results.read(results_path, "calibration"):
-            done[(r["benchmark"], r["protocol"], r["case"], r["condition"], r["seed"])] = r
-    conditions = [None, *args.regressions]
-    tasks = [(benchmark.name, p, c, cond, s) for cond in conditions for p in protocols
-             for c, case in benchmark.cases.items() if cond is None or applies(cond, case) for s in seeds]
-    todo = [t for t in tasks if (t[0], t[1], t[2], t[3] or "unchanged", t[4]) not in done]
-    groups = {}
-    for name, protocol, case, condition, seed in todo:
-        groups.setdefault((name, protocol, case, condition), []).append(seed)
-    groups = [(*key, seeds) for key, seeds in groups.items()]
-    print(f"{benchmark.name}: {len(tasks)} runs, {len(tasks) - len(todo)} already in {results_path}; "
-          f"training {len(todo)} in {len(groups)} groups (a case and condition each) with {args.jobs} process(es)",
-          flush=True)
-    def keep(records):
-        for r in records:
-            done[(r["benchmark"], r["protocol"], r["case"], r["condition"], r["seed"])] = r
-            results.append_to(results_path, r)
+        p.error(f"seeds {min(overlap)}..{max(overlap)} are baseline seeds; choose another --first-seed")
+    return benchmark, n, protocols, doc, seeds
 
-    if args.jobs > 1:
+
+def _key(record):
+    return record["benchmark"], record["protocol"], record["case"], record["condition"], record["seed"]
+
+
+def _recorded(path):
+    """``{(benchmark, protocol, case, condition, seed): record}`` already in the calibration file."""
+    return {_key(r): r for r in results.read(path, "calibration")} if path.exists() else {}
+
+
+def _groups(benchmark, protocols, regressions, seeds, done):
+    """``(groups, runs)``: the seeds still to train as ``(benchmark, protocol, case, condition, seeds)``
+    groups, one per case and condition (the seeds of a group train together where the benchmark can),
+    and how many runs the calibration has in all."""
+    tasks = [(benchmark.name, p, c, cond, s) for cond in [None, *regressions] for p in protocols
+             for c, case in benchmark.cases.items() if cond is None or applies(cond, case) for s in seeds]
+    groups = {}
+    for name, protocol, case, condition, seed in tasks:
+        if (name, protocol, case, condition or "unchanged", seed) not in done:
+            groups.setdefault((name, protocol, case, condition), []).append(seed)
+    return [(*key, group_seeds) for key, group_seeds in groups.items()], len(tasks)
+
+
+def _trained(groups, jobs):
+    """Each group's records as it finishes: in ``jobs`` processes (one TensorFlow thread each), or here."""
+    if jobs > 1:
         ctx = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(args.jobs, mp_context=ctx, initializer=_init_worker) as pool:
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker) as pool:
             for i, records in enumerate(pool.map(train_group, groups), 1):
-                keep(records)
+                yield records
                 print(f"  group {i}/{len(groups)}", flush=True)
     else:
         for i, group in enumerate(groups, 1):
-            keep(train_group(group))
+            yield train_group(group)
             print(f"  group {i}/{len(groups)}", flush=True)
-    print(render(benchmark, doc, protocols, args.regressions, seeds, n, args.sets, alpha, tests, done))
-    return 0
 
 
 def _flags(done, benchmark, protocol, case, condition, entries, metric, seed_sets, alpha):

@@ -44,3 +44,35 @@ def test_seeds_a_nightly_would_need():
     # 1/n = (2 / 3.858)**2 - 1/40 = 0.2437 -> n = 5 (4.1 rounded up)
     assert calibrate.needed_seeds(2.0, 40, 0.01) == 5
     assert calibrate.needed_seeds(0.5, 40, 0.01) is None  # (0.5 / 3.858)**2 < 1/40: the baseline's own noise
+
+
+def test_bad_arguments_are_refused_before_anything_trains(capsys):
+    for argv, message in ((["ionosphere", "--sets", "0"], "--sets must be >= 1 and --seeds >= 2"),
+                          (["ionosphere", "--protocols", "nope"], "--protocols 'nope' is not a ionosphere protocol"),
+                          (["ionosphere", "--first-seed", "1000"], "seeds 1000..1079 are baseline seeds")):
+        with pytest.raises(SystemExit) as exit_:
+            calibrate.main(argv)
+        assert exit_.value.code == 2 and message in capsys.readouterr().err
+
+
+@pytest.mark.slow  # trains ionosphere's published cases: about 20 s
+def test_a_calibration_is_recorded_in_the_results_store_and_resumes_where_it_stopped(tmp_path, capsys):
+    from bench.harness import results
+
+    path = tmp_path / "calibrate-ionosphere.jsonl"
+    # a record of the first layout (no kind, no format), as an earlier version wrote it: read, not trained again
+    path.write_text('{"benchmark": "ionosphere", "protocol": "published", "case": "constant", "condition": '
+                    '"unchanged", "seed": 100000, "metrics": {"final_val_accuracy": 0.98, "final_train_loss": 0.12, '
+                    '"mean_train_loss": 0.23}}\n')
+    argv = ["ionosphere", "--sets", "1", "--seeds", "2", "--protocols", "published", "--regressions", "x2",
+            "--results", str(path)]
+    assert calibrate.main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ionosphere: 16 runs, 1 already in ") and "training 15 in 8 groups" in out
+    records = list(results.read(path, "calibration"))
+    assert len(records) == 16 and all(r["format"] == results.FORMAT for r in records)
+    assert {(r["case"], r["condition"]) for r in records} == {(c, k) for c in ("constant", "time", "step", "exp")
+                                                               for k in ("unchanged", "x2")}
+    assert "ionosphere: sets with any false alarm: " in out
+    assert calibrate.main(argv) == 0  # everything is recorded: nothing trains again
+    assert "16 runs, 16 already in" in capsys.readouterr().out and len(list(results.read(path))) == 16
