@@ -195,10 +195,10 @@ class Benchmark:
             raise ValueError(f"Unknown {self.name} case {name!r}; valid: {', '.join(self.cases)}")
         return self.cases[name]
 
-    def schedule_for(self, name, options=None, **chosen):
-        """The schedule case ``name`` trains under ``options``: built from its parameters (or from
+    def schedule_for(self, case, options=None, **chosen):
+        """The schedule ``case`` trains under ``options``: built from its parameters (or from
         ``chosen`` ones), then passed through ``options.schedule_change`` when one is given."""
-        s = self.case(name).build(**chosen)
+        s = self.case(case).build(**chosen)
         return options.schedule_change(s) if options is not None and options.schedule_change else s
 
     def check_protocol(self, protocol):
