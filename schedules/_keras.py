@@ -18,6 +18,32 @@ if MAJOR < 3:
 BACKEND = keras.backend.backend() if MAJOR >= 3 else "tensorflow"
 
 
+TRAINING_BACKENDS = ("tensorflow", "jax", "torch")  # where the suite's engines train (bench.engine)
+
+
+def training_backend_reason():
+    """None when the suite can train on this Keras, else why not."""
+    if BACKEND in TRAINING_BACKENDS:
+        return None
+    return (f"the suite trains on Keras' {', '.join(TRAINING_BACKENDS)} backends; this is Keras {VERSION} on "
+            f"{BACKEND!r} (set KERAS_BACKEND to one of them)")
+
+
+def gpus():
+    """How many GPUs the backend sees."""
+    if BACKEND == "jax":
+        import jax
+
+        return sum(d.platform == "gpu" for d in jax.devices())
+    if BACKEND == "torch":
+        import torch
+
+        return torch.cuda.device_count()
+    import tensorflow as tf
+
+    return len(tf.config.list_physical_devices("GPU"))
+
+
 def tensorflow_backend_reason():
     """None when Keras runs on TensorFlow, else why TensorFlow-only code cannot run."""
     if BACKEND == "tensorflow":

@@ -234,25 +234,35 @@ class Benchmark:
         return runs
 
     def trains_together(self, case, options):
-        """Whether ``run`` trains the seeds of ``case`` together under ``options``."""
-        return self.train_seeds is not None and options.stacks and self.case(case).params is not None
+        """Whether ``run`` trains the seeds of ``case`` together under ``options`` (on TensorFlow only)."""
+        return (self.train_seeds is not None and options.stacks and self.case(case).params is not None
+                and _on_tensorflow())
 
     def protocol_cases(self):
         """Every ``(protocol, case name)`` the slow suite runs, in table order."""
         return [(protocol, name) for protocol in self.protocols for name in self.cases]
 
 
+def _on_tensorflow():
+    """Whether Keras runs on TensorFlow: the stacked engine (a case's seeds together) is TensorFlow's."""
+    from schedules._keras import BACKEND
+
+    return BACKEND == "tensorflow"
+
+
 # -- requirements the benchmarks share ------------------------------------------------------
 
-def _tensorflow_check(options):
-    from schedules._keras import tensorflow_backend_reason
+def _backend_check(options):
+    from schedules._keras import training_backend_reason
 
-    return tensorflow_backend_reason()
+    return training_backend_reason()
 
 
-def tensorflow_backend():
-    """Keras on TensorFlow: the suite's training loop (``bench.engine.loop``) is written with ``tf.function``."""
-    return Requirement("backend", "the suite's training loop runs on TensorFlow", _tensorflow_check)
+def keras_backend():
+    """A Keras the suite trains on: TensorFlow (``bench.engine.loop`` and ``stacked``), or Keras 3 on JAX
+    or PyTorch (``bench.engine.portable``)."""
+    return Requirement("backend", "the suite's engines train on Keras' TensorFlow, JAX and PyTorch backends",
+                       _backend_check)
 
 
 def gpu(why):
@@ -260,9 +270,9 @@ def gpu(why):
     def check(options):
         if options.allow_cpu:
             return None
-        import tensorflow as tf
+        from schedules._keras import BACKEND, gpus
 
-        return None if tf.config.list_physical_devices("GPU") else f"needs a GPU ({why}); TensorFlow sees none."
+        return None if gpus() else f"needs a GPU ({why}); Keras' {BACKEND} backend sees none."
     return Requirement("gpu", why, check)
 
 

@@ -13,7 +13,8 @@ The order is stateless: epoch ``e`` of seed ``s`` visits the rows in
 ``model.fit`` on that order, reproduces it (``tests/engine/test_loop.py``).
 
 Needs TensorFlow (the TF backend under Keras 3, or Keras 2), imported when a loop runs, not
-when this module is: a Ray driver loads the benchmarks without it.
+when this module is: a Ray driver loads the benchmarks without it. Under Keras 3 on JAX or
+PyTorch, ``train_loop`` hands the same run to ``bench.engine.portable``, Keras' own train step.
 """
 
 import math
@@ -72,6 +73,12 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
     per row, so an accuracy is exactly (correct rows) / rows: 570 of 600 gives 0.95, not a
     float32 mean's 0.94999999 or 0.95000005 (which moved ``epochs_to_target`` across a target).
     """
+    from schedules._keras import BACKEND
+
+    if BACKEND != "tensorflow":
+        return _portable(model, optimizer, loss_fn, metric_fn, train, val, epochs=epochs, batch_size=batch_size,
+                         seed=seed, expected_lr=expected_lr, on_epoch=on_epoch, metric_name=metric_name,
+                         keep_predictions=keep_predictions, xla=xla)
     import tensorflow as tf
 
     from bench.engine import precision
@@ -167,8 +174,21 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
 
 
 def environment(xla=False, mixed_precision=False):
-    """``records.environment()`` plus how this loop trained: one seed with Keras' layers, XLA, precision."""
-    return {**records.environment(), "engine": "keras", "xla": bool(xla), "mixed_precision": bool(mixed_precision)}
+    """``records.environment()`` plus how this loop trained: one seed with Keras' layers (on TensorFlow,
+    ``keras``; on another Keras 3 backend, ``keras-train-step``: ``bench.engine.portable``), XLA, precision."""
+    env = records.environment()
+    engine = "keras" if env.get("keras_backend", "tensorflow") == "tensorflow" else "keras-train-step"
+    return {**env, "engine": engine, "xla": bool(xla), "mixed_precision": bool(mixed_precision)}
+
+
+def _portable(model, optimizer, *args, xla, **kwargs):
+    from bench.engine import portable, precision
+    from schedules._keras import BACKEND
+
+    if xla or precision.is_loss_scaled(optimizer):
+        raise ValueError(f"--bench-xla and --bench-mixed-precision are TensorFlow's options; on Keras' {BACKEND} "
+                         "backend the suite trains in float32 with the backend's own compilation. Leave them out.")
+    return portable.train_loop(model, optimizer, *args, **kwargs)
 
 
 def check_rate(epoch, lr, want):

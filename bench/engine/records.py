@@ -147,6 +147,12 @@ def environment():
         env["keras"], env["keras_backend"] = keras_module.VERSION, keras_module.BACKEND
     elif "keras" in env:
         env["keras_backend"] = os.environ.get("KERAS_BACKEND", "tensorflow") if int(env["keras"].split(".")[0]) >= 3 else "tensorflow"
+    for backend in ("jax", "torch"):  # the backend's own version, where Keras 3 runs on it
+        if env.get("keras_backend") == backend:
+            try:
+                env[backend] = importlib.metadata.version(backend)
+            except importlib.metadata.PackageNotFoundError:
+                pass
     tf = sys.modules.get("tensorflow")
     if tf is not None:
         env["tensorflow"] = tf.__version__

@@ -218,9 +218,12 @@ def updated(old, benchmark, measured, provenance, holds_for=()):
 
 
 def environment_label(env):
-    """A short name for an environment: TF / Keras versions, backend and device."""
-    return (f"TF {env.get('tensorflow', '-')} / Keras {env.get('keras', '-')} "
-            f"({env.get('keras_backend', '-')}), {env.get('device', '-')}")
+    """A short name for an environment: TF / Keras versions, backend and device; without TensorFlow,
+    Keras and its backend with the backend's version (``Keras 3.15.1 (jax 0.10.2), CPU: ...``)."""
+    backend = env.get("keras_backend", "-")
+    if backend in ("jax", "torch"):
+        return f"Keras {env.get('keras', '-')} ({backend} {env.get(backend, '-')}), {env.get('device', '-')}"
+    return f"TF {env.get('tensorflow', '-')} / Keras {env.get('keras', '-')} ({backend}), {env.get('device', '-')}"
 
 
 def with_holds_for(doc, cases, label):

@@ -1,7 +1,8 @@
 """The one store of result records: ``<results root>/<session>/results.jsonl``, JSON lines.
 
 Every writer and reader of result records goes through here: the session (each seed's ``run``
-record as it finishes, each case's ``summary``), ``--bench-resume``, ``python -m bench history``,
+record as it finishes, each case's ``summary``, a ``not_trained`` record with why for a case that
+cannot train here), ``--bench-resume``, ``python -m bench history``,
 ``python -m bench cross_version`` and ``python -m bench calibrate`` (its ``calibration`` records,
 one file of its own). A record carries ``format`` (``FORMAT``); the readers hand every record on
 in the current layout (``upgrade``), so a file written by an older version reads as a new one:
@@ -22,7 +23,7 @@ from pathlib import Path
 
 FORMAT = 2
 MAIN = "results.jsonl"
-KINDS = ("run", "summary", "calibration")
+KINDS = ("run", "summary", "not_trained", "calibration")
 
 
 def worker_file(worker_id):

@@ -13,7 +13,8 @@ import pytest
 
 from bench import benchmarks
 from bench.benchmarks import RunOptions
-from bench.engine.records import METRICS, per_seed, summarize_runs
+from bench.engine import loop
+from bench.engine.records import METRICS, environment, per_seed, summarize_runs
 from bench.harness import baselines, gates, results
 from bench.harness.progress import Progress
 from bench.harness.verdicts import Verdict
@@ -239,6 +240,9 @@ class BenchSession:
         if missing:
             kind, reason = missing
             self.not_trained[(benchmark.name, protocol, case)] = reason
+            self._write_result({"kind": "not_trained", "benchmark": benchmark.name, "protocol": protocol, "case": case,
+                                "schedule": benchmark.case(case).schedule, "why": reason,
+                                "environment": environment()})
             if kind == "gpu":
                 reason += " Pass --bench-allow-cpu to run it on the CPU anyway."
             if self.strict:
@@ -310,10 +314,17 @@ class BenchSession:
 
     def how(self):
         """How this session trained, for the table's provenance line."""
+        from schedules._keras import BACKEND
+
         o = self.options
         together = [b.name for b in benchmarks.all_benchmarks() if b.train_seeds is not None]
-        parts = ["engine " + (f"auto (a case's seeds trained together where the model and fixed parameters allow: {', '.join(together)})" if o.stacks
-                              else "keras (one seed at a time)")]
+        if BACKEND != "tensorflow":
+            parts = [f"engine keras-train-step (Keras' own train step on its {BACKEND} backend, one seed at a time)"]
+        elif o.stacks:
+            parts = [f"engine auto (a case's seeds trained together where the model and fixed parameters allow: "
+                     f"{', '.join(together)})"]
+        else:
+            parts = ["engine keras (one seed at a time)"]
         if o.xla:
             parts.append("XLA on")
         if o.mixed_precision:
@@ -343,7 +354,7 @@ class BenchSession:
         epochs = benchmark.epochs(self.options)
         trained = len(run.history.get("train_loss", []))
         engine = run.environment.get("engine")
-        want = "stacked" if benchmark.trains_together(run.case, self.options) else "keras"
+        want = "stacked" if benchmark.trains_together(run.case, self.options) else loop.environment()["engine"]
         problems = []
         if trained != epochs:
             problems.append(f"it trained {trained} epochs, this session trains {epochs}")

@@ -1,59 +1,177 @@
-"""Cross-version table: the same cases' measured means, one column per environment.
+"""A verdict per environment of the version matrix: one row per case, one column per environment.
 
-Run: ``python -m bench cross_version DIR [DIR ...]`` where each DIR is a
-``--bench-results`` directory (tox writes one per environment under
-``.tox/results/``). Reads every session folder below them through the results store
-(``bench.harness.results``); prints
-mean +- std (n) per benchmark / protocol / case / metric and environment.
+Run: ``python -m bench cross_version DIR [DIR ...] [--md FILE] [--json FILE]`` where each DIR is a
+``--bench-results`` folder (tox writes one per environment under ``.tox/results/``). Reads every
+session below them through the results store (``bench.harness.results``; the newest session of
+an environment and case wins) and judges each environment's runs of each case
+(``bench.harness.matrix``): the nightly's gates against the committed baselines, and seed by seed
+against the environment the baseline was measured in. A cell says ``identical``, ``same``,
+``CHANGED <metric> <change> (p ...)``, ``WORSE ...``, ``did not train: <why>`` or ``not run``.
+
+Exit status: 1 when any environment's training changed or got worse, 0 when every one holds,
+2 on bad input (no results, or results trained with other epochs than the benchmark's).
 """
 
 import argparse
+import json
+from pathlib import Path
 
 from tabulate import tabulate
 
-from bench.harness import results
+from bench import benchmarks
+from bench.harness import baselines, gates, matrix, results
 from bench.harness.baselines import environment_label
-from bench.engine.records import METRICS
-
-DEFAULT_METRICS = ("final_val_accuracy", "final_train_loss")
+from bench.harness.summary import case_order
 
 
-def load_summaries(dirs):
-    """Summary records from every results.jsonl under ``dirs``; the latest per env and case wins."""
-    latest = {}
+class BadInput(ValueError):
+    """Results the matrix cannot judge: none, or trained with other epochs."""
+
+
+def load(dirs):
+    """``(by_case, not_trained)`` from the results folders: ``{(benchmark, protocol, case): {env: Runs}}``
+    (each environment's newest session of a case) and ``{(benchmark, protocol, case): {env: why}}``."""
+    by_case, not_trained = {}, {}
     for d in dirs:
         folders = results.sessions(d)
         if not folders:
-            raise FileNotFoundError(f"No results.jsonl under {d}: run `pytest -m slow --bench-results={d}` first.")
-        for folder in folders:
-            for record in results.records(folder, "summary"):
-                env = environment_label(record.get("environment", {}))
-                latest[(env, record["benchmark"], record["protocol"], record["case"])] = record
-    return latest
+            raise BadInput(f"no results under {d}: run `pytest -m slow --bench-results={d}` first (tox writes "
+                           "one folder per environment under .tox/results/).")
+        for folder in folders:  # sorted by name: a session's name starts with its date, so newer ones win
+            runs = results.runs(folder)
+            for record in results.records(folder):
+                key = (record.get("benchmark"), record.get("protocol"), record.get("case"))
+                if record["kind"] == "summary":
+                    env = environment_label(record.get("environment", {}))
+                    by_case.setdefault(key, {})[env] = _runs(env, key, record, runs.get(key, {}))
+                    not_trained.get(key, {}).pop(env, None)
+                elif record["kind"] == "not_trained":
+                    env = environment_label(record.get("environment", {}))
+                    if env not in by_case.get(key, {}):
+                        not_trained.setdefault(key, {})[env] = record["why"]
+    if not by_case and not not_trained:
+        raise BadInput(f"no benchmark results in {', '.join(map(str, dirs))}")
+    return by_case, not_trained
 
 
-def cross_table(latest, metrics=DEFAULT_METRICS):
-    envs = sorted({key[0] for key in latest})
-    cases = sorted({key[1:] for key in latest})
-    rows = []
-    for case in cases:
-        for metric in metrics:
-            row = [*case, f"{metric} [{METRICS[metric].unit}]"]
-            for env in envs:
-                s = latest.get((env, *case), {}).get("summaries", {}).get(metric)
-                row.append("-" if s is None else f"{s['mean']:.4f} +- {s['std']:.4f} ({s['n']})")
-            rows.append(row)
-    return tabulate(rows, headers=["benchmark", "protocol", "case", "metric", *envs], disable_numparse=True)
+def _runs(env, key, summary, seeds_runs):
+    missing = [s for s in summary["seeds"] if s not in seeds_runs]
+    if missing:
+        raise BadInput(f"{'/'.join(key)} in {env}: the summary names seeds {missing} whose runs are not recorded")
+    chosen = [seeds_runs[s] for s in summary["seeds"]]
+    epochs = {len(r.history.get("train_loss", [])) for r in chosen}
+    return matrix.Runs(env, *key, seeds=list(summary["seeds"]),
+                       values={m: [r.metrics[m] for r in chosen] for m in chosen[0].metrics},
+                       epochs=max(epochs), schedule=summary.get("schedule"))
+
+
+def check_epochs(by_case):
+    """``BadInput`` for runs trained with other epochs than their benchmark's."""
+    for (name, protocol, case), by_env in by_case.items():
+        if name not in benchmarks.names():
+            continue
+        want = benchmarks.get(name).config["epochs"]
+        for env, runs in by_env.items():
+            if runs.epochs != want:
+                raise BadInput(f"{name}/{protocol}/{case} in {env} trained {runs.epochs} epochs, the benchmark "
+                               f"trains {want}: the matrix judges only runs of the benchmark as declared.")
+
+
+def judge(by_case, not_trained, baseline_dir=baselines.DEFAULT_DIR):
+    """``(cells, tests, alpha, references)``: ``cells[(benchmark, protocol, case)][env]`` for every case and
+    environment seen, the number of tests T, the per-test alpha and each case's reference environment."""
+    docs = {}
+
+    def doc(name):
+        if name not in docs:
+            docs[name] = baselines.load(name, baseline_dir) if baselines.path_for(name, baseline_dir).exists() \
+                else None
+        return docs[name]
+
+    def entries_of(key):
+        d = doc(key[0])
+        return {} if d is None else baselines.case_entries(d, key[1], key[2], baseline_dir, missing_ok=True)
+
+    def baseline_label_of(name):
+        d = doc(name)
+        for by_case in (d or {}).get("cases", {}).values():
+            for by_metric in by_case.values():
+                for entry in by_metric.values():
+                    prov = entry.get("provenance", {}) if isinstance(entry, dict) else {}
+                    if prov.get("source") == "measured":
+                        return environment_label(prov)
+        return None
+
+    tests = matrix.count_tests(by_case, entries_of, baseline_label_of)
+    alpha = gates.alpha_for(tests)
+    envs = sorted({env for by_env in (*by_case.values(), *not_trained.values()) for env in by_env})
+    cells, references = {}, {}
+    for key in sorted(set(by_case) | set(not_trained), key=lambda k: case_order(*k)):
+        by_env = by_case.get(key, {})
+        row = {}
+        if by_env:
+            references[key] = matrix.reference_env(by_env, baseline_label_of(key[0]))
+            row = matrix.judge_case(by_env, entries_of(key), references[key], alpha)
+        for env in envs:
+            if env not in row:
+                why = not_trained.get(key, {}).get(env)
+                row[env] = matrix.Cell(env, *key, "did not train" if why else "not run",
+                                       f"did not train: {why}" if why else "not run")
+        cells[key] = row
+    return cells, tests, alpha, references
+
+
+def render(cells, tests, alpha, references, fmt="simple"):
+    envs = sorted({env for row in cells.values() for env in row})
+    rows = [["/".join(key), *[row[env].text for env in envs]] for key, row in cells.items()]
+    table = tabulate(rows, headers=["case", *[f"[{i + 1}] {env}" for i, env in enumerate(envs)]], tablefmt=fmt,
+                     disable_numparse=True)
+    refs = sorted({ref for ref in references.values()})
+    notes = [f"alpha {alpha:.2g} per test = 1 % / {tests} tests (each environment's gates against the committed "
+             "baselines, and paired per-seed tests against the reference environment)",
+             "reference (seed-by-seed comparisons): " + "; ".join(f"[{envs.index(r) + 1}] {r}" for r in refs)]
+    return table, notes
+
+
+def as_json(cells, tests, alpha, references):
+    return {"alpha": alpha, "tests": tests,
+            "references": {"/".join(k): v for k, v in references.items()},
+            "cells": [{**{k: v for k, v in vars(cell).items()}, "failed": cell.failed}
+                      for row in cells.values() for cell in row.values()]}
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench cross_version", description=__doc__.splitlines()[0])
-    parser.add_argument("dirs", nargs="+", help="--bench-results directories, e.g. .tox/results/*")
-    parser.add_argument("--metrics", nargs="+", choices=list(METRICS), default=list(DEFAULT_METRICS),
-                        help=f"(default: {' '.join(DEFAULT_METRICS)})")
-    args = parser.parse_args(argv)
-    print(cross_table(load_summaries(args.dirs), args.metrics))
+    p = argparse.ArgumentParser(prog="python -m bench cross_version", description=__doc__.splitlines()[0])
+    p.add_argument("dirs", nargs="+", help="--bench-results folders, one per environment (e.g. .tox/results/*)")
+    p.add_argument("--md", default=None, metavar="FILE", help="also write the table as Markdown to FILE, which must "
+                                                             "not exist (default: none)")
+    p.add_argument("--json", default=None, metavar="FILE", help="also write every cell as JSON to FILE, which must "
+                                                               "not exist (default: none)")
+    p.add_argument("--baselines", default=str(baselines.DEFAULT_DIR), metavar="DIR",
+                   help="the baseline folder the gates read (default: the project's baselines/)")
+    args = p.parse_args(argv)
+    for option in (args.md, args.json):
+        if option and Path(option).exists():
+            p.exit(2, f"{option} exists; cross_version never overwrites a report. Choose a new file name.\n")
+    try:
+        by_case, not_trained = load(args.dirs)
+        check_epochs(by_case)
+        cells, tests, alpha, references = judge(by_case, not_trained, Path(args.baselines))
+    except (BadInput, baselines.BaselineError) as err:
+        p.exit(2, f"cross_version: {err}\n")
+    table, notes = render(cells, tests, alpha, references)
+    print(table)
+    print("\n".join(notes))
+    failed = [cell for row in cells.values() for cell in row.values() if cell.failed]
+    for cell in failed:
+        print(f"{cell.status}: {cell.benchmark}/{cell.protocol}/{cell.case} in {cell.env}: {cell.text}")
+    if args.md:
+        md, _ = render(cells, tests, alpha, references, fmt="github")
+        Path(args.md).write_text("# Verdict per environment\n\n" + md + "\n\n" + "\n\n".join(notes) + "\n")
+    if args.json:
+        Path(args.json).write_text(json.dumps(as_json(cells, tests, alpha, references), indent=2))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

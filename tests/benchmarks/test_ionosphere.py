@@ -86,4 +86,5 @@ def test_short_run_returns_a_complete_record(monkeypatch):
                                   "final_train_loss", "mean_train_loss", "final_val_loss"}
     np.testing.assert_allclose(run.history["lr"], [0.01, 0.0099004983, 0.0098019867], rtol=1e-6)
     assert run.majority_rate == pytest.approx(107 / 116)
-    assert run.environment["tensorflow"] and run.environment["device"]
+    backend = run.environment["keras_backend"]  # and that backend's version: TensorFlow's, JAX's or PyTorch's
+    assert run.environment["tensorflow" if backend == "tensorflow" else backend] and run.environment["device"]

@@ -76,7 +76,10 @@ def test_run_trains_one_seed_at_a_time_in_order_and_hands_each_result_on():
     assert not demo.trains_together("c", RunOptions())
 
 
-def test_run_trains_seeds_together_only_where_the_benchmark_and_the_options_allow():
+def test_run_trains_seeds_together_only_where_the_benchmark_and_the_options_allow(monkeypatch):
+    from bench.benchmarks import spec
+
+    monkeypatch.setattr(spec, "_on_tensorflow", lambda: True)  # the stacked engine is TensorFlow's
     calls = []
 
     def together(case, seeds, protocol, on_epoch=None, options=None):
@@ -97,6 +100,8 @@ def test_run_trains_seeds_together_only_where_the_benchmark_and_the_options_allo
     assert not demo.trains_together("rt", RunOptions())  # parameters chosen per seed at run time
     demo.run("rt", [5, 6], "p")
     assert calls == [[0, 1, 2]]  # not together
+    monkeypatch.setattr(spec, "_on_tensorflow", lambda: False)  # Keras 3 on JAX or PyTorch
+    assert not demo.trains_together("c", RunOptions())
 
 
 def test_the_schedule_a_case_trains_passes_through_the_options_change():

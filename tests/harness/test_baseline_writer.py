@@ -28,7 +28,7 @@ def test_an_update_writes_the_cases_that_ran_with_their_provenance_after_the_rev
     entry = doc["cases"]["p"]["c"]["final_val_accuracy"]
     assert entry["n"] == 20 and entry["provenance"]["seeds"] == list(range(1000, 1020))
     assert entry["provenance"]["command"] == "pytest -m slow --update-baselines"
-    assert entry["provenance"]["tensorflow"] == "2.21.0" and entry["provenance"]["how"].startswith("engine auto")
+    assert entry["provenance"]["tensorflow"] == "2.21.0" and entry["provenance"]["how"].startswith("engine ")
     assert reporter.lines[0] == "== baseline update (review this before committing) =="
     assert reporter.text.index("new") < reporter.text.index(f"wrote {path}")  # the review table first
 

@@ -149,3 +149,10 @@ def test_an_installed_copy_finds_the_baselines_it_carries(tmp_path):
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(site)}).stdout.split()
     assert out == [str(site / "baselines"), "digits"]
+
+
+def test_an_environment_is_named_by_its_versions_backend_and_device():
+    tf = {"tensorflow": "2.15.1", "keras": "2.15.0", "keras_backend": "tensorflow", "device": "CPU: x"}
+    assert baselines.environment_label(tf) == "TF 2.15.1 / Keras 2.15.0 (tensorflow), CPU: x"
+    jax = {"keras": "3.15.1", "keras_backend": "jax", "jax": "0.10.2", "device": "CPU: x", "tensorflow": "2.21.0"}
+    assert baselines.environment_label(jax) == "Keras 3.15.1 (jax 0.10.2), CPU: x"  # TF installed beside it: not used

@@ -222,7 +222,13 @@ def test_ray_with_xdist_or_resume_with_update_is_a_usage_error(suite, tmp_path):
 
 
 def test_provenance_line_says_which_engine_and_options_trained(suite):
+    from schedules._keras import BACKEND
+
     suite.baselined()
+    if BACKEND != "tensorflow":
+        suite().stdout.fnmatch_lines([f"how: engine keras-train-step (Keras' own train step on its {BACKEND} "
+                                      "backend, one seed at a time)"])
+        return
     suite("--bench-xla", "--bench-mixed-precision").stdout.fnmatch_lines(
         ["how: engine keras (one seed at a time), XLA on, mixed_float16 on"])
     suite().stdout.fnmatch_lines(["how: engine auto (a case's seeds trained together where the model and fixed "
@@ -429,7 +435,7 @@ def test_a_strict_gpu_nightly_without_a_gpu_fails_and_says_why(pytester, tmp_pat
     assert strict.ret == pytest.ExitCode.TESTS_FAILED
     outcomes = strict.parseoutcomes()
     assert outcomes["failed"] >= 10 and "passed" not in outcomes and "skipped" not in outcomes
-    strict.stdout.fnmatch_lines(["*cifar10_resnet: did not train: needs a GPU*TensorFlow sees none. Pass --bench-allow-cpu*"
+    strict.stdout.fnmatch_lines(["*cifar10_resnet: did not train: needs a GPU*backend sees none. Pass --bench-allow-cpu*"
                                  "--bench-strict: a case that does not train fails the nightly*",
                                  f"*no benchmark case trained: {outcomes['failed']} selected, {outcomes['failed']} failed "
                                  "before training, 0 skipped*--bench-strict: this session fails*"])

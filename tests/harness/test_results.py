@@ -1,11 +1,11 @@
-"""bench/harness/results.py, the one store of result records, and its readers (history, cross_version)."""
+"""bench/harness/results.py, the one store of result records, and a reader of it (history)."""
 
 import json
 
 import pytest
 
 from bench.harness import results
-from bench.tools import cross_version, history
+from bench.tools import history
 
 
 def summary(benchmark="ionosphere", case="step", mean=0.98, date="2026-11-30T00:00:00Z"):
@@ -41,8 +41,6 @@ def test_a_line_cut_by_a_kill_and_unmerged_worker_files_are_read(tmp_path, capsy
     (found,) = history.sessions(tmp_path, "ionosphere")
     assert found[0] == session.name and set(found[2]) == {("published", "step"), ("published", "time"),
                                                            ("published", "exp")}
-    latest = cross_version.load_summaries([tmp_path])
-    assert {key[3] for key in latest} == {"step", "time", "exp"}
     assert history.main(["ionosphere", "--results", str(tmp_path)]) == 0  # python -m bench history
     table = capsys.readouterr().out
     assert all(f"published/{case}" in table for case in ("step", "time", "exp")) and "0.9800 +- 0.0100 (3)" in table
@@ -93,7 +91,7 @@ def test_records_of_format_1_read_as_format_2():
 
 def test_append_refuses_a_record_without_a_known_kind_and_starts_its_own_line(tmp_path):
     path = tmp_path / "calibrate-digits.jsonl"
-    with pytest.raises(ValueError, match="A result record's `kind` must be one of run, summary, calibration. "
+    with pytest.raises(ValueError, match="A result record's `kind` must be one of run, summary, not_trained, calibration. "
                                          "Received: None"):
         results.append_to(path, {"seed": 1})
     assert not path.exists()

@@ -1,34 +1,77 @@
-"""bench/tools/cross_version.py: one column per environment, from results files."""
+"""bench/tools/cross_version.py: a verdict per environment from results folders, its files and exit status."""
 
 import json
 
 import pytest
 
-from bench.tools.cross_version import cross_table, load_summaries
+from bench.harness import results
+from bench.tools.cross_version import main
 
 ENV_A = {"tensorflow": "2.15.1", "keras": "2.15.0", "keras_backend": "tensorflow", "device": "CPU: x"}
-ENV_B = {"tensorflow": "2.21.0", "keras": "3.15.1", "keras_backend": "tensorflow", "device": "CPU: x"}
+ENV_B = {"tensorflow": "2.21.0", "keras": "3.15.1", "keras_backend": "tensorflow", "device": "CPU: AMD EPYC"}
+LABEL_A = "TF 2.15.1 / Keras 2.15.0 (tensorflow), CPU: x"
+LABEL_B = "TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: AMD EPYC"  # the baseline's: the reference
+# per-seed train loss and accuracy of ionosphere/published/step on seeds 0..19, near its committed baseline
+LOSS = [0.0396 + 0.0004 * ((7 * s) % 9 - 4) for s in range(20)]
+ACC = [0.9871 + 0.0043 * ((5 * s) % 5 - 2) / 2 for s in range(20)]
 
 
-def _session(root, env, mean):
-    d = root / "20261121-000000-1"
-    d.mkdir(parents=True)
-    summary = {"n": 5, "mean": mean, "std": 0.01, "min": mean, "max": mean}
-    record = {"kind": "summary", "benchmark": "ionosphere", "protocol": "published", "schedule": "step",
-              "environment": env, "summaries": {"final_val_accuracy": summary, "final_train_loss": summary}}
-    (d / "results.jsonl").write_text(json.dumps({"kind": "run", "seed": 0}) + "\n" + json.dumps(record) + "\n")
+def environment_folder(root, name, env, loss=LOSS, acc=ACC, epochs=50, not_trained=()):
+    """A results folder of one environment, as a session writes it."""
+    folder = root / name / "20261130-000000-1"
+    folder.mkdir(parents=True)
+    for seed in range(20):
+        metrics = {"final_val_accuracy": acc[seed], "final_train_loss": loss[seed], "mean_train_loss": 2.2 * loss[seed]}
+        results.append(folder, {"kind": "run", "benchmark": "ionosphere", "protocol": "published", "case": "step",
+                                "seed": seed, "metrics": metrics, "history": {"train_loss": [0.5] * epochs},
+                                "train_time_s": 0.1, "majority_rate": 0.922, "environment": env})
+    results.append(folder, {"kind": "summary", "benchmark": "ionosphere", "protocol": "published", "case": "step",
+                            "schedule": "step", "seeds": list(range(20)), "environment": env, "summaries": {}})
+    for case, why in not_trained:
+        results.append(folder, {"kind": "not_trained", "benchmark": "ionosphere", "protocol": "published",
+                                "case": case, "why": why, "environment": env})
+    return root / name
 
 
-def test_same_case_side_by_side(tmp_path):
-    _session(tmp_path / "tf215", ENV_A, 0.9897)
-    _session(tmp_path / "tf221", ENV_B, 0.9862)
-    text = cross_table(load_summaries([tmp_path / "tf215", tmp_path / "tf221"]))
-    header, _, row = text.splitlines()[:3]
-    assert "TF 2.15.1 / Keras 2.15.0 (tensorflow), CPU: x" in header and "TF 2.21.0 / Keras 3.15.1" in header
-    assert row.split()[:4] == ["ionosphere", "published", "step", "final_val_accuracy"]
-    assert "0.9897 +- 0.0100 (5)" in row and "0.9862 +- 0.0100 (5)" in row
+def test_environments_with_the_same_seeds_bit_for_bit_are_identical_and_exit_0(tmp_path, capsys):
+    a = environment_folder(tmp_path, "tf215", ENV_A, not_trained=[("exp", "the suite's training loop runs on TF")])
+    b = environment_folder(tmp_path, "tf221", ENV_B)
+    md, js = tmp_path / "verdicts.md", tmp_path / "verdicts.json"
+    assert main([str(a), str(b), "--md", str(md), "--json", str(js)]) == 0
+    out = capsys.readouterr().out
+    header, _, step, exp = out.splitlines()[:4]
+    assert f"[1] {LABEL_A}" in header and f"[2] {LABEL_B}" in header
+    assert [c.strip() for c in step.split("  ") if c.strip()] == ["ionosphere/published/step", "identical", "same"]
+    assert "did not train: the suite's training loop runs on TF" in exp and exp.split()[-2:] == ["not", "run"]
+    assert "1 % / 9 tests" in out  # 3 gated metrics in each of the 2 environments, 3 paired tests of the 1 not the reference
+    cells = json.loads(js.read_text())["cells"]
+    assert {(c["case"], c["env"], c["status"]) for c in cells} == {
+        ("step", LABEL_A, "identical"), ("step", LABEL_B, "same"),
+        ("exp", LABEL_A, "did not train"), ("exp", LABEL_B, "not run")}
+    assert "| ionosphere/published/step | identical" in md.read_text()
 
 
-def test_missing_results_say_how_to_make_them(tmp_path):
-    with pytest.raises(FileNotFoundError, match="run `pytest -m slow --bench-results="):
-        load_summaries([tmp_path])
+def test_a_change_on_every_seed_in_one_environment_exits_1_naming_it_and_the_case(tmp_path, capsys):
+    a = environment_folder(tmp_path, "tf215", ENV_A, loss=[v * 0.97 for v in LOSS])  # every seed's loss 3 % lower: inside the gate's band
+    b = environment_folder(tmp_path, "tf221", ENV_B)
+    assert main([str(a), str(b)]) == 1
+    out = capsys.readouterr().out
+    assert f"CHANGED: ionosphere/published/step in {LABEL_A}: CHANGED final_train_loss -3.0 % (p < 1e-05, paired)" \
+        in out
+
+
+def test_bad_input_exits_2_with_what_to_do(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SystemExit) as exit_:
+        main([str(tmp_path / "empty")])
+    assert exit_.value.code == 2 and "no results under" in capsys.readouterr().err
+    short = environment_folder(tmp_path, "short", ENV_A, epochs=10)
+    with pytest.raises(SystemExit) as exit_:
+        main([str(short)])
+    assert exit_.value.code == 2
+    assert "ionosphere/published/step in " + LABEL_A + " trained 10 epochs, the benchmark trains 50" in \
+        capsys.readouterr().err
+    (tmp_path / "taken.md").write_text("x")
+    with pytest.raises(SystemExit) as exit_:
+        main([str(short), "--md", str(tmp_path / "taken.md")])
+    assert exit_.value.code == 2 and "never overwrites a report" in capsys.readouterr().err

@@ -1,0 +1,93 @@
+"""bench/harness/matrix.py: a verdict per environment, from gates and paired per-seed tests."""
+
+import numpy as np
+import pytest
+
+from bench.harness import matrix
+from bench.harness.matrix import Runs
+
+SEEDS = list(range(10))
+ACC = [0.97, 0.96, 0.98, 0.97, 0.95, 0.97, 0.96, 0.98, 0.97, 0.96]
+LOSS = [0.070, 0.065, 0.080, 0.072, 0.068, 0.075, 0.071, 0.066, 0.079, 0.069]
+
+
+def entry(values, better):
+    values = [float(v) for v in values]
+    return {"n": len(values), "mean": float(np.mean(values)), "std": float(np.std(values, ddof=1)),
+            "values": values, "better": better, "provenance": {"source": "measured"}}
+
+
+# the committed baseline of the case: 20 seeds around the same values
+ENTRIES = {"final_val_accuracy": entry(ACC + ACC[::-1], "higher"), "final_train_loss": entry(LOSS + LOSS[::-1], "lower")}
+
+
+def runs(env, acc=ACC, loss=LOSS, seeds=SEEDS):
+    return Runs(env, "digits", "holdout", "step", list(seeds),
+                {"final_val_accuracy": list(acc), "final_train_loss": list(loss), "best_val_accuracy": list(acc)},
+                epochs=6)
+
+
+@pytest.mark.parametrize("t, df, p", [(2.262, 9, 0.05), (3.250, 9, 0.01), (4.781, 9, 0.001), (12.706, 1, 0.05),
+                                      (2.0860, 20, 0.05), (1.960, 10**6, 0.05)])
+def test_student_t_against_its_printed_table(t, df, p):
+    # two-sided critical values of Student's t, as printed in statistics tables to 3-4 places
+    assert matrix.t_two_sided(t, df) == pytest.approx(p, rel=2e-3)
+    assert matrix.t_two_sided(0.0, df) == 1.0
+
+
+def test_paired_t_test_by_hand():
+    # d = 1..5: mean 3, sd 1.5811, t = 3 / (1.5811 / sqrt 5) = 4.243 on 4 df; two-sided p = 0.0132 (t table:
+    # between 0.01 at 4.604 and 0.02 at 3.747)
+    assert matrix.paired_test([1, 2, 3, 4, 5]) == pytest.approx(0.013236, abs=1e-6)
+    assert matrix.paired_test([0.0] * 8) == 1.0 and matrix.paired_test([0.2] * 8) == 0.0
+
+
+def test_the_paired_test_holds_its_alpha_on_differences_that_centre_on_zero():
+    """Its own calibration: environments whose arithmetic differs without changing training give
+    per-seed differences like those of independent runs; at alpha 5 % about 5 % of such pairs are flagged."""
+    rng = np.random.default_rng(0)
+    draws = [matrix.paired_test(rng.normal(0, 0.01, 10) - rng.normal(0, 0.01, 10)) for _ in range(4000)]
+    assert np.mean(np.array(draws) < 0.05) == pytest.approx(0.05, abs=0.01)
+    assert np.mean(np.array(draws) < 0.01) == pytest.approx(0.01, abs=0.005)
+
+
+def test_bit_identical_seeds_are_identical_and_the_reference_is_same():
+    cells = matrix.judge_case({"A": runs("A"), "B": runs("B")}, ENTRIES, "B", alpha=1e-3)
+    assert (cells["A"].status, cells["A"].reference) == ("identical", "B")
+    assert (cells["B"].status, cells["B"].text, cells["B"].reference) == ("same", "same", None)
+
+
+def test_a_small_shift_on_every_seed_is_changed_by_the_paired_test_though_the_gate_holds():
+    shifted = runs("A", loss=[v * 0.95 for v in LOSS])  # -5 %: inside the gate's band, on every seed
+    cells = matrix.judge_case({"A": shifted, "B": runs("B")}, ENTRIES, "B", alpha=1e-3)
+    assert cells["A"].status == "CHANGED" and cells["A"].failed
+    assert cells["A"].text == "CHANGED final_train_loss -5.0 % (p < 1e-05, paired)"
+    assert [f["test"] for f in cells["A"].findings] == ["paired with B"]
+
+
+def test_noise_without_a_shift_is_same():
+    rng = np.random.default_rng(1)
+    other = runs("A", loss=[v + rng.normal(0, 0.004) for v in LOSS], acc=ACC[::-1])
+    cells = matrix.judge_case({"A": other, "B": runs("B")}, ENTRIES, "B", alpha=1e-3)
+    assert cells["A"].status == "same" and not cells["A"].findings
+
+
+def test_a_worse_mean_fails_the_gate_in_that_environment():
+    worse = runs("A", acc=[v - 0.05 for v in ACC])
+    cells = matrix.judge_case({"A": worse, "B": runs("B")}, ENTRIES, "B", alpha=1e-3)
+    assert cells["A"].status == "WORSE"
+    assert cells["A"].text.startswith("WORSE final_val_accuracy -5.2 % (p < 1e-05)")
+
+
+def test_too_few_shared_seeds_get_no_paired_test():
+    few = runs("A", seeds=[100, 101, 102, 3, 4, 5, 6, 7, 8, 9])
+    assert matrix.shared_seeds(few, runs("B")) == [3, 4, 5, 6, 7, 8, 9]
+    lonely = runs("A", seeds=[100, 101, 102, 103, 104, 105, 6, 7, 8, 9])
+    assert matrix._paired_metrics(lonely, runs("B"), ENTRIES) == []  # 4 shared seeds < MIN_PAIRED_SEEDS
+
+
+def test_every_environment_s_tests_are_counted():
+    by_case = {("digits", "holdout", "step"): {"A": runs("A"), "B": runs("B"), "C": runs("C")}}
+    # gates: 2 gated metrics x 3 environments; paired: 2 metrics x the 2 environments that are not the reference
+    assert matrix.count_tests(by_case, lambda key: ENTRIES, lambda name: "B") == 6 + 4
+    assert matrix.reference_env({"A": 1, "C": 2}, "B") == "A"  # the baseline's environment did not run
