@@ -40,6 +40,7 @@ class Runs:
     values: dict  # metric -> [value per seed]
     epochs: int
     schedule: str = None
+    train_seconds: float = 0.0  # the seeds' training time, summed (a stacked group's time counted once)
 
 
 @dataclasses.dataclass

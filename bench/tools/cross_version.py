@@ -62,7 +62,8 @@ def _runs(env, key, summary, seeds_runs):
     epochs = {len(r.history.get("train_loss", [])) for r in chosen}
     return matrix.Runs(env, *key, seeds=list(summary["seeds"]),
                        values={m: [r.metrics[m] for r in chosen] for m in chosen[0].metrics},
-                       epochs=max(epochs), schedule=summary.get("schedule"))
+                       epochs=max(epochs), schedule=summary.get("schedule"),
+                       train_seconds=sum(r.train_time_s for r in chosen))
 
 
 def check_epochs(by_case):
@@ -133,6 +134,19 @@ def render(cells, tests, alpha, references, fmt="simple"):
     return table, notes
 
 
+def training_times(by_case):
+    """One line: each environment's training time over the cases every environment trained, and its
+    ratio to the fastest (seconds of training, from the run records: compilation included, start-up not)."""
+    envs = sorted({env for by_env in by_case.values() for env in by_env})
+    common = [by_env for by_env in by_case.values() if set(by_env) == set(envs)]
+    if len(envs) < 2 or not common:
+        return None
+    seconds = {env: sum(by_env[env].train_seconds for by_env in common) for env in envs}
+    fastest = min(seconds.values()) or 1e-9
+    return (f"training time over the {len(common)} cases every environment trained: "
+            + "; ".join(f"[{i + 1}] {seconds[env]:.0f} s ({seconds[env] / fastest:.1f}x)" for i, env in enumerate(envs)))
+
+
 def as_json(cells, tests, alpha, references):
     return {"alpha": alpha, "tests": tests,
             "references": {"/".join(k): v for k, v in references.items()},
@@ -160,6 +174,9 @@ def main(argv=None):
     except (BadInput, baselines.BaselineError) as err:
         p.exit(2, f"cross_version: {err}\n")
     table, notes = render(cells, tests, alpha, references)
+    times = training_times(by_case)
+    if times:
+        notes.append(times)
     print(table)
     print("\n".join(notes))
     failed = [cell for row in cells.values() for cell in row.values() if cell.failed]

@@ -75,3 +75,13 @@ def test_bad_input_exits_2_with_what_to_do(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main([str(short), "--md", str(tmp_path / "taken.md")])
     assert exit_.value.code == 2 and "never overwrites a report" in capsys.readouterr().err
+
+
+def test_training_time_per_environment_over_the_cases_all_of_them_trained(tmp_path, capsys):
+    a = environment_folder(tmp_path, "tf215", ENV_A)  # every run says 0.1 s: 20 seeds, 2 s in all
+    b = environment_folder(tmp_path, "tf221", ENV_B)
+    for path in b.rglob("results.jsonl"):  # the other environment trains 3x as long
+        path.write_text(path.read_text().replace('"train_time_s": 0.1', '"train_time_s": 0.3'))
+    assert main([str(a), str(b)]) == 0
+    assert "training time over the 1 cases every environment trained: [1] 2 s (1.0x); [2] 6 s (3.0x)" in \
+        capsys.readouterr().out
