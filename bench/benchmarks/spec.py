@@ -12,7 +12,7 @@ import types
 from typing import Callable, Mapping, Optional, Tuple
 
 import schedules
-from bench.engine.records import METRICS
+from bench.engine.records import METRICS, keras_backend
 
 REQUIREMENT_KINDS = ("backend", "gpu", "data")
 
@@ -245,9 +245,7 @@ class Benchmark:
 
 def _on_tensorflow():
     """Whether Keras runs on TensorFlow: the stacked engine (a case's seeds together) is TensorFlow's."""
-    from schedules._keras import BACKEND
-
-    return BACKEND == "tensorflow"
+    return keras_backend() == "tensorflow"
 
 
 # -- requirements the benchmarks share ------------------------------------------------------

@@ -144,9 +144,9 @@ def environment():
             pass
     keras_module = sys.modules.get("schedules._keras")
     if keras_module is not None:
-        env["keras"], env["keras_backend"] = keras_module.VERSION, keras_module.BACKEND
-    elif "keras" in env:
-        env["keras_backend"] = os.environ.get("KERAS_BACKEND", "tensorflow") if int(env["keras"].split(".")[0]) >= 3 else "tensorflow"
+        env["keras"] = keras_module.VERSION
+    if "keras" in env:
+        env["keras_backend"] = keras_backend()
     for backend in ("jax", "torch"):  # the backend's own version, where Keras 3 runs on it
         if env.get("keras_backend") == backend:
             try:
@@ -164,6 +164,19 @@ def environment():
     if "CUDA_VISIBLE_DEVICES" in os.environ:
         env["cuda_visible_devices"] = os.environ["CUDA_VISIBLE_DEVICES"]
     return env
+
+
+def keras_backend():
+    """The backend Keras trains on here, without importing Keras (which imports TensorFlow) when
+    nothing has yet: a driver that only hands work out (Ray) must not load TensorFlow."""
+    keras_module = sys.modules.get("schedules._keras")
+    if keras_module is not None:
+        return keras_module.BACKEND
+    try:
+        major = int(importlib.metadata.version("keras").split(".")[0])
+    except importlib.metadata.PackageNotFoundError:
+        return "tensorflow"  # tf.keras: TensorFlow's own
+    return os.environ.get("KERAS_BACKEND", "tensorflow") if major >= 3 else "tensorflow"
 
 
 def _cpu_name():

@@ -14,7 +14,7 @@ import pytest
 from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.engine import loop
-from bench.engine.records import METRICS, environment, per_seed, summarize_runs
+from bench.engine.records import METRICS, environment, keras_backend, per_seed, summarize_runs
 from bench.harness import baselines, gates, results
 from bench.harness.progress import Progress
 from bench.harness.verdicts import Verdict
@@ -314,12 +314,11 @@ class BenchSession:
 
     def how(self):
         """How this session trained, for the table's provenance line."""
-        from schedules._keras import BACKEND
-
+        backend = keras_backend()  # not Keras itself: under --bench-ray this process trains nothing
         o = self.options
         together = [b.name for b in benchmarks.all_benchmarks() if b.train_seeds is not None]
-        if BACKEND != "tensorflow":
-            parts = [f"engine keras-train-step (Keras' own train step on its {BACKEND} backend, one seed at a time)"]
+        if backend != "tensorflow":
+            parts = [f"engine keras-train-step (Keras' own train step on its {backend} backend, one seed at a time)"]
         elif o.stacks:
             parts = [f"engine auto (a case's seeds trained together where the model and fixed parameters allow: "
                      f"{', '.join(together)})"]
