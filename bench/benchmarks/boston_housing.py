@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 from bench.benchmarks import together
-from bench.benchmarks.spec import Benchmark, RunOptions, Case, keras_backend
+from bench.benchmarks.spec import Benchmark, RunOptions, Case, training_backend
 from bench.data.vendored import verified_path
 from bench.engine import loop, precision
 from bench.engine.records import RunResult, regression_metrics_from_history
@@ -140,7 +140,7 @@ BENCHMARK = Benchmark(
     protocols=PROTOCOLS,
     metric="final_val_rmse",
     config=CONFIG,
-    requires=(keras_backend(),),
+    requires=(training_backend(),),
     train=train,
     train_seeds=train_seeds,
     reference_note=REFERENCE_NOTE,

@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 from bench.benchmarks import together
-from bench.benchmarks.spec import Benchmark, RunOptions, data, gpu, keras_backend
+from bench.benchmarks.spec import Benchmark, RunOptions, data, gpu, training_backend
 from bench.engine import loop, precision
 from bench.engine.records import RunResult, metrics_from_history
 
@@ -52,7 +52,7 @@ def image_benchmark(module_name, *, together=False, **fields):
         return train_seeds_case(m.BENCHMARK, case, seeds, protocol or m.BENCHMARK.protocols[0], m.load_data,
                                 m.build_model, options=options, on_epoch=on_epoch)
 
-    fields.setdefault("requires", (keras_backend(),))
+    fields.setdefault("requires", (training_backend(),))
     return Benchmark(train=train, train_seeds=train_seeds if together else None, **fields)
 
 
@@ -61,7 +61,7 @@ def on_gpu(gpu_why, dataset):
     an offline data set (``bench.data.cifar10`` / ``bench.data.fashion_mnist``): its requirements,
     data option and class names."""
     locate = (lambda options: dataset.locate(getattr(options, dataset.OPTION)))
-    return {"requires": (keras_backend(), gpu(gpu_why), data(dataset.DESCRIPTION, locate)),
+    return {"requires": (training_backend(), gpu(gpu_why), data(dataset.DESCRIPTION, locate)),
             "data_option": dataset.OPTION, "class_names": dataset.CLASS_NAMES}
 
 

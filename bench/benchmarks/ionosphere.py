@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from bench.benchmarks import together
-from bench.benchmarks.spec import Benchmark, RunOptions, Case, keras_backend
+from bench.benchmarks.spec import Benchmark, RunOptions, Case, training_backend
 from bench.data.vendored import verified_path
 from bench.engine import loop, precision
 from bench.engine.records import RunResult, metrics_from_history
@@ -146,7 +146,7 @@ BENCHMARK = Benchmark(
     protocols=PROTOCOLS,
     metric="final_val_accuracy",
     config=CONFIG,
-    requires=(keras_backend(),),
+    requires=(training_backend(),),
     train=train,
     train_seeds=train_seeds,
     class_names=("b (bad)", "g (good)"),

@@ -12,7 +12,8 @@ import types
 from typing import Callable, Mapping, Optional, Tuple
 
 import schedules
-from bench.engine.records import METRICS, keras_backend
+from bench.engine import records
+from bench.engine.records import METRICS
 
 REQUIREMENT_KINDS = ("backend", "gpu", "data")
 
@@ -245,7 +246,7 @@ class Benchmark:
 
 def _on_tensorflow():
     """Whether Keras runs on TensorFlow: the stacked engine (a case's seeds together) is TensorFlow's."""
-    return keras_backend() == "tensorflow"
+    return records.keras_backend() == "tensorflow"
 
 
 # -- requirements the benchmarks share ------------------------------------------------------
@@ -256,7 +257,7 @@ def _backend_check(options):
     return training_backend_reason()
 
 
-def keras_backend():
+def training_backend():
     """A Keras the suite trains on: TensorFlow (``bench.engine.loop`` and ``stacked``), or Keras 3 on JAX
     or PyTorch (``bench.engine.portable``)."""
     return Requirement("backend", "the suite's engines train on Keras' TensorFlow, JAX and PyTorch backends",

@@ -123,3 +123,12 @@ def test_options_and_requirements_say_what_is_wrong():
     demo = _declare(requires=needs)
     assert demo.unmet(RunOptions()) == ("gpu", "no GPU here") and demo.needs_gpu
     assert _declare().unmet(RunOptions()) is None and not _declare().needs_gpu
+
+
+def test_the_stacked_engine_is_used_exactly_on_tensorflow():
+    """Read without importing Keras (a Ray driver must not load TensorFlow), checked against Keras itself."""
+    from bench.benchmarks import ionosphere, spec
+    from schedules._keras import BACKEND
+
+    assert spec._on_tensorflow() == (BACKEND == "tensorflow")
+    assert ionosphere.BENCHMARK.trains_together("step", RunOptions()) == (BACKEND == "tensorflow")
