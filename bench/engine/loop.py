@@ -173,12 +173,15 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
     return history
 
 
+def engine_name():
+    """The engine that trains one seed here: ``keras`` on TensorFlow, ``keras-train-step`` (``bench.engine.portable``)
+    on another Keras 3 backend."""
+    return "keras" if records.keras_backend() == "tensorflow" else "keras-train-step"
+
+
 def environment(xla=False, mixed_precision=False):
-    """``records.environment()`` plus how this loop trained: one seed with Keras' layers (on TensorFlow,
-    ``keras``; on another Keras 3 backend, ``keras-train-step``: ``bench.engine.portable``), XLA, precision."""
-    env = records.environment()
-    engine = "keras" if env.get("keras_backend", "tensorflow") == "tensorflow" else "keras-train-step"
-    return {**env, "engine": engine, "xla": bool(xla), "mixed_precision": bool(mixed_precision)}
+    """``records.environment()`` plus how this loop trained: one seed (``engine_name``), XLA, precision."""
+    return {**records.environment(), "engine": engine_name(), "xla": bool(xla), "mixed_precision": bool(mixed_precision)}
 
 
 def _portable(model, optimizer, *args, xla, **kwargs):

@@ -34,8 +34,9 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
     from schedules._keras import BACKEND, current_lr
 
     steps = {"jax": _JaxSteps, "torch": _TorchSteps}[BACKEND](model, optimizer, loss_fn, metric_fn)
-    x_train, y_train = train
-    n = len(x_train)
+    n = len(train[0])
+    x_train, y_train = steps.to_device(train)  # once: every epoch gathers its batches from these
+    x_val, y_val = steps.to_device(val)
     full, rest = divmod(n, batch_size)
     steps_per_epoch = full + (rest > 0)
     sizes = [batch_size] * full + [rest] * (rest > 0)
@@ -51,7 +52,7 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
                 if not math.isfinite(loss):
                     raise NonFiniteLoss(f"loss became {loss} at epoch {epoch}, batch {batch} (rate {lr:.6g}); "
                                         "the run was stopped in that epoch")
-            val_loss, val_metric = steps.evaluate(*val)
+            val_loss, val_metric = steps.evaluate(x_val, y_val)
             record = {"lr": lr, "train_loss": sum(loss * rows for loss, rows in zip(losses, sizes)) / n,
                       f"train_{metric_name}": sum(metrics) / n, "val_loss": val_loss,
                       metric_key: val_metric / len(val[0])}
@@ -60,7 +61,7 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
             if on_epoch is not None:
                 on_epoch(epoch, record)
         if keep_predictions:
-            history["val_predicted"], history["val_true"] = classes_of(steps.predict(val[0]), val[1])
+            history["val_predicted"], history["val_true"] = classes_of(steps.predict(x_val), val[1])
     finally:
         steps.finish()
     return history
@@ -72,7 +73,7 @@ class _JaxSteps:
     The compiled functions are kept per model architecture, optimizer configuration (its schedule
     included), loss and metric (``_signature``): the seeds of a case compile once, not once each."""
 
-    compiled = {}  # signature -> (epoch, evaluate), the most recent CACHE of them
+    compiled = {}  # signature -> (epoch, evaluate, predict), the most recent CACHE of them
     CACHE = 16
 
     def __init__(self, model, optimizer, loss_fn, metric_fn):
@@ -85,11 +86,11 @@ class _JaxSteps:
             if len(self.compiled) >= self.CACHE:
                 self.compiled.pop(next(iter(self.compiled)))
             self.compiled[key] = self._compile(model, optimizer, loss_fn, metric_fn)
-        self._epoch, self._evaluate = self.compiled[key]
+        self._epoch, self._evaluate, self._predict = self.compiled[key]
 
     @staticmethod
     def _compile(model, optimizer, loss_fn, metric_fn):
-        """``(epoch, evaluate)`` jitted for ``model``'s architecture: they take any such model's state."""
+        """``(epoch, evaluate, predict)`` jitted for ``model``'s architecture: they take any such model's state."""
         import jax
 
         def loss_of(trainable, non_trainable, x, y):
@@ -116,12 +117,21 @@ class _JaxSteps:
                 losses, metrics = jax.numpy.append(losses, loss), jax.numpy.append(metrics, metric)
             return state, losses, metrics
 
-        def evaluate(state, x, y):
+        def predict(state, x):
             trainable, non_trainable, _ = state
-            pred, _ = model.stateless_call(trainable, non_trainable, x, training=False)
-            return loss_fn(y, pred).astype("float32"), metric_fn(y, pred).astype("float32").sum(), pred
+            return model.stateless_call(trainable, non_trainable, x, training=False)[0]
 
-        return jax.jit(epoch), jax.jit(evaluate)
+        def evaluate(state, x, y):
+            pred = predict(state, x)
+            return loss_fn(y, pred).astype("float32"), metric_fn(y, pred).astype("float32").sum()
+
+        return jax.jit(epoch), jax.jit(evaluate), jax.jit(predict)
+
+    @staticmethod
+    def to_device(data):
+        import jax.numpy as jnp
+
+        return tuple(jnp.asarray(a) for a in data)
 
     def epoch(self, x, y, order, batch_size):
         full = len(order) // batch_size
@@ -133,12 +143,11 @@ class _JaxSteps:
         return np.asarray(losses).tolist(), np.asarray(metrics).tolist()
 
     def evaluate(self, x, y):
-        loss, metric, _ = self._evaluate(self.state, x, y)
+        loss, metric = self._evaluate(self.state, x, y)
         return float(loss), float(metric)
 
     def predict(self, x):
-        return np.asarray(self._evaluate(self.state, x, np.zeros((len(x), *self.model.output_shape[1:]),
-                                                                 np.float32))[2])
+        return np.asarray(self._predict(self.state, x))
 
     def finish(self):
         """The trained state into the model's and optimizer's own variables."""
@@ -196,13 +205,16 @@ class _TorchSteps:
         if on_cpu and model.count_params() <= self.SMALL:
             torch.set_num_threads(1)
 
-    def epoch(self, x, y, order, batch_size):
-        import torch
-
+    @staticmethod
+    def to_device(data):
         from schedules._keras import keras
 
+        return tuple(keras.ops.convert_to_tensor(a) for a in data)
+
+    def epoch(self, x_dev, y_dev, order, batch_size):
+        import torch
+
         losses, metrics = [], []
-        x_dev, y_dev = keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(y)
         rows_of = torch.as_tensor(order, device=x_dev.device)
         variables = self.model.trainable_variables
         for start in range(0, len(order), batch_size):
@@ -229,10 +241,7 @@ class _TorchSteps:
     def evaluate(self, x, y):
         import torch
 
-        from schedules._keras import keras
-
         with torch.no_grad():
-            x, y = keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(y)
             pred = self.forward(x, training=False)
             return float(self.loss_fn(y, pred)), float(self.metric_fn(y, pred).float().sum())
 

@@ -120,7 +120,9 @@ def reference_env(envs, baseline_label):
 
 
 def shared_seeds(a, b):
-    return [s for s in a.seeds if s in set(b.seeds)]
+    """The seeds both ``Runs`` trained, in ``a``'s order."""
+    theirs = set(b.seeds)
+    return [s for s in a.seeds if s in theirs]
 
 
 def _gated(entries):
@@ -178,21 +180,25 @@ def _gate_findings(runs, entries, alpha):
     return out
 
 
-def _same_bits(runs, reference, metric):
+def _paired_values(runs, reference, metric):
+    """``(mine, theirs)``: ``metric``'s values on the seeds both ran, in ``runs``' seed order."""
     seeds = shared_seeds(runs, reference)
     mine = dict(zip(runs.seeds, runs.values[metric]))
     theirs = dict(zip(reference.seeds, reference.values[metric]))
-    return all(mine[s] == theirs[s] for s in seeds)
+    return [mine[s] for s in seeds], [theirs[s] for s in seeds]
+
+
+def _same_bits(runs, reference, metric):
+    mine, theirs = _paired_values(runs, reference, metric)
+    return mine == theirs
 
 
 def _paired_findings(runs, reference, metrics, alpha):
     out = []
     for metric in metrics:
-        seeds = shared_seeds(runs, reference)
-        mine = dict(zip(runs.seeds, runs.values[metric]))
-        theirs = dict(zip(reference.seeds, reference.values[metric]))
-        diffs = [mine[s] - theirs[s] for s in seeds]
-        ref_mean = float(np.mean([theirs[s] for s in seeds]))
+        mine, theirs = _paired_values(runs, reference, metric)
+        diffs = [a - b for a, b in zip(mine, theirs)]
+        ref_mean = float(np.mean(theirs))
         p = paired_test(diffs)
         shift = float(np.mean(diffs))
         if p < alpha and abs(shift) >= gates.CHANGED_FLOOR * abs(ref_mean):

@@ -353,7 +353,7 @@ class BenchSession:
         epochs = benchmark.epochs(self.options)
         trained = len(run.history.get("train_loss", []))
         engine = run.environment.get("engine")
-        want = "stacked" if benchmark.trains_together(run.case, self.options) else loop.environment()["engine"]
+        want = "stacked" if benchmark.trains_together(run.case, self.options) else loop.engine_name()
         problems = []
         if trained != epochs:
             problems.append(f"it trained {trained} epochs, this session trains {epochs}")

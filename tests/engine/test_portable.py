@@ -92,3 +92,11 @@ def test_tensorflow_only_options_are_refused_with_what_to_do():
     with pytest.raises(ValueError, match="--bench-xla and --bench-mixed-precision are TensorFlow's options"):
         loop.train_loop(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy, train, val,
                         epochs=1, batch_size=28, seed=0, xla=True)
+
+
+@pytest.mark.slow  # trains the ionosphere model 2 epochs: about 1 s
+def test_kept_predictions_are_the_final_model_s_on_every_validation_row():
+    history, _, _, _ = _ours(seed=2, epochs=2, keep_predictions=True)
+    predicted, true = history["val_predicted"], history["val_true"]
+    assert len(predicted) == len(true) == 116 and set(predicted) <= {0, 1}
+    assert sum(p == t for p, t in zip(predicted, true)) == round(history["val_accuracy"][-1] * 116)
