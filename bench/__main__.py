@@ -17,6 +17,7 @@ TOOLS = {
     "published": "write a benchmark's baseline file from its published figures (refuses to overwrite)",
     "pending": "record that benchmark cases have no baseline yet, and why (touches nothing else)",
     "calibrate": "false alarms and detections of a CPU benchmark's gates on unseen seeds, regressions injected",
+    "calibrate_matrix": "false alarms and detections of the version matrix's verdicts, from calibrate's records",
     "speed_schedules": "time s.values() over 1,000,000 indices for every schedule",
     "speed_ionosphere": "time the ionosphere benchmark: this suite's loop against plain model.fit",
     "speed_resnet": "epoch time and images/s of source A's ResNet on synthetic CIFAR-shaped data",

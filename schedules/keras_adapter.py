@@ -32,13 +32,23 @@ def _backend_ops():
     )
 
 
-def _compute_dtype():
-    """float64 where the backend has it; JAX without x64 has only float32."""
+def _wide():
+    """Whether the backend has 64-bit types: all but JAX without x64."""
     if KERAS_MAJOR >= 3 and keras.backend.backend() == "jax":
         import jax
 
-        return "float64" if jax.config.jax_enable_x64 else "float32"
-    return "float64"
+        return bool(jax.config.jax_enable_x64)
+    return True
+
+
+def _compute_dtype():
+    """float64 where the backend has it; JAX without x64 has only float32."""
+    return "float64" if _wide() else "float32"
+
+
+def _step_dtype():
+    """int64 where the backend has it; JAX without x64 has int32 (2**31 steps, far beyond any run)."""
+    return "int64" if _wide() else "int32"
 
 
 @keras.utils.register_keras_serializable(package="lr_schedule_suite")
@@ -62,7 +72,7 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
 
     def __call__(self, step):
         xp = _backend_ops()
-        step = xp.cast(step, "int64")
+        step = xp.cast(step, _step_dtype())
         if self.steps_per_epoch is not None:
             step = step // self.steps_per_epoch
         rate = self.schedule._rate(xp.cast(step, _compute_dtype()), xp)

@@ -80,9 +80,11 @@ def _schedule(name, model, train_set, epochs, options):
     case = BENCHMARK.case(name)
     if case.params is not None:
         return BENCHMARK.schedule_for(name, options), None
-    model.compile(optimizer=keras.optimizers.SGD(CONFIG["constant_lr"], **case.optimizer), loss="mse")
-    found = lr_range_test(model, *train_set, batch_size=CONFIG["batch_size"], **CONFIG["range_test"])
-    steps = epochs * -(-len(train_set[0]) // CONFIG["batch_size"])
+    batch_size = BENCHMARK.batch_size(options)
+    model.compile(optimizer=keras.optimizers.SGD(CONFIG["constant_lr"], **BENCHMARK.optimizer_args(name, options)),
+                  loss="mse")
+    found = lr_range_test(model, *train_set, batch_size=batch_size, **CONFIG["range_test"])
+    steps = epochs * -(-len(train_set[0]) // batch_size)
     return BENCHMARK.schedule_for(name, options, max_lr=found.suggested_max_lr, total_steps=steps), found
 
 
@@ -95,18 +97,16 @@ def train(case, seed, protocol="keras_split", on_epoch=None, options=RunOptions(
     BENCHMARK.check_protocol(protocol)
     epochs = BENCHMARK.epochs(options)
     train_set, val = load_data()
-    keras.utils.set_random_seed(seed)
-    with precision.policy(options.mixed_precision):
-        model = build_model()
+    model = BENCHMARK.new_model(build_model, seed, options)
     s, found = _schedule(case, model, train_set, epochs, options)
-    steps_per_epoch = -(-len(train_set[0]) // CONFIG["batch_size"])
-    rate = s.as_training_schedule(steps_per_epoch)
-    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.case(case).optimizer),
+    batch_size = BENCHMARK.batch_size(options)
+    rate = s.as_training_schedule(-(-len(train_set[0]) // batch_size))
+    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.optimizer_args(case, options)),
                                options.mixed_precision)
     start = time.perf_counter()
     history = loop.train_loop(
         model, optimizer, keras.losses.MeanSquaredError(), keras.metrics.mean_absolute_error, train_set, val,
-        epochs=epochs, batch_size=CONFIG["batch_size"], seed=seed, metric_name="mae",
+        epochs=epochs, batch_size=batch_size, seed=seed, metric_name="mae",
         expected_lr=s.at, on_epoch=on_epoch, xla=options.xla,
     )
     seconds = time.perf_counter() - start

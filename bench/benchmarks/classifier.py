@@ -73,20 +73,18 @@ def train(benchmark, case_name, s, seed, protocol, train_set, val, *, options, o
     """
     from schedules._keras import keras
 
-    config = benchmark.config
     epochs = benchmark.epochs(options)
-    steps_per_epoch = -(-len(train_set[0]) // config["batch_size"])
+    batch_size = benchmark.batch_size(options)
     if model is None:
-        keras.utils.set_random_seed(seed)
-        with precision.policy(options.mixed_precision):
-            model = build_model()
-    rate = s.as_training_schedule(steps_per_epoch)
-    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **benchmark.case(case_name).optimizer),
+        model = benchmark.new_model(build_model, seed, options)
+    rate = s.as_training_schedule(-(-len(train_set[0]) // batch_size))
+    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate,
+                                                    **benchmark.optimizer_args(case_name, options)),
                                options.mixed_precision)
     start = time.perf_counter()
     history = loop.train_loop(
         model, optimizer, keras.losses.CategoricalCrossentropy(), keras.metrics.categorical_accuracy,
-        train_set, val, epochs=epochs, batch_size=config["batch_size"], seed=seed,
+        train_set, val, epochs=epochs, batch_size=batch_size, seed=seed,
         expected_lr=s.at, on_epoch=on_epoch,
         keep_predictions=options.keep_predictions, xla=options.xla,
     )
@@ -157,15 +155,14 @@ def range_tested(benchmark, case_name, seed, train_set, build_model, options):
 
     config = benchmark.config
     case = benchmark.case(case_name)
-    keras.utils.set_random_seed(seed)
-    with precision.policy(options.mixed_precision):
-        model = build_model()
+    model = benchmark.new_model(build_model, seed, options)
     if case.params is not None:
         return benchmark.schedule_for(case_name, options), model, {}
-    model.compile(optimizer=keras.optimizers.SGD(config["constant_lr"], **case.optimizer),
+    batch_size = benchmark.batch_size(options)
+    model.compile(optimizer=keras.optimizers.SGD(config["constant_lr"], **benchmark.optimizer_args(case_name, options)),
                   loss="categorical_crossentropy")
-    found = lr_range_test(model, *train_set, batch_size=config["batch_size"], **config["range_test"])
-    total = benchmark.epochs(options) * -(-len(train_set[0]) // config["batch_size"])
+    found = lr_range_test(model, *train_set, batch_size=batch_size, **config["range_test"])
+    total = benchmark.epochs(options) * -(-len(train_set[0]) // batch_size)
     extra = {"range_test": {"suggested_max_lr": found.suggested_max_lr, "lrs": found.lrs.tolist(),
                             "smoothed_losses": found.smoothed_losses.tolist()}}
     return benchmark.schedule_for(case_name, options, max_lr=found.suggested_max_lr, total_steps=total), model, extra

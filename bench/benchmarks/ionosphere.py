@@ -98,18 +98,17 @@ def train(case, seed, protocol="published", on_epoch=None, options=RunOptions())
     s = BENCHMARK.schedule_for(case, options)
     x, y = load_data()
     (x_train, y_train), val = split(x, y, protocol, seed)
-    steps_per_epoch = -(-len(x_train) // CONFIG["batch_size"])
-    keras.utils.set_random_seed(seed)
-    with precision.policy(options.mixed_precision):
-        model = build_model()
+    batch_size = BENCHMARK.batch_size(options)
+    steps_per_epoch = -(-len(x_train) // batch_size)
+    model = BENCHMARK.new_model(build_model, seed, options)
     rate = s.as_training_schedule(steps_per_epoch)
-    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.case(case).optimizer),
+    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.optimizer_args(case, options)),
                                options.mixed_precision)
 
     start = time.perf_counter()
     history = loop.train_loop(
         model, optimizer, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
-        (x_train, y_train), val, epochs=BENCHMARK.epochs(options), batch_size=CONFIG["batch_size"],
+        (x_train, y_train), val, epochs=BENCHMARK.epochs(options), batch_size=batch_size,
         seed=seed, expected_lr=s.at, on_epoch=on_epoch, keep_predictions=options.keep_predictions,
         xla=options.xla,
     )

@@ -12,6 +12,7 @@ import types
 from typing import Callable, Mapping, Optional, Tuple
 
 import schedules
+from bench.benchmarks import regressions
 from bench.engine import records
 from bench.engine.records import METRICS
 
@@ -26,9 +27,10 @@ class RunOptions:
     environment variable, then Keras' cache). ``allow_cpu``: run a GPU benchmark on the
     CPU. ``keep_predictions``: keep every validation row's predicted class (for a
     per-class report). ``epochs``: train this many epochs instead of the published number.
-    ``schedule_change``: a function applied to every schedule a run builds (``python -m bench
-    calibrate`` injects regressions into the schedule definition through it, so the harness's
-    wiring check, which compares the optimizer with the same schedule, stays quiet).
+    ``regression``: the name of a regression to inject (``bench.benchmarks.regressions``): into the
+    schedule (the harness's wiring check, which compares the optimizer with the same changed
+    schedule, stays quiet), the epochs, the optimizer, the batch size or the model's
+    initialisation. ``python -m bench calibrate`` and ``--bench-inject`` use it.
     ``engine``: ``auto`` trains the seeds of a case together where the benchmark's model allows it
     (``bench.engine.stacked``), else one at a time; ``keras`` always trains one seed at a time with
     Keras' own layers (``bench.engine.loop``). ``xla`` compiles each step with XLA and
@@ -40,7 +42,7 @@ class RunOptions:
     allow_cpu: bool = False
     keep_predictions: bool = False
     epochs: Optional[int] = None
-    schedule_change: Optional[Callable] = None
+    regression: Optional[str] = None
     engine: str = "auto"
     xla: bool = False
     mixed_precision: bool = False
@@ -50,6 +52,12 @@ class RunOptions:
     def __post_init__(self):
         if self.engine not in self.ENGINES:
             raise ValueError(f"Unknown engine {self.engine!r}; valid: {', '.join(self.ENGINES)}")
+        regressions.get(self.regression)  # an unknown name: ValueError listing the valid ones
+
+    @property
+    def injected(self):
+        """The ``Regression`` this run injects (``regressions.NONE``: none)."""
+        return regressions.get(self.regression)
 
     @property
     def stacks(self):
@@ -198,17 +206,43 @@ class Benchmark:
 
     def schedule_for(self, case, options=None, **chosen):
         """The schedule ``case`` trains under ``options``: built from its parameters (or from
-        ``chosen`` ones), then passed through ``options.schedule_change`` when one is given."""
+        ``chosen`` ones), then changed by the regression ``options`` injects, if it changes schedules."""
         s = self.case(case).build(**chosen)
-        return options.schedule_change(s) if options is not None and options.schedule_change else s
+        change = _injected(options).schedule
+        return change(s) if change else s
 
     def check_protocol(self, protocol):
         if protocol not in self.protocols:
             raise ValueError(f"Unknown {self.name} protocol {protocol!r}; valid: {', '.join(self.protocols)}")
 
     def epochs(self, options):
-        """Epochs to train: ``options.epochs`` when given, else the published number."""
-        return options.epochs if options is not None and options.epochs else self.config["epochs"]
+        """Epochs to train: ``options.epochs`` when given, else the published number (fewer where
+        ``options`` injects ``fewer_epochs``)."""
+        epochs = options.epochs if options is not None and options.epochs else self.config["epochs"]
+        return _injected(options).epochs(epochs)
+
+    def batch_size(self, options):
+        """The batch size: the published one (doubled where ``options`` injects ``batch_x2``)."""
+        return self.config["batch_size"] * _injected(options).batch_factor
+
+    def optimizer_args(self, case, options):
+        """SGD's arguments besides the rate for ``case``: the case's own, as the regression ``options``
+        injects changes them (momentum, Nesterov)."""
+        args = dict(self.case(case).optimizer)
+        change = _injected(options).optimizer
+        return change(args) if change else args
+
+    def new_model(self, build_model, seed, options):
+        """``build_model()`` under ``seed`` (``keras.utils.set_random_seed``) and ``options``' precision
+        policy, its kernels drawn again where ``options`` injects ``initializer``. Every run builds its
+        models here, so a seed starts from the same weights in every engine and grouping."""
+        from bench.engine import precision
+        from schedules._keras import keras
+
+        keras.utils.set_random_seed(seed)
+        with precision.policy(options is not None and options.mixed_precision):
+            model = build_model()
+        return _injected(options).changed_model(model)
 
     def run(self, case, seeds, protocol, *, options=RunOptions(), on_epoch=None, on_run=None):
         """Train ``seeds`` of ``case``; one ``RunResult`` per seed, in order.
@@ -242,6 +276,10 @@ class Benchmark:
     def protocol_cases(self):
         """Every ``(protocol, case name)`` the slow suite runs, in table order."""
         return [(protocol, name) for protocol in self.protocols for name in self.cases]
+
+
+def _injected(options):
+    return regressions.NONE if options is None else options.injected
 
 
 def _on_tensorflow():

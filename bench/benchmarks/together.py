@@ -28,18 +28,14 @@ def train(benchmark, case_name, seeds, data_sets, build_model, *, options, loss,
         raise ValueError(f"{benchmark.name} {case_name!r} chooses its rate per seed (a range test); "
                          "train its seeds one at a time")
     s = benchmark.schedule_for(case_name, options)
-    config = benchmark.config
-    models = []
-    for seed in seeds:
-        keras.utils.set_random_seed(seed)
-        models.append(build_model())
-    steps_per_epoch = -(-len(data_sets[0][0][0]) // config["batch_size"])
-    rate = s.as_training_schedule(steps_per_epoch)
-    optimizer = keras.optimizers.SGD(learning_rate=rate, **benchmark.case(case_name).optimizer)
+    models = [benchmark.new_model(build_model, seed, options) for seed in seeds]
+    batch_size = benchmark.batch_size(options)
+    rate = s.as_training_schedule(-(-len(data_sets[0][0][0]) // batch_size))
+    optimizer = keras.optimizers.SGD(learning_rate=rate, **benchmark.optimizer_args(case_name, options))
     start = time.perf_counter()
     histories = stacked.train_stacked(
         models, optimizer, loss, metric, [t for t, _ in data_sets], [v for _, v in data_sets],
-        epochs=benchmark.epochs(options), batch_size=config["batch_size"], seeds=list(seeds),
+        epochs=benchmark.epochs(options), batch_size=batch_size, seeds=list(seeds),
         expected_lr=s.at, on_epoch=on_epoch,
         metric_name=metric_name, keep_predictions=keep_predictions)
     return histories, time.perf_counter() - start

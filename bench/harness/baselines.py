@@ -219,11 +219,26 @@ def updated(old, benchmark, measured, provenance, holds_for=()):
 
 def environment_label(env):
     """A short name for an environment: TF / Keras versions, backend and device; without TensorFlow,
-    Keras and its backend with the backend's version (``Keras 3.15.1 (jax 0.10.2), CPU: ...``)."""
+    Keras and its backend with the backend's version (``Keras 3.15.1 (jax 0.10.2), CPU: ...``); and
+    ``[injected: NAME]`` after it when its runs trained with a regression injected (``--bench-inject``)."""
     backend = env.get("keras_backend", "-")
     if backend in ("jax", "torch"):
-        return f"Keras {env.get('keras', '-')} ({backend} {env.get(backend, '-')}), {env.get('device', '-')}"
-    return f"TF {env.get('tensorflow', '-')} / Keras {env.get('keras', '-')} ({backend}), {env.get('device', '-')}"
+        label = f"Keras {env.get('keras', '-')} ({backend} {env.get(backend, '-')}), {env.get('device', '-')}"
+    else:
+        label = f"TF {env.get('tensorflow', '-')} / Keras {env.get('keras', '-')} ({backend}), {env.get('device', '-')}"
+    return f"{label} [injected: {env['injected']}]" if env.get("injected") else label
+
+
+def measured_in(doc):
+    """The environment label (``environment_label``) a baseline document's measured entries were
+    measured in, the first one found; None for a document of published figures only (or None)."""
+    for by_case in (doc or {}).get("cases", {}).values():
+        for by_metric in by_case.values():
+            for entry in by_metric.values():
+                provenance = entry.get("provenance", {}) if isinstance(entry, dict) else {}
+                if provenance.get("source") == "measured":
+                    return environment_label(provenance)
+    return None
 
 
 def with_holds_for(doc, cases, label):

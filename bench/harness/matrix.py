@@ -136,6 +136,13 @@ def _paired_metrics(runs, reference, entries):
     return [m for m in gates.gated_metrics(entries) if m in runs.values and m in reference.values]
 
 
+def tests_per_case(entries, envs):
+    """The tests a matrix run of ``envs`` environments makes on one case whose baseline entries are
+    ``entries``, when every environment trains it on the same seeds: each environment's gates, and
+    each environment but the reference's paired tests."""
+    return envs * len(_gated(entries)) + (envs - 1) * len(gates.gated_metrics(entries))
+
+
 def count_tests(by_case, entries_of, baseline_label_of):
     """T: every gate test and every paired test the matrix can make, over all environments and cases."""
     total = 0

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench import benchmarks
-from bench.benchmarks import RunOptions
-from bench.engine.records import environment
+from bench.benchmarks import RunOptions, regressions
 from bench.harness import baseline_writer, baselines, gates, summary
 from bench.harness.session import BASELINE_SEEDS, BenchSession
 
@@ -84,6 +83,11 @@ def pytest_addoption(parser):
     group.addoption("--bench-ray", action="store_true", default=False,
                     help="train every (case, seed) as a Ray task: Ray on this machine, or the cluster named by "
                          "$RAY_ADDRESS; needs the optional extra: pip install -e '.[ray]' (default: off)")
+    group.addoption("--bench-inject", default=None, choices=regressions.NAMES, metavar="REGRESSION",
+                    help="train with this regression injected, to see what the verdicts make of it (docs/"
+                         "calibration.md): " + ", ".join(regressions.NAMES) + ". Every record is marked "
+                         "`injected`, so cross_version shows it as its own environment; never with "
+                         "--update-baselines or --bench-confirm-baselines (default: none)")
     group.addoption("--bench-report-json", default=None, metavar="FILE",
                     help="also write the verdicts as JSON to FILE, which must not exist (default: none)")
 
@@ -95,6 +99,11 @@ def pytest_configure(config):
             "A directory given as a separate argument (`--bench-results DIR`) makes pytest take DIR for "
             "its root: write `--bench-results=DIR` (and `--bench-baselines=DIR`) instead."
         )
+    injected = config.getoption("--bench-inject")
+    for option in ("--update-baselines", "--bench-confirm-baselines"):
+        if injected and config.getoption(option):
+            raise pytest.UsageError(f"--bench-inject={injected} trains with a regression on purpose; its results "
+                                    f"must not become or confirm baselines. Drop {option}, or --bench-inject.")
     if config.getoption("--update-baselines") and config.getoption("--bench-confirm-baselines"):
         raise pytest.UsageError("--update-baselines replaces baselines and --bench-confirm-baselines keeps "
                                 "them; use one at a time.")
@@ -227,7 +236,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     bench_session = config.stash.get(SESSION_KEY, None)
     if bench_session is None:
         return
-    env = environment()
+    env = bench_session.environment()
     reports = {"md": config.getoption("--bench-report-md"), "json": config.getoption("--bench-report-json"),
                "dir": config.getoption("--bench-report-dir")}
     summary.write(bench_session, terminalreporter, env, reports)

@@ -39,7 +39,8 @@ class BenchSession:
                                   allow_cpu=config.getoption("--bench-allow-cpu"),
                                   engine=config.getoption("--bench-engine"),
                                   xla=config.getoption("--bench-xla"),
-                                  mixed_precision=config.getoption("--bench-mixed-precision"))
+                                  mixed_precision=config.getoption("--bench-mixed-precision"),
+                                  regression=config.getoption("--bench-inject"))
         self.require_data = config.getoption("--bench-require-data")
         self.tensorboard = config.getoption("--bench-tensorboard")
         self.update = config.getoption("--update-baselines")
@@ -118,6 +119,8 @@ class BenchSession:
         shown = self.progress.case(label, seeds, benchmark.epochs(self.options), len(done), self.results_dir)
 
         def on_run(run):
+            if self.options.regression:
+                run.environment["injected"] = self.options.regression
             self._write_result({"kind": "run", **run.to_dict()})
             if self.tensorboard:
                 from bench.report import tensorboard
@@ -233,6 +236,13 @@ class BenchSession:
             self._baselines[benchmark] = baselines.load(benchmark, self.baseline_dir)
         return self._baselines[benchmark]
 
+    def environment(self):
+        """This process's environment (``records.environment``), marked ``injected`` under --bench-inject."""
+        env = environment()
+        if self.options.regression:
+            env["injected"] = self.options.regression
+        return env
+
     def check_requirements(self, benchmark, protocol, case):
         """Skip a case that cannot run here; fail it instead under --bench-strict (any reason) or
         --bench-require-data (absent data). Either way the table's summary says why it did not train."""
@@ -242,7 +252,7 @@ class BenchSession:
             self.not_trained[(benchmark.name, protocol, case)] = reason
             self._write_result({"kind": "not_trained", "benchmark": benchmark.name, "protocol": protocol, "case": case,
                                 "schedule": benchmark.case(case).schedule, "why": reason,
-                                "environment": environment()})
+                                "environment": self.environment()})
             if kind == "gpu":
                 reason += " Pass --bench-allow-cpu to run it on the CPU anyway."
             if self.strict:
@@ -362,6 +372,9 @@ class BenchSession:
         for key, on in (("xla", self.options.xla), ("mixed_precision", self.options.mixed_precision)):
             if bool(run.environment.get(key, False)) != on:
                 problems.append(f"{key} was {'on' if run.environment.get(key) else 'off'} there")
+        if run.environment.get("injected") != self.options.regression:
+            problems.append(f"it was trained with injected={run.environment.get('injected')}, this session "
+                            f"with injected={self.options.regression}")
         if problems:
             pytest.fail(f"{benchmark.name}/{run.protocol}/{run.case} seed {run.seed} in {self.results_dir} "
                         f"cannot be resumed: {'; '.join(problems)}. Resume with the options that folder was made "

@@ -8,8 +8,10 @@ Reads a finished ``BenchSession``; measures and writes nothing else (the baselin
 from pathlib import Path
 
 from bench import benchmarks
+from bench.benchmarks import regressions
 from bench.engine.records import METRICS
 from bench.harness import baselines
+from bench.harness.baselines import environment_label
 from bench.report.tables import render_comparison, render_json, render_markdown
 
 
@@ -49,8 +51,12 @@ def write(bench_session, reporter, env, reports):
     bench_session.verdicts.sort(key=table_order)  # xdist workers finish in any order
     reporter.section("learning-rate schedule benchmarks")
     reporter.write_line(
-        f"measured here: TF {env.get('tensorflow', '-')} / Keras {env.get('keras', '-')}, {env['device']}, "
-        f"seeds {seed_text(bench_session.seeds_used)} per case; results in {bench_session.results_dir}")
+        f"measured here: {environment_label(env)}, seeds {seed_text(bench_session.seeds_used)} per case; "
+        f"results in {bench_session.results_dir}")
+    if env.get("injected"):
+        regression = regressions.get(env["injected"])
+        reporter.write_line(f"INJECTED regression {regression.name} ({regression.where}): {regression.what}. These "
+                            "verdicts measure the suite's power to see it, not the library.")
     reporter.write_line(f"how: {bench_session.how()}")
     reporter.write_line(render_comparison(bench_session.verdicts))
     _write_not_trained(bench_session, reporter)

@@ -5,8 +5,9 @@ Run: ``python -m bench calibrate BENCHMARK [--sets K] [--seeds N] [--first-seed 
 
 Trains every case of BENCHMARK on K disjoint sets of N seeds (S, S+1, ...; by default far from
 the baselines' 1000..1039 and a nightly's 0..N-1), first unchanged, then with each regression
-injected into the schedule definition (``RunOptions.schedule_change``: the harness's wiring
-check compares the optimizer with that same changed schedule, so only the gates can notice):
+injected (``bench.benchmarks.regressions``; ``RunOptions.regression``). In the schedule definition
+(the harness's wiring check compares the optimizer with that same changed schedule, so only the
+gates can notice) and the run's length:
 
   x0.5          every rate halved (each rate parameter of the schedule's config)
   x2            every rate doubled
@@ -14,6 +15,13 @@ check compares the optimizer with that same changed schedule, so only the gates 
   decay_dropped the rate stays at its initial value, s(0) (at its peak for a warmup from 0):
                 what Keras 3 does with ``decay=``; every case whose schedule is not constant
   fewer_epochs  training stops after 80 % of the epochs
+
+and in the library under the schedule, as a release could change it:
+
+  momentum      SGD's momentum halved; cases with momentum only
+  nesterov      Nesterov momentum switched on; cases with plain momentum only
+  initializer   every kernel drawn from he_normal instead of glorot_uniform
+  batch_x2      the batch size doubled
 
 Each set is judged exactly as a nightly judges it (``bench.harness.gates``, alpha = 1 % / T with
 T the gated tests of the CPU nightly, ``pytest -m "slow and not gpu"``), against the committed
@@ -38,69 +46,59 @@ import numpy as np
 from tabulate import tabulate
 
 from bench import benchmarks
+from bench.benchmarks import regressions
 from bench.engine.records import METRICS, summarize
 from bench.harness import baselines, gates, results
+from bench.harness.baselines import environment_label
 from bench.harness.verdicts import Verdict
 
-RATE_PARAMS = ("lr", "initial_lr", "final_lr", "max_lr", "base_lr")
-REGRESSIONS = ("x0.5", "x2", "step_early", "decay_dropped", "fewer_epochs")
+REGRESSIONS = regressions.NAMES
 DEFAULT_FIRST_SEED = 100_000
 RESAMPLES = 1000
 
 
-def _scaled(factor):
-    def change(s):
-        import schedules
-
-        config = s.get_config()
-        return schedules.get(s.name, **{k: v * factor if k in RATE_PARAMS and v is not None else v
-                                        for k, v in config.items()})
-    return change
-
-
-def _step_early(s):
-    import schedules
-
-    return schedules.get("step", **{**s.get_config(), "offset": s.offset + 1}) if s.name == "step" else s
-
-
-def _decay_dropped(s):
-    """The rate stays at its initial value, s(0); a schedule that warms up from 0 stays at its peak."""
-    import schedules
-
-    return schedules.get("constant", lr=s(0) or s.get_config()["initial_lr"])
+def expand(names):
+    """Regression names with the groups ``schedule`` and ``library`` spelled out, in order, each once."""
+    out = []
+    for name in names:
+        for regression in regressions.GROUPS.get(name, (name,)):
+            if regression not in out:
+                out.append(regression)
+    return out
 
 
 def applies(regression, case):
     """Whether ``regression`` changes the rate (or training) of ``case`` (a ``Case``)."""
-    if regression == "step_early":
-        return case.schedule == "step"
-    if regression == "decay_dropped":
-        return case.schedule != "constant"
-    return True
+    return regressions.get(regression).applies(case)
 
 
-def run_options(regression, benchmark):
+def run_options(regression):
     """The ``RunOptions`` that inject ``regression`` (None: unchanged)."""
     from bench.benchmarks import RunOptions
 
-    if regression is None:
-        return RunOptions()
-    if regression == "fewer_epochs":
-        return RunOptions(epochs=max(1, round(0.8 * benchmark.config["epochs"])))
-    change = {"x0.5": _scaled(0.5), "x2": _scaled(2.0), "step_early": _step_early,
-              "decay_dropped": _decay_dropped}[regression]
-    return RunOptions(schedule_change=change)
+    return RunOptions(regression=regression)
 
 
 def _init_worker():
+    """One compute thread per training process, on whichever backend Keras runs."""
     import os
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
+    from bench.engine.records import keras_backend
 
-    tf.config.threading.set_intra_op_parallelism_threads(1)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    backend = keras_backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    elif backend == "torch":
+        import torch
+
+        torch.set_num_threads(1)
+    elif backend == "jax":  # read when JAX starts, so before Keras imports it
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false"
+                                   " intra_op_parallelism_threads=1").strip()
 
 
 def train_group(task):
@@ -109,9 +107,10 @@ def train_group(task):
     group), one record per seed."""
     name, protocol, case, condition, seeds = task
     benchmark = benchmarks.get(name)
-    runs = benchmark.run(case, seeds, protocol, options=run_options(condition, benchmark))
+    runs = benchmark.run(case, seeds, protocol, options=run_options(condition))
     return [{"kind": "calibration", "benchmark": name, "protocol": protocol, "case": case,
-             "condition": condition or "unchanged", "seed": run.seed, "metrics": run.metrics} for run in runs]
+             "condition": condition or "unchanged", "seed": run.seed, "metrics": run.metrics,
+             "environment": environment_label(run.environment)} for run in runs]
 
 
 def cpu_nightly_tests(directory=baselines.DEFAULT_DIR):
@@ -139,13 +138,27 @@ def judge_set(entries, values_by_metric, alpha):
     return out
 
 
+def effect_size(base, changed):
+    """The change of the mean over the pooled per-seed std; infinite when both sets are constant but
+    their means differ (a metric every seed puts at 1.0, say), 0 when nothing differs."""
+    shift = statistics.fmean(changed) - statistics.fmean(base)
+    pooled = math.sqrt((statistics.variance(base) + statistics.variance(changed)) / 2)
+    if pooled == 0:
+        return 0.0 if shift == 0 else math.copysign(math.inf, shift)
+    return shift / pooled
+
+
 def needed_seeds(d, baseline_n, alpha, power=0.9):
-    """Seeds per nightly for a normal two-sided test to see effect size ``d`` with ``power``; None if none do."""
+    """Seeds per nightly for a normal two-sided test to see effect size ``d`` with ``power``; None if none do
+    (2, the fewest a test takes, for an infinite ``d``)."""
     from statistics import NormalDist
+
+    if math.isinf(d):
+        return 2
 
     z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
     inverse = (abs(d) / z) ** 2 - 1 / baseline_n
-    return None if inverse <= 0 else math.ceil(1 / inverse)
+    return None if inverse <= 0 else max(2, math.ceil(1 / inverse))
 
 
 def parser():
@@ -155,11 +168,12 @@ def parser():
     p.add_argument("--seeds", type=int, default=None, help="seeds per set N (default: the nightly's)")
     p.add_argument("--first-seed", type=int, default=DEFAULT_FIRST_SEED, help=f"first seed S (default: {DEFAULT_FIRST_SEED})")
     p.add_argument("--protocols", nargs="+", default=None, help="protocols (default: all)")
-    p.add_argument("--regressions", nargs="*", choices=REGRESSIONS, default=list(REGRESSIONS),
-                   help="regressions to inject (default: all)")
+    p.add_argument("--regressions", nargs="*", choices=[*regressions.GROUPS, *REGRESSIONS], default=["schedule"],
+                   help="regressions to inject; `schedule` and `library` name their groups "
+                        "(default: schedule, the five above)")
     p.add_argument("--tests", type=int, default=None,
                    help="gated tests in the session T, for alpha = 1 %% / T (default: the CPU nightly's)")
-    p.add_argument("--jobs", type=int, default=1, help="training processes, one TF thread each (default: 1)")
+    p.add_argument("--jobs", type=int, default=1, help="training processes, one compute thread each (default: 1)")
     p.add_argument("--results", default=None,
                    help="calibration records of every trained seed (the results store's format), appended as "
                         "each finishes and read back to resume (default: calibrate-BENCHMARK.jsonl)")
@@ -170,9 +184,15 @@ def main(argv=None):
     p = parser()
     args = p.parse_args(argv)
     benchmark, n, protocols, doc, seeds = _checked(p, args)
+    args.regressions = expand(args.regressions)
     tests = args.tests or cpu_nightly_tests()
     results_path = Path(args.results or f"calibrate-{benchmark.name}.jsonl")
     done = _recorded(results_path)
+    here, elsewhere = this_environment(), {r["environment"] for r in done.values() if r.get("environment")}
+    if elsewhere - {here}:
+        p.exit(2, f"{results_path} holds seeds trained in {', '.join(sorted(elsewhere - {here}))}, and this is "
+                  f"{here}: one calibration file per environment (python -m bench calibrate_matrix compares them). "
+                  "Give this environment its own --results file.\n")
     groups, runs = _groups(benchmark, protocols, args.regressions, seeds, done)
     todo = sum(len(group[-1]) for group in groups)
     print(f"{benchmark.name}: {runs} runs, {runs - todo} already in {results_path}; "
@@ -207,6 +227,14 @@ def _checked(p, args):
     if overlap:
         p.error(f"seeds {min(overlap)}..{max(overlap)} are baseline seeds; choose another --first-seed")
     return benchmark, n, protocols, doc, seeds
+
+
+def this_environment():
+    """This process's environment label (``baselines.environment_label``), after Keras has loaded its backend."""
+    from bench.engine.records import environment
+    from schedules._keras import keras  # noqa: F401  (the device is known once the backend has loaded)
+
+    return environment_label(environment())
 
 
 def _key(record):
@@ -280,8 +308,7 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
                         row.append("n/a")
                         continue
                     changed = [done[(benchmark.name, protocol, name, regression, s)]["metrics"][metric] for s in seeds]
-                    pooled = math.sqrt((statistics.variance(base) + statistics.variance(changed)) / 2) or 1e-300
-                    d = (statistics.fmean(changed) - statistics.fmean(base)) / pooled
+                    d = effect_size(base, changed)
                     hits = _flags(done, benchmark.name, protocol, name, regression, entries, metric, set_seeds, alpha)
                     caught[regression] |= hits
                     cell = f"{d:+.1f}: {hits.sum()}/{sets}"

@@ -94,14 +94,7 @@ def judge(by_case, not_trained, baseline_dir=baselines.DEFAULT_DIR):
         return {} if d is None else baselines.case_entries(d, key[1], key[2], baseline_dir, missing_ok=True)
 
     def baseline_label_of(name):
-        d = doc(name)
-        for by_case in (d or {}).get("cases", {}).values():
-            for by_metric in by_case.values():
-                for entry in by_metric.values():
-                    prov = entry.get("provenance", {}) if isinstance(entry, dict) else {}
-                    if prov.get("source") == "measured":
-                        return environment_label(prov)
-        return None
+        return baselines.measured_in(doc(name))
 
     tests = matrix.count_tests(by_case, entries_of, baseline_label_of)
     alpha = gates.alpha_for(tests)

@@ -104,12 +104,21 @@ def test_run_trains_seeds_together_only_where_the_benchmark_and_the_options_allo
     assert not demo.trains_together("c", RunOptions())
 
 
-def test_the_schedule_a_case_trains_passes_through_the_options_change():
-    demo = _declare(cases={"c": Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2})})
+def test_an_injected_regression_reaches_the_schedule_epochs_batch_and_optimizer_and_nothing_else():
+    demo = _declare(cases={"c": Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}, {"momentum": 0.9})},
+                    config={"epochs": 10, "batch_size": 32})
     plain = demo.schedule_for("c")
     assert isinstance(plain, schedules.declared("step")) and plain(0) == 0.1
-    halved = demo.schedule_for("c", RunOptions(schedule_change=lambda s: schedules.get("constant", lr=s(0) / 2)))
-    assert halved(5) == 0.05
+    assert (demo.epochs(None), demo.batch_size(None), demo.optimizer_args("c", None)) == (10, 32, {"momentum": 0.9})
+    assert plain(5) == 0.0125  # 0.1 * 0.5 ** floor((5 + 1) / 2): A's convention, offset 1
+    assert demo.schedule_for("c", RunOptions(regression="x0.5"))(5) == 0.00625
+    assert demo.schedule_for("c", RunOptions(regression="momentum"))(5) == 0.0125  # the schedule is left alone
+    assert demo.epochs(RunOptions(regression="fewer_epochs")) == 8 and demo.epochs(RunOptions(epochs=3)) == 3
+    assert demo.batch_size(RunOptions(regression="batch_x2")) == 64
+    assert demo.optimizer_args("c", RunOptions(regression="momentum")) == {"momentum": 0.45}
+    assert demo.optimizer_args("c", RunOptions(regression="nesterov")) == {"momentum": 0.9, "nesterov": True}
+    assert demo.optimizer_args("c", RunOptions(regression="x2")) == {"momentum": 0.9}
+    assert dict(demo.case("c").optimizer) == {"momentum": 0.9}  # the declaration is not changed
     chosen = _declare(cases={"rt": Case("onecycle", None, chosen_by="a range test")})
     assert chosen.schedule_for("rt", max_lr=0.2, total_steps=10).get_config()["max_lr"] == 0.2
 
@@ -117,6 +126,9 @@ def test_the_schedule_a_case_trains_passes_through_the_options_change():
 def test_options_and_requirements_say_what_is_wrong():
     with pytest.raises(ValueError, match="Unknown engine 'fast'; valid: auto, keras"):
         RunOptions(engine="fast")
+    with pytest.raises(ValueError, match="Unknown regression 'x3'; valid: x0.5, x2, step_early, decay_dropped, "
+                                         "fewer_epochs, momentum, nesterov, initializer, batch_x2"):
+        RunOptions(regression="x3")
     with pytest.raises(ValueError, match="Argument `why` must say why the benchmark needs this"):
         Requirement("gpu", " ", lambda options: None)
     needs = [Requirement("backend", "TF", lambda o: None), Requirement("gpu", "big", lambda o: "no GPU here")]

@@ -18,7 +18,7 @@ DEFAULTS = {"--bench-seeds": None, "--bench-first-seed": 0, "--bench-strict": Fa
             "--bench-fashion-mnist": None, "--bench-allow-cpu": False, "--bench-engine": "auto", "--bench-xla": False,
             "--bench-mixed-precision": False, "--bench-require-data": False, "--bench-tensorboard": None,
             "--update-baselines": False, "--bench-baselines": None, "--bench-results": None, "--bench-resume": None,
-            "--bench-ray": False, "--bench-confirm-baselines": False}
+            "--bench-ray": False, "--bench-confirm-baselines": False, "--bench-inject": None}
 
 
 def config(tmp_path, **options):
@@ -120,3 +120,21 @@ def test_a_worker_s_books_travel_to_the_controller_whole(tmp_path):
     assert [v.to_dict() for v in controller.verdicts] == [v.to_dict() for v in worker.verdicts]
     assert controller.measured == worker.measured and controller.confirmed == worker.confirmed
     assert controller.histories == worker.histories and controller.trained == 1
+
+
+def test_an_injected_regression_marks_every_record_and_cannot_be_resumed_without_it(tmp_path):
+    baseline(tmp_path)
+    seen = []
+    demo = Benchmark(**{**DEMO.__dict__, "train": lambda case, seed, *a, options=None, **k: seen.append(
+        options.regression) or train(case, seed, *a, **k)})
+    session = BenchSession(config(tmp_path, bench_inject="momentum"))
+    session.run_case(demo, "p", "c")
+    assert seen == ["momentum"] * 3  # the benchmark is asked to train with it
+    records = list(results.records(session.results_dir))
+    assert [r["environment"].get("injected") for r in records] == ["momentum"] * 4  # three runs and the summary
+    assert session.environment()["injected"] == "momentum" and "injected" not in BenchSession(
+        config(tmp_path)).environment()
+    plain = BenchSession(config(tmp_path, bench_resume=str(session.results_dir)))
+    with pytest.raises(pytest.fail.Exception, match=r"demo/p/c seed 0 in .* cannot be resumed: it was trained with "
+                                                    r"injected=momentum, this session with injected=None"):
+        plain.run_case(demo, "p", "c")

@@ -9,7 +9,8 @@ from bench.harness.verdicts import Verdict
 from tests.harness.fakes import Reporter
 from tests.harness.test_session import DEMO, baseline, config
 
-ENV = {"tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test", "date": "2026-11-30T00:00:00Z"}
+ENV = {"tensorflow": "2.21.0", "keras": "3.15.1", "keras_backend": "tensorflow", "device": "CPU: test",
+       "date": "2026-11-30T00:00:00Z"}
 
 
 def test_rows_follow_the_declared_order_of_benchmarks_protocols_cases_and_metrics():
@@ -47,13 +48,27 @@ def test_the_section_the_lines_after_it_and_the_reports(tmp_path):
     summary.write(session, reporter, ENV, reports)
     text = reporter.text
     assert reporter.lines[0] == "== learning-rate schedule benchmarks =="
-    assert "measured here: TF 2.21.0 / Keras 3.15.1, CPU: test, seeds 0..2 per case; results in " in text
+    assert "measured here: TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: test, seeds 0..2 per case; results in " in text
     row = next(line for line in reporter.lines if line.startswith("demo ") and "final_val_accuracy" in line)
     assert row.split()[:3] == ["demo", "p", "c"] and row.split()[-1] == "pass"
     assert reporter.lines.index(row) < reporter.lines.index("did not train: digits/holdout/step: needs nothing, skipped by the test")
     assert "| demo " in reports["md"].read_text()
     assert [v["case"] for v in json.loads(reports["json"].read_text())["verdicts"]] == ["c", "c", "c"]
     assert text.endswith(f"JSON report: {reports['json']}")
+    assert "INJECTED" not in text
+
+
+def test_a_session_with_a_regression_injected_says_so_under_its_environment(tmp_path):
+    baseline(tmp_path)
+    session = BenchSession(config(tmp_path, bench_inject="nesterov"))
+    session.run_case(DEMO, "p", "c")
+    reporter = Reporter()
+    summary.write(session, reporter, session.environment() | ENV | {"injected": "nesterov"}, {})
+    assert reporter.lines[1].startswith("measured here: TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: test "
+                                        "[injected: nesterov], seeds 0..2 per case")
+    assert reporter.lines[2] == ("INJECTED regression nesterov (optimizer): Nesterov momentum switched on; cases with "
+                                 "plain momentum only. These verdicts measure the suite's power to see it, not the "
+                                 "library.")
 
 
 def test_a_session_that_trained_nothing_says_why(tmp_path):

@@ -1,6 +1,10 @@
 """bench/tools/cross_version.py: a verdict per environment from results folders, its files and exit status."""
 
 import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +89,31 @@ def test_training_time_per_environment_over_the_cases_all_of_them_trained(tmp_pa
     assert main([str(a), str(b)]) == 0
     assert "training time over the 1 cases every environment trained: [1] 2 s (1.0x); [2] 6 s (3.0x)" in \
         capsys.readouterr().out
+
+
+@pytest.mark.slow  # two nightlies of ionosphere's published cases in inner pytest processes: about 60 s
+def test_a_momentum_change_injected_in_one_environment_exits_1_naming_it_and_the_cases_it_moved(tmp_path, capsys):
+    """The real nightly, run as a user runs it, once as it is and once with SGD's momentum halved
+    (``--bench-inject momentum``: what a release that changed the optimizer would do)."""
+    root = Path(__file__).resolve().parents[2]
+
+    def nightly(folder, *extra):
+        return subprocess.run([sys.executable, "-m", "pytest", "tests/test_accuracy.py", "-m", "slow and not gpu",
+                               "--bench-case=ionosphere/published", "-p", "no:cacheprovider",
+                               f"--bench-results={tmp_path / folder}", *extra],
+                              cwd=root, capture_output=True, text=True, timeout=600)
+
+    plain = nightly("plain")
+    assert plain.returncode == 0, plain.stdout[-3000:]
+    injected = nightly("momentum", "--bench-inject=momentum")
+    assert injected.returncode in (0, 1), injected.stdout[-3000:]  # its own gates may fail: it trains differently
+    assert "INJECTED regression momentum (optimizer): SGD's momentum halved" in injected.stdout
+    assert main([str(tmp_path / "plain"), str(tmp_path / "momentum")]) == 1
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("ionosphere/")}
+    label = next(line for line in out.splitlines() if line.startswith("case")).split("[2] ")[1].strip()
+    assert label.endswith(" [injected: momentum]")
+    assert rows["ionosphere/published/constant"].split()[-1] == "identical"  # no momentum there: nothing moved
+    for case in ("time", "step", "exp"):  # momentum 0.8, 0.9, 0.9: every one moved
+        assert re.search(rf"^(CHANGED|WORSE): ionosphere/published/{case} in {re.escape(label)}: ", out, re.M)
+        assert "CHANGED final_train_loss +" in rows[f"ionosphere/published/{case}"]  # slower: higher train loss

@@ -1,0 +1,90 @@
+"""bench/tools/calibrate_matrix.py: the matrix's false alarms and detections from calibration files."""
+
+import pytest
+
+from bench.harness import results
+from bench.tools import calibrate_matrix
+from bench.tools.calibrate_matrix import main
+
+REFERENCE = "TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: AMD EPYC"  # the ionosphere baseline's environment
+OTHER = "Keras 3.15.1 (jax 0.10.2), CPU: AMD EPYC"
+SEEDS = range(100_000, 100_040)  # two sets of ionosphere's 20 nightly seeds
+# per-seed values of ionosphere/published/step near its committed baseline (loss 0.0396, accuracy 0.9875)
+LOSS = {s: 0.0396 + 0.0004 * ((7 * s) % 9 - 4) for s in SEEDS}
+ACC = {s: 0.9875 + 0.0043 * ((5 * s) % 5 - 2) / 2 for s in SEEDS}
+
+
+def calibration_file(path, env, conditions):
+    """``conditions``: condition -> (loss factor per seed, accuracy shift): one record per seed each."""
+    for condition, (factor, shift) in conditions.items():
+        for s in SEEDS:
+            loss = LOSS[s] * factor(s)
+            results.append_to(path, {"kind": "calibration", "benchmark": "ionosphere", "protocol": "published",
+                                     "case": "step", "condition": condition, "seed": s, "environment": env,
+                                     "metrics": {"final_val_accuracy": ACC[s] + shift, "final_train_loss": loss,
+                                                 "mean_train_loss": 2.2 * loss}})
+    return str(path)
+
+
+def test_false_alarms_and_detections_per_environment_and_regression(tmp_path, capsys):
+    reference = calibration_file(tmp_path / "tf.jsonl", REFERENCE, {"unchanged": (lambda s: 1.0, 0.0),
+                                                                     "momentum": (lambda s: 1.06, 0.0)})
+    # another backend: per-seed differences that centre on zero (+-0.2 %); its momentum change moves every
+    # seed's loss up 5 % (inside the gate's band of the 20-seed mean, far outside the paired test's);
+    # its initializer change moves nothing
+    jitter = (lambda s: 1 + 0.002 * (1 if s % 2 else -1))
+    other = calibration_file(tmp_path / "jax.jsonl", OTHER, {
+        "unchanged": (jitter, 0.0), "momentum": (lambda s: 1.05 * jitter(s), 0.0), "initializer": (jitter, 0.0)})
+    assert main([reference, other, "--resamples", "50"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == ("ionosphere: 2 disjoint sets of 20 seeds (re-drawn 50 times); alpha 1.5e-05 per test = "
+                        "1 % / 660 tests of a matrix run")
+    assert lines[1] == f"environments: [1] {OTHER}; [2] {REFERENCE} (reference)"
+    header, row = lines[3], lines[5]
+    assert header.split() == ["protocol", "case", "false", "[1]", "false", "[2]", "momentum", "[1]", "momentum", "[2]",
+                              "initializer", "[1]"]
+    assert row.split() == ["published", "step", "0/2", "(0.0%)", "0/2", "(0.0%)", "2/2", "(100.0%)", "2/2",
+                           "(100.0%)", "0/2", "(0.0%)"]
+    assert "ionosphere: sets with any false alarm (any case, any environment): 0/2 (0.0%)" in lines
+    assert "ionosphere: momentum in [1]: sets with any case caught: 2/2 (100.0%)" in lines
+    assert "ionosphere: initializer in [1]: sets with any case caught: 0/2 (0.0%)" in lines
+
+
+def test_an_environment_that_trains_differently_unchanged_is_a_false_alarm(tmp_path, capsys):
+    reference = calibration_file(tmp_path / "tf.jsonl", REFERENCE, {"unchanged": (lambda s: 1.0, 0.0)})
+    other = calibration_file(tmp_path / "jax.jsonl", OTHER, {"unchanged": (lambda s: 0.97, 0.0)})
+    assert main([reference, other, "--resamples", "0"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[5].split() == ["published", "step", "2/2", "0/2"]  # 3 % lower on every seed: paired
+    assert "ionosphere: sets with any false alarm (any case, any environment): 2/2" in out
+
+
+def test_the_alpha_is_that_of_a_matrix_run_of_the_environments_given():
+    from bench.tools import calibrate
+
+    assert calibrate_matrix.matrix_tests(1) == calibrate.cpu_nightly_tests()  # one environment: the nightly's T
+    assert calibrate_matrix.matrix_tests(6) == 660  # what cross_version counted in CI's six-environment run
+
+
+@pytest.mark.parametrize("write, message", [
+    (None, "no such file. Give the --results files of `python -m bench calibrate`."),
+    ('{"kind": "run", "benchmark": "ionosphere"}\n', "no calibration records"),
+    ('{"kind": "calibration", "benchmark": "ionosphere", "protocol": "published", "case": "step", '
+     '"condition": "unchanged", "seed": 1, "metrics": {}}\n', "its records do not say which environment"),
+])
+def test_files_it_cannot_use_are_refused_with_what_to_do(tmp_path, capsys, write, message):
+    path = tmp_path / "c.jsonl"
+    if write is not None:
+        path.write_text(write)
+    with pytest.raises(SystemExit) as exit_:
+        main([str(path)])
+    assert exit_.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_too_few_shared_seeds_for_a_set_is_refused(tmp_path, capsys):
+    path = calibration_file(tmp_path / "tf.jsonl", REFERENCE, {"unchanged": (lambda s: 1.0, 0.0)})
+    with pytest.raises(SystemExit) as exit_:
+        main([path, "--seeds", "50"])
+    assert exit_.value.code == 2 and "ionosphere: 40 seeds trained unchanged in every environment, fewer than a set " \
+                                     "of 50" in capsys.readouterr().err
