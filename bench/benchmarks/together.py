@@ -16,8 +16,8 @@ def train(benchmark, case_name, seeds, data_sets, build_model, *, options, loss,
           on_epoch=None, keep_predictions=False):
     """Train ``seeds`` of ``case_name`` under SGD, together, with the schedule the case builds under ``options``.
 
-    ``data_sets``: one ``(train, val)`` per seed; ``build_model()`` is called after
-    ``keras.utils.set_random_seed(seed)``, as a one-seed run does. ``loss`` / ``metric``:
+    ``data_sets``: one ``(train, val)`` per seed; each seed's model comes from
+    ``benchmark.new_model(build_model, seed, options)``, as a one-seed run's does. ``loss`` / ``metric``:
     Keras per-sample functions. Returns ``(histories, seconds)``: one history per seed and
     the wall time of the whole group. A case whose parameters are chosen per seed at run
     time (a range test) is a ``ValueError``: its seeds would not share one schedule.

@@ -1,5 +1,8 @@
 """bench/benchmarks/__init__.py: every registered declaration is complete and consistent."""
 
+import ast
+from pathlib import Path
+
 import pytest
 
 import schedules
@@ -94,3 +97,26 @@ def test_a_selection_names_a_benchmark_a_protocol_or_a_case_and_says_what_is_val
         benchmarks.selection("digits/holdout", whole_case=True)
     with pytest.raises(ValueError, match="Unknown digits protocol 'published'; valid: holdout"):
         benchmarks.selection("digits/published")
+
+
+def _inside_functions(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            yield from ast.walk(node)
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (Path(benchmarks.__file__).parent).glob("*.py")
+                                        if p.name not in ("spec.py", "regressions.py")), ids=lambda p: p.name)
+def test_runs_build_through_the_declaration_so_an_injected_regression_reaches_them(path):
+    """Inside functions a benchmark file reads the batch size, SGD's arguments and a seeded model only
+    through ``Benchmark.batch_size`` / ``optimizer_args`` / ``new_model`` (module-level constants such
+    as digits' STEPS_PER_EPOCH are the published configuration, and stay)."""
+    found = []
+    for node in _inside_functions(ast.parse(path.read_text())):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "batch_size":
+            found.append(f"line {node.lineno}: [\"batch_size\"] (use BENCHMARK.batch_size(options))")
+        elif isinstance(node, ast.Attribute) and node.attr == "optimizer" and isinstance(node.value, ast.Call):
+            found.append(f"line {node.lineno}: .case(...).optimizer (use BENCHMARK.optimizer_args(case, options))")
+        elif isinstance(node, ast.Attribute) and node.attr == "set_random_seed":
+            found.append(f"line {node.lineno}: set_random_seed (use BENCHMARK.new_model(build_model, seed, options))")
+    assert not found, f"{path.name}: " + "; ".join(found)

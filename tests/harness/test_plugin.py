@@ -325,6 +325,15 @@ def test_update_and_confirm_together_is_a_usage_error(suite):
         ["*use one at a time*"])
 
 
+def test_an_injected_regression_never_writes_or_confirms_baselines(suite):
+    for option in ("--update-baselines", "--bench-confirm-baselines"):
+        suite("--bench-inject=momentum", option).stderr.fnmatch_lines(
+            [f"*--bench-inject=momentum trains with a regression on purpose; its results must not become or confirm "
+             f"baselines. Drop {option}, or --bench-inject.*"])
+    assert not suite.dirs["baselines"].exists()
+    suite("--bench-inject=x3").stderr.fnmatch_lines(["*--bench-inject: invalid choice: 'x3'*"])
+
+
 @pytest.mark.slow  # a pytest session in a subprocess: about 1 s
 def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypatch):
     pytest.importorskip("xdist")
