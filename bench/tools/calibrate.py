@@ -47,6 +47,7 @@ from tabulate import tabulate
 
 from bench import benchmarks
 from bench.benchmarks import regressions
+from bench.engine.loop import NonFiniteLoss
 from bench.engine.records import METRICS, summarize
 from bench.harness import baselines, gates, results
 from bench.harness.baselines import environment_label
@@ -107,10 +108,16 @@ def train_group(task):
     group), one record per seed."""
     name, protocol, case, condition, seeds = task
     benchmark = benchmarks.get(name)
-    runs = benchmark.run(case, seeds, protocol, options=run_options(condition))
-    return [{"kind": "calibration", "benchmark": name, "protocol": protocol, "case": case,
-             "condition": condition or "unchanged", "seed": run.seed, "metrics": run.metrics,
-             "environment": environment_label(run.environment)} for run in runs]
+    record = {"kind": "calibration", "benchmark": name, "protocol": protocol, "case": case,
+              "condition": condition or "unchanged"}
+    try:
+        runs = benchmark.run(case, seeds, protocol, options=run_options(condition))
+    except NonFiniteLoss as err:  # a nightly fails such a case; find which seeds diverged, one at a time
+        if len(seeds) > 1:
+            return [r for seed in seeds for r in train_group((name, protocol, case, condition, [seed]))]
+        return [{**record, "seed": seeds[0], "metrics": None, "diverged": str(err), "environment": this_environment()}]
+    return [{**record, "seed": run.seed, "metrics": run.metrics, "environment": environment_label(run.environment)}
+            for run in runs]
 
 
 def cpu_nightly_tests(directory=baselines.DEFAULT_DIR):
@@ -274,9 +281,20 @@ def _trained(groups, jobs):
 
 
 def _flags(done, benchmark, protocol, case, condition, entries, metric, seed_sets, alpha):
-    """Per seed set: whether the gate on ``metric`` fails it."""
-    return np.array([judge_set(entries, {metric: [done[(benchmark, protocol, case, condition, s)]["metrics"][metric]
-                                                  for s in ss]}, alpha)[metric] != "pass" for ss in seed_sets], bool)
+    """Per seed set: whether the gate on ``metric`` fails it; a set with a diverged seed fails (a nightly
+    stops such a case with ``NonFiniteLoss``)."""
+    flags = []
+    for ss in seed_sets:
+        metrics = [done[(benchmark, protocol, case, condition, s)]["metrics"] for s in ss]
+        flags.append(any(m is None for m in metrics) or
+                     judge_set(entries, {metric: [m[metric] for m in metrics]}, alpha)[metric] != "pass")
+    return np.array(flags, bool)
+
+
+def _finite(done, key, seeds, metric):
+    """``(values, diverged)``: ``metric`` of the seeds that trained to the end, and how many diverged."""
+    metrics = [done[(*key, s)]["metrics"] for s in seeds]
+    return [m[metric] for m in metrics if m is not None], sum(m is None for m in metrics)
 
 
 def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests, done):
@@ -302,19 +320,21 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
                 case_draws |= drawn
                 row = [protocol, name, case.schedule, f"{metric}", METRICS[metric].question,
                        f"{falses.sum()}/{sets}" + (f" ({drawn.mean():.1%})" if draws else "")]
-                base = [done[(benchmark.name, protocol, name, "unchanged", s)]["metrics"][metric] for s in seeds]
+                base, _ = _finite(done, (benchmark.name, protocol, name, "unchanged"), seeds, metric)
                 for regression in regressions:
                     if not applies(regression, case):
                         row.append("n/a")
                         continue
-                    changed = [done[(benchmark.name, protocol, name, regression, s)]["metrics"][metric] for s in seeds]
-                    d = effect_size(base, changed)
+                    changed, diverged = _finite(done, (benchmark.name, protocol, name, regression), seeds, metric)
+                    d = effect_size(base, changed) if len(base) > 1 and len(changed) > 1 else math.nan
                     hits = _flags(done, benchmark.name, protocol, name, regression, entries, metric, set_seeds, alpha)
                     caught[regression] |= hits
                     cell = f"{d:+.1f}: {hits.sum()}/{sets}"
-                    if hits.sum() < 0.9 * sets:
+                    if hits.sum() < 0.9 * sets and not math.isnan(d):
                         need = needed_seeds(d, entries[metric]["n"], alpha)
                         cell += f" (n {need})" if need else " (no n)"
+                    if diverged:
+                        cell += f" ({diverged} diverged)"
                     row.append(cell)
                 rows.append(row)
             rows.append([protocol, name, case.schedule, "any gate", "nightly",

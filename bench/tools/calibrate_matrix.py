@@ -15,10 +15,11 @@ run of E environments over every CPU case (``matrix.tests_per_case``; E = tox's 
 Printed per benchmark and case:
 
 - false alarms: sets in which an environment that trained unchanged is called CHANGED or WORSE
-  (the reference by its gates alone, the others by gates and paired test);
+  (the reference by its gates alone, the others by gates and paired test), or a seed's loss
+  stopped being finite (a nightly fails that case);
 - detections: for each regression injected in an environment, that environment's runs with it
   beside the reference's unchanged runs on the same seeds, as a matrix run would hold them; the
-  sets in which the case is called CHANGED or WORSE.
+  sets in which the case is called CHANGED or WORSE (or a seed diverged).
 
 Then per benchmark the share of sets in which any case of any unchanged environment fails (a
 matrix run's false alarms; goal <= 1 %), and per regression and environment the share in which
@@ -98,6 +99,10 @@ def _runs(env, key, by_seed, seeds):
                        values={m: [r[m] for r in rows] for m in rows[0]}, epochs=0)
 
 
+def _diverged(by_seed, seeds):
+    return any(by_seed[s] is None for s in seeds)
+
+
 def failed(by_env, entries, reference, alpha):
     """``{env: whether cross_version would call the case CHANGED or WORSE there}``."""
     return {env: cell.failed for env, cell in matrix.judge_case(by_env, entries, reference, alpha).items()}
@@ -111,17 +116,25 @@ def calibrate_case(found, key, entries, envs, reference, seed_lists, alpha):
     caught = {}
     conditions = {k[3]: v for k, v in found.items() if k[:3] == key[:3] and k[3] != "unchanged"}
     for i, seeds in enumerate(seed_lists):
-        by_env = {env: _runs(env, key, unchanged[env], seeds) for env in envs}
+        diverged = {env for env in envs if _diverged(unchanged[env], seeds)}
+        by_env = {env: _runs(env, key, unchanged[env], seeds) for env in envs if env not in diverged}
         for env, bad in failed(by_env, entries, reference, alpha).items():
             false[env][i] = bad
+        for env in diverged:  # a nightly stops a case whose loss is not finite: it fails
+            false[env][i] = True
         for condition, by_env_changed in conditions.items():
             for env, by_seed in by_env_changed.items():
                 if not all(s in by_seed for s in seeds):
                     continue
+                flags = caught.setdefault((condition, env), np.zeros(len(seed_lists), bool))
+                if _diverged(by_seed, seeds):
+                    flags[i] = True
+                    continue
                 injected = f"{env} [injected: {condition}]"
-                pair = {reference: by_env[reference], injected: _runs(injected, key, by_seed, seeds)}
-                caught.setdefault((condition, env), np.zeros(len(seed_lists), bool))[i] = \
-                    failed(pair, entries, reference, alpha)[injected]
+                pair = {injected: _runs(injected, key, by_seed, seeds)}
+                if reference in by_env:
+                    pair[reference] = by_env[reference]
+                flags[i] = failed(pair, entries, reference, alpha)[injected]
     return false, caught
 
 

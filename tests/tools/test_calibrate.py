@@ -28,6 +28,17 @@ def test_effect_size_of_a_change_between_seed_sets():
     assert calibrate.effect_size([1.0, 1.0], [1.0, 1.0]) == 0.0
 
 
+def test_a_set_with_a_diverged_seed_fails_and_the_rest_give_the_effect_size():
+    key = ("ionosphere", "published", "step")
+    done = {(*key, "x2", s): {"metrics": {"final_train_loss": 0.04}} for s in range(4)}
+    done[(*key, "x2", 2)] = {"metrics": None, "diverged": "loss became nan at epoch 9, batch 1"}
+    entries = {"final_train_loss": {"mean": 0.04, "n": 3, "values": [0.039, 0.04, 0.041],
+                                    "provenance": {"source": "measured"}}}
+    flags = calibrate._flags(done, *key, "x2", entries, "final_train_loss", [[0, 1], [2, 3]], 0.01)
+    assert flags.tolist() == [False, True]  # the first set sits on the baseline; the second holds seed 2
+    assert calibrate._finite(done, (*key, "x2"), range(4), "final_train_loss") == ([0.04, 0.04, 0.04], 1)
+
+
 def test_bad_arguments_are_refused_before_anything_trains(capsys):
     for argv, message in ((["ionosphere", "--sets", "0"], "--sets must be >= 1 and --seeds >= 2"),
                           (["ionosphere", "--protocols", "nope"], "--protocols 'nope' is not a ionosphere protocol"),
@@ -58,3 +69,9 @@ def test_a_calibration_is_recorded_in_the_results_store_and_resumes_where_it_sto
     assert "ionosphere: sets with any false alarm: " in out
     assert calibrate.main(argv) == 0  # everything is recorded: nothing trains again
     assert "16 runs, 16 already in" in capsys.readouterr().out and len(list(results.read(path))) == 16
+    assert {r.get("environment") for r in records[1:]} == {calibrate.this_environment()}
+    results.append_to(path, {**records[-1], "seed": 100_005, "environment": "Keras 3.15.1 (jax 0.10.2), CPU: x"})
+    with pytest.raises(SystemExit) as exit_:  # one file per environment: calibrate_matrix compares them
+        calibrate.main(argv)
+    assert exit_.value.code == 2 and "holds seeds trained in Keras 3.15.1 (jax 0.10.2), CPU: x, and this is " in \
+        capsys.readouterr().err

@@ -88,3 +88,15 @@ def test_too_few_shared_seeds_for_a_set_is_refused(tmp_path, capsys):
         main([path, "--seeds", "50"])
     assert exit_.value.code == 2 and "ionosphere: 40 seeds trained unchanged in every environment, fewer than a set " \
                                      "of 50" in capsys.readouterr().err
+
+
+def test_a_seed_that_diverged_fails_its_set(tmp_path, capsys):
+    reference = calibration_file(tmp_path / "tf.jsonl", REFERENCE, {"unchanged": (lambda s: 1.0, 0.0),
+                                                                     "nesterov": (lambda s: 1.0, 0.0)})
+    # the injected change leaves every seed alone but one of the second set, whose loss stopped being finite
+    results.append_to(tmp_path / "tf.jsonl", {"kind": "calibration", "benchmark": "ionosphere", "protocol": "published",
+                                               "case": "step", "condition": "nesterov", "seed": 100_030,
+                                               "environment": REFERENCE, "metrics": None,
+                                               "diverged": "loss became inf at epoch 3, batch 2"})
+    assert main([reference, "--resamples", "0"]) == 0
+    assert capsys.readouterr().out.splitlines()[5].split() == ["published", "step", "0/2", "1/2"]
