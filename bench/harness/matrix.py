@@ -46,7 +46,8 @@ class Runs:
 @dataclasses.dataclass
 class Cell:
     """One environment's verdict on one case: ``status`` is identical / same / CHANGED / WORSE /
-    did not train / not run; ``text`` what the table shows."""
+    FAILED (its training stopped: a non-finite loss, a rate off its schedule) / did not train /
+    not run; ``text`` what the table shows."""
 
     env: str
     benchmark: str
@@ -59,7 +60,7 @@ class Cell:
 
     @property
     def failed(self):
-        return self.status in ("CHANGED", "WORSE")
+        return self.status in ("CHANGED", "WORSE", "FAILED")
 
 
 def paired_test(diffs):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 FORMAT = 2
 MAIN = "results.jsonl"
-KINDS = ("run", "summary", "not_trained", "calibration")
+KINDS = ("run", "summary", "not_trained", "failed", "calibration")
 
 
 def worker_file(worker_id):

@@ -133,13 +133,24 @@ class BenchSession:
         if self.use_ray:
             trained, failed = self._ray().run(benchmark, case, todo, protocol, self.options, on_run=on_run)
             if failed:
+                seed, why = min(failed.items())
+                self._write_failed(benchmark, protocol, case, f"seed {seed}: {why}")
                 pytest.fail(f"{label}: {len(failed)} of {len(todo)} seed(s) failed on {self.ray.where}, each after "
                             "one retry:\n" + "\n".join(f"  seed {seed}: {why}" for seed, why in sorted(failed.items()))
                             + f"\nThe other seeds' results are in {self.results_dir}; --bench-resume="
                             f"{self.results_dir} trains only what is missing.", pytrace=False)
             return trained
-        return {run.seed: run for run in benchmark.run(case, todo, protocol, options=self.options,
-                                                       on_epoch=shown.epoch_printer(todo), on_run=on_run)}
+        try:
+            return {run.seed: run for run in benchmark.run(case, todo, protocol, options=self.options,
+                                                           on_epoch=shown.epoch_printer(todo), on_run=on_run)}
+        except (loop.NonFiniteLoss, loop.WiringError) as err:
+            self._write_failed(benchmark, protocol, case, f"{type(err).__name__}: {err}")
+            raise
+
+    def _write_failed(self, benchmark, protocol, case, why):
+        """A ``failed`` record: the case's training stopped here, and why (``cross_version`` shows it)."""
+        self._write_result({"kind": "failed", "benchmark": benchmark.name, "protocol": protocol, "case": case,
+                            "schedule": benchmark.case(case).schedule, "why": why, "environment": self.environment()})
 
     def _judge(self, benchmark, protocol, case, runs, baseline, entries):
         """One verdict per measured metric, each against its baseline entry at the session's alpha."""

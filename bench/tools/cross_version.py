@@ -29,8 +29,11 @@ class BadInput(ValueError):
 
 
 def load(dirs):
-    """``(by_case, not_trained)`` from the results folders: ``{(benchmark, protocol, case): {env: Runs}}``
-    (each environment's newest session of a case) and ``{(benchmark, protocol, case): {env: why}}``."""
+    """``(by_case, stopped)`` from the results folders: ``{(benchmark, protocol, case): {env: Runs}}``
+    (each environment's newest session of a case) and ``{(benchmark, protocol, case): {env: (status, why)}}``
+    for a case an environment could not train (``did not train``: a requirement unmet) or whose
+    training stopped (``FAILED``: a loss that stopped being finite, a rate off its schedule), each
+    as its newest session left it."""
     by_case, not_trained = {}, {}
     for d in dirs:
         folders = results.sessions(d)
@@ -48,7 +51,11 @@ def load(dirs):
                 elif record["kind"] == "not_trained":
                     env = environment_label(record.get("environment", {}))
                     if env not in by_case.get(key, {}):
-                        not_trained.setdefault(key, {})[env] = record["why"]
+                        not_trained.setdefault(key, {})[env] = ("did not train", record["why"])
+                elif record["kind"] == "failed":
+                    env = environment_label(record.get("environment", {}))
+                    by_case.get(key, {}).pop(env, None)
+                    not_trained.setdefault(key, {})[env] = ("FAILED", record["why"])
     if not by_case and not not_trained:
         raise BadInput(f"no benchmark results in {', '.join(map(str, dirs))}")
     return by_case, not_trained
@@ -108,9 +115,9 @@ def judge(by_case, not_trained, baseline_dir=baselines.DEFAULT_DIR):
             row = matrix.judge_case(by_env, entries_of(key), references[key], alpha)
         for env in envs:
             if env not in row:
-                why = not_trained.get(key, {}).get(env)
-                row[env] = matrix.Cell(env, *key, "did not train" if why else "not run",
-                                       f"did not train: {why}" if why else "not run")
+                status, why = not_trained.get(key, {}).get(env, ("not run", None))
+                text = {"did not train": f"did not train: {why}", "FAILED": f"FAILED: {why}"}.get(status, status)
+                row[env] = matrix.Cell(env, *key, status, text)
         cells[key] = row
     return cells, tests, alpha, references
 

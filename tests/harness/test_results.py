@@ -91,7 +91,7 @@ def test_records_of_format_1_read_as_format_2():
 
 def test_append_refuses_a_record_without_a_known_kind_and_starts_its_own_line(tmp_path):
     path = tmp_path / "calibrate-digits.jsonl"
-    with pytest.raises(ValueError, match="A result record's `kind` must be one of run, summary, not_trained, calibration. "
+    with pytest.raises(ValueError, match="A result record's `kind` must be one of run, summary, not_trained, failed, calibration. "
                                          "Received: None"):
         results.append_to(path, {"seed": 1})
     assert not path.exists()

@@ -138,3 +138,23 @@ def test_an_injected_regression_marks_every_record_and_cannot_be_resumed_without
     with pytest.raises(pytest.fail.Exception, match=r"demo/p/c seed 0 in .* cannot be resumed: it was trained with "
                                                     r"injected=momentum, this session with injected=None"):
         plain.run_case(demo, "p", "c")
+
+
+def test_a_case_whose_training_stops_leaves_a_failed_record_saying_why(tmp_path):
+    from bench.engine.loop import NonFiniteLoss
+
+    baseline(tmp_path)
+
+    def diverging(case, seed, *a, **k):
+        if seed == 1:
+            raise NonFiniteLoss("loss became inf at epoch 3, batch 2 (rate 0.2); the run was stopped there")
+        return train(case, seed, *a, **k)
+
+    session = BenchSession(config(tmp_path))
+    with pytest.raises(NonFiniteLoss):
+        session.run_case(Benchmark(**{**DEMO.__dict__, "train": diverging}), "p", "c")
+    records = list(results.records(session.results_dir))
+    assert [r["kind"] for r in records] == ["run", "failed"]  # seed 0 finished; no summary
+    assert records[-1]["why"] == ("NonFiniteLoss: loss became inf at epoch 3, batch 2 (rate 0.2); the run was "
+                                  "stopped there")
+    assert (records[-1]["case"], records[-1]["schedule"]) == ("c", "step") and "device" in records[-1]["environment"]

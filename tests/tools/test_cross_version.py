@@ -117,3 +117,20 @@ def test_a_momentum_change_injected_in_one_environment_exits_1_naming_it_and_the
     for case in ("time", "step", "exp"):  # momentum 0.8, 0.9, 0.9: every one moved
         assert re.search(rf"^(CHANGED|WORSE): ionosphere/published/{case} in {re.escape(label)}: ", out, re.M)
         assert "CHANGED final_train_loss +" in rows[f"ionosphere/published/{case}"]  # slower: higher train loss
+
+
+def test_a_case_whose_training_stopped_in_an_environment_fails_it_until_a_newer_session_trains_it(tmp_path, capsys):
+    a = environment_folder(tmp_path, "tf215", ENV_A)
+    b = environment_folder(tmp_path, "tf221", ENV_B)
+    later = b / "20261201-000000-1"  # a newer session of tf221: step diverged there
+    later.mkdir()
+    results.append(later, {"kind": "failed", "benchmark": "ionosphere", "protocol": "published", "case": "step",
+                           "why": "NonFiniteLoss: loss became inf at epoch 23, batch 2", "environment": ENV_B})
+    assert main([str(a), str(b)]) == 1
+    out = capsys.readouterr().out
+    assert f"FAILED: ionosphere/published/step in {LABEL_B}: FAILED: NonFiniteLoss: loss became inf at epoch 23" in out
+    newest = b / "20261202-000000-1"  # and a newer one still trained it: the newest session wins
+    newest.mkdir()
+    for record in results.records(b / "20261130-000000-1"):
+        results.append(newest, record)
+    assert main([str(a), str(b)]) == 0
