@@ -28,10 +28,9 @@ class Regression:
     """One injectable change.
 
     ``group``: ``schedule`` (the schedule definition and the run's length) or ``library`` (what
-    the library does under the schedule); ``where``: schedule / training / optimizer / model / batching.
-    ``applies(case)``: whether it changes
-    how ``case`` (a ``Case``) trains. The rest say what it changes, each None (or 1) when it
-    leaves that part alone: ``schedule(s) -> s'``, ``epochs_fraction`` of the epochs kept,
+    the library does under the schedule); ``where``: schedule / training / optimizer / model /
+    batching. ``applies(case)``: whether it changes how ``case`` (a ``Case``) trains. The rest say
+    what it changes, each None (or 1) when it leaves that part alone: ``schedule(s) -> s'``, ``epochs_fraction`` of the epochs kept,
     ``optimizer(args) -> args'`` on the SGD arguments, ``batch_factor`` on the batch size,
     ``kernel_initializer`` every kernel is drawn from again after the model is built.
     """
