@@ -249,10 +249,15 @@ class Benchmark:
 
         Together when the benchmark can (``train_seeds``), ``options.stacks`` and the case's
         parameters are fixed (parameters chosen at run time, like 1cycle's ``max_lr`` from a range
-        test on each seed's model, differ per seed), else one seed at a time.
-        ``on_epoch(first, epoch, records)``: progress, ``records[i]`` belonging to
+        test on each seed's model, differ per seed); on PyTorch's CPU, one seed per core in worker
+        processes (``bench.benchmarks.processes``: no per-epoch progress from them); else one seed
+        at a time. ``on_epoch(first, epoch, records)``: progress, ``records[i]`` belonging to
         ``seeds[first + i]``. ``on_run(run)``: each result as soon as it exists.
         """
+        from bench.benchmarks import processes
+
+        if not self.trains_together(case, options) and processes.wanted(self, seeds, options):
+            return processes.run(self, case, list(seeds), protocol, options, on_run=on_run)
         if self.trains_together(case, options):
             progress = None if on_epoch is None else (lambda epoch, records: on_epoch(0, epoch, records))
             runs = self.train_seeds(case, list(seeds), protocol, on_epoch=progress, options=options)

@@ -46,7 +46,7 @@ import numpy as np
 from tabulate import tabulate
 
 from bench import benchmarks
-from bench.benchmarks import regressions
+from bench.benchmarks import processes, regressions
 from bench.engine.loop import NonFiniteLoss
 from bench.engine.records import METRICS, summarize
 from bench.harness import baselines, gates, results
@@ -87,6 +87,7 @@ def _init_worker():
     from bench.engine.records import keras_backend
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    processes.disable()  # this process is one of --jobs workers already
     backend = keras_backend()
     if backend == "tensorflow":
         import tensorflow as tf

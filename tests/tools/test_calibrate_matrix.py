@@ -38,8 +38,9 @@ def test_false_alarms_and_detections_per_environment_and_regression(tmp_path, ca
     assert main([reference, other, "--resamples", "50"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0] == ("ionosphere: 2 disjoint sets of 20 seeds (re-drawn 50 times); alpha 1.5e-05 per test = "
-                        "1 % / 660 tests of a matrix run")
+    tests = calibrate_matrix.matrix_tests(6)  # 660 with today's cases (checked against cross_version below)
+    assert lines[0] == (f"ionosphere: 2 disjoint sets of 20 seeds (re-drawn 50 times); alpha {0.01 / tests:.2g} per "
+                        f"test = 1 % / {tests} tests of a matrix run")
     assert lines[1] == f"environments: [1] {OTHER}; [2] {REFERENCE} (reference)"
     header, row = lines[3], lines[5]
     assert header.split() == ["protocol", "case", "false", "[1]", "false", "[2]", "momentum", "[1]", "momentum", "[2]",
@@ -61,10 +62,24 @@ def test_an_environment_that_trains_differently_unchanged_is_a_false_alarm(tmp_p
 
 
 def test_the_alpha_is_that_of_a_matrix_run_of_the_environments_given():
+    """T as cross_version counts it (``matrix.count_tests``, from the runs it reads) when E environments
+    trained every CPU case on the same seeds; one environment is the nightly's own T."""
+    from bench import benchmarks
+    from bench.harness import baselines, matrix
     from bench.tools import calibrate
 
-    assert calibrate_matrix.matrix_tests(1) == calibrate.cpu_nightly_tests()  # one environment: the nightly's T
-    assert calibrate_matrix.matrix_tests(6) == 660  # what cross_version counted in CI's six-environment run
+    assert calibrate_matrix.matrix_tests(1) == calibrate.cpu_nightly_tests()
+    docs = {b.name: baselines.load(b.name) for b in benchmarks.all_benchmarks() if not b.needs_gpu}
+    keys = [(name, p, c) for name in docs for p, c in benchmarks.get(name).protocol_cases()]
+
+    def entries_of(key):
+        return baselines.case_entries(docs[key[0]], key[1], key[2], baselines.DEFAULT_DIR, missing_ok=True)
+
+    for envs in (2, 6):
+        by_case = {key: {f"env{i}": matrix.Runs(f"env{i}", *key, seeds=list(range(10)),
+                                                values={m: [0.5] * 10 for m in entries_of(key)}, epochs=1)
+                         for i in range(envs)} for key in keys}
+        assert calibrate_matrix.matrix_tests(envs) == matrix.count_tests(by_case, entries_of, lambda name: "env0")
 
 
 @pytest.mark.parametrize("write, message", [
