@@ -10,7 +10,7 @@ import inspect
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import schedules
@@ -80,7 +80,10 @@ def check_shape_of_curve(s, ts, v):
 
 @pytest.mark.parametrize("name", schedules.available())
 def test_properties_over_zero_to_2t(name):
-    @settings(max_examples=30, deadline=None)
+    # Draws that break a rule between arguments are discarded by design (``configs``): cyclical keeps
+    # about 3 in 10 (max_lr > base_lr, and gamma only with exp_range), and an unlucky run of draws
+    # trips Hypothesis' filter health check (seen once: 7 kept of 57). The 30 examples still come.
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
     @given(configs(name))
     def properties(params):
         try:
