@@ -256,9 +256,10 @@ class Benchmark:
         """
         from bench.benchmarks import processes
 
-        if not self.trains_together(case, options) and processes.wanted(self, seeds, options):
+        together = self.trains_together(case, options)
+        if not together and processes.wanted(self, seeds, options):
             return processes.run(self, case, list(seeds), protocol, options, on_run=on_run)
-        if self.trains_together(case, options):
+        if together:
             progress = None if on_epoch is None else (lambda epoch, records: on_epoch(0, epoch, records))
             runs = self.train_seeds(case, list(seeds), protocol, on_epoch=progress, options=options)
             for run in runs:

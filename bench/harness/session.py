@@ -119,8 +119,7 @@ class BenchSession:
         shown = self.progress.case(label, seeds, benchmark.epochs(self.options), len(done), self.results_dir)
 
         def on_run(run):
-            if self.options.regression:
-                run.environment["injected"] = self.options.regression
+            self._mark_injected(run.environment)
             self._write_result({"kind": "run", **run.to_dict()})
             if self.tensorboard:
                 from bench.report import tensorboard
@@ -249,7 +248,10 @@ class BenchSession:
 
     def environment(self):
         """This process's environment (``records.environment``), marked ``injected`` under --bench-inject."""
-        env = environment()
+        return self._mark_injected(environment())
+
+    def _mark_injected(self, env):
+        """``env`` (changed in place) with ``injected``: the regression --bench-inject trains with, if any."""
         if self.options.regression:
             env["injected"] = self.options.regression
         return env

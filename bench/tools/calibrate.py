@@ -121,17 +121,20 @@ def train_group(task):
             for run in runs]
 
 
-def cpu_nightly_tests(directory=baselines.DEFAULT_DIR):
-    """Gated tests of ``pytest -m "slow and not gpu"``: the gated baseline entries of every case of
-    every CPU benchmark, counted as the session counts them (``BenchSession.count_judged``)."""
-    total = 0
+def cpu_case_entries(directory=baselines.DEFAULT_DIR):
+    """The baseline entries of every case of every CPU benchmark (those of ``pytest -m "slow and not gpu"``)."""
     for benchmark in benchmarks.all_benchmarks():
         if benchmark.needs_gpu:
             continue
         doc = baselines.load(benchmark.name, directory)
-        total += sum(len(gates.gated_metrics(baselines.case_entries(doc, protocol, case, directory, missing_ok=True)))
-                     for protocol, case in benchmark.protocol_cases())
-    return total
+        for protocol, case in benchmark.protocol_cases():
+            yield baselines.case_entries(doc, protocol, case, directory, missing_ok=True)
+
+
+def cpu_nightly_tests(directory=baselines.DEFAULT_DIR):
+    """Gated tests of ``pytest -m "slow and not gpu"``: the gated baseline entries of every case of
+    every CPU benchmark, counted as the session counts them (``BenchSession.count_judged``)."""
+    return sum(len(gates.gated_metrics(entries)) for entries in cpu_case_entries(directory))
 
 
 def judge_set(entries, values_by_metric, alpha):

@@ -36,6 +36,7 @@ from tabulate import tabulate
 from bench import benchmarks
 from bench.benchmarks import regressions
 from bench.harness import baselines, gates, matrix, results
+from bench.tools import calibrate
 
 RESAMPLES = 200
 TOX_ENVS = 6  # tf212, tf215, tf216, tf221, keras3-jax, keras3-torch (tox.ini)
@@ -82,14 +83,7 @@ def seed_sets(found, benchmark, n, resamples, rng):
 
 def matrix_tests(envs, directory=baselines.DEFAULT_DIR):
     """T of a matrix run of ``envs`` environments, each training every CPU case on the same seeds."""
-    total = 0
-    for benchmark in benchmarks.all_benchmarks():
-        if benchmark.needs_gpu:
-            continue
-        doc = baselines.load(benchmark.name, directory)
-        for protocol, case in benchmark.protocol_cases():
-            total += matrix.tests_per_case(baselines.case_entries(doc, protocol, case, directory, missing_ok=True), envs)
-    return total
+    return sum(matrix.tests_per_case(entries, envs) for entries in calibrate.cpu_case_entries(directory))
 
 
 def _runs(env, key, by_seed, seeds):
@@ -138,10 +132,10 @@ def calibrate_case(found, key, entries, envs, reference, seed_lists, alpha):
     return false, caught
 
 
-def render(name, found, sets, draws, envs, reference, alpha, tests, directory=baselines.DEFAULT_DIR):
-    """The calibration of ``name``'s cases in the matrix: a table and its summary lines."""
+def render(name, doc, found, sets, draws, envs, reference, alpha, tests, directory=baselines.DEFAULT_DIR):
+    """The calibration of ``name``'s cases in the matrix (``doc``: its baseline document, read from
+    ``directory``): a table and its summary lines."""
     benchmark = benchmarks.get(name)
-    doc = baselines.load(name, directory)
     short = {env: f"[{i + 1}]" for i, env in enumerate(envs)}
     rows, any_false, any_false_drawn, any_caught = [], np.zeros(len(sets), bool), np.zeros(len(draws), bool), {}
     columns = sorted({(k[3], env) for k, by_env in found.items() if k[0] == name and k[3] != "unchanged"
@@ -215,10 +209,11 @@ def main(argv=None):
             benchmark = benchmarks.get(name)
             envs = sorted({env for k, by_env in found.items() if k[0] == name and k[3] == "unchanged"
                            for env in by_env})
-            reference = matrix.reference_env(envs, baselines.measured_in(baselines.load(name)))
+            doc = baselines.load(name)
+            reference = matrix.reference_env(envs, baselines.measured_in(doc))
             sets, draws = seed_sets(found, name, args.seeds or benchmark.seeds, args.resamples,
                                     np.random.default_rng(0))
-            out.append(render(name, found, sets, draws, envs, reference, alpha, tests))
+            out.append(render(name, doc, found, sets, draws, envs, reference, alpha, tests))
     except (BadInput, baselines.BaselineError) as err:
         p.exit(2, f"{err}\n")
     print("\n\n".join(out))

@@ -34,7 +34,7 @@ def load(dirs):
     for a case an environment could not train (``did not train``: a requirement unmet) or whose
     training stopped (``FAILED``: a loss that stopped being finite, a rate off its schedule), each
     as its newest session left it."""
-    by_case, not_trained = {}, {}
+    by_case, stopped = {}, {}
     for d in dirs:
         folders = results.sessions(d)
         if not folders:
@@ -43,22 +43,21 @@ def load(dirs):
         for folder in folders:  # sorted by name: a session's name starts with its date, so newer ones win
             runs = results.runs(folder)
             for record in results.records(folder):
+                if record["kind"] not in ("summary", "not_trained", "failed"):
+                    continue
                 key = (record.get("benchmark"), record.get("protocol"), record.get("case"))
+                env = environment_label(record.get("environment", {}))
                 if record["kind"] == "summary":
-                    env = environment_label(record.get("environment", {}))
                     by_case.setdefault(key, {})[env] = _runs(env, key, record, runs.get(key, {}))
-                    not_trained.get(key, {}).pop(env, None)
-                elif record["kind"] == "not_trained":
-                    env = environment_label(record.get("environment", {}))
-                    if env not in by_case.get(key, {}):
-                        not_trained.setdefault(key, {})[env] = ("did not train", record["why"])
+                    stopped.get(key, {}).pop(env, None)
                 elif record["kind"] == "failed":
-                    env = environment_label(record.get("environment", {}))
                     by_case.get(key, {}).pop(env, None)
-                    not_trained.setdefault(key, {})[env] = ("FAILED", record["why"])
-    if not by_case and not not_trained:
+                    stopped.setdefault(key, {})[env] = ("FAILED", record["why"])
+                elif env not in by_case.get(key, {}):
+                    stopped.setdefault(key, {})[env] = ("did not train", record["why"])
+    if not by_case and not stopped:
         raise BadInput(f"no benchmark results in {', '.join(map(str, dirs))}")
-    return by_case, not_trained
+    return by_case, stopped
 
 
 def _runs(env, key, summary, seeds_runs):
@@ -85,7 +84,7 @@ def check_epochs(by_case):
                                f"trains {want}: the matrix judges only runs of the benchmark as declared.")
 
 
-def judge(by_case, not_trained, baseline_dir=baselines.DEFAULT_DIR):
+def judge(by_case, stopped, baseline_dir=baselines.DEFAULT_DIR):
     """``(cells, tests, alpha, references)``: ``cells[(benchmark, protocol, case)][env]`` for every case and
     environment seen, the number of tests T, the per-test alpha and each case's reference environment."""
     docs = {}
@@ -105,9 +104,9 @@ def judge(by_case, not_trained, baseline_dir=baselines.DEFAULT_DIR):
 
     tests = matrix.count_tests(by_case, entries_of, baseline_label_of)
     alpha = gates.alpha_for(tests)
-    envs = sorted({env for by_env in (*by_case.values(), *not_trained.values()) for env in by_env})
+    envs = sorted({env for by_env in (*by_case.values(), *stopped.values()) for env in by_env})
     cells, references = {}, {}
-    for key in sorted(set(by_case) | set(not_trained), key=lambda k: case_order(*k)):
+    for key in sorted(set(by_case) | set(stopped), key=lambda k: case_order(*k)):
         by_env = by_case.get(key, {})
         row = {}
         if by_env:
@@ -115,9 +114,8 @@ def judge(by_case, not_trained, baseline_dir=baselines.DEFAULT_DIR):
             row = matrix.judge_case(by_env, entries_of(key), references[key], alpha)
         for env in envs:
             if env not in row:
-                status, why = not_trained.get(key, {}).get(env, ("not run", None))
-                text = {"did not train": f"did not train: {why}", "FAILED": f"FAILED: {why}"}.get(status, status)
-                row[env] = matrix.Cell(env, *key, status, text)
+                status, why = stopped.get(key, {}).get(env, ("not run", None))
+                row[env] = matrix.Cell(env, *key, status, f"{status}: {why}" if why else status)
         cells[key] = row
     return cells, tests, alpha, references
 
@@ -168,9 +166,9 @@ def main(argv=None):
         if option and Path(option).exists():
             p.exit(2, f"{option} exists; cross_version never overwrites a report. Choose a new file name.\n")
     try:
-        by_case, not_trained = load(args.dirs)
+        by_case, stopped = load(args.dirs)
         check_epochs(by_case)
-        cells, tests, alpha, references = judge(by_case, not_trained, Path(args.baselines))
+        cells, tests, alpha, references = judge(by_case, stopped, Path(args.baselines))
     except (BadInput, baselines.BaselineError) as err:
         p.exit(2, f"cross_version: {err}\n")
     table, notes = render(cells, tests, alpha, references)
