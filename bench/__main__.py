@@ -13,6 +13,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up line
 TOOLS = {
     "train": "train one benchmark with one schedule, in the shape of source A's train.py; plots and a per-class report",
     "history": "the last N sessions of a benchmark from saved results, and a drift plot",
+    "changes": "the nights where a case's training shifted, from the history store, and what changed then",
+    "dashboard": "a static site of every benchmark's nights: spread, baseline band, failed nights, change points",
+    "store": "the history store: import saved results folders, show what it holds",
     "cross_version": "the same cases' results side by side, one column per TensorFlow/Keras environment",
     "published": "write a benchmark's baseline file from its published figures (refuses to overwrite)",
     "pending": "record that benchmark cases have no baseline yet, and why (touches nothing else)",

@@ -88,6 +88,11 @@ def pytest_addoption(parser):
                          "calibration.md): " + ", ".join(regressions.NAMES) + ". Every record is marked "
                          "`injected`, so cross_version shows it as its own environment; never with "
                          "--update-baselines or --bench-confirm-baselines (default: none)")
+    group.addoption("--bench-history", action="append", default=[], metavar="URL",
+                    help="also keep every record in this history database, with the night's commit, environment "
+                         "and options (docs/history.md): sqlite:///path/file.sqlite, or postgresql://user@host/db "
+                         "(pip install -e '.[postgres]'); repeatable (a local file and the team's server); off: "
+                         "none (default: sqlite:///<--bench-results>/history.sqlite)")
     group.addoption("--bench-report-json", default=None, metavar="FILE",
                     help="also write the verdicts as JSON to FILE, which must not exist (default: none)")
 
@@ -171,7 +176,9 @@ def _pin_gpu(worker_id):
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     """xdist controller: every worker writes into this session's one results folder."""
-    node.workerinput["bench_results_dir"] = str(node.config.stash[SESSION_KEY].ensure_results_dir())
+    bench_session = node.config.stash[SESSION_KEY]
+    node.workerinput["bench_results_dir"] = str(bench_session.ensure_results_dir())
+    node.workerinput["bench_night"] = bench_session.night_description()
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -66,6 +66,9 @@ class BenchSession:
         self.histories = {}  # (benchmark, protocol, case) -> per-seed histories, for the report
         self._baselines = {}
         self.progress = Progress(config)
+        self.stores = []  # the history stores (--bench-history), opened by open_history
+        self.night = worker["bench_night"] if worker else None  # the night's description (session.json)
+        self.night_ids = {}  # store -> the night's row there, made by the first record written
 
     # -- measuring ------------------------------------------------------------------
     def seeds_for(self, benchmark):
@@ -182,10 +185,13 @@ class BenchSession:
 
     def collected(self, cases):
         """The selected cases, once collected: unless measuring baselines (or in an xdist worker), a case
-        that cannot be judged stops the session before anything trains; then ``count_judged``."""
+        that cannot be judged stops the session before anything trains; then ``count_judged``; then, where
+        a case may train (not under --collect-only), the history store is opened."""
         if not (self.update or self.worker_id is not None):
             self.check_baselines(cases)
         self.count_judged(cases)
+        if cases and not self.config.option.collectonly:
+            self.open_history()
 
     def check_baselines(self, cases):
         """``pytest.UsageError`` listing every case whose baseline file or entry is missing or broken."""
@@ -318,6 +324,8 @@ class BenchSession:
             self.merge_worker_results()
         if self.ray is not None:
             self.ray.shutdown()
+        for store in self.stores:
+            store.close()
         return not (self.strict and self.selected and self.trained == 0)
 
     def failures(self, verdicts):
@@ -333,7 +341,51 @@ class BenchSession:
         return self.results_dir
 
     def _write_result(self, record):
+        """One record into the results store and, where one is open, the history store."""
         results.append(self.ensure_results_dir(), record, self.worker_id)
+        for store in self.stores:
+            if store not in self.night_ids:
+                self.night_ids[store] = store.night({**self.night_description(),
+                                                     "environment": record.get("environment") or self.environment()})
+            store.add(self.night_ids[store], record)
+
+    # -- the history store ------------------------------------------------------------------
+    def open_history(self):
+        """Open every ``--bench-history`` store (default: ``<--bench-results>/history.sqlite``; ``off``:
+        none), migrated; a ``pytest.UsageError`` saying what to do when one cannot be used."""
+        from bench.harness import history_store
+
+        urls = self.config.getoption("--bench-history") or [history_store.default_url(self.results_root)]
+        if self.stores or "off" in urls:
+            return
+        for url in urls:
+            try:
+                self.stores.append(history_store.open_store(url))
+            except history_store.HistoryError as err:
+                raise pytest.UsageError(f"--bench-history: {err}") from None
+
+    def night_description(self):
+        """The night this session's records belong to: the one its results folder names (``session.json``,
+        written when the folder is made; a resumed folder keeps its night), or a new one."""
+        from bench.harness import history_store
+
+        if self.night is None:
+            folder = self.ensure_results_dir()
+            self.night = history_store.read_session_file(folder)
+            if self.night is None:
+                key = f"folder:{folder.name}" if self.resumed else None  # an old folder: as an import keys it
+                self.night = history_store.night_info(self.config.rootpath, self.environment(), self.options_record(),
+                                                      folder, key=key)
+                history_store.write_session_file(folder, self.night)
+        return self.night
+
+    def options_record(self):
+        """The options a night ran with, for the history store."""
+        o = self.options
+        return {"seeds": self.seeds_option, "first_seed": self.first_seed, "strict": self.strict,
+                "engine": o.engine, "xla": o.xla, "mixed_precision": o.mixed_precision, "injected": o.regression,
+                "ray": self.use_ray, "update_baselines": self.update, "bench_case": self.config.getoption("--bench-case"),
+                "args": list(self.config.invocation_params.args)}
 
     def how(self):
         """How this session trained, for the table's provenance line."""

@@ -18,14 +18,17 @@ DEFAULTS = {"--bench-seeds": None, "--bench-first-seed": 0, "--bench-strict": Fa
             "--bench-fashion-mnist": None, "--bench-allow-cpu": False, "--bench-engine": "auto", "--bench-xla": False,
             "--bench-mixed-precision": False, "--bench-require-data": False, "--bench-tensorboard": None,
             "--update-baselines": False, "--bench-baselines": None, "--bench-results": None, "--bench-resume": None,
-            "--bench-ray": False, "--bench-confirm-baselines": False, "--bench-inject": None}
+            "--bench-ray": False, "--bench-confirm-baselines": False, "--bench-inject": None, "--bench-history": [],
+            "--bench-case": []}
 
 
 def config(tmp_path, **options):
     given = {**DEFAULTS, "--bench-baselines": str(tmp_path / "baselines"), "--bench-results": str(tmp_path / "results"),
              **{"--" + k.replace("_", "-"): v for k, v in options.items()}}
     return types.SimpleNamespace(getoption=given.__getitem__,
-                                 pluginmanager=types.SimpleNamespace(getplugin=lambda name: None))
+                                 pluginmanager=types.SimpleNamespace(getplugin=lambda name: None),
+                                 option=types.SimpleNamespace(collectonly=False), rootpath=tmp_path,
+                                 invocation_params=types.SimpleNamespace(args=("-m", "slow")))
 
 
 def train(case, seed, protocol, on_epoch=None, options=None):
@@ -158,3 +161,39 @@ def test_a_case_whose_training_stops_leaves_a_failed_record_saying_why(tmp_path)
     assert records[-1]["why"] == ("NonFiniteLoss: loss became inf at epoch 3, batch 2 (rate 0.2); the run was "
                                   "stopped there")
     assert (records[-1]["case"], records[-1]["schedule"]) == ("c", "step") and "device" in records[-1]["environment"]
+
+
+def test_every_record_also_reaches_the_history_stores_under_one_night_and_a_resume_adds_to_it(tmp_path):
+    from bench.harness import history_store
+
+    baseline(tmp_path)
+    urls = [f"sqlite:///{tmp_path / 'a.sqlite'}", f"sqlite:///{tmp_path / 'b.sqlite'}"]
+    session = BenchSession(config(tmp_path, bench_history=urls, bench_seeds=2))
+    session.open_history()  # what collected() does once the selected cases are known
+    session.run_case(DEMO, "p", "c")
+    info = json.loads((session.results_dir / "session.json").read_text())
+    assert info["commit"] is None and info["options"]["seeds"] == 2 and info["options"]["args"] == ["-m", "slow"]
+    resumed = BenchSession(config(tmp_path, bench_history=urls, bench_seeds=3, bench_resume=str(session.results_dir)))
+    resumed.open_history()
+    resumed.run_case(DEMO, "p", "c")  # trains seed 2 only, judges all three again
+    for url in urls:
+        store = history_store.open_store(url)
+        (night,) = store.nights()
+        assert night["key"] == info["key"] and "python" in night["environment"]  # the session's: the runs carry none
+        kept = [(r["kind"], r.get("seed"), r.get("seeds")) for _, r in store.records()]
+        assert kept == [("run", 0, None), ("run", 1, None), ("summary", None, [0, 1, 2]), ("run", 2, None)]
+        accuracy = [v for v in store.verdict_rows() if v["metric"] == "final_val_accuracy"]
+        assert [(v["n"], v["verdict"]) for v in accuracy] == [(3, "pass")]  # the newer summary replaced the first
+
+
+def test_history_off_keeps_no_store_and_a_bad_url_stops_the_session_saying_what_to_give(tmp_path):
+    baseline(tmp_path)
+    session = BenchSession(config(tmp_path, bench_history=["off"]))
+    session.open_history()
+    session.run_case(DEMO, "p", "c")
+    assert session.stores == [] and not list(tmp_path.rglob("*.sqlite"))
+    with pytest.raises(pytest.UsageError, match="--bench-history: history URL 'mysql://x/y': give sqlite:///"):
+        BenchSession(config(tmp_path, bench_history=["mysql://x/y"])).open_history()
+    default = BenchSession(config(tmp_path))
+    default.open_history()
+    assert [s.url for s in default.stores] == [f"sqlite:///{tmp_path / 'results' / 'history.sqlite'}"]

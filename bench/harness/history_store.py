@@ -1,0 +1,418 @@
+"""The history store: every night's records in one database named by a URL (docs/history.md).
+
+The results store (``bench/harness/results.py``) keeps one session's records in its folder; the
+history store keeps every session's, so that ``python -m bench changes`` and ``python -m bench
+dashboard`` can read a run of nights, wherever they ran. A *night* is one pytest session of the
+suite (or one imported results folder): its commit of this repository (and whether the tree was
+dirty), branch, date, options and environment; under it the session's records as the results
+store wrote them (``run``, ``summary``, ``failed``, ``not_trained``), each case's verdicts kept
+as rows too.
+
+Written through SQLAlchemy Core, so one set of table definitions serves SQLite (the default, a
+file under ``results/``: nothing to start) and PostgreSQL (a team's server), with no SQL written
+per dialect. Several writers at once (pytest-xdist workers, two machines) are safe: every row has
+a natural key, and a row already there is kept (a seed's run: the first record wins, as in the
+results store) or replaced by the newer one (a case's summary: the newest verdict wins), never
+doubled. SQLite waits for a writer's lock (up to ``SQLITE_TIMEOUT_S``) in write-ahead-log mode.
+
+The schema is versioned (``SCHEMA_VERSION``, kept in the ``meta`` table): opening a database runs
+the missing steps of ``MIGRATIONS`` in order, in one transaction each, and refuses a database
+written by a newer version of the suite.
+"""
+
+import datetime
+import json
+import math
+import os
+import platform
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench.harness import results
+
+SQLITE_TIMEOUT_S = 60
+FILE_NAME = "history.sqlite"  # the default store: <--bench-results>/history.sqlite
+RECORD_KINDS = ("run", "summary", "failed", "not_trained")  # what a night holds; calibration records stay in files
+
+
+class HistoryError(Exception):
+    """A history URL that cannot be used, or a database this version of the suite cannot read."""
+
+
+# -- the schema -------------------------------------------------------------------------------------
+metadata = sa.MetaData()
+
+meta = sa.Table("meta", metadata,
+                sa.Column("key", sa.String(64), primary_key=True),
+                sa.Column("value", sa.String(256), nullable=False))
+
+nights = sa.Table(
+    "nights", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(128), nullable=False, unique=True),  # the session's id (session.json), or the folder's
+    sa.Column("started", sa.String(32), nullable=False),  # UTC, ISO 8601: the nights' order
+    sa.Column("commit", sa.String(64)),  # this repository's HEAD, None outside a git checkout
+    sa.Column("dirty", sa.Boolean),  # tracked files differed from the commit
+    sa.Column("branch", sa.String(256)),
+    sa.Column("host", sa.String(256)),
+    sa.Column("results_dir", sa.Text),  # where the session's results folder was
+    sa.Column("environment", sa.JSON, nullable=False),  # records.environment() when the session started
+    sa.Column("options", sa.JSON, nullable=False),  # the session's options (seeds, engine, injected, arguments)
+)
+
+records = sa.Table(
+    "records", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("night_id", sa.Integer, sa.ForeignKey("nights.id"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("benchmark", sa.String(128), nullable=False),
+    sa.Column("protocol", sa.String(128), nullable=False),
+    sa.Column("case", sa.String(128), nullable=False),
+    sa.Column("seed", sa.Integer, nullable=False),  # -1 for a case's records (summary, failed, not_trained)
+    sa.Column("record", sa.JSON, nullable=False),  # the results store's record, as written
+    sa.UniqueConstraint("night_id", "kind", "benchmark", "protocol", "case", "seed", name="one_record"),
+)
+
+verdicts = sa.Table(
+    "verdicts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("night_id", sa.Integer, sa.ForeignKey("nights.id"), nullable=False),
+    sa.Column("benchmark", sa.String(128), nullable=False),
+    sa.Column("protocol", sa.String(128), nullable=False),
+    sa.Column("case", sa.String(128), nullable=False),
+    sa.Column("metric", sa.String(64), nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("mean", sa.Float, nullable=False),
+    sa.Column("std", sa.Float, nullable=False),
+    sa.Column("low", sa.Float),  # the gate's band for this night's n (None: unbounded or not gated)
+    sa.Column("high", sa.Float),
+    sa.Column("verdict", sa.String(16), nullable=False),  # pass / FAIL / CHANGED / info / new
+    sa.UniqueConstraint("night_id", "benchmark", "protocol", "case", "metric", name="one_verdict"),
+)
+sa.Index("verdicts_by_case", verdicts.c.benchmark, verdicts.c.protocol, verdicts.c.case, verdicts.c.metric)
+
+
+def _create_v1(conn):
+    metadata.create_all(conn, tables=[nights, records, verdicts])
+
+
+# Step k takes a database from version k - 1 to k. A change to the tables adds a step (and bumps the
+# table definitions above to the new layout); a step that is there is never edited.
+MIGRATIONS = (_create_v1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# -- opening ----------------------------------------------------------------------------------------
+def default_url(results_root):
+    """The default store: an SQLite file in the ``--bench-results`` folder."""
+    return f"sqlite:///{Path(results_root).absolute() / FILE_NAME}"
+
+
+def engine_url(url):
+    """``url`` as SQLAlchemy takes it: ``postgresql://`` (and ``postgres://``) drive psycopg 3; a
+    bare path is an SQLite file. ``HistoryError`` for anything else, saying what to give."""
+    text = str(url)
+    if "://" not in text:
+        return f"sqlite:///{Path(text).absolute()}"
+    scheme, rest = text.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    if scheme in ("sqlite", "postgresql+psycopg"):
+        return text
+    raise HistoryError(f"history URL {text!r}: give sqlite:///path/to/file.sqlite, a file path, or "
+                       "postgresql://user@host/database (pip install -e '.[postgres]').")
+
+
+def open_store(url):
+    """A ``HistoryStore`` on ``url``, migrated to ``SCHEMA_VERSION``; ``HistoryError`` saying what is
+    wrong (no driver, no server, a newer schema)."""
+    return HistoryStore(url)
+
+
+class HistoryStore:
+    """One history database: nights and their records."""
+
+    def __init__(self, url):
+        self.url = str(url)
+        target = engine_url(url)
+        kwargs = {}
+        if target.startswith("sqlite"):
+            path = target.split("sqlite:///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": SQLITE_TIMEOUT_S}
+        try:
+            self.engine = sa.create_engine(target, **kwargs)
+        except ModuleNotFoundError as err:
+            raise HistoryError(f"history URL {shown_url(self.url)} needs the database driver {err.name!r}: "
+                               "pip install -e '.[postgres]'") from None
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.dialect = self.engine.dialect.name
+        self.version = self._migrate()
+
+    def __repr__(self):
+        return f"HistoryStore({shown_url(self.url)})"
+
+    def close(self):
+        self.engine.dispose()
+
+    # -- schema -------------------------------------------------------------------------------------
+    def _migrate(self):
+        """Bring the database to ``SCHEMA_VERSION``; its version. Two processes opening a new database
+        at once: the loser of the race finds the tables made and reads the version again."""
+        for attempt in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    version = self._version(conn)
+                    if version > SCHEMA_VERSION:
+                        raise HistoryError(
+                            f"the history database {shown_url(self.url)} has schema version {version}; this version of "
+                            f"the suite reads up to {SCHEMA_VERSION}. Update the suite (git pull; pip install -e .).")
+                    for step in range(version, SCHEMA_VERSION):
+                        MIGRATIONS[step](conn)
+                        self._set_version(conn, step + 1)
+                    return SCHEMA_VERSION
+            except HistoryError:
+                raise
+            except sa.exc.OperationalError as err:
+                if _unreachable(err):
+                    raise HistoryError(f"cannot open the history database {shown_url(self.url)}: "
+                                       f"{str(err.orig).strip().splitlines()[0]}. Check the URL and that the server "
+                                       "is running, or pass another --bench-history.") from None
+                last = err
+            except (sa.exc.IntegrityError, sa.exc.ProgrammingError) as err:
+                last = err  # another process created the same table or version row first
+            time.sleep(0.2 * (attempt + 1))
+        raise HistoryError(f"could not bring {shown_url(self.url)} to schema version {SCHEMA_VERSION}: {last}")
+
+    def _version(self, conn):
+        if not sa.inspect(conn).has_table("meta"):
+            metadata.create_all(conn, tables=[meta])
+            return 0
+        row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    def _set_version(conn, version):
+        if conn.execute(sa.update(meta).where(meta.c.key == "schema_version").values(value=str(version))).rowcount == 0:
+            conn.execute(sa.insert(meta).values(key="schema_version", value=str(version)))
+
+    # -- writing ------------------------------------------------------------------------------------
+    def night(self, info):
+        """The id of the night ``info`` describes (a dict from ``night_info``), created if new. The
+        same key always gives the same night: a resumed session, a worker, an import run twice."""
+        row = {"key": info["key"], "started": info["started"], "commit": info.get("commit"),
+               "dirty": info.get("dirty"), "branch": info.get("branch"), "host": info.get("host"),
+               "results_dir": info.get("results_dir"), "environment": info.get("environment", {}),
+               "options": info.get("options", {})}
+        with self.engine.begin() as conn:
+            self._insert_new(conn, nights, [row], ["key"])
+            return conn.execute(sa.select(nights.c.id).where(nights.c.key == info["key"])).scalar_one()
+
+    def add(self, night_id, record):
+        """Keep one results-store record under the night: a ``run`` once per seed (the first wins), a case's
+        ``summary``, ``failed`` or ``not_trained`` replaced by a newer one, with its verdicts as rows."""
+        self.add_many(night_id, [record])
+
+    def add_many(self, night_id, many):
+        """``add`` for each record of ``many``, in one transaction (an import, a worker's batch)."""
+        runs, cases, rows = [], [], []
+        for record in many:
+            record = results.upgrade(record)
+            kind = record.get("kind")
+            if kind not in RECORD_KINDS:
+                continue
+            row = {"night_id": night_id, "kind": kind, "benchmark": record["benchmark"],
+                   "protocol": record["protocol"], "case": record["case"],
+                   "seed": int(record["seed"]) if kind == "run" else -1, "record": _plain(record)}
+            (runs if kind == "run" else cases).append(row)
+            if kind == "summary":
+                rows.extend(_verdict_rows(night_id, record))
+        if not (runs or cases):
+            return
+        with self.engine.begin() as conn:
+            self._insert_new(conn, records, runs, ["night_id", "kind", "benchmark", "protocol", "case", "seed"])
+            for row in cases:  # newer replaces older: a resumed case's summary over the first one's
+                self._replace(conn, records, row, ["night_id", "kind", "benchmark", "protocol", "case", "seed"])
+            for row in rows:
+                self._replace(conn, verdicts, row, ["night_id", "benchmark", "protocol", "case", "metric"])
+
+    def _insert_new(self, conn, table, rows, keys):
+        """Insert the rows whose key is not there yet; keep those that are."""
+        if rows:
+            conn.execute(self._insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+
+    def _replace(self, conn, table, row, keys):
+        statement = self._insert(table).values(**row)
+        conn.execute(statement.on_conflict_do_update(
+            index_elements=keys, set_={k: getattr(statement.excluded, k) for k in row if k not in keys}))
+
+    def _insert(self, table):
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
+    def import_folder(self, folder):
+        """Add a results folder (one session's) as a night: its ``session.json`` if it has one (the
+        night a live session wrote under the same key), else a night keyed by the folder's name and
+        dated by its first record. Returns ``(night id, records read)``; importing twice adds nothing."""
+        folder = Path(folder)
+        found = [r for r in results.records(folder) if r.get("kind") in RECORD_KINDS]
+        info = read_session_file(folder)
+        if info is None:
+            dates = [r.get("environment", {}).get("date") for r in found if r.get("environment", {}).get("date")]
+            env = next((r["environment"] for r in found if r.get("environment")), {})
+            info = {"key": f"folder:{folder.name}", "started": min(dates) if dates else _now(),
+                    "results_dir": str(folder.absolute()), "environment": env,
+                    "options": {"imported": True}, "host": None}
+        night_id = self.night(info)
+        self.add_many(night_id, found)
+        return night_id, len(found)
+
+    # -- reading ------------------------------------------------------------------------------------
+    def nights(self, benchmark=None):
+        """Every night (of ``benchmark``: those holding its records) as dicts, oldest first."""
+        query = sa.select(nights).order_by(nights.c.started, nights.c.id)
+        if benchmark is not None:
+            query = query.where(nights.c.id.in_(sa.select(records.c.night_id).where(records.c.benchmark == benchmark)))
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def records(self, night_id=None, kind=None, benchmark=None):
+        """The kept records (results-store dicts), in the order they were kept."""
+        query = sa.select(records.c.night_id, records.c.record).order_by(records.c.id)
+        for column, value in ((records.c.night_id, night_id), (records.c.kind, kind),
+                              (records.c.benchmark, benchmark)):
+            if value is not None:
+                query = query.where(column == value)
+        with self.engine.connect() as conn:
+            return [(row.night_id, row.record) for row in conn.execute(query)]
+
+    def verdict_rows(self, benchmark=None):
+        """Every night's verdict rows (of ``benchmark``) as dicts."""
+        query = sa.select(verdicts).order_by(verdicts.c.id)
+        if benchmark is not None:
+            query = query.where(verdicts.c.benchmark == benchmark)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def benchmarks(self):
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(sa.select(records.c.benchmark).distinct()).scalars())
+
+    def counts(self):
+        """``{table: rows}``: what ``python -m bench store info`` prints."""
+        with self.engine.connect() as conn:
+            return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                    for t in (nights, records, verdicts)}
+
+
+def _verdict_rows(night_id, summary):
+    rows = []
+    for v in summary.get("verdicts", []):
+        m = v.get("measured") or {}
+        if m.get("mean") is None:
+            continue
+        rows.append({"night_id": night_id, "benchmark": summary["benchmark"], "protocol": summary["protocol"],
+                     "case": summary["case"], "metric": v["metric"], "n": int(m.get("n", 0)),
+                     "mean": float(m["mean"]), "std": float(m.get("std") or 0.0), "low": v.get("low"),
+                     "high": v.get("high"), "verdict": v.get("verdict", "new")})
+    return rows
+
+
+def _plain(value):
+    """``value`` as JSON holds it: a NaN or infinite loss becomes None (PostgreSQL's JSON refuses them)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    return str(value)
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer, nor it them
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _unreachable(err):
+    text = str(getattr(err, "orig", err)).lower()
+    return any(word in text for word in ("connection", "could not connect", "unable to open", "does not exist",
+                                         "authentication", "password"))
+
+
+def shown_url(url):
+    """``url`` without its password, for messages."""
+    text = str(url)
+    if "://" in text and "@" in text.split("://", 1)[1]:
+        scheme, rest = text.split("://", 1)
+        user, host = rest.split("@", 1)
+        return f"{scheme}://{user.split(':', 1)[0]}@{host}"
+    return text
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- a night's description ------------------------------------------------------------------------------
+SESSION_FILE = "session.json"
+
+
+def night_info(root, environment, options, results_dir=None, key=None):
+    """What a night carries: a new key, the start date, this checkout's commit, dirtiness and branch
+    (``git_state``), the host, the environment and the options."""
+    return {"key": key or uuid.uuid4().hex, "started": _now(), **git_state(root), "host": platform.node(),
+            "results_dir": None if results_dir is None else str(Path(results_dir).absolute()),
+            "environment": environment, "options": options}
+
+
+def git_state(root):
+    """``{"commit", "dirty", "branch"}`` of the git checkout at ``root``; outside one, what a CI runner says
+    ($GITHUB_SHA, $GITHUB_REF_NAME), else None for each."""
+    def git(*args):
+        try:
+            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if commit is None:
+        return {"commit": os.environ.get("GITHUB_SHA"), "dirty": None, "branch": os.environ.get("GITHUB_REF_NAME")}
+    status = git("status", "--porcelain", "--untracked-files=no")
+    branch = git("rev-parse", "--abbrev-ref", "HEAD")
+    if branch == "HEAD":  # detached, as a CI checkout is
+        branch = os.environ.get("GITHUB_REF_NAME") or None
+    return {"commit": commit, "dirty": None if status is None else bool(status), "branch": branch}
+
+
+def write_session_file(folder, info):
+    """Keep the night's description in its results folder (``session.json``): a resumed session, and an
+    import of the folder, find the same night again."""
+    path = Path(folder) / SESSION_FILE
+    if not path.exists():
+        path.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+
+
+def read_session_file(folder):
+    path = Path(folder) / SESSION_FILE
+    if not path.exists():
+        return None
+    try:
+        info = json.loads(path.read_text())
+    except json.JSONDecodeError:
+        return None
+    return info if isinstance(info, dict) and "key" in info and "started" in info else None

@@ -1,0 +1,164 @@
+"""Where a benchmark's training shifted across nights, and what changed then: change points in the history.
+
+Run: ``python -m bench changes [BENCHMARK] [--history URL] [--recent K] [--alpha A]``
+
+Reads the history store (``--history``, default the nightly's ``sqlite:///results/history.sqlite``;
+``bench/harness/history_store.py``), takes every case's gated metrics night by night (a seed mean, its
+spread and n) and finds the nights where a series shifted (``bench/harness/changepoints.py``: one
+alpha for the whole history, docs/history.md says how it is calibrated). Each shift is printed with
+its size and direction, the night it starts, and what changed between the last night before it and
+the first night after: the commits (with ``git log`` where this checkout has them) and the
+environment.
+
+Exit status: 1 when a shift starts within the last K nights (``--recent``, default 1: tonight's),
+0 when none does, 2 on bad input (no history, no nights of the benchmark).
+"""
+
+import argparse
+import json
+import subprocess
+from pathlib import Path
+
+from bench.engine.records import METRICS
+from bench.harness import changepoints, history_store, night_series
+
+GIT_LOG_LINES = 10
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m bench changes", description=__doc__.splitlines()[0])
+    p.add_argument("benchmark", nargs="?", default=None,
+                   help="benchmark name, e.g. ionosphere (default: every benchmark in the history)")
+    p.add_argument("--history", default=None, metavar="URL",
+                   help="the history store: sqlite:///path/file.sqlite, a file path or postgresql://user@host/db "
+                        "(default: sqlite:///results/history.sqlite, what `pytest -m slow` writes)")
+    p.add_argument("--recent", type=int, default=1, metavar="K",
+                   help="exit 1 when a shift starts within the last K nights of its benchmark (default: 1)")
+    p.add_argument("--alpha", type=float, default=changepoints.HISTORY_ALPHA,
+                   help="chance that an unchanged history shows any shift, split over its series "
+                        f"(default: {changepoints.HISTORY_ALPHA})")
+    p.add_argument("--json", default=None, metavar="FILE",
+                   help="also write the shifts as JSON to FILE, which must not exist (default: none)")
+    args = p.parse_args(argv)
+    if args.recent < 1:
+        p.exit(2, f"--recent must be >= 1 (nights). Received: {args.recent}\n")
+    if not 0 < args.alpha < 1:
+        p.exit(2, f"--alpha must be between 0 and 1. Received: {args.alpha}\n")
+    if args.json and Path(args.json).exists():
+        p.exit(2, f"--json {args.json} exists; this suite never overwrites a report. Choose a new file name.\n")
+    url = args.history or history_store.default_url("results")
+    if args.history is None and not Path("results", history_store.FILE_NAME).exists():
+        p.exit(2, "no history at results/history.sqlite: run the nightly first (`pytest -m slow`), or give "
+                  "--history URL, or import saved results folders (`python -m bench store import results/`).\n")
+    try:
+        store = history_store.open_store(url)
+    except history_store.HistoryError as err:
+        p.exit(2, f"{err}\n")
+    names = [args.benchmark] if args.benchmark else store.benchmarks()
+    if not names:
+        p.exit(2, f"no nights in {history_store.shown_url(url)}: run the nightly with --bench-history={url}, or "
+                  "import results folders (`python -m bench store import DIR --history URL`).\n")
+    histories = [night_series.load(store, name) for name in names]
+    empty = [h.benchmark for h in histories if not h.nights]
+    if empty:
+        p.exit(2, f"no nights of {', '.join(empty)} in {history_store.shown_url(url)}; it holds "
+                  f"{', '.join(store.benchmarks()) or 'none'}.\n")
+    recent, found = False, []
+    for history in histories:
+        shifts = night_series.analyse(history, args.alpha)
+        print(heading(history, shifts, args.alpha))
+        for number, case, why in history.failed:
+            print(f"  night {number}: {case} {why}")
+        for shift in shifts:
+            print(describe(history, shift))
+            is_recent = shift.night > len(history.nights) - args.recent
+            recent = recent or is_recent
+            found.append(as_dict(history, shift, is_recent))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"recent": args.recent, "alpha": args.alpha, "shifts": found},
+                                              indent=1) + "\n")
+    if recent:
+        print(f"\nA shift starts within the last {args.recent} night(s): exit 1.")
+    return 1 if recent else 0
+
+
+def heading(history, shifts, alpha):
+    nights = history.nights
+    span = f"{_date(nights[0])} .. {_date(nights[-1])}" if nights else "-"
+    tested = sum(len(s.points) >= 2 for s in history.series)
+    return (f"{history.benchmark}: {len(nights)} night(s), {span}; {tested} series (case x gated metric); "
+            f"{len(shifts)} shift(s) at alpha {alpha:g} over the history ({alpha / max(tested, 1):.2g} per series)")
+
+
+def describe(history, shift):
+    """A shift's lines: what moved, by how much, from which night, and what changed then."""
+    c, s = shift.change, shift.series
+    unit = METRICS[s.metric].unit
+    rel = f"{100 * c.relative:+.1f} %" if c.before else f"{c.shift:+.4g}"
+    p = f"p < {1 / changepoints.DRAWS:.0e}" if c.p_value == 0 else f"p = {c.p_value:.2g}"
+    before, after = history.night(shift.before_night), history.night(shift.night)
+    way = "worse" if shift.worse else "better"
+    lines = [f"SHIFT {s.name} {s.metric}: {shift.direction} {rel} ({way}), {c.before:.4f} -> {c.after:.4f} [{unit}], "
+             f"z {c.z:+.1f}, {p}; starts at night {shift.night} of {len(history.nights)} ({_date(after)})",
+             f"  last night before: night {shift.before_night}, {_night_text(before)}",
+             f"  first night after: night {shift.night}, {_night_text(after)}",
+             f"  commits: {_commits(before, after)}"]
+    env_before = _point_env(s, shift.before_night) or before["environment"]
+    env_after = _point_env(s, shift.night) or after["environment"]
+    changes = night_series.environment_changes(env_before, env_after)
+    lines.append("  environment: " + ("; ".join(f"{k} {a} -> {b}" for k, a, b in changes) if changes
+                                      else "unchanged"))
+    return "\n".join(lines)
+
+
+def as_dict(history, shift, recent):
+    c, s = shift.change, shift.series
+    before, after = history.night(shift.before_night), history.night(shift.night)
+    return {"benchmark": s.benchmark, "protocol": s.protocol, "case": s.case, "metric": s.metric,
+            "unit": METRICS[s.metric].unit, "night": shift.night, "nights": len(history.nights),
+            "before_night": shift.before_night, "date": after["started"], "before": c.before, "after": c.after,
+            "shift": c.shift, "relative": c.relative, "direction": shift.direction, "worse": shift.worse,
+            "z": c.z, "p_value": c.p_value, "alpha": shift.alpha, "recent": recent,
+            "commit_before": before["commit"], "commit_after": after["commit"],
+            "environment_changes": [list(x) for x in night_series.environment_changes(
+                _point_env(s, shift.before_night) or before["environment"],
+                _point_env(s, shift.night) or after["environment"])]}
+
+
+def _point_env(series, night):
+    return next((p.environment for p in series.points if p.night == night), None)
+
+
+def _date(night):
+    return night["started"][:16].replace("T", " ")
+
+
+def _night_text(night):
+    commit = (night["commit"] or "no commit recorded")[:12]
+    dirty = " (uncommitted changes)" if night["dirty"] else ""
+    branch = f" on {night['branch']}" if night["branch"] else ""
+    return f"{_date(night)}, commit {commit}{dirty}{branch}, {night_series.label(night['environment'])}"
+
+
+def _commits(before, after):
+    a, b = before["commit"], after["commit"]
+    if not a or not b:
+        return "not recorded"
+    if a == b:
+        dirty = " (uncommitted changes on one side)" if before["dirty"] or after["dirty"] else ""
+        return f"same commit {a[:12]}{dirty}"
+    try:
+        log = subprocess.run(["git", "log", "--oneline", "--no-decorate", f"{a}..{b}"], capture_output=True,
+                             text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        log = None
+    if log is None or log.returncode != 0:
+        return f"{a[:12]}..{b[:12]} (not in this checkout)"
+    entries = log.stdout.splitlines()
+    shown = "".join(f"\n    {line}" for line in entries[:GIT_LOG_LINES])
+    more = f"\n    ... and {len(entries) - GIT_LOG_LINES} more" if len(entries) > GIT_LOG_LINES else ""
+    return f"{a[:12]}..{b[:12]}, {len(entries)} commit(s):{shown}{more}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""bench/harness/changepoints.py: change points in a series of nights, against hand-built series."""
+
+import math
+
+import numpy as np
+import pytest
+
+from bench.harness import changepoints
+
+
+def test_pooled_std_weights_each_night_by_its_degrees_of_freedom():
+    # (19 * 0.02^2 + 9 * 0.04^2) / 28 = (0.0076 + 0.0144) / 28 = 0.000785714..., sqrt = 0.0280306
+    assert changepoints.pooled_std([0.02, 0.04], [20, 10]) == pytest.approx(0.0280306, rel=1e-5)
+    assert changepoints.pooled_std([0.5], [1]) == 0.0  # one seed: no spread measured
+
+
+def test_split_z_by_hand():
+    # nights 1.0 (n 2), 1.0 (n 2), 2.0 (n 4); sigma 1. Split after night 1: 1.0 vs (2 + 8) / 6 = 1.6667,
+    # se sqrt(1/2 + 1/6) = 0.8165 -> z 0.8165; after night 2: 1.0 vs 2.0, se sqrt(1/4 + 1/4) -> z 1.4142
+    z = changepoints.split_z([1.0, 1.0, 2.0], [2, 2, 4], 1.0)
+    assert z == pytest.approx([0.81650, 1.41421], rel=1e-4)
+
+
+def test_a_null_series_max_z_has_the_textbook_single_split_tail():
+    # two nights: one split, z standard normal, so P(|z| >= 1.96) = 0.05
+    null = changepoints.max_z_null([20, 20])
+    assert np.mean(null >= 1.96) == pytest.approx(0.05, abs=0.003)
+    # thirty nights: the largest of 29 correlated |z| lies further out than one z's 1.96
+    assert np.mean(changepoints.max_z_null([20] * 30) >= 1.96) > 0.2
+
+
+def test_a_step_is_found_at_the_night_it_starts_with_its_size():
+    rng = np.random.default_rng(1)
+    nights, n, sigma = 30, 20, 0.01
+    means = 0.10 + rng.standard_normal(nights) * sigma / math.sqrt(n)
+    means[17:] += 0.004  # 1.8 standard errors of one night's mean: no gate on one night would see it
+    found = changepoints.find(means, [sigma] * nights, [n] * nights, alpha=0.01)
+    assert [c.at for c in found] == [17]
+    assert found[0].shift == pytest.approx(0.004, abs=0.0012) and found[0].p_value < 0.01
+
+
+def test_unchanged_nights_rarely_show_a_change_at_their_alpha():
+    rng = np.random.default_rng(2)
+    hits = sum(bool(changepoints.find(0.5 + rng.standard_normal(30) * 0.02 / math.sqrt(20), [0.02] * 30,
+                                      [20] * 30, alpha=0.05)) for _ in range(400))
+    assert hits / 400 == pytest.approx(0.05, abs=0.03)
+
+
+def test_two_shifts_are_both_found_and_a_small_one_is_held_back_by_min_shift():
+    means = [1.0] * 10 + [1.5] * 10 + [1.0] * 10
+    found = changepoints.find(means, [0.1] * 30, [20] * 30, alpha=0.01)
+    assert [c.at for c in found] == [10, 20]
+    assert [round(c.shift, 6) for c in found] == [0.5, -0.5]
+    assert changepoints.find(means, [0.1] * 30, [20] * 30, alpha=0.01, min_shift=0.6) == []
+
+
+def test_nights_without_spread_are_exact_and_an_identical_series_has_no_change():
+    assert changepoints.find([0.3] * 8, [0.0] * 8, [20] * 8) == []
+    found = changepoints.find([0.3] * 5 + [0.31] * 3, [0.0] * 8, [20] * 8)
+    assert [c.at for c in found] == [5] and found[0].p_value == 0.0
+    assert changepoints.find([0.3], [0.1], [20]) == []  # one night: nothing to compare
