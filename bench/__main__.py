@@ -21,6 +21,7 @@ TOOLS = {
     "pending": "record that benchmark cases have no baseline yet, and why (touches nothing else)",
     "calibrate": "false alarms and detections of a CPU benchmark's gates on unseen seeds, regressions injected",
     "calibrate_matrix": "false alarms and detections of the version matrix's verdicts, from calibrate's records",
+    "calibrate_changes": "false positives and detections of `changes` on histories of unseen seeds, shifts injected",
     "speed_schedules": "time s.values() over 1,000,000 indices for every schedule",
     "speed_ionosphere": "time the ionosphere benchmark: this suite's loop against plain model.fit",
     "speed_resnet": "epoch time and images/s of source A's ResNet on synthetic CIFAR-shaped data",

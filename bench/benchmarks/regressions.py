@@ -9,7 +9,7 @@ builds something:
   ``step_early``, ``decay_dropped``; and ``fewer_epochs`` in the training length;
 - in the library under the schedule (the optimizer, the model, the batching), as a release
   could change them: ``momentum``, ``nesterov``, ``initializer``, ``batch_x2``;
-- small shifts of every rate (``x0.95``, ``x0.9``, ``x0.85``), in the schedule definition too: what
+- small shifts of every rate (``x0.99``, ``x0.98``, ``x0.95``, ``x0.9``, ``x0.85``), in the schedule definition too: what
   ``python -m bench changes`` is calibrated to find across nights (docs/history.md).
 
 ``python -m bench calibrate`` trains fresh seeds with each (docs/calibration.md); ``pytest
@@ -31,7 +31,7 @@ class Regression:
 
     ``group``: ``schedule`` (the schedule definition and the run's length) or ``library`` (what
     the library does under the schedule); ``where``: schedule / training / optimizer / model /
-    batching; ``small``: every rate scaled a little (x0.95, x0.9, x0.85), the shifts a night's gate
+    batching; ``small``: every rate scaled a little (x0.99 to x0.85), the shifts a night's gate
     alone misses and the change points across nights are measured on (docs/history.md). ``applies(case)``: whether it changes how ``case`` (a ``Case``) trains. The rest say
     what it changes, each None (or 1) when it leaves that part alone: ``schedule(s) -> s'``, ``epochs_fraction`` of the epochs kept,
     ``optimizer(args) -> args'`` on the SGD arguments, ``batch_factor`` on the batch size,
@@ -128,6 +128,8 @@ REGRESSIONS = {r.name: r for r in (
                "initializer (glorot_uniform, Keras' default)", _always, kernel_initializer=INITIALIZER),
     Regression("batch_x2", "library", "batching", "the batch size doubled (half the steps per epoch; the schedule's "
                "per-step arguments unchanged)", _always, batch_factor=2),
+    Regression("x0.99", "small", "schedule", "every rate x0.99", _always, schedule=_scaled(0.99)),
+    Regression("x0.98", "small", "schedule", "every rate x0.98", _always, schedule=_scaled(0.98)),
     Regression("x0.95", "small", "schedule", "every rate x0.95", _always, schedule=_scaled(0.95)),
     Regression("x0.9", "small", "schedule", "every rate x0.9", _always, schedule=_scaled(0.9)),
     Regression("x0.85", "small", "schedule", "every rate x0.85", _always, schedule=_scaled(0.85)),

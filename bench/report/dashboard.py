@@ -1,6 +1,7 @@
 """The dashboard: a static site of the history, one page per benchmark (rendering only).
 
-``write(out_dir, analysed)`` takes ``[(History, [Shift])]`` (``bench/harness/night_series.py``) and
+``write(out_dir, analysed, source, label)`` takes ``[(History, [Shift])]`` (``bench/harness/night_series.py``)
+and a function naming an environment, and
 writes ``index.html`` and ``<benchmark>.html``: for every case and gated metric an SVG chart of the
 nights (the seed mean as a point, the seeds' standard deviation as its bar), the gate's band for
 each night, failed nights in red, and each change point as a dashed line before the first night
@@ -10,8 +11,6 @@ commit, environment and values. No script, no server, nothing fetched: the files
 
 import html
 from pathlib import Path
-
-from bench.harness import night_series
 
 WIDTH, HEIGHT = 760, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 14, 34
@@ -33,14 +32,14 @@ td, th { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
 """
 
 
-def write(out_dir, analysed, source):
+def write(out_dir, analysed, source, label):
     """Write the site into ``out_dir`` (a new or empty folder) from ``[(History, shifts)]``; ``source``
-    names the history store. Returns the index page's path."""
+    names the history store, ``label(environment)`` an environment. Returns the index page's path."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     for history, shifts in analysed:
-        (out / f"{history.benchmark}.html").write_text(benchmark_page(history, shifts, source))
+        (out / f"{history.benchmark}.html").write_text(benchmark_page(history, shifts, source, label))
         last = history.nights[-1] if history.nights else None
         rows.append(f"<tr><td><a href=\"{history.benchmark}.html\">{_e(history.benchmark)}</a></td>"
                     f"<td>{len(history.nights)}</td><td>{_e(_date(last)) if last else '-'}</td>"
@@ -53,7 +52,7 @@ def write(out_dir, analysed, source):
     return index
 
 
-def benchmark_page(history, shifts, source):
+def benchmark_page(history, shifts, source, label):
     parts = [f"<p><a href=\"index.html\">all benchmarks</a></p><h1>{_e(history.benchmark)}</h1>",
              f"<p>{len(history.nights)} night(s) from {_e(source)}. A point is a night's mean over its seeds, its "
              "bar the seeds' standard deviation; the shaded band is where that night's gate passes; red points "
@@ -67,11 +66,11 @@ def benchmark_page(history, shifts, source):
     for shift in shifts:
         by_series.setdefault(id(shift.series), []).append(shift)
     for series in history.series:
-        parts.append(series_section(history, series, by_series.get(id(series), [])))
+        parts.append(series_section(history, series, by_series.get(id(series), []), label))
     return _page(f"{history.benchmark}: nightly history", "".join(parts))
 
 
-def series_section(history, series, shifts):
+def series_section(history, series, shifts, label):
     title = f"{series.protocol}/{series.case}: {series.metric} [{series.unit}]"
     shift_text = "".join(f"<li>change point: {_e(shift.direction)} {shift.change.before:.4f} -&gt; "
                          f"{shift.change.after:.4f} from night {shift.night} (p {shift.change.p_value:.2g})</li>"
@@ -79,17 +78,17 @@ def series_section(history, series, shifts):
     rows = "".join(
         f"<tr class=\"{'failed-row' if p.verdict in ('FAIL', 'CHANGED') else ''}\"><td>{p.night}</td>"
         f"<td>{_e(_date(history.night(p.night)))}</td><td>{_e(_commit(history.night(p.night)))}</td>"
-        f"<td>{_e(night_series.label(p.environment or history.night(p.night)['environment']))}</td>"
+        f"<td>{_e(label(p.environment or history.night(p.night)['environment']))}</td>"
         f"<td>{p.mean:.4f}</td><td>{p.std:.4f}</td><td>{p.n}</td><td>{_band(p)}</td><td>{_e(p.verdict)}</td></tr>"
         for p in series.points)
     return (f"<h2 id=\"{_e(series.protocol)}-{_e(series.case)}-{_e(series.metric)}\">{_e(title)}</h2>"
-            + chart(history, series, shifts) + (f"<ul>{shift_text}</ul>" if shift_text else "")
+            + chart(history, series, shifts, label) + (f"<ul>{shift_text}</ul>" if shift_text else "")
             + "<details><summary>nights</summary><table><tr><th>night</th><th>date (UTC)</th><th>commit</th>"
               "<th>environment</th><th>mean</th><th>std</th><th>n</th><th>band</th><th>verdict</th></tr>"
             + rows + "</table></details>")
 
 
-def chart(history, series, shifts):
+def chart(history, series, shifts, label):
     """An SVG chart of one series: x the night (1..N of the benchmark), y the metric."""
     points, count = series.points, max(len(history.nights), 1)
     values = [v for p in points for v in (p.mean - p.std, p.mean + p.std, p.low, p.high) if v is not None]
@@ -129,7 +128,7 @@ def chart(history, series, shifts):
         night = history.night(p.night)
         failed = p.verdict in ("FAIL", "CHANGED")
         tip = (f"night {p.night}, {_date(night)}, commit {_commit(night)}\n"
-               f"{night_series.label(p.environment or night['environment'])}\n"
+               f"{label(p.environment or night['environment'])}\n"
                f"{series.metric} {p.mean:.4f} +- {p.std:.4f} (n={p.n}) [{series.unit}], band {_band(p)}, {p.verdict}")
         svg.append(f"<line class=\"spread\" x1=\"{x(p.night):.1f}\" y1=\"{y(p.mean - p.std):.1f}\" "
                    f"x2=\"{x(p.night):.1f}\" y2=\"{y(p.mean + p.std):.1f}\"/>"

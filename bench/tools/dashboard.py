@@ -45,7 +45,7 @@ def main(argv=None):
     for name in names:
         history = night_series.load(store, name)
         analysed.append((history, night_series.analyse(history, args.alpha)))
-    index = dashboard.write(out, analysed, history_store.shown_url(url))
+    index = dashboard.write(out, analysed, history_store.shown_url(url), night_series.label)
     print(f"wrote {index} ({len(analysed)} benchmark page(s))")
     return 0
 

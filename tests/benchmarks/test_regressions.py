@@ -15,7 +15,7 @@ def test_rate_regressions_scale_every_rate_parameter_and_nothing_else():
     assert half(45) == pytest.approx(s(45) / 2, rel=1e-12)
     assert regressions.get("x2").schedule(schedules.get("constant", lr=0.1))(0) == 0.2
     step = schedules.get("step", initial_lr=0.1, factor=0.25, drop_every=15)
-    for name, factor in (("x0.95", 0.95), ("x0.9", 0.9), ("x0.85", 0.85)):
+    for name, factor in (("x0.99", 0.99), ("x0.98", 0.98), ("x0.95", 0.95), ("x0.9", 0.9), ("x0.85", 0.85)):
         small = regressions.get(name).schedule(step)
         assert small.get_config() == {**step.get_config(), "initial_lr": pytest.approx(0.1 * factor, rel=1e-12)}
         assert small(98) == pytest.approx(2.4414e-05 * factor, rel=1e-4)  # every rate, after the drops too
@@ -41,16 +41,16 @@ def test_library_regressions_change_the_optimizer_run_length_and_batch():
     assert regressions.get("initializer").kernel_initializer == "he_normal"
     assert regressions.GROUPS == {"schedule": ("x0.5", "x2", "step_early", "decay_dropped", "fewer_epochs"),
                                   "library": ("momentum", "nesterov", "initializer", "batch_x2"),
-                                  "small": ("x0.95", "x0.9", "x0.85")}
+                                  "small": ("x0.99", "x0.98", "x0.95", "x0.9", "x0.85")}
     with pytest.raises(ValueError, match="Unknown regression 'x3'; valid: x0.5, x2, step_early"):
         regressions.get("x3")
 
 
 @pytest.mark.parametrize("case, applies", [
-    (Case("constant", {"lr": 0.1}), [True, True, False, False, True, False, False, True, True] + [True] * 3),
-    (Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}, {"momentum": 0.9}), [True] * 12),
+    (Case("constant", {"lr": 0.1}), [True, True, False, False, True, False, False, True, True] + [True] * 5),
+    (Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}, {"momentum": 0.9}), [True] * 14),
     (Case("exp", {"initial_lr": 0.1, "k": 0.1}, {"momentum": 0.9, "nesterov": True}),
-     [True, True, False, True, True, True, False, True, True] + [True] * 3),
+     [True, True, False, True, True, True, False, True, True] + [True] * 5),
 ])
 def test_where_each_regression_applies(case, applies):
     assert [r.applies(case) for r in regressions.REGRESSIONS.values()] == applies
