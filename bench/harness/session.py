@@ -67,6 +67,7 @@ class BenchSession:
         self._baselines = {}
         self.progress = Progress(config)
         self.stores = []  # the history stores (--bench-history), opened by open_history
+        self._history_opened = False
         self.night = worker["bench_night"] if worker else None  # the night's description (session.json)
         self.night_ids = {}  # store -> the night's row there, made by the first record written
 
@@ -342,7 +343,9 @@ class BenchSession:
 
     def _write_result(self, record):
         """One record into the results store and, where one is open, the history store."""
+        record = {"format": results.FORMAT, **record}  # the stores read it as the current layout
         results.append(self.ensure_results_dir(), record, self.worker_id)
+        self.open_history()  # opened when the cases were collected, or now: the first record of a session
         for store in self.stores:
             if store not in self.night_ids:
                 self.night_ids[store] = store.night({**self.night_description(),
@@ -355,8 +358,11 @@ class BenchSession:
         none), migrated; a ``pytest.UsageError`` saying what to do when one cannot be used."""
         from bench.harness import history_store
 
+        if self._history_opened:
+            return
+        self._history_opened = True
         urls = self.config.getoption("--bench-history") or [history_store.default_url(self.results_root)]
-        if self.stores or "off" in urls:
+        if "off" in urls:
             return
         for url in urls:
             try:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bench.harness import results
+from bench.harness import history_store, results
 
 pytest_plugins = ["pytester"]
 
@@ -96,7 +96,8 @@ _MEASURED = {}  # the fake's baseline file, measured once per test session (suit
 
 
 def _sessions(dirs):
-    return set(dirs["results"].iterdir()) if dirs["results"].exists() else set()
+    """The session folders under the results folder (beside them: the history store's SQLite file)."""
+    return {p for p in dirs["results"].iterdir() if p.is_dir()} if dirs["results"].exists() else set()
 
 
 def _results(session_dir):
@@ -349,6 +350,11 @@ def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypa
     records = _results(session_dir)
     assert sorted(r["case"] for r in records if r["kind"] == "summary") == ["a", "b", "c", "d"]
     assert {r["environment"]["gpu"] for r in records if r["kind"] == "run"} == {"0", "1"}  # one GPU per worker
+    store = history_store.open_store(suite.dirs["results"] / history_store.FILE_NAME)  # both workers: one night
+    (night,) = store.nights()
+    assert night["key"] == json.loads((session_dir / "session.json").read_text())["key"]
+    assert sorted((r["kind"], r["case"], r.get("seed")) for _, r in store.records()) == sorted(
+        (r["kind"], r["case"], r.get("seed")) for r in records)
     doc = json.loads((suite.dirs["baselines"] / "fake.json").read_text())
     assert sorted(doc["cases"]["p"]) == ["a", "b", "c", "d"]
 
