@@ -1,6 +1,11 @@
 """Fixtures every test module shares."""
 
+import os
+import shutil
+
 import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +27,23 @@ def store_url(request, tmp_path):
         return
     with stores.postgres_databases() as new_database:
         yield new_database
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium through playwright (the HTML report's and the dashboard's tests)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or CHROMIUM is None:
+        reason = "needs Debian's chromium and `pip install -e '.[test]'` (playwright)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must render the report and the dashboard: {reason}")
+        pytest.skip(reason)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()

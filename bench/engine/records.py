@@ -160,10 +160,18 @@ def environment():
         if gpus:
             details = tf.config.experimental.get_device_details(gpus[0])
             env["device"] = f"GPU x{len(gpus)}: {details.get('device_name', gpus[0].name)}"
+            env.update(_cuda_versions(tf.sysconfig.get_build_info()))
     env.setdefault("device", f"CPU: {_cpu_name()}")
     if "CUDA_VISIBLE_DEVICES" in os.environ:
         env["cuda_visible_devices"] = os.environ["CUDA_VISIBLE_DEVICES"]
     return env
+
+
+def _cuda_versions(build):
+    """``{"cuda", "cudnn"}`` TensorFlow was built against, from ``tf.sysconfig.get_build_info()`` (a CPU
+    build has neither)."""
+    return {key: str(build[name]) for key, name in (("cuda", "cuda_version"), ("cudnn", "cudnn_version"))
+            if build.get(name)}
 
 
 def keras_backend():

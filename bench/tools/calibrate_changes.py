@@ -14,8 +14,9 @@ alpha for the history). Printed per condition:
 - unchanged: the share of histories with any change point (the false positives);
 - each shift: the share found with a change point within one night of where it starts, the share
   the night's own gates catch on the first shifted night (any gate of any case at the nightly's
-  alpha), the share found among those the gate caught, and the found share by how many shifted
-  nights the history ends with (a shift on the last night has one night to be seen in).
+  alpha), the share found among those the gate caught, and the found share by how many nights lie
+  on the shorter side of the shift (a shift on the last night, or from the second, has one night
+  on that side: a split is only as sure as its smaller half).
 
 Histories re-draw the same pool of seeds, so they are not independent: the pool's size is printed.
 """
@@ -32,7 +33,7 @@ from bench.harness import baselines, changepoints, gates, night_series, results
 from bench.harness.verdicts import Verdict
 from bench.tools import calibrate
 
-BUCKETS = ((1, 1), (2, 4), (5, 9), (10, 1_000))
+BUCKETS = ((1, 1), (2, 4), (5, 9), (10, 1_000))  # nights before or after the shift, whichever are fewer
 
 
 def load(path, benchmark):
@@ -128,14 +129,15 @@ def render(benchmark, false_pos, rows, histories, nights, n, pool_seeds, alpha, 
     table = []
     for size, outcomes in rows.items():
         start, placed, gate, anywhere = (np.array(x) for x in zip(*outcomes))
-        after = nights - start + 1  # shifted nights the history ends with
-        by_bucket = [f"{100 * placed[(after >= lo) & (after <= hi)].mean():.0f} % ({((after >= lo) & (after <= hi)).sum()})"
-                     if ((after >= lo) & (after <= hi)).any() else "-" for lo, hi in BUCKETS]
+        side = np.minimum(start - 1, nights - start + 1)  # nights on the shorter side of the shift
+        by_bucket = [f"{100 * placed[(side >= lo) & (side <= hi)].mean():.0f} % ({((side >= lo) & (side <= hi)).sum()})"
+                     if ((side >= lo) & (side <= hi)).any() else "-" for lo, hi in BUCKETS]
         caught = f"{100 * placed[gate].mean():.1f} % of {gate.sum()}" if gate.any() else "-"
         table.append([size, f"{100 * placed.mean():.1f} %", f"{100 * anywhere.mean():.1f} %",
                       f"{100 * gate.mean():.1f} %", caught, *by_bucket])
     headers = ["every rate", "found within 1 night", "any change point", "night's gate catches its first night",
-               "found, of those the gate caught", *[f"found, {_nights(lo, hi)} shifted" for lo, hi in BUCKETS]]
+               "found, of those the gate caught", *[f"found, {_nights(lo, hi)} on the shorter side"
+                                                   for lo, hi in BUCKETS]]
     lines.append(tabulate(table, headers=headers, disable_numparse=True))
     return "\n".join(lines)
 

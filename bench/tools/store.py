@@ -11,7 +11,6 @@ each table and the nights per benchmark.
 """
 
 import argparse
-from pathlib import Path
 
 from bench.harness import history_store, results
 

@@ -56,3 +56,22 @@ def test_environment_names_versions_device_and_date():
     env = environment()
     assert {"python", "date", "device"} <= set(env)
     assert env["date"].endswith("Z") and env["device"].startswith(("CPU: ", "GPU x"))
+
+
+def test_a_gpu_environment_names_the_gpus_and_the_cuda_and_cudnn_tensorflow_was_built_with(monkeypatch):
+    import sys
+    import types
+
+    gpu = types.SimpleNamespace(name="/physical_device:GPU:0")
+    config = types.SimpleNamespace(list_physical_devices=lambda kind: [gpu, gpu] if kind == "GPU" else [],
+                                   experimental=types.SimpleNamespace(
+                                       get_device_details=lambda d: {"device_name": "NVIDIA H100 80GB HBM3"}))
+    build = {"is_cuda_build": True, "cuda_version": "12.5.1", "cudnn_version": "9"}
+    fake = types.SimpleNamespace(__version__="2.21.0", config=config,
+                                 sysconfig=types.SimpleNamespace(get_build_info=lambda: build))
+    monkeypatch.setitem(sys.modules, "tensorflow", fake)
+    env = environment()
+    assert (env["device"], env["cuda"], env["cudnn"], env["tensorflow"]) == ("GPU x2: NVIDIA H100 80GB HBM3",
+                                                                              "12.5.1", "9", "2.21.0")
+    build.pop("cuda_version"), build.pop("cudnn_version")
+    assert "cuda" not in environment()  # a CPU build says nothing of CUDA

@@ -5,7 +5,6 @@ import pytest
 
 from bench.harness import history_store
 from bench.tools import dashboard
-from tests.report.test_html import browser  # noqa: F401  (the Chromium fixture)
 from tests.tools.test_changes import fill
 
 
@@ -50,7 +49,7 @@ def test_the_dashboard_refuses_a_folder_with_files_and_an_empty_history(tmp_path
 
 
 @pytest.mark.slow  # starts a browser: about 2 s
-def test_the_change_point_sits_between_its_nights_in_chromium(tmp_path, browser):  # noqa: F811
+def test_the_change_point_sits_between_its_nights_in_chromium(tmp_path, browser):
     out = site(tmp_path)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto((out / "ionosphere.html").as_uri())

@@ -1,11 +1,8 @@
 """bench/report/html.py, rendered in headless Chromium: the table and every image are really shown.
 
-Needs Debian's chromium (/usr/bin/chromium) and the playwright package (`pip install -e '.[test]'`).
-Without them the test skips, except under CI=true, where it fails.
+Needs Debian's chromium (/usr/bin/chromium) and the playwright package (`pip install -e '.[test]'`): the
+``browser`` fixture (tests/conftest.py). Without them the test skips, except under CI=true, where it fails.
 """
-
-import os
-import shutil
 
 import pytest
 
@@ -14,7 +11,6 @@ from bench.harness.verdicts import Verdict
 from bench.report import html as html_report
 from tests.report.test_plots import history, png_size
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PROV = {"source": "measured", "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test",
         "date": "2026-11-21", "command": "pytest -m slow --update-baselines", "seeds": list(range(20))}
 S = {"n": 2, "mean": 0.85, "std": 0.02, "min": 0.83, "max": 0.87}
@@ -41,25 +37,6 @@ def test_report_folder_contents(tmp_path):
         assert png_size(png) == (800, 500)
     text = index.read_text()
     assert text.count("<img ") == 4 and "<script" not in text and "http" not in text.split("<body>")[1]
-
-
-@pytest.fixture
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if sync_playwright is None or CHROMIUM is None:
-        reason = "needs Debian's chromium and `pip install -e '.[test]'` (playwright)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must render the report: {reason}")
-        pytest.skip(reason)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
 
 
 @pytest.mark.slow  # starts a browser: about 2 s

@@ -17,7 +17,6 @@ import pytest
 
 from bench.tools import changes
 from tests.harness import stores
-from tests.report.test_html import browser  # noqa: F401  (the Chromium fixture)
 
 FIRST_SEED = 200_000  # night k trains seeds 200000 + 20 (k - 1) ..: no baseline saw them (docs/history.md)
 SEEDS = 20
@@ -36,7 +35,7 @@ def nightly(results, night, urls, inject=None):
 
 
 @pytest.mark.slow  # fourteen ionosphere nightlies: about 7 minutes
-def test_ten_nights_name_the_shift_at_night_7_and_unchanged_nights_exit_0(tmp_path, capsys, browser):  # noqa: F811
+def test_ten_nights_name_the_shift_at_night_7_and_unchanged_nights_exit_0(tmp_path, capsys, browser):
     urls = {"sqlite": {"unchanged": f"sqlite:///{tmp_path / 'unchanged.sqlite'}",
                        "shifted": f"sqlite:///{tmp_path / 'shifted.sqlite'}"}}
     with stores.postgres_databases(required=False) as new_database:
