@@ -15,7 +15,7 @@ from bench.harness import changepoints, gates
 from bench.harness.baselines import environment_label
 
 # Environment keys that differ between any two nights without anything having changed.
-NOT_A_CHANGE = ("date", "group_train_time_s", "seeds_together", "cuda_visible_devices")
+NOT_A_CHANGE = ("date", "group_train_time_s", "seeds_together", "cuda_visible_devices", "gpu")
 
 
 @dataclasses.dataclass
