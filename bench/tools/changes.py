@@ -69,8 +69,9 @@ def main(argv=None):
         print(heading(history, shifts, args.alpha))
         for number, case, why in history.failed:
             print(f"  night {number}: {case} {why}")
+        for group in grouped(history, shifts):
+            print(describe(history, group))
         for shift in shifts:
-            print(describe(history, shift))
             is_recent = shift.night > len(history.nights) - args.recent
             recent = recent or is_recent
             found.append(as_dict(history, shift, is_recent))
@@ -90,25 +91,44 @@ def heading(history, shifts, alpha):
             f"{len(shifts)} shift(s) at alpha {alpha:g} over the history ({alpha / max(tested, 1):.2g} per series)")
 
 
-def describe(history, shift):
-    """A shift's lines: what moved, by how much, from which night, and what changed then."""
-    c, s = shift.change, shift.series
-    unit = METRICS[s.metric].unit
-    rel = f"{100 * c.relative:+.1f} %" if c.before else f"{c.shift:+.4g}"
-    p = f"p < {1 / changepoints.DRAWS:.0e}" if c.p_value == 0 else f"p = {c.p_value:.2g}"
-    before, after = history.night(shift.before_night), history.night(shift.night)
-    way = "worse" if shift.worse else "better"
-    lines = [f"SHIFT {s.name} {s.metric}: {shift.direction} {rel} ({way}), {c.before:.4f} -> {c.after:.4f} [{unit}], "
-             f"z {c.z:+.1f}, {p}; starts at night {shift.night} of {len(history.nights)} ({_date(after)})",
-             f"  last night before: night {shift.before_night}, {_night_text(before)}",
-             f"  first night after: night {shift.night}, {_night_text(after)}",
-             f"  commits: {_commits(before, after)}"]
-    env_before = _point_env(s, shift.before_night) or before["environment"]
-    env_after = _point_env(s, shift.night) or after["environment"]
-    changes = night_series.environment_changes(env_before, env_after)
-    lines.append("  environment: " + ("; ".join(f"{k} {a} -> {b}" for k, a, b in changes) if changes
-                                      else "unchanged"))
+def grouped(history, shifts):
+    """The shifts in groups that start at the same night with the same environment changes: one
+    release, one edit, usually moves many series at once."""
+    groups = {}
+    for shift in shifts:
+        key = (shift.night, shift.before_night, tuple(map(tuple, _environment_changes(history, shift))))
+        groups.setdefault(key, []).append(shift)
+    return list(groups.values())
+
+
+def describe(history, group):
+    """A group's lines: the night the shifts start, each series with what moved and by how much, and
+    what changed between the last night before and the first night after."""
+    first = group[0]
+    before, after = history.night(first.before_night), history.night(first.night)
+    lines = [f"SHIFT at night {first.night} of {len(history.nights)} ({_date(after)}): {len(group)} series"]
+    for shift in group:
+        c, s = shift.change, shift.series
+        rel = f"{100 * c.relative:+.1f} %" if c.before else f"{c.shift:+.4g}"
+        p = f"p < {1 / changepoints.DRAWS:.0e}" if c.p_value == 0 else f"p = {c.p_value:.2g}"
+        way = "worse" if shift.worse else "better"
+        lines.append(f"  {s.name} {s.metric}: {shift.direction} {rel} ({way}), {c.before:.4f} -> {c.after:.4f} "
+                     f"[{METRICS[s.metric].unit}], z {c.z:+.1f}, {p}")
+    changes = _environment_changes(history, first)
+    lines += [f"  last night before: night {first.before_night}, {_night_text(before)}",
+              f"  first night after: night {first.night}, {_night_text(after)}",
+              f"  commits: {_commits(before, after)}",
+              "  environment: " + ("; ".join(f"{k} {a} -> {b}" for k, a, b in changes) if changes else "unchanged")]
     return "\n".join(lines)
+
+
+def _environment_changes(history, shift):
+    """What differs between the environments the series' case ran in on the two nights (each night's
+    own environment where the case left none)."""
+    s = shift.series
+    return night_series.environment_changes(
+        _point_env(s, shift.before_night) or history.night(shift.before_night)["environment"],
+        _point_env(s, shift.night) or history.night(shift.night)["environment"])
 
 
 def as_dict(history, shift, recent):
@@ -120,9 +140,7 @@ def as_dict(history, shift, recent):
             "shift": c.shift, "relative": c.relative, "direction": shift.direction, "worse": shift.worse,
             "z": c.z, "p_value": c.p_value, "alpha": shift.alpha, "recent": recent,
             "commit_before": before["commit"], "commit_after": after["commit"],
-            "environment_changes": [list(x) for x in night_series.environment_changes(
-                _point_env(s, shift.before_night) or before["environment"],
-                _point_env(s, shift.night) or after["environment"])]}
+            "environment_changes": [list(x) for x in _environment_changes(history, shift)]}
 
 
 def _point_env(series, night):

@@ -47,8 +47,10 @@ def test_a_shift_is_named_with_its_night_size_commits_and_environment(tmp_path, 
            "1 shift(s) at alpha 0.01 over the history (0.005 per series)" in out
     assert "  night 10: ionosphere/published/exp failed: NonFiniteLoss: loss became nan at epoch 3" in out
     (line,) = [x for x in out.splitlines() if x.startswith("SHIFT")]
-    assert line.startswith("SHIFT ionosphere/published/step final_train_loss: up +")
-    assert "% (worse), 0.120" in line and "[loss], z +" in line and "starts at night 7 of 10 (2026-11-07 02:00)" in line
+    assert line == "SHIFT at night 7 of 10 (2026-11-07 02:00): 1 series"
+    (series,) = [x for x in out.splitlines() if x.startswith("  ionosphere/")]
+    assert series.startswith("  ionosphere/published/step final_train_loss: up +")
+    assert "% (worse), 0.120" in series and "[loss], z +" in series
     assert "  last night before: night 6, 2026-11-06 02:00, commit c06c06c06c06 on main, TF 2.21.0 / Keras 3.15.1" \
            in out
     assert "  commits: c06c06c06c06..c07c07c07c07 (not in this checkout)" in out
