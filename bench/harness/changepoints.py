@@ -48,6 +48,11 @@ class ChangePoint:
         return self.shift / abs(self.before) if self.before else math.inf
 
 
+def p_text(p):
+    """A p-value as the tools print it: below the simulation's resolution, ``< 1e-05``."""
+    return f"< {1 / DRAWS:.0e}" if p == 0 else f"= {p:.2g}"
+
+
 def pooled_std(stds, ns):
     """The seeds' standard deviation pooled over nights (weights n - 1); 0 when no night has 2 seeds."""
     stds, ns = np.asarray(stds, dtype=np.float64), np.asarray(ns, dtype=np.float64)

@@ -64,6 +64,10 @@ class Shift:
         return "up" if self.change.shift > 0 else "down"
 
     @property
+    def p_text(self):
+        return changepoints.p_text(self.change.p_value)
+
+    @property
     def worse(self):
         """Whether the shift goes the metric's bad way (a loss up, an accuracy down)."""
         return (self.change.shift > 0) == (METRICS[self.series.metric].better == "lower")

@@ -73,7 +73,7 @@ def benchmark_page(history, shifts, source, label):
 def series_section(history, series, shifts, label):
     title = f"{series.protocol}/{series.case}: {series.metric} [{series.unit}]"
     shift_text = "".join(f"<li>change point: {_e(shift.direction)} {shift.change.before:.4f} -&gt; "
-                         f"{shift.change.after:.4f} from night {shift.night} (p {shift.change.p_value:.2g})</li>"
+                         f"{shift.change.after:.4f} from night {shift.night} (p {_e(shift.p_text)})</li>"
                          for shift in shifts)
     rows = "".join(
         f"<tr class=\"{'failed-row' if p.verdict in ('FAIL', 'CHANGED') else ''}\"><td>{p.night}</td>"

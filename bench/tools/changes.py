@@ -110,7 +110,7 @@ def describe(history, group):
     for shift in group:
         c, s = shift.change, shift.series
         rel = f"{100 * c.relative:+.1f} %" if c.before else f"{c.shift:+.4g}"
-        p = f"p < {1 / changepoints.DRAWS:.0e}" if c.p_value == 0 else f"p = {c.p_value:.2g}"
+        p = f"p {changepoints.p_text(c.p_value)}"
         way = "worse" if shift.worse else "better"
         lines.append(f"  {s.name} {s.metric}: {shift.direction} {rel} ({way}), {c.before:.4f} -> {c.after:.4f} "
                      f"[{METRICS[s.metric].unit}], z {c.z:+.1f}, {p}")

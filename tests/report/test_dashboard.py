@@ -27,6 +27,7 @@ def test_the_site_has_an_index_and_a_page_per_benchmark_with_a_chart_per_series(
     page = (out / "ionosphere.html").read_text()
     assert page.count("<svg ") == 2  # final_train_loss and final_val_accuracy; best_val_accuracy is not gated
     assert page.count('class="change-point" data-night="7"') == 1 and "<script" not in page
+    assert "from night 7 (p &lt; 1e-05)" in page
     assert "night 10: ionosphere/published/exp: failed: NonFiniteLoss" in page
     index = (out / "index.html").read_text()
     assert '<a href="ionosphere.html">ionosphere</a></td><td>10</td><td>2026-11-10 02:00</td><td>1</td><td>1</td>' \
