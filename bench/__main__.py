@@ -25,6 +25,7 @@ TOOLS = {
     "speed_schedules": "time s.values() over 1,000,000 indices for every schedule",
     "speed_ionosphere": "time the ionosphere benchmark: this suite's loop against plain model.fit",
     "speed_resnet": "epoch time and images/s of source A's ResNet on synthetic CIFAR-shaped data",
+    "speed_history": "time the history store's writes of a session's records (SQLite or PostgreSQL)",
     "speed_tests": "time the fast tier (pytest -m \"not slow\") from outside, phase by phase",
 }
 
