@@ -42,7 +42,7 @@ def test_a_set_with_a_diverged_seed_fails_and_the_rest_give_the_effect_size():
 def test_bad_arguments_are_refused_before_anything_trains(capsys):
     for argv, message in ((["ionosphere", "--sets", "0"], "--sets must be >= 1 and --seeds >= 2"),
                           (["ionosphere", "--protocols", "nope"], "--protocols 'nope' is not a ionosphere protocol"),
-                          (["ionosphere", "--first-seed", "1000"], "seeds 1000..1079 are baseline seeds")):
+                          (["ionosphere", "--first-seed", "1000"], "seeds 1000..1099 are baseline seeds")):
         with pytest.raises(SystemExit) as exit_:
             calibrate.main(argv)
         assert exit_.value.code == 2 and message in capsys.readouterr().err

@@ -16,6 +16,7 @@ ENV_B = {"tensorflow": "2.21.0", "keras": "3.15.1", "keras_backend": "tensorflow
 LABEL_A = "TF 2.15.1 / Keras 2.15.0 (tensorflow), CPU: x"
 LABEL_B = "TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: AMD EPYC"  # the baseline's: the reference
 # per-seed train loss and accuracy of ionosphere/published/step on seeds 0..19, near its committed baseline
+# (over its 200 seeds: final train loss 0.0400, mean train loss 0.0884, accuracy 0.9878)
 LOSS = [0.0396 + 0.0004 * ((7 * s) % 9 - 4) for s in range(20)]
 ACC = [0.9871 + 0.0043 * ((5 * s) % 5 - 2) / 2 for s in range(20)]
 
@@ -25,7 +26,7 @@ def environment_folder(root, name, env, loss=LOSS, acc=ACC, epochs=50, not_train
     folder = root / name / "20261130-000000-1"
     folder.mkdir(parents=True)
     for seed in range(20):
-        metrics = {"final_val_accuracy": acc[seed], "final_train_loss": loss[seed], "mean_train_loss": 2.2 * loss[seed]}
+        metrics = {"final_val_accuracy": acc[seed], "final_train_loss": loss[seed], "mean_train_loss": 2.21 * loss[seed]}
         results.append(folder, {"kind": "run", "benchmark": "ionosphere", "protocol": "published", "case": "step",
                                 "seed": seed, "metrics": metrics, "history": {"train_loss": [0.5] * epochs},
                                 "train_time_s": 0.1, "majority_rate": 0.922, "environment": env})
