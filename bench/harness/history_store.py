@@ -46,11 +46,11 @@ class HistoryError(Exception):
 # -- the schema -------------------------------------------------------------------------------------
 metadata = sa.MetaData()
 
-meta = sa.Table("meta", metadata,
+META = sa.Table("meta", metadata,
                 sa.Column("key", sa.String(64), primary_key=True),
                 sa.Column("value", sa.String(256), nullable=False))
 
-nights = sa.Table(
+NIGHTS = sa.Table(
     "nights", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("key", sa.String(128), nullable=False, unique=True),  # the session's id (session.json), or the folder's
@@ -64,7 +64,7 @@ nights = sa.Table(
     sa.Column("options", sa.JSON, nullable=False),  # the session's options (seeds, engine, injected, arguments)
 )
 
-records = sa.Table(
+RECORDS = sa.Table(
     "records", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("night_id", sa.Integer, sa.ForeignKey("nights.id"), nullable=False),
@@ -77,7 +77,7 @@ records = sa.Table(
     sa.UniqueConstraint("night_id", "kind", "benchmark", "protocol", "case", "seed", name="one_record"),
 )
 
-verdicts = sa.Table(
+VERDICTS = sa.Table(
     "verdicts", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("night_id", sa.Integer, sa.ForeignKey("nights.id"), nullable=False),
@@ -93,11 +93,11 @@ verdicts = sa.Table(
     sa.Column("verdict", sa.String(16), nullable=False),  # pass / FAIL / CHANGED / info / new
     sa.UniqueConstraint("night_id", "benchmark", "protocol", "case", "metric", name="one_verdict"),
 )
-sa.Index("verdicts_by_case", verdicts.c.benchmark, verdicts.c.protocol, verdicts.c.case, verdicts.c.metric)
+sa.Index("verdicts_by_case", VERDICTS.c.benchmark, VERDICTS.c.protocol, VERDICTS.c.case, VERDICTS.c.metric)
 
 
 def _create_v1(conn):
-    metadata.create_all(conn, tables=[nights, records, verdicts])
+    metadata.create_all(conn, tables=[NIGHTS, RECORDS, VERDICTS])
 
 
 # Step k takes a database from version k - 1 to k. A change to the tables adds a step (and bumps the
@@ -125,6 +125,19 @@ def engine_url(url):
         return text
     raise HistoryError(f"history URL {text!r}: give sqlite:///path/to/file.sqlite, a file path, or "
                        "postgresql://user@host/database (pip install -e '.[postgres]').")
+
+
+def open_existing(url=None):
+    """The store a reading tool (``changes``, ``dashboard``) reads: ``url``, or the nightly's default
+    ``results/history.sqlite``, which must exist (reading never creates it). ``(store, url)``;
+    ``HistoryError`` saying what to run or give."""
+    if url is None:
+        if not Path("results", FILE_NAME).exists():
+            raise HistoryError("no history at results/history.sqlite: run the nightly first (`pytest -m slow`), or "
+                               "give --history URL, or import saved results folders (`python -m bench store import "
+                               "results/`).")
+        url = default_url("results")
+    return open_store(url), url
 
 
 def open_store(url):
@@ -192,15 +205,15 @@ class HistoryStore:
 
     def _version(self, conn):
         if not sa.inspect(conn).has_table("meta"):
-            metadata.create_all(conn, tables=[meta])
+            metadata.create_all(conn, tables=[META])
             return 0
-        row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
+        row = conn.execute(sa.select(META.c.value).where(META.c.key == "schema_version")).first()
         return int(row[0]) if row else 0
 
     @staticmethod
     def _set_version(conn, version):
-        if conn.execute(sa.update(meta).where(meta.c.key == "schema_version").values(value=str(version))).rowcount == 0:
-            conn.execute(sa.insert(meta).values(key="schema_version", value=str(version)))
+        if conn.execute(sa.update(META).where(META.c.key == "schema_version").values(value=str(version))).rowcount == 0:
+            conn.execute(sa.insert(META).values(key="schema_version", value=str(version)))
 
     # -- writing ------------------------------------------------------------------------------------
     def night(self, info):
@@ -211,8 +224,8 @@ class HistoryStore:
                "results_dir": info.get("results_dir"), "environment": info.get("environment", {}),
                "options": info.get("options", {})}
         with self.engine.begin() as conn:
-            self._insert_new(conn, nights, [row], ["key"])
-            return conn.execute(sa.select(nights.c.id).where(nights.c.key == info["key"])).scalar_one()
+            self._insert_new(conn, NIGHTS, [row], ["key"])
+            return conn.execute(sa.select(NIGHTS.c.id).where(NIGHTS.c.key == info["key"])).scalar_one()
 
     def add(self, night_id, record):
         """Keep one results-store record under the night: a ``run`` once per seed (the first wins), a case's
@@ -236,11 +249,11 @@ class HistoryStore:
         if not (runs or cases):
             return
         with self.engine.begin() as conn:
-            self._insert_new(conn, records, runs, ["night_id", "kind", "benchmark", "protocol", "case", "seed"])
+            self._insert_new(conn, RECORDS, runs, ["night_id", "kind", "benchmark", "protocol", "case", "seed"])
             for row in cases:  # newer replaces older: a resumed case's summary over the first one's
-                self._replace(conn, records, row, ["night_id", "kind", "benchmark", "protocol", "case", "seed"])
+                self._replace(conn, RECORDS, row, ["night_id", "kind", "benchmark", "protocol", "case", "seed"])
             for row in rows:
-                self._replace(conn, verdicts, row, ["night_id", "benchmark", "protocol", "case", "metric"])
+                self._replace(conn, VERDICTS, row, ["night_id", "benchmark", "protocol", "case", "metric"])
 
     def _insert_new(self, conn, table, rows, keys):
         """Insert the rows whose key is not there yet; keep those that are."""
@@ -279,17 +292,17 @@ class HistoryStore:
     # -- reading ------------------------------------------------------------------------------------
     def nights(self, benchmark=None):
         """Every night (of ``benchmark``: those holding its records) as dicts, oldest first."""
-        query = sa.select(nights).order_by(nights.c.started, nights.c.id)
+        query = sa.select(NIGHTS).order_by(NIGHTS.c.started, NIGHTS.c.id)
         if benchmark is not None:
-            query = query.where(nights.c.id.in_(sa.select(records.c.night_id).where(records.c.benchmark == benchmark)))
+            query = query.where(NIGHTS.c.id.in_(sa.select(RECORDS.c.night_id).where(RECORDS.c.benchmark == benchmark)))
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
     def records(self, night_id=None, kind=None, benchmark=None):
         """The kept records (results-store dicts), in the order they were kept."""
-        query = sa.select(records.c.night_id, records.c.record).order_by(records.c.id)
-        for column, value in ((records.c.night_id, night_id), (records.c.kind, kind),
-                              (records.c.benchmark, benchmark)):
+        query = sa.select(RECORDS.c.night_id, RECORDS.c.record).order_by(RECORDS.c.id)
+        for column, value in ((RECORDS.c.night_id, night_id), (RECORDS.c.kind, kind),
+                              (RECORDS.c.benchmark, benchmark)):
             if value is not None:
                 query = query.where(column == value)
         with self.engine.connect() as conn:
@@ -297,21 +310,21 @@ class HistoryStore:
 
     def verdict_rows(self, benchmark=None):
         """Every night's verdict rows (of ``benchmark``) as dicts."""
-        query = sa.select(verdicts).order_by(verdicts.c.id)
+        query = sa.select(VERDICTS).order_by(VERDICTS.c.id)
         if benchmark is not None:
-            query = query.where(verdicts.c.benchmark == benchmark)
+            query = query.where(VERDICTS.c.benchmark == benchmark)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
     def benchmarks(self):
         with self.engine.connect() as conn:
-            return sorted(conn.execute(sa.select(records.c.benchmark).distinct()).scalars())
+            return sorted(conn.execute(sa.select(RECORDS.c.benchmark).distinct()).scalars())
 
     def counts(self):
         """``{table: rows}``: what ``python -m bench store info`` prints."""
         with self.engine.connect() as conn:
             return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                    for t in (nights, records, verdicts)}
+                    for t in (NIGHTS, RECORDS, VERDICTS)}
 
 
 def _verdict_rows(night_id, summary):

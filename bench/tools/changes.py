@@ -46,12 +46,8 @@ def main(argv=None):
         p.exit(2, f"--alpha must be between 0 and 1. Received: {args.alpha}\n")
     if args.json and Path(args.json).exists():
         p.exit(2, f"--json {args.json} exists; this suite never overwrites a report. Choose a new file name.\n")
-    url = args.history or history_store.default_url("results")
-    if args.history is None and not Path("results", history_store.FILE_NAME).exists():
-        p.exit(2, "no history at results/history.sqlite: run the nightly first (`pytest -m slow`), or give "
-                  "--history URL, or import saved results folders (`python -m bench store import results/`).\n")
     try:
-        store = history_store.open_store(url)
+        store, url = history_store.open_existing(args.history)
     except history_store.HistoryError as err:
         p.exit(2, f"{err}\n")
     names = [args.benchmark] if args.benchmark else store.benchmarks()

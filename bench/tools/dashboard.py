@@ -29,12 +29,8 @@ def main(argv=None):
     out = Path(args.out_dir)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         p.exit(2, f"{out} exists and is not an empty folder; the dashboard never overwrites. Choose a new folder.\n")
-    url = args.history or history_store.default_url("results")
-    if args.history is None and not Path("results", history_store.FILE_NAME).exists():
-        p.exit(2, "no history at results/history.sqlite: run the nightly first (`pytest -m slow`), or give "
-                  "--history URL.\n")
     try:
-        store = history_store.open_store(url)
+        store, url = history_store.open_existing(args.history)
     except history_store.HistoryError as err:
         p.exit(2, f"{err}\n")
     names = args.benchmark or store.benchmarks()
