@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.harness import history_store
+
 pytest.importorskip("ray")
 pytestmark = pytest.mark.slow  # two pytest sessions that train, one of them starting Ray (about 30 s)
 
@@ -35,8 +37,10 @@ def _session(tmp_path, name, *args):
                           cwd=ROOT, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    (folder,) = results.iterdir()
+    (folder,) = [p for p in results.iterdir() if p.is_dir()]  # beside it: the history store's SQLite file
     records = [json.loads(line) for line in (folder / "results.jsonl").read_text().splitlines()]
+    kept = [r for _, r in history_store.open_store(results / history_store.FILE_NAME).records()]
+    assert sorted((r["kind"], r.get("seed")) for r in kept) == sorted((r["kind"], r.get("seed")) for r in records)
     runs = {r["seed"]: r for r in records if r["kind"] == "run"}
     table = [line for line in done.stdout.splitlines() if line.startswith(("ionosphere ", "how:"))]
     return runs, table, done.stdout
