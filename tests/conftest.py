@@ -47,3 +47,20 @@ def browser():
             "--disable-sync", "--no-first-run"])
         yield b
         b.close()
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: the partition is checked on every test collected
+def pytest_collection_modifyitems(config, items):
+    """Every test in exactly one tier (``tests/tiers.py``), else a usage error naming each one that is not;
+    then the e2e checks leave a session that did not ask for them."""
+    from tests import tiers
+
+    problems = tiers.misplaced(items)
+    if problems:
+        raise pytest.UsageError("tests outside the three tiers (docs/tests.md#three-tiers):\n"
+                                + "\n".join(f"- {p}" for p in problems))
+    dropped = tiers.unrequested_e2e(config, items)
+    if dropped:
+        kept = set(map(id, dropped))
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if id(item) not in kept]

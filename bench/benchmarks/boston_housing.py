@@ -83,7 +83,7 @@ def _schedule(name, model, train_set, epochs, options):
     batch_size = BENCHMARK.batch_size(options)
     model.compile(optimizer=keras.optimizers.SGD(CONFIG["constant_lr"], **BENCHMARK.optimizer_args(name, options)),
                   loss="mse")
-    found = lr_range_test(model, *train_set, batch_size=batch_size, **CONFIG["range_test"])
+    found = lr_range_test(model, *train_set, batch_size=batch_size, **BENCHMARK.range_test_args(options))
     steps = epochs * -(-len(train_set[0]) // batch_size)
     return BENCHMARK.schedule_for(name, options, max_lr=found.suggested_max_lr, total_steps=steps), found
 
@@ -96,7 +96,7 @@ def train(case, seed, protocol="keras_split", on_epoch=None, options=RunOptions(
         return together.one_seed(BENCHMARK, case, seed, protocol, on_epoch, options)
     BENCHMARK.check_protocol(protocol)
     epochs = BENCHMARK.epochs(options)
-    train_set, val = load_data()
+    train_set, val = BENCHMARK.data_for(options, *load_data())
     model = BENCHMARK.new_model(build_model, seed, options)
     s, found = _schedule(case, model, train_set, epochs, options)
     batch_size = BENCHMARK.batch_size(options)
@@ -123,7 +123,7 @@ def train_seeds(case, seeds, protocol="keras_split", on_epoch=None, options=RunO
     from schedules._keras import keras
 
     BENCHMARK.check_protocol(protocol)
-    data_set = load_data()
+    data_set = BENCHMARK.data_for(options, *load_data())
     histories, seconds = together.train(
         BENCHMARK, case, seeds, [data_set] * len(seeds), build_model, options=options,
         loss=keras.losses.mean_squared_error, metric=keras.metrics.mean_absolute_error, metric_name="mae",

@@ -18,7 +18,8 @@ from bench.engine.records import RunResult, metrics_from_history
 
 # Fields a benchmark file states once, at its top, under these names; image_benchmark reads them.
 MODULE_FIELDS = {"name": "NAME", "cases": "CASES", "config": "CONFIG", "published": "PUBLISHED",
-                 "published_floors": "PUBLISHED_FLOORS", "reference": "REFERENCE", "reference_note": "REFERENCE_NOTE"}
+                 "published_floors": "PUBLISHED_FLOORS", "reference": "REFERENCE", "reference_note": "REFERENCE_NOTE",
+                 "quick_model": "QUICK_MODEL"}
 
 
 def image_benchmark(module_name, *, together=False, **fields):
@@ -28,7 +29,7 @@ def image_benchmark(module_name, *, together=False, **fields):
     compiled step, ``bench.engine.stacked``: for small models) are made from the file's own
     ``load_data(path=None)`` and ``build_model()``, looked up when a run starts. The fields the file
     states at its top (``NAME``, ``CASES``, ``CONFIG`` and, where it has them, ``PUBLISHED``,
-    ``PUBLISHED_FLOORS``, ``REFERENCE``, ``REFERENCE_NOTE``: ``MODULE_FIELDS``) are read from it;
+    ``PUBLISHED_FLOORS``, ``REFERENCE``, ``REFERENCE_NOTE``, ``QUICK_MODEL``: ``MODULE_FIELDS``) are read from it;
     ``protocols`` defaults to ``("published",)``, ``metric`` to final validation accuracy and
     ``requires`` to TensorFlow alone (see ``on_gpu`` for GPU ones). Any field given here wins.
     """
@@ -112,7 +113,7 @@ def train_case(benchmark, case, seed, protocol, load_data, build_model, *, optio
     if benchmark.trains_together(case, options):
         return together.one_seed(benchmark, case, seed, protocol, on_epoch, options)
     benchmark.check_protocol(protocol)
-    train_set, val = load_data(getattr(options, benchmark.data_option)) if benchmark.data_option else load_data()
+    train_set, val = benchmark.data_for(options, *_load(benchmark, load_data, options))
     s, model, extra = range_tested(benchmark, case, seed, train_set, build_model, options)
     return train(benchmark, case, s, seed, protocol, train_set, val, model=model, options=options,
                  on_epoch=on_epoch, extra_history=extra)
@@ -125,7 +126,7 @@ def train_seeds_case(benchmark, case, seeds, protocol, load_data, build_model, *
     from schedules._keras import keras
 
     benchmark.check_protocol(protocol)
-    train_set, val = load_data(getattr(options, benchmark.data_option)) if benchmark.data_option else load_data()
+    train_set, val = benchmark.data_for(options, *_load(benchmark, load_data, options))
     histories, seconds = together.train(
         benchmark, case, seeds, [(train_set, val)] * len(seeds), build_model, options=options,
         loss=keras.losses.categorical_crossentropy, metric=keras.metrics.categorical_accuracy, on_epoch=on_epoch,
@@ -133,6 +134,11 @@ def train_seeds_case(benchmark, case, seeds, protocol, load_data, build_model, *
     env = together.environment(seconds, seeds)
     return [_result(benchmark, protocol, case, seed, history, val, seconds / len(seeds), env)
             for seed, history in zip(seeds, histories)]
+
+
+def _load(benchmark, load_data, options):
+    """``load_data()``, from the copy ``options`` names where the benchmark reads a data set option."""
+    return load_data(getattr(options, benchmark.data_option)) if benchmark.data_option else load_data()
 
 
 def one_hot_scaled(data_sets):
@@ -161,7 +167,7 @@ def range_tested(benchmark, case_name, seed, train_set, build_model, options):
     batch_size = benchmark.batch_size(options)
     model.compile(optimizer=keras.optimizers.SGD(config["constant_lr"], **benchmark.optimizer_args(case_name, options)),
                   loss="categorical_crossentropy")
-    found = lr_range_test(model, *train_set, batch_size=batch_size, **config["range_test"])
+    found = lr_range_test(model, *train_set, batch_size=batch_size, **benchmark.range_test_args(options))
     total = benchmark.epochs(options) * -(-len(train_set[0]) // batch_size)
     extra = {"range_test": {"suggested_max_lr": found.suggested_max_lr, "lrs": found.lrs.tolist(),
                             "smoothed_losses": found.smoothed_losses.tolist()}}

@@ -97,7 +97,7 @@ def train(case, seed, protocol="published", on_epoch=None, options=RunOptions())
     BENCHMARK.check_protocol(protocol)
     s = BENCHMARK.schedule_for(case, options)
     x, y = load_data()
-    (x_train, y_train), val = split(x, y, protocol, seed)
+    (x_train, y_train), val = BENCHMARK.data_for(options, *split(x, y, protocol, seed))
     batch_size = BENCHMARK.batch_size(options)
     steps_per_epoch = -(-len(x_train) // batch_size)
     model = BENCHMARK.new_model(build_model, seed, options)
@@ -122,7 +122,7 @@ def train_seeds(case, seeds, protocol="published", on_epoch=None, options=RunOpt
 
     BENCHMARK.check_protocol(protocol)
     x, y = load_data()
-    data_sets = [split(x, y, protocol, seed) for seed in seeds]
+    data_sets = [BENCHMARK.data_for(options, *split(x, y, protocol, seed)) for seed in seeds]
     histories, seconds = together.train(
         BENCHMARK, case, seeds, data_sets, build_model, options=options, loss=keras.losses.binary_crossentropy,
         metric=keras.metrics.binary_accuracy, on_epoch=on_epoch, keep_predictions=options.keep_predictions)

@@ -18,6 +18,18 @@ from bench.engine.records import METRICS
 
 REQUIREMENT_KINDS = ("backend", "gpu", "data")
 
+# What a quick pass (``--bench-quick``, ``RunOptions.quick``) trains of every case: enough to take the
+# whole path of a nightly (loader, model, schedule, wiring check at two epochs, records, stores, report)
+# and nothing that measures: the first training rows, a few steps, a short range test.
+QUICK = types.MappingProxyType({
+    "seeds": 1,  # per case
+    "epochs": 2,  # two, so the wiring check sees a per-epoch schedule move
+    "batches": 3,  # steps per epoch: at most three (1cycle needs 5 steps or more in all)
+    "batch_size": 32,  # rows per step: at most this many (the published batch where it is smaller)
+    "validation_rows": 64,
+    "range_test_iterations": 10,  # 1cycle's max_lr from 10 steps of the range test instead of 300
+})
+
 
 @dataclasses.dataclass(frozen=True)
 class RunOptions:
@@ -35,6 +47,9 @@ class RunOptions:
     (``bench.engine.stacked``), else one at a time; ``keras`` always trains one seed at a time with
     Keras' own layers (``bench.engine.loop``). ``xla`` compiles each step with XLA and
     ``mixed_precision`` trains in ``mixed_float16``; both train one seed at a time.
+    ``quick``: a quick pass (``QUICK``): every case trains a few steps on its first rows, on the CPU where
+    it would need a GPU, with the smaller model its benchmark declares for it (``Benchmark.quick_model``);
+    nothing it measures is judged.
     """
 
     cifar10: Optional[str] = None
@@ -46,6 +61,7 @@ class RunOptions:
     engine: str = "auto"
     xla: bool = False
     mixed_precision: bool = False
+    quick: bool = False
 
     ENGINES = ("auto", "keras")
 
@@ -137,6 +153,9 @@ class Benchmark:
         reference_note: a sentence the table prints under its rows (published figures not gated, ...).
         data_option: the data set option it reads (``cifar10`` / ``fashion_mnist``), if any.
         seeds: seeds per case in a nightly, chosen from the power of its gates (docs/accuracy-suite.md#gates-two-questions-per-case).
+        quick_model: keyword arguments for ``build_model`` in a quick pass (``RunOptions.quick``), where
+            the published model takes too long to build and trace on a CPU (source A's ResNet: one module per
+            stage instead of nine); empty: the published model.
     """
 
     name: str
@@ -155,6 +174,7 @@ class Benchmark:
     data_option: Optional[str] = None
     seeds: int = 5
     train_seeds: Optional[Callable] = None
+    quick_model: Mapping = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         def bad(field, rule):
@@ -185,6 +205,7 @@ class Benchmark:
                            if not isinstance(self.config, types.MappingProxyType) else self.config)
         object.__setattr__(self, "protocols", tuple(self.protocols))
         object.__setattr__(self, "requires", tuple(self.requires))
+        object.__setattr__(self, "quick_model", types.MappingProxyType(dict(self.quick_model)))
 
     @property
     def needs_gpu(self):
@@ -216,14 +237,32 @@ class Benchmark:
             raise ValueError(f"Unknown {self.name} protocol {protocol!r}; valid: {', '.join(self.protocols)}")
 
     def epochs(self, options):
-        """Epochs to train: ``options.epochs`` when given, else the published number (fewer where
-        ``options`` injects ``fewer_epochs``)."""
-        epochs = options.epochs if options is not None and options.epochs else self.config["epochs"]
+        """Epochs to train: ``options.epochs`` when given, else ``QUICK``'s in a quick pass, else the published
+        number (fewer where ``options`` injects ``fewer_epochs``)."""
+        epochs = options.epochs if options is not None and options.epochs else \
+            QUICK["epochs"] if options is not None and options.quick else self.config["epochs"]
         return _injected(options).epochs(epochs)
 
+    def data_for(self, options, train_set, val):
+        """``(train_set, val)`` as ``options`` trains them: whole, or in a quick pass the first ``QUICK``
+        batches' rows of the training set and ``QUICK`` rows of the validation set."""
+        if options is None or not options.quick:
+            return train_set, val
+        rows, val_rows = QUICK["batches"] * self.batch_size(options), QUICK["validation_rows"]
+        return tuple(a[:rows] for a in train_set), tuple(a[:val_rows] for a in val)
+
+    def range_test_args(self, options):
+        """The range test's arguments (``config["range_test"]``), ``QUICK``'s iterations in a quick pass."""
+        args = dict(self.config["range_test"])
+        if options is not None and options.quick:
+            args["num_iterations"] = min(args["num_iterations"], QUICK["range_test_iterations"])
+        return args
+
     def batch_size(self, options):
-        """The batch size: the published one (doubled where ``options`` injects ``batch_x2``)."""
-        return self.config["batch_size"] * _injected(options).batch_factor
+        """The batch size: the published one (doubled where ``options`` injects ``batch_x2``; at most ``QUICK``'s
+        in a quick pass)."""
+        size = self.config["batch_size"] * _injected(options).batch_factor
+        return min(size, QUICK["batch_size"]) if options is not None and options.quick else size
 
     def optimizer_args(self, case, options):
         """SGD's arguments besides the rate for ``case``: the case's own, as the regression ``options``
@@ -240,8 +279,9 @@ class Benchmark:
         from schedules._keras import keras
 
         keras.utils.set_random_seed(seed)
+        size = self.quick_model if options is not None and options.quick else {}
         with precision.policy(options is not None and options.mixed_precision):
-            model = build_model()
+            model = build_model(**size)
         return _injected(options).changed_model(model)
 
     def run(self, case, seeds, protocol, *, options=RunOptions(), on_epoch=None, on_run=None):
@@ -309,9 +349,9 @@ def training_backend():
 
 
 def gpu(why):
-    """A visible GPU, unless ``options.allow_cpu``."""
+    """A visible GPU, unless ``options.allow_cpu`` or a quick pass (``options.quick``), which trains on the CPU."""
     def check(options):
-        if options.allow_cpu:
+        if options.allow_cpu or options.quick:
             return None
         from schedules._keras import BACKEND, gpus
 
@@ -320,11 +360,18 @@ def gpu(why):
 
 
 def data(why, locate):
-    """A data set on disk: ``locate(options)`` raises the loader's error (what to put where) when absent."""
+    """A data set on disk: ``locate(options)`` raises the loader's error (what to put where) when absent.
+    Synthetic files (``bench.data.synthetic``) meet it only in a quick pass, which judges nothing."""
     def check(options):
+        from bench.data import synthetic
+
         try:
-            locate(options)
+            path = locate(options)
         except RuntimeError as err:  # the loaders' DataUnavailable
             return str(err)
+        if synthetic.is_synthetic(path) and not options.quick:
+            return (f"{path} holds synthetic files written for a quick pass ({synthetic.MANIFEST}), not {why}; "
+                    "a run that measures needs the real data: point the data option or variable at it, or pass "
+                    "--bench-quick to only check that every case trains.")
         return None
     return Requirement("data", why, check)

@@ -65,8 +65,14 @@ def locate(explicit=None):
 
 
 def load(explicit=None, *, checksums=FILES):
-    """``(x_train, y_train), (x_test, y_test)``: uint8 images (N, 28, 28), uint8 labels (N, 1)."""
+    """``(x_train, y_train), (x_test, y_test)``: uint8 images (N, 28, 28), uint8 labels (N, 1).
+
+    A folder of synthetic files (``bench.data.synthetic``) is checked against the checksums its
+    ``synthetic.json`` lists instead of the published ones."""
+    from bench.data import synthetic
+
     folder = locate(explicit)
+    checksums = synthetic.checksums(folder) or checksums
     arrays = {name: _read(folder / name, checksums[name]) for name in FILES}
     pairs = []
     for prefix in ("train", "t10k"):
@@ -93,3 +99,25 @@ def _read(path, md5):
             raise DataCorrupt(f"{path} has labels outside 0..9")
         return labels
     raise DataCorrupt(f"{path} is not an IDX image (2051) or label (2049) file: magic number {magic}")
+
+
+def write_files(folder, train, test):
+    """Write ``train`` and ``test`` (each ``(images (N, 28, 28) uint8, labels (N,))``) as the four gzip'ed IDX
+    files of the published layout; returns ``{file name: MD5}`` (for tests and synthetic runs)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    sums = {}
+    for prefix, (images, labels) in (("train", train), ("t10k", test)):
+        n, rows, cols = images.shape
+        blobs = {f"{prefix}-images-idx3-ubyte.gz": _idx(2051, (n, rows, cols), np.asarray(images, np.uint8)),
+                 f"{prefix}-labels-idx1-ubyte.gz": _idx(2049, (len(labels),), np.asarray(labels, np.uint8))}
+        for name, blob in blobs.items():
+            (folder / name).write_bytes(blob)
+            sums[name] = hashlib.md5(blob, usedforsecurity=False).hexdigest()
+    return sums
+
+
+def _idx(magic, shape, array):
+    """An IDX file, gzip'ed: the magic number and each dimension as big-endian 32-bit integers, then the bytes."""
+    header = b"".join(v.to_bytes(4, "big") for v in (magic, *shape))
+    return gzip.compress(header + array.tobytes(), mtime=0)

@@ -89,6 +89,8 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
     full, rest = divmod(n, batch_size)
     steps_per_epoch = full + (rest > 0)
     x_dev, y_dev = tf.constant(x_train), tf.constant(y_train)
+    if not precision.is_loss_scaled(optimizer):
+        optimizer.build(model.trainable_variables)  # its slots exist before tracing, so a step is traced once
 
     @tf.function(jit_compile=xla)
     def step(x, y):

@@ -220,13 +220,15 @@ def updated(old, benchmark, measured, provenance, holds_for=()):
 def environment_label(env):
     """A short name for an environment: TF / Keras versions, backend and device; without TensorFlow,
     Keras and its backend with the backend's version (``Keras 3.15.1 (jax 0.10.2), CPU: ...``); and
-    ``[injected: NAME]`` after it when its runs trained with a regression injected (``--bench-inject``)."""
+    ``[injected: NAME]`` after it when its runs trained with a regression injected (``--bench-inject``),
+    ``[quick pass]`` when they were a quick pass's few steps (``--bench-quick``)."""
     backend = env.get("keras_backend", "-")
     if backend in ("jax", "torch"):
         label = f"Keras {env.get('keras', '-')} ({backend} {env.get(backend, '-')}), {env.get('device', '-')}"
     else:
         label = f"TF {env.get('tensorflow', '-')} / Keras {env.get('keras', '-')} ({backend}), {env.get('device', '-')}"
-    return f"{label} [injected: {env['injected']}]" if env.get("injected") else label
+    label = f"{label} [injected: {env['injected']}]" if env.get("injected") else label
+    return f"{label} [quick pass]" if env.get("quick") else label
 
 
 def measured_in(doc):

@@ -34,15 +34,19 @@ class Point:
 
 @dataclasses.dataclass
 class Series:
+    """One case's gated metric across nights. A quick pass's nights (``--bench-quick``: a few steps, nothing
+    judged) form series of their own, so they never move a nightly's series nor hide in one."""
+
     benchmark: str
     protocol: str
     case: str
     metric: str
     points: list
+    quick: bool = False
 
     @property
     def name(self):
-        return f"{self.benchmark}/{self.protocol}/{self.case}"
+        return f"{self.benchmark}/{self.protocol}/{self.case}" + (" (quick pass)" if self.quick else "")
 
     @property
     def unit(self):
@@ -110,9 +114,10 @@ def load(store, benchmark):
         night = number[row["night_id"]]
         point = Point(night, row["mean"], row["std"], row["n"], row["low"], row["high"], row["verdict"],
                       environments.get((night, row["protocol"], row["case"]), {}))
-        by_series.setdefault((row["protocol"], row["case"], row["metric"]), []).append(point)
-    series = [Series(benchmark, protocol, case, metric, sorted(points, key=lambda p: p.night))
-              for (protocol, case, metric), points in sorted(by_series.items())]
+        quick = bool(point.environment.get("quick"))
+        by_series.setdefault((quick, row["protocol"], row["case"], row["metric"]), []).append(point)
+    series = [Series(benchmark, protocol, case, metric, sorted(points, key=lambda p: p.night), quick)
+              for (quick, protocol, case, metric), points in sorted(by_series.items())]
     return History(benchmark, nights, series, sorted(failed))
 
 

@@ -93,6 +93,12 @@ def pytest_addoption(parser):
                          "and options (docs/history.md): sqlite:///path/file.sqlite, or postgresql://user@host/db "
                          "(pip install -e '.[postgres]'); repeatable (a local file and the team's server); off: "
                          "none (default: sqlite:///<--bench-results>/history.sqlite)")
+    group.addoption("--bench-quick", action="store_true", default=False,
+                    help="a quick pass: train every selected case for a few steps (1 seed, 2 epochs of at most 2 "
+                         "batches), GPU cases on the CPU and, where CIFAR-10 or Fashion-MNIST is absent, on synthetic "
+                         "files in its on-disk format; through the same loaders, models, wiring checks, records, "
+                         "stores and table as a nightly, judging nothing. Proves every case's path works; CI runs it "
+                         "(default: off)")
     group.addoption("--bench-report-json", default=None, metavar="FILE",
                     help="also write the verdicts as JSON to FILE, which must not exist (default: none)")
 
@@ -109,6 +115,10 @@ def pytest_configure(config):
         if injected and config.getoption(option):
             raise pytest.UsageError(f"--bench-inject={injected} trains with a regression on purpose; its results "
                                     f"must not become or confirm baselines. Drop {option}, or --bench-inject.")
+    for option in ("--update-baselines", "--bench-confirm-baselines"):
+        if config.getoption("--bench-quick") and config.getoption(option):
+            raise pytest.UsageError(f"--bench-quick trains a few steps and measures nothing; its results must not "
+                                    f"become or confirm baselines. Drop {option}, or --bench-quick.")
     if config.getoption("--update-baselines") and config.getoption("--bench-confirm-baselines"):
         raise pytest.UsageError("--update-baselines replaces baselines and --bench-confirm-baselines keeps "
                                 "them; use one at a time.")
@@ -218,7 +228,7 @@ def pytest_collection_modifyitems(session, config, items):
 def _select(config, items, selections):
     """``(benchmark, protocol, case)`` of each slow accuracy test left in ``items`` once those the
     ``--bench-case`` selections (none: all) leave out are deselected."""
-    found = [(item, _case_of(item)) for item in items]
+    found = [(item, case_of(item)) for item in items]
     if selections:
         kept = [(item, case) for item, case in found if case is not None and _selected_by(selections, *case)]
         if len(kept) < len(found):
@@ -229,17 +239,20 @@ def _select(config, items, selections):
     return [case for item, case in found if case is not None and item.get_closest_marker("slow")]
 
 
-def _case_of(item):
-    """``(benchmark, protocol, case)`` of an accuracy test, else None."""
+def case_of(item):
+    """``(benchmark, protocol, case)`` of a benchmark case's test (``tests/test_accuracy.py``), else None."""
     params = getattr(getattr(item, "callspec", None), "params", {})
     if "benchmark_name" not in params or "bench_session" not in getattr(item, "fixturenames", ()):
         return None
     return params["benchmark_name"], params["protocol"], params["case"]
 
 
-@pytest.hookimpl(trylast=True)  # the comparison table is the last thing the session prints before pytest's summary line
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """Hand the finished session to the table (``summary``) and, when asked, the baseline writer."""
+    """Hand the finished session to the table (``summary``) and, when asked, the baseline writer: after
+    pytest's own summaries (failures, warnings, the short test summary), so the table is the last thing a
+    session prints before pytest's closing line."""
+    yield
     bench_session = config.stash.get(SESSION_KEY, None)
     if bench_session is None:
         return

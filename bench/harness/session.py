@@ -13,6 +13,7 @@ import pytest
 
 from bench import benchmarks
 from bench.benchmarks import RunOptions
+from bench.benchmarks.spec import QUICK
 from bench.engine import loop
 from bench.engine.records import METRICS, environment, keras_backend, per_seed, summarize_runs
 from bench.harness import baselines, gates, results
@@ -30,6 +31,8 @@ class BenchSession:
         self.seeds_option = config.getoption("--bench-seeds")
         self.first_seed = config.getoption("--bench-first-seed")
         self.strict = config.getoption("--bench-strict")
+        self.quick = config.getoption("--bench-quick")  # train every case a few steps, judge nothing
+        self.synthetic = {}  # data option -> the synthetic folder a quick pass wrote where the data was absent
         self.selected = []  # (benchmark, protocol, case) of every accuracy test selected (set after collection)
         self.tests = 0  # gated tests of the selected cases that will be judged here: T of the per-test alpha
         self.trained = 0  # cases that trained and were judged
@@ -40,7 +43,7 @@ class BenchSession:
                                   engine=config.getoption("--bench-engine"),
                                   xla=config.getoption("--bench-xla"),
                                   mixed_precision=config.getoption("--bench-mixed-precision"),
-                                  regression=config.getoption("--bench-inject"))
+                                  regression=config.getoption("--bench-inject"), quick=self.quick)
         self.require_data = config.getoption("--bench-require-data")
         self.tensorboard = config.getoption("--bench-tensorboard")
         self.update = config.getoption("--update-baselines")
@@ -74,7 +77,7 @@ class BenchSession:
     # -- measuring ------------------------------------------------------------------
     def seeds_for(self, benchmark):
         """The seeds each case of ``benchmark`` trains: ``--bench-first-seed`` on, as many as chosen."""
-        n = self.seeds_option or (BASELINE_SEEDS if self.update else benchmark.seeds)
+        n = self.seeds_option or (BASELINE_SEEDS if self.update else QUICK["seeds"] if self.quick else benchmark.seeds)
         return list(range(self.first_seed, self.first_seed + n))
 
     def run_case(self, benchmark, protocol, case):
@@ -97,9 +100,9 @@ class BenchSession:
         """``(baseline document, the case's entries)``; --update-baselines may create the file or the entry."""
         problem = None
         try:
-            baseline = self.baseline(benchmark.name, missing_ok=self.update)
+            baseline = self.baseline(benchmark.name, missing_ok=self.update or self.quick)
             entries = {} if baseline is None else baselines.case_entries(baseline, protocol, case, self.baseline_dir,
-                                                                         missing_ok=self.update)
+                                                                         missing_ok=self.update or self.quick)
         except baselines.BaselineError as err:
             problem = str(err)
         if problem:  # failed outside the handler, so the message is printed once, without its context
@@ -123,7 +126,7 @@ class BenchSession:
         shown = self.progress.case(label, seeds, benchmark.epochs(self.options), len(done), self.results_dir)
 
         def on_run(run):
-            self._mark_injected(run.environment)
+            self._mark(run.environment)
             self._write_result({"kind": "run", **run.to_dict()})
             if self.tensorboard:
                 from bench.report import tensorboard
@@ -156,7 +159,12 @@ class BenchSession:
                             "schedule": benchmark.case(case).schedule, "why": why, "environment": self.environment()})
 
     def _judge(self, benchmark, protocol, case, runs, baseline, entries):
-        """One verdict per measured metric, each against its baseline entry at the session's alpha."""
+        """One verdict per measured metric, each against its baseline entry at the session's alpha; in a quick
+        pass, one ``quick`` verdict per metric: trained, not judged."""
+        if self.quick:
+            return [Verdict(benchmark.name, protocol, case, metric, summary, verdict="quick",
+                            majority_rate=runs[0].majority_rate, schedule=benchmark.case(case).schedule)
+                    for metric, summary in summarize_runs(runs).items()]
         seeds = [run.seed for run in runs]
         overlap = bool(set(seeds) & set(baselines.seeds_of(baseline, protocol, case)))
         alpha = gates.alpha_for(self.tests or len(gates.gated_metrics(entries)))
@@ -188,7 +196,7 @@ class BenchSession:
         """The selected cases, once collected: unless measuring baselines (or in an xdist worker), a case
         that cannot be judged stops the session before anything trains; then ``count_judged``; then, where
         a case may train (not under --collect-only), the history store is opened."""
-        if not (self.update or self.worker_id is not None):
+        if not (self.update or self.quick or self.worker_id is not None):
             self.check_baselines(cases)
         self.count_judged(cases)
         if cases and not self.config.option.collectonly:
@@ -219,6 +227,8 @@ class BenchSession:
         looser one)."""
         self.selected = list(cases)
         self.tests = 0
+        if self.quick:
+            return  # nothing is judged
         runs_here = {}  # benchmark -> whether its requirements are met here (checked once per benchmark)
         for name, protocol, case in cases:
             if name not in runs_here:
@@ -236,7 +246,7 @@ class BenchSession:
         """Under --bench-strict: a case none of whose gates has a baseline entry fails (one verdict names it).
 
         A case gated on some metrics only (a published floor on accuracy) is judged, so it passes."""
-        if not self.strict or self.update or any(v.gated for v in verdicts):
+        if not self.strict or self.update or self.quick or any(v.gated for v in verdicts):
             return []
         unjudged = [v for v in verdicts if v.verdict == "new" and METRICS[v.metric].question != "info"]
         return unjudged[:1]
@@ -254,18 +264,27 @@ class BenchSession:
         return self._baselines[benchmark]
 
     def environment(self):
-        """This process's environment (``records.environment``), marked ``injected`` under --bench-inject."""
-        return self._mark_injected(environment())
+        """This process's environment (``records.environment``), marked ``injected`` under --bench-inject and
+        ``quick`` under --bench-quick."""
+        return self._mark(environment())
 
-    def _mark_injected(self, env):
-        """``env`` (changed in place) with ``injected``: the regression --bench-inject trains with, if any."""
+    def _mark(self, env):
+        """``env`` (changed in place) with ``injected``: the regression --bench-inject trains with, if any, and
+        ``quick``: True in a quick pass, whose numbers measure nothing."""
         if self.options.regression:
             env["injected"] = self.options.regression
+        if self.quick:
+            env["quick"] = True
         return env
 
     def check_requirements(self, benchmark, protocol, case):
         """Skip a case that cannot run here; fail it instead under --bench-strict (any reason) or
-        --bench-require-data (absent data). Either way the table's summary says why it did not train."""
+        --bench-require-data (absent data). Either way the table's summary says why it did not train.
+
+        A quick pass trains on the CPU, and on synthetic files in the data's own format where the data is
+        absent (``_synthesize``), unless --bench-require-data asks for the real files."""
+        if self.quick and not self.use_ray and not self.require_data:
+            self._synthesize(benchmark)
         missing = self._ray().unmet(benchmark, self.options) if self.use_ray else benchmark.unmet(self.options)
         if missing:
             kind, reason = missing
@@ -282,6 +301,21 @@ class BenchSession:
                 pytest.fail(f"{benchmark.name}: {reason} (--bench-require-data turns this skip into a failure)",
                             pytrace=False)
             pytest.skip(f"{benchmark.name}: {reason}")
+
+    def _synthesize(self, benchmark):
+        """Where ``benchmark`` reads a data set that is not on this machine, write a synthetic one in its
+        on-disk format (``bench.data.synthetic``) under the results folder, once per session, and read that."""
+        from bench.data import synthetic
+
+        option = benchmark.data_option
+        if option is None or option in self.synthetic or benchmark.unmet(self.options) is None:
+            return
+        kind, _ = benchmark.unmet(self.options)
+        if kind != "data":
+            return
+        folder = synthetic.write_once(option, self.ensure_results_dir() / "synthetic-data" / option)
+        self.synthetic[option] = folder
+        self.options = dataclasses.replace(self.options, **{option: str(folder)})
 
     # -- pytest-xdist: workers export, the controller absorbs and merges ----------------
     def export(self):
@@ -330,8 +364,8 @@ class BenchSession:
         return not (self.strict and self.selected and self.trained == 0)
 
     def failures(self, verdicts):
-        """Failed gates; none while updating baselines (the table still shows them)."""
-        if self.update:
+        """Failed gates; none while updating baselines (the table still shows them) or in a quick pass."""
+        if self.update or self.quick:
             return []
         return [v for v in verdicts if v.verdict in ("FAIL", "CHANGED")] + self.strict_failures(verdicts)
 
@@ -388,7 +422,7 @@ class BenchSession:
     def options_record(self):
         """The options a night ran with, for the history store."""
         o = self.options
-        return {"seeds": self.seeds_option, "first_seed": self.first_seed, "strict": self.strict,
+        return {"seeds": self.seeds_option, "first_seed": self.first_seed, "strict": self.strict, "quick": self.quick,
                 "engine": o.engine, "xla": o.xla, "mixed_precision": o.mixed_precision, "injected": o.regression,
                 "ray": self.use_ray, "update_baselines": self.update, "bench_case": self.config.getoption("--bench-case"),
                 "args": list(self.config.invocation_params.args)}
@@ -411,6 +445,8 @@ class BenchSession:
             parts.append("mixed_float16 on")
         if self.ray is not None:
             parts.append(f"each seed a task on {self.ray.where}")
+        if self.quick:
+            parts.append(quick_text(self.synthetic))
         reused = sum(len(seeds) for seeds in self.resumed.values())
         if self.resumed:
             parts.append(f"resumed: {reused} run(s) recorded before in {self.results_dir}")
@@ -450,6 +486,15 @@ class BenchSession:
             pytest.fail(f"{benchmark.name}/{run.protocol}/{run.case} seed {run.seed} in {self.results_dir} "
                         f"cannot be resumed: {'; '.join(problems)}. Resume with the options that folder was made "
                         "with, or start a new run without --bench-resume.", pytrace=False)
+
+
+def quick_text(synthetic):
+    """What a quick pass trained, for the table's provenance line; ``synthetic``: option -> folder written."""
+    data = "; ".join(f"{option} synthetic ({folder})" for option, folder in sorted(synthetic.items()))
+    return (f"QUICK PASS (--bench-quick): {QUICK['seeds']} seed, {QUICK['epochs']} epochs of at most "
+            f"{QUICK['batches']} batches of {QUICK['batch_size']} rows and {QUICK['validation_rows']} validation rows "
+            f"per case, GPU cases on the CPU, the smaller models benchmarks declare for it; nothing judged"
+            + (f"; {data}" if data else ""))
 
 
 def read_runs(folder):

@@ -5,6 +5,7 @@ Reads a finished ``BenchSession``; measures and writes nothing else (the baselin
 (``case_order``), the metrics ``METRICS``' order, whichever xdist worker finished first.
 """
 
+import textwrap
 from pathlib import Path
 
 from bench import benchmarks
@@ -12,7 +13,7 @@ from bench.benchmarks import regressions
 from bench.engine.records import METRICS
 from bench.harness import baselines
 from bench.harness.baselines import environment_label
-from bench.report.tables import render_comparison, render_json, render_markdown
+from bench.report.tables import comparison_table, notes, render_json, render_markdown
 
 
 def _position(sequence, item):
@@ -44,23 +45,35 @@ def seed_text(seeds_used):
 
 def write(bench_session, reporter, env, reports):
     """The session's section of the terminal summary (``reporter``: pytest's terminal reporter) and the
-    report files in ``reports`` (``md``, ``json``, ``dir``: paths or None)."""
+    report files in ``reports`` (``md``, ``json``, ``dir``: paths or None).
+
+    The table comes last but for the lines that say which cases did not train, so that the end of a run is
+    what it measured; every line is wrapped to the table's width."""
     if not bench_session.verdicts:
         _write_nothing_trained(bench_session, reporter)
         return
     bench_session.verdicts.sort(key=table_order)  # xdist workers finish in any order
-    reporter.section("learning-rate schedule benchmarks")
-    reporter.write_line(
-        f"measured here: {environment_label(env)}, seeds {seed_text(bench_session.seeds_used)} per case; "
-        f"results in {bench_session.results_dir}")
+    table = comparison_table(bench_session.verdicts)
+    width = max(len(line) for line in table.splitlines())
+    head = [f"measured here: {environment_label(env)}, seeds {seed_text(bench_session.seeds_used)} per case; "
+            f"results in {bench_session.results_dir}"]
     if env.get("injected"):
         regression = regressions.get(env["injected"])
-        reporter.write_line(f"INJECTED regression {regression.name} ({regression.where}): {regression.what}. These "
-                            "verdicts measure the suite's power to see it, not the library.")
-    reporter.write_line(f"how: {bench_session.how()}")
-    reporter.write_line(render_comparison(bench_session.verdicts))
-    _write_not_trained(bench_session, reporter)
-    _write_reports(bench_session, reporter, env, reports)
+        head.append(f"INJECTED regression {regression.name} ({regression.where}): {regression.what}. These "
+                    "verdicts measure the suite's power to see it, not the library.")
+    head.append(f"how: {bench_session.how()}")
+    head.extend(_write_reports(bench_session, env, reports))
+    reporter.section("learning-rate schedule benchmarks")
+    for line in [*head, *table.splitlines(), "", *notes(bench_session.verdicts), *_not_trained_lines(bench_session)]:
+        for part in wrapped(line, width):
+            reporter.write_line(part)
+
+
+def wrapped(line, width):
+    """``line`` in pieces of at most ``width`` characters, broken at spaces; the pieces after the first indented."""
+    if len(line) <= width:
+        return [line]
+    return textwrap.wrap(line, width, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False) or [line]
 
 
 def _write_nothing_trained(bench_session, reporter):
@@ -71,32 +84,37 @@ def _write_nothing_trained(bench_session, reporter):
     reporter.write_line(
         f"no benchmark case trained: {len(bench_session.selected)} selected, {failed} failed before "
         f"training, {skipped} skipped" + ("; --bench-strict: this session fails" if bench_session.strict else ""))
-    _write_not_trained(bench_session, reporter)
+    for line in _not_trained_lines(bench_session):
+        reporter.write_line(line)
 
 
-def _write_not_trained(bench_session, reporter):
+def _not_trained_lines(bench_session):
     """One line per selected case that did not train, and why; one per case judged on nothing
-    because it has no baseline yet."""
-    for (name, protocol, case), why in sorted(bench_session.not_trained.items(), key=lambda item: case_order(*item[0])):
-        reporter.write_line(f"did not train: {name}/{protocol}/{case}: {why}")
-    for name, protocol, case in bench_session.selected:
+    because it has no baseline yet (not in a quick pass, which judges nothing)."""
+    lines = [f"did not train: {name}/{protocol}/{case}: {why}" for (name, protocol, case), why
+             in sorted(bench_session.not_trained.items(), key=lambda item: case_order(*item[0]))]
+    for name, protocol, case in [] if bench_session.quick else bench_session.selected:
         try:
             why = baselines.pending_reason(bench_session.baseline(name, missing_ok=True), protocol, case)
         except baselines.BaselineError:
             continue  # the case failed with that error, which the failure report shows
         if why and (name, protocol, case) not in bench_session.not_trained:
-            reporter.write_line(f"no baseline yet: {name}/{protocol}/{case}: {why}")
+            lines.append(f"no baseline yet: {name}/{protocol}/{case}: {why}")
+    return lines
 
 
-def _write_reports(bench_session, reporter, env, reports):
+def _write_reports(bench_session, env, reports):
+    """Write the report files asked for; a line naming each."""
+    lines = []
     if reports.get("md"):
         Path(reports["md"]).write_text(render_markdown(bench_session.verdicts, [f"Measured: {env}"]))
-        reporter.write_line(f"Markdown report: {reports['md']}")
+        lines.append(f"Markdown report: {reports['md']}")
     if reports.get("json"):
         Path(reports["json"]).write_text(render_json(bench_session.verdicts, env))
-        reporter.write_line(f"JSON report: {reports['json']}")
+        lines.append(f"JSON report: {reports['json']}")
     if reports.get("dir"):
         from bench.report import html as html_report
 
         ordered = {case: bench_session.histories[case] for case in sorted(bench_session.histories, key=lambda c: case_order(*c))}
-        reporter.write_line(f"HTML report: {html_report.write(reports['dir'], bench_session.verdicts, ordered, env)}")
+        lines.append(f"HTML report: {html_report.write(reports['dir'], bench_session.verdicts, ordered, env)}")
+    return lines

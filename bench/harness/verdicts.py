@@ -18,7 +18,8 @@ class Verdict:
     """One metric of one case judged against its baseline entry: a plain record.
 
     ``low`` / ``high``: the band the measured mean must stay in (None: unbounded on that side).
-    ``verdict``: "pass", "FAIL" (worse), "CHANGED", "info" (not gated) or "new" (no baseline).
+    ``verdict``: "pass", "FAIL" (worse), "CHANGED", "info" (not gated), "new" (no baseline) or "quick"
+    (trained in a quick pass, ``--bench-quick``: not judged).
     """
 
     benchmark: str

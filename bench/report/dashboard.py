@@ -71,7 +71,7 @@ def benchmark_page(history, shifts, source, label):
 
 
 def series_section(history, series, shifts, label):
-    title = f"{series.protocol}/{series.case}: {series.metric} [{series.unit}]"
+    title = f"{series.protocol}/{series.case}: {series.metric} [{series.unit}]" + (" (quick pass)" if series.quick else "")
     shift_text = "".join(f"<li>change point: {_e(shift.direction)} {shift.change.before:.4f} -&gt; "
                          f"{shift.change.after:.4f} from night {shift.night} (p {_e(shift.p_text)})</li>"
                          for shift in shifts)
@@ -81,7 +81,7 @@ def series_section(history, series, shifts, label):
         f"<td>{_e(label(p.environment or history.night(p.night)['environment']))}</td>"
         f"<td>{p.mean:.4f}</td><td>{p.std:.4f}</td><td>{p.n}</td><td>{_band(p)}</td><td>{_e(p.verdict)}</td></tr>"
         for p in series.points)
-    return (f"<h2 id=\"{_e(series.protocol)}-{_e(series.case)}-{_e(series.metric)}\">{_e(title)}</h2>"
+    return (f"<h2 id=\"{'quick-' if series.quick else ''}{_e(series.protocol)}-{_e(series.case)}-{_e(series.metric)}\">{_e(title)}</h2>"
             + chart(history, series, shifts, label) + (f"<ul>{shift_text}</ul>" if shift_text else "")
             + "<details><summary>nights</summary><table><tr><th>night</th><th>date (UTC)</th><th>commit</th>"
               "<th>environment</th><th>mean</th><th>std</th><th>n</th><th>band</th><th>verdict</th></tr>"

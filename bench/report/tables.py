@@ -34,12 +34,16 @@ def _measured_cell(v):
     return f"no baseline: measured {text}" if v.verdict == "new" else text
 
 
+QUICK_VERDICT = "quick: trained, not judged"  # a quick pass's cases (--bench-quick)
+
+
 def comparison_rows(verdicts):
     rows = []
     for v in verdicts:
         delta = "-" if v.delta is None else f"{v.delta:+.4f}" if v.unit != "epochs" else f"{v.delta:+.1f}"
-        rows.append([v.benchmark, v.protocol, v.case, f"{v.metric} [{v.unit}]", _baseline_cell(v),
-                     _measured_cell(v), delta, v.verdict])
+        quick = v.verdict == "quick"
+        rows.append([v.benchmark, v.protocol, v.case, f"{v.metric} [{v.unit}]", "-" if quick else _baseline_cell(v),
+                     _measured_cell(v), delta, QUICK_VERDICT if quick else v.verdict])
     return rows
 
 
@@ -109,11 +113,14 @@ def _published_orderings(verdicts):
     return lines
 
 
+def comparison_table(verdicts, fmt="simple"):
+    """The comparison table alone, as text (``fmt``: a tabulate format)."""
+    return tabulate(comparison_rows(verdicts), headers=COMPARISON_HEADERS, tablefmt=fmt, disable_numparse=True)
+
+
 def render_comparison(verdicts, fmt="simple"):
     """The comparison table and its notes, as text (``fmt``: a tabulate format)."""
-    table = tabulate(comparison_rows(verdicts), headers=COMPARISON_HEADERS, tablefmt=fmt,
-                     disable_numparse=True)
-    return "\n".join([table, "", *notes(verdicts)])
+    return "\n".join([comparison_table(verdicts, fmt), "", *notes(verdicts)])
 
 
 def render_markdown(verdicts, header_lines=()):

@@ -20,7 +20,7 @@ def test_cifar10_inputs_are_standardized_per_channel(tmp_path):
     assert y.shape == (10, 10) and yt.shape == (2, 10) and np.all(y.sum(axis=1) == 1)
 
 
-@pytest.mark.slow  # a range test on the model: about 1 s
+@pytest.mark.e2e  # a range test on the model: about 1 s
 def test_onecycle_takes_max_lr_from_a_range_test_on_the_model_it_trains(monkeypatch):
     monkeypatch.setitem(fmn.CONFIG, "range_test", {"min_lr": 1e-4, "max_lr": 10.0, "num_iterations": 20})
     rng = np.random.default_rng(0)

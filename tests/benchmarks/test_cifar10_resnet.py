@@ -21,7 +21,7 @@ pytest_plugins = ["pytester"]
 TINY = {"stages": (1, 1, 1), "filters": (8, 8, 16, 32), "epochs": 1, "batch_size": 32}
 
 
-@pytest.mark.slow  # builds source A's 886,102-weight ResNet: about 0.7 s
+@pytest.mark.e2e  # builds source A's 886,102-weight ResNet: about 0.7 s
 def test_architecture_is_source_a():
     model = resnet.build_model()
     convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
@@ -96,7 +96,7 @@ def _loose_baseline(directory):
     baselines.write_atomic(baselines.path_for("cifar10_resnet", directory), doc)
 
 
-@pytest.mark.slow  # a pytest session that builds and trains the ResNet: about 3 s
+@pytest.mark.e2e  # a pytest session that builds and trains the ResNet: about 3 s
 def test_pipeline_end_to_end_on_synthetic_cifar(inner, synthetic, tmp_path):
     _loose_baseline(tmp_path / "baselines")
     gated = inner(f"--bench-cifar10={synthetic}", "--bench-allow-cpu")

@@ -7,7 +7,7 @@ import schedules
 from bench.benchmarks import digits
 
 
-@pytest.mark.slow  # imports scikit-learn: about 2 s
+@pytest.mark.e2e  # imports scikit-learn: about 2 s
 def test_the_data_is_every_digit_image_scaled_to_0_1():
     (x_train, y_train), (x_val, y_val) = digits.load_data()
     assert len(x_train) + len(x_val) == digits.DATA_ROWS == 1797
@@ -16,7 +16,7 @@ def test_the_data_is_every_digit_image_scaled_to_0_1():
     assert np.array_equal(y_val.sum(axis=1), np.ones(600))  # one-hot
 
 
-@pytest.mark.slow  # imports scikit-learn
+@pytest.mark.e2e  # imports scikit-learn
 def test_the_split_is_fixed_and_stratified():
     (_, y_train), (_, y_val) = digits.load_data()
     (_, _), (_, y_again) = digits.load_data()
@@ -25,7 +25,7 @@ def test_the_split_is_fixed_and_stratified():
     assert per_class.min() >= 58 and per_class.max() <= 62  # about 600 / 10 each (stratified)
 
 
-@pytest.mark.slow  # imports scikit-learn
+@pytest.mark.e2e  # imports scikit-learn
 def test_step_counts_come_from_the_data_size_and_the_batch():
     (x_train, _), _ = digits.load_data()
     per_epoch = -(-len(x_train) // digits.CONFIG["batch_size"])
@@ -44,7 +44,7 @@ def test_every_registered_schedule_has_a_case_starting_or_peaking_at_0_1():
         assert abs(peak - digits.CONFIG["peak_lr"]) <= 0.005 * digits.CONFIG["peak_lr"], (name, peak)  # 1cycle peaks between steps
 
 
-@pytest.mark.slow  # builds a Keras model
+@pytest.mark.e2e  # builds a Keras model
 def test_the_model_has_the_documented_weights():
     model = digits.build_model()
     assert model.count_params() == 1370  # conv 8 x (3 x 3 + 1) = 80; dense (4 x 4 x 8 + 1) x 10 = 1290

@@ -76,7 +76,7 @@ def test_corrupt_data_file_is_refused(tmp_path):
         verified_path("ionosphere.data", data_dir=tmp_path)
 
 
-@pytest.mark.slow  # trains the benchmark: about 1 s
+@pytest.mark.e2e  # trains the benchmark: about 1 s
 def test_short_run_returns_a_complete_record(monkeypatch):
     pytest.importorskip("keras")
     if io.BENCHMARK.unmet(RunOptions()):

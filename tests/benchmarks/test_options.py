@@ -7,7 +7,7 @@ pytest.importorskip("keras")
 from schedules._keras import tensorflow_backend_reason  # noqa: E402
 
 pytestmark = [pytest.mark.skipif(tensorflow_backend_reason() is not None, reason=str(tensorflow_backend_reason())),
-              pytest.mark.slow]  # XLA compiles, float16 trains: about 20 s
+              pytest.mark.e2e]  # XLA compiles, float16 trains: about 20 s
 from bench.benchmarks import RunOptions, digits, ionosphere  # noqa: E402
 
 

@@ -43,7 +43,7 @@ def test_other_backends_and_one_core_train_here(torch_backend, monkeypatch):
         assert not processes.wanted(digits, [0, 1], RunOptions())
 
 
-@pytest.mark.slow  # starts two worker processes (Keras and PyTorch each) and trains ionosphere: ~30 s
+@pytest.mark.e2e  # starts two worker processes (Keras and PyTorch each) and trains ionosphere: ~30 s
 def test_seeds_trained_in_workers_are_the_bits_trained_here():
     if records.keras_backend() != "torch":
         pytest.skip("worker processes train PyTorch's seeds only (KERAS_BACKEND=torch)")

@@ -56,7 +56,7 @@ def test_where_each_regression_applies(case, applies):
     assert [r.applies(case) for r in regressions.REGRESSIONS.values()] == applies
 
 
-@pytest.mark.slow  # imports Keras and builds models
+@pytest.mark.e2e  # imports Keras and builds models
 def test_the_initializer_regression_redraws_every_kernel_reproducibly_and_leaves_biases():
     from bench.benchmarks import RunOptions, ionosphere
 
@@ -75,7 +75,7 @@ def test_the_initializer_regression_redraws_every_kernel_reproducibly_and_leaves
     assert changed[0].std() == pytest.approx(np.sqrt(2 / 34), rel=0.1)
 
 
-@pytest.mark.slow  # trains ionosphere's "time" case (momentum 0.8) for 3 epochs, 4 times per regression: ~3 s each
+@pytest.mark.e2e  # trains ionosphere's "time" case (momentum 0.8) for 3 epochs, 4 times per regression: ~3 s each
 @pytest.mark.parametrize("regression", regressions.GROUPS["library"])
 def test_a_library_regression_reaches_both_engines_and_reruns_bit_for_bit(regression):
     """On TensorFlow the stacked engine (a case's seeds together) and Keras' one-seed loop build the

@@ -14,7 +14,7 @@ CPU = [b for b in benchmarks.all_benchmarks() if not b.needs_gpu]
 CASES = {"ionosphere": ("published", "step"), "digits": ("holdout", "cosine"), "boston_housing": ("keras_split", "constant")}
 
 
-@pytest.mark.slow  # trains each benchmark three times: about 1.3 s each
+@pytest.mark.e2e  # trains each benchmark three times: about 1.3 s each
 @pytest.mark.parametrize("declared", CPU, ids=lambda b: b.name)
 def test_same_seed_same_numbers(declared):
     if declared.unmet(RunOptions()):

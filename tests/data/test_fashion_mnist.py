@@ -75,3 +75,17 @@ def test_a_wrong_magic_number_is_refused(tmp_path):
     sums["t10k-labels-idx1-ubyte.gz"] = hashlib.md5(blob).hexdigest()
     with pytest.raises(fm.DataCorrupt, match="magic number 1234"):
         fm.load(tmp_path / "fm", checksums=sums)
+
+
+def test_the_module_s_writer_writes_the_published_layout(tmp_path):
+    """``write_files`` (synthetic runs use it) against the hand-written IDX files above, decompressed byte for byte."""
+    sums = write(tmp_path / "by-hand")
+    img = lambda n, base: (np.arange(n * 28 * 28).reshape(n, 28, 28) + base) % 251  # noqa: E731
+    written = fm.write_files(tmp_path / "by-module", (img(6, 0), [i % 10 for i in range(6)]),
+                             (img(3, 7), [9 - i for i in range(3)]))
+    assert set(written) == set(sums) == set(fm.FILES)
+    for name in fm.FILES:
+        assert gzip.decompress((tmp_path / "by-module" / name).read_bytes()) == \
+            gzip.decompress((tmp_path / "by-hand" / name).read_bytes())
+    (x, y), (xt, yt) = fm.load(tmp_path / "by-module", checksums=written)
+    assert x.shape == (6, 28, 28) and y[:, 0].tolist() == [0, 1, 2, 3, 4, 5] and yt[:, 0].tolist() == [9, 8, 7]

@@ -38,7 +38,7 @@ def _run(runner, seed, epochs, lr=None, **kw):
                   epochs=epochs, batch_size=28, seed=seed, **kw)
 
 
-@pytest.mark.slow  # trains the ionosphere model twice, once with model.fit: about 1.6 s
+@pytest.mark.e2e  # trains the ionosphere model twice, once with model.fit: about 1.6 s
 def test_train_loop_reproduces_model_fit_on_the_same_batches():
     """The suite's loop runs source D's protocol exactly: same numbers as Keras' own fit."""
     ours = _run(loop.train_loop, seed=3, epochs=4)
@@ -76,7 +76,7 @@ def _per_batch_loop(model, optimizer, loss_fn, train, *, epochs, batch_size, see
     return losses
 
 
-@pytest.mark.slow  # trains the ionosphere model twice: about 0.8 s
+@pytest.mark.e2e  # trains the ionosphere model twice: about 0.8 s
 def test_compiled_epochs_give_the_per_batch_loop_s_numbers_bit_for_bit():
     model, opt, train, val, _ = _setup(4)
     reference = _per_batch_loop(model, opt, keras.losses.BinaryCrossentropy(), train, epochs=6, batch_size=28, seed=4)
@@ -88,7 +88,7 @@ def test_compiled_epochs_give_the_per_batch_loop_s_numbers_bit_for_bit():
     assert all(np.array_equal(a, b.numpy()) for a, b in zip(reference_weights, model.weights))
 
 
-@pytest.mark.slow  # trains the ionosphere model 12 epochs: about 0.5 s
+@pytest.mark.e2e  # trains the ionosphere model 12 epochs: about 0.5 s
 def test_history_records_the_rate_the_optimizer_used():
     model, opt, train, val, s = _setup(0)
     h = loop.train_loop(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
@@ -97,13 +97,13 @@ def test_history_records_the_rate_the_optimizer_used():
     np.testing.assert_allclose(h["lr"], [0.1] * 10 + [0.05] * 2, rtol=1e-6)  # D: halves at epoch 10
 
 
-@pytest.mark.slow  # compiles and runs the engine's epoch: about 0.5 s
+@pytest.mark.e2e  # compiles and runs the engine's epoch: about 0.5 s
 def test_wiring_mismatch_fails_at_the_first_epoch():
     with pytest.raises(loop.WiringError, match="epoch 0: the optimizer's rate is 0.1.* schedule gives 0.2"):
         _run(loop.train_loop, seed=0, epochs=3, expected_lr=lambda epoch, it: 0.2)
 
 
-@pytest.mark.slow  # compiles and runs the engine's epoch: about 0.5 s
+@pytest.mark.e2e  # compiles and runs the engine's epoch: about 0.5 s
 def test_nan_loss_stops_the_run_at_that_batch():
     model, opt, train, val, _ = _setup(0, lr=1e12)
     seen = []

@@ -48,7 +48,7 @@ def _fit(seed, epochs):
     return history, model
 
 
-@pytest.mark.slow  # trains the ionosphere model twice, once with model.fit: about 3 s
+@pytest.mark.e2e  # trains the ionosphere model twice, once with model.fit: about 3 s
 def test_the_engine_gives_model_fit_s_numbers_on_the_same_batches():
     ours, model, _, _ = _ours(seed=3, epochs=4)
     fit, fitted = _fit(seed=3, epochs=4)
@@ -60,7 +60,7 @@ def test_the_engine_gives_model_fit_s_numbers_on_the_same_batches():
         np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-7)
 
 
-@pytest.mark.slow  # trains the ionosphere model twice: about 2 s
+@pytest.mark.e2e  # trains the ionosphere model twice: about 2 s
 def test_the_same_seed_gives_the_same_numbers_bit_for_bit():
     first, _, _, _ = _ours(seed=5, epochs=3)
     second, _, _, _ = _ours(seed=5, epochs=3)
@@ -69,7 +69,7 @@ def test_the_same_seed_gives_the_same_numbers_bit_for_bit():
     assert other["train_loss"] != first["train_loss"]
 
 
-@pytest.mark.slow  # trains the ionosphere model 12 epochs: about 1 s
+@pytest.mark.e2e  # trains the ionosphere model 12 epochs: about 1 s
 def test_the_rate_the_optimizer_used_is_recorded_and_checked():
     s = io.BENCHMARK.case("step").build()
     history, _, opt, _ = _ours(seed=0, epochs=12, expected_lr=lambda epoch, it: s(epoch))
@@ -79,7 +79,7 @@ def test_the_rate_the_optimizer_used_is_recorded_and_checked():
         _ours(seed=0, epochs=3, expected_lr=lambda epoch, it: 0.2)
 
 
-@pytest.mark.slow  # trains the ionosphere model one epoch: about 1 s
+@pytest.mark.e2e  # trains the ionosphere model one epoch: about 1 s
 def test_a_non_finite_loss_stops_the_run_naming_the_epoch_and_batch():
     seen = []
     with pytest.raises(loop.NonFiniteLoss, match=r"loss became nan at epoch 0, batch 1 \(rate nan\)"):
@@ -94,7 +94,7 @@ def test_tensorflow_only_options_are_refused_with_what_to_do():
                         epochs=1, batch_size=28, seed=0, xla=True)
 
 
-@pytest.mark.slow  # trains the ionosphere model 2 epochs: about 1 s
+@pytest.mark.e2e  # trains the ionosphere model 2 epochs: about 1 s
 def test_kept_predictions_are_the_final_model_s_on_every_validation_row():
     history, _, _, _ = _ours(seed=2, epochs=2, keep_predictions=True)
     predicted, true = history["val_predicted"], history["val_true"]

@@ -32,7 +32,7 @@ def _weights_after(benchmark_module, case, seeds, protocol, options=SHORT):
     return runs, [[w.numpy() for w in m.weights] for m in models]
 
 
-@pytest.mark.slow  # trains each benchmark's model four times: about 1 s each
+@pytest.mark.e2e  # trains each benchmark's model four times: about 1 s each
 @pytest.mark.parametrize("module, case, protocol", [
     (ionosphere, "step", "stratified"),  # every seed its own split, as well as its own order
     (digits, "cosine", "holdout"),  # a convolution and a max-pool
@@ -48,7 +48,7 @@ def test_a_seed_gives_the_same_bits_alone_as_in_a_group(module, case, protocol):
     assert group[0].history != group[1].history  # the copies did train apart
 
 
-@pytest.mark.slow  # trains each benchmark's model with both engines: about 1 s each
+@pytest.mark.e2e  # trains each benchmark's model with both engines: about 1 s each
 @pytest.mark.parametrize("module, case, protocol, rtol", [
     (ionosphere, "step", "published", 1e-5),
     (digits, "cosine", "holdout", 1e-5),
@@ -90,7 +90,7 @@ def test_a_layer_it_cannot_reproduce_is_refused_before_training():
                               keras.metrics.mean_absolute_error, [data], [data], epochs=1, batch_size=4, seeds=[0])
 
 
-@pytest.mark.slow  # compiles and runs the engine's epoch: about 0.5 s
+@pytest.mark.e2e  # compiles and runs the engine's epoch: about 0.5 s
 def test_a_diverging_copy_is_named_with_its_epoch_and_batch():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((40, 4)).astype(np.float32)
@@ -104,7 +104,7 @@ def test_a_diverging_copy_is_named_with_its_epoch_and_batch():
     assert seen == []
 
 
-@pytest.mark.slow  # compiles and runs the engine's epoch: about 0.5 s
+@pytest.mark.e2e  # compiles and runs the engine's epoch: about 0.5 s
 def test_wiring_mismatch_fails_at_the_first_epoch():
     data = (np.zeros((8, 4), np.float32), np.zeros((8, 1), np.float32))
     with pytest.raises(loop.WiringError, match="epoch 0: the optimizer's rate is 0.1.* schedule gives 0.2"):

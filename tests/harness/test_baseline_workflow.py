@@ -16,7 +16,7 @@ import pytest
 from bench.harness import baselines
 
 pytest_plugins = ["pytester"]
-pytestmark = pytest.mark.slow  # each test trains real cases in an inner session: 5-20 s
+pytestmark = pytest.mark.e2e  # each test trains real cases in an inner session: 5-20 s
 
 ROOT = Path(__file__).resolve().parents[2]
 

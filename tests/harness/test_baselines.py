@@ -133,7 +133,7 @@ def test_the_default_folder_is_the_baselines_package_of_this_checkout():
     assert {p.stem for p in baselines.DEFAULT_DIR.glob("*.json")} == set(benchmarks.names())
 
 
-@pytest.mark.slow  # pip builds and installs the suite: about 15 s
+@pytest.mark.e2e  # pip builds and installs the suite: about 15 s
 def test_an_installed_copy_finds_the_baselines_it_carries(tmp_path):
     """Installed (not editable, no checkout beside it), the suite reads the baseline files the wheel carries."""
     root = Path(__file__).resolve().parents[2]

@@ -92,7 +92,7 @@ def test_the_schema_is_versioned_and_a_new_step_runs_once_on_an_older_database(s
         history_store.open_store(url)
 
 
-@pytest.mark.slow  # four processes importing SQLAlchemy: about 2 s
+@pytest.mark.e2e  # four processes importing SQLAlchemy: about 2 s
 def test_four_writers_at_once_lose_and_double_nothing(store_url, tmp_path):
     url = store_url()
     history_store.open_store(url).close()

@@ -142,7 +142,7 @@ def test_update_then_pass_then_fail_with_a_useful_message(suite, monkeypatch):
     assert json.loads((suite.dirs["baselines"] / "fake.json").read_text()) == doc  # untouched
 
 
-@pytest.mark.slow  # a pytest session in a subprocess: about 1 s
+@pytest.mark.e2e  # a pytest session in a subprocess: about 1 s
 def test_every_seed_is_written_as_it_finishes(suite, monkeypatch):
     suite("--update-baselines", "--bench-seeds=20")
     before = _sessions(suite.dirs)
@@ -161,7 +161,7 @@ def _verdicts(session_dir):
             for case, r in last.items()}
 
 
-@pytest.mark.slow  # a pytest session in a subprocess: about 1 s
+@pytest.mark.e2e  # a pytest session in a subprocess: about 1 s
 def test_resume_trains_only_what_an_interrupted_run_lacks_and_judges_the_same(suite, monkeypatch, tmp_path):
     monkeypatch.setenv("FAKE_CASES", "a,b")
     suite("--update-baselines", "--bench-seeds=20")
@@ -297,7 +297,8 @@ def test_a_run_on_the_baseline_s_own_seeds_says_so(suite):
     suite.baselined()  # seeds 0..19
     same = suite()  # seeds 0..2: all inside
     same.assert_outcomes(passed=1)
-    same.stdout.fnmatch_lines(["*this run's seeds overlap the seeds its baseline was measured on*--bench-first-seed*"])
+    same.stdout.fnmatch_lines(["*this run's seeds overlap the seeds its baseline was measured on*",
+                               "*--bench-first-seed*"])  # one note, wrapped to the table's width
     unseen = suite("--bench-first-seed=500")
     unseen.assert_outcomes(passed=1)
     assert "overlap" not in unseen.stdout.str() and "seeds 500..502 per case" in unseen.stdout.str()
@@ -335,7 +336,7 @@ def test_an_injected_regression_never_writes_or_confirms_baselines(suite):
     suite("--bench-inject=x3").stderr.fnmatch_lines(["*--bench-inject: invalid choice: 'x3'*"])
 
 
-@pytest.mark.slow  # a pytest session in a subprocess: about 1 s
+@pytest.mark.e2e  # a pytest session in a subprocess: about 1 s
 def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypatch):
     pytest.importorskip("xdist")
     monkeypatch.setenv("FAKE_CASES", "a,b,c,d")
@@ -359,7 +360,7 @@ def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypa
     assert sorted(doc["cases"]["p"]) == ["a", "b", "c", "d"]
 
 
-@pytest.mark.slow  # renders the HTML report's plots through a session: about 0.7 s
+@pytest.mark.e2e  # renders the HTML report's plots through a session: about 0.7 s
 def test_report_folder_from_a_run(suite, tmp_path):
     folder = tmp_path / "report"
     result = suite("--update-baselines", "--bench-seeds=20", f"--bench-report-dir={folder}")
@@ -423,7 +424,7 @@ def test_cases_that_cannot_be_judged_stop_the_session_before_anything_trains(pyt
     assert not (tmp_path / "r").exists()  # no results folder: nothing ran
 
 
-@pytest.mark.slow  # two sessions that save pytest-benchmark files: about 1 s on a machine this size
+@pytest.mark.e2e  # two sessions that save pytest-benchmark files: about 1 s on a machine this size
 def test_the_single_gpu_nightly_keeps_pytest_benchmark_s_history(suite, tmp_path):
     suite.baselined()
     storage = tmp_path / "history"

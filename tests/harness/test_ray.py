@@ -13,7 +13,7 @@ import pytest
 from bench.harness import history_store
 
 pytest.importorskip("ray")
-pytestmark = pytest.mark.slow  # two pytest sessions that train, one of them starting Ray (about 30 s)
+pytestmark = pytest.mark.e2e  # two pytest sessions that train, one of them starting Ray (about 30 s)
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = "ionosphere-published-step"

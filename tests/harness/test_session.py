@@ -19,7 +19,7 @@ DEFAULTS = {"--bench-seeds": None, "--bench-first-seed": 0, "--bench-strict": Fa
             "--bench-mixed-precision": False, "--bench-require-data": False, "--bench-tensorboard": None,
             "--update-baselines": False, "--bench-baselines": None, "--bench-results": None, "--bench-resume": None,
             "--bench-ray": False, "--bench-confirm-baselines": False, "--bench-inject": None, "--bench-history": [],
-            "--bench-case": []}
+            "--bench-case": [], "--bench-quick": False}
 
 
 def config(tmp_path, **options):

@@ -48,14 +48,26 @@ def test_the_section_the_lines_after_it_and_the_reports(tmp_path):
     summary.write(session, reporter, ENV, reports)
     text = reporter.text
     assert reporter.lines[0] == "== learning-rate schedule benchmarks =="
-    assert "measured here: TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: test, seeds 0..2 per case; results in " in text
+    assert "measured here: TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: test, seeds 0..2 per case; results in " in \
+        " ".join(line.strip() for line in reporter.lines)  # wrapped to the table's width
     row = next(line for line in reporter.lines if line.startswith("demo ") and "final_val_accuracy" in line)
     assert row.split()[:3] == ["demo", "p", "c"] and row.split()[-1] == "pass"
-    assert reporter.lines.index(row) < reporter.lines.index("did not train: digits/holdout/step: needs nothing, skipped by the test")
+    assert reporter.lines.index(f"JSON report: {reports['json']}") < reporter.lines.index(row)
     assert "| demo " in reports["md"].read_text()
     assert [v["case"] for v in json.loads(reports["json"].read_text())["verdicts"]] == ["c", "c", "c"]
-    assert text.endswith(f"JSON report: {reports['json']}")
+    # the end of the run: the table, its notes, then why cases did not train; nothing wider than the table
+    assert reporter.lines[-1] == "did not train: digits/holdout/step: needs nothing, skipped by the test"
+    header = next(i for i, line in enumerate(reporter.lines) if line.startswith("benchmark "))
+    width = len(reporter.lines[header + 1])  # the rule under the header spans the table
+    assert all(len(line) <= width for line in reporter.lines)
     assert "INJECTED" not in text
+
+
+def test_long_lines_are_wrapped_at_spaces_to_the_table_s_width():
+    assert summary.wrapped("short", 10) == ["short"]
+    assert summary.wrapped("aaaa bbbb cccc dddd", 10) == ["aaaa bbbb", "    cccc", "    dddd"]
+    assert summary.wrapped("--bench-case=x/y --update-baselines", 20) == ["--bench-case=x/y", "    --update-baselines"]
+    assert summary.wrapped("a /a/path/longer/than/the/width b", 10) == ["a", "    /a/path/longer/than/the/width", "    b"]
 
 
 def test_a_session_with_a_regression_injected_says_so_under_its_environment(tmp_path):
@@ -64,11 +76,11 @@ def test_a_session_with_a_regression_injected_says_so_under_its_environment(tmp_
     session.run_case(DEMO, "p", "c")
     reporter = Reporter()
     summary.write(session, reporter, session.environment() | ENV | {"injected": "nesterov"}, {})
-    assert reporter.lines[1].startswith("measured here: TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: test "
-                                        "[injected: nesterov], seeds 0..2 per case")
-    assert reporter.lines[2] == ("INJECTED regression nesterov (optimizer): Nesterov momentum switched on; cases with "
-                                 "plain momentum only. These verdicts measure the suite's power to see it, not the "
-                                 "library.")
+    unwrapped = " ".join(line.strip() for line in reporter.lines[1:])
+    assert unwrapped.startswith("measured here: TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: test [injected: nesterov], "
+                                "seeds 0..2 per case")
+    assert ("INJECTED regression nesterov (optimizer): Nesterov momentum switched on; cases with plain momentum only. "
+            "These verdicts measure the suite's power to see it, not the library.") in unwrapped
 
 
 def test_a_session_that_trained_nothing_says_why(tmp_path):

@@ -49,7 +49,7 @@ def test_the_dashboard_refuses_a_folder_with_files_and_an_empty_history(tmp_path
     history_store.open_store(url).close()
 
 
-@pytest.mark.slow  # starts a browser: about 2 s
+@pytest.mark.e2e  # starts a browser: about 2 s
 def test_the_change_point_sits_between_its_nights_in_chromium(tmp_path, browser):
     out = site(tmp_path)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -28,7 +28,7 @@ def small_run():
     return verdicts, histories
 
 
-@pytest.mark.slow  # renders a report's PNG plots with matplotlib: about 1 s on a machine this size
+@pytest.mark.e2e  # renders a report's PNG plots with matplotlib: about 1 s on a machine this size
 def test_report_folder_contents(tmp_path):
     verdicts, histories = small_run()
     index = html_report.write(tmp_path / "report", verdicts, histories, {"tensorflow": "2.21.0"})
@@ -39,7 +39,7 @@ def test_report_folder_contents(tmp_path):
     assert text.count("<img ") == 4 and "<script" not in text and "http" not in text.split("<body>")[1]
 
 
-@pytest.mark.slow  # starts a browser: about 2 s
+@pytest.mark.e2e  # starts a browser: about 2 s
 def test_report_renders_in_chromium_with_table_and_images(tmp_path, browser):
     verdicts, histories = small_run()
     index = html_report.write(tmp_path / "report", verdicts, histories, {"tensorflow": "2.21.0"})

@@ -42,7 +42,7 @@ def regression():
     return model, x, y
 
 
-@pytest.mark.slow  # trains through a 200-step range test and plots it: about 0.6 s
+@pytest.mark.e2e  # trains through a 200-step range test and plots it: about 0.6 s
 def test_range_test_finds_the_divergence_point_and_restores_everything(regression, tmp_path):
     from schedules.range_test import lr_range_test
 

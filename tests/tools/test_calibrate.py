@@ -48,7 +48,7 @@ def test_bad_arguments_are_refused_before_anything_trains(capsys):
         assert exit_.value.code == 2 and message in capsys.readouterr().err
 
 
-@pytest.mark.slow  # trains ionosphere's published cases: about 20 s
+@pytest.mark.e2e  # trains ionosphere's published cases: about 20 s
 def test_a_calibration_is_recorded_in_the_results_store_and_resumes_where_it_stopped(tmp_path, capsys):
     from bench.harness import results
 

@@ -21,7 +21,7 @@ def records(path, shift=1.05, seeds=600):
                                          "environment": "TF test"})
 
 
-@pytest.mark.slow  # 40 histories of 30 nights, each judged over 6 series with 100,000 simulated nulls: ~3 s
+@pytest.mark.e2e  # 40 histories of 30 nights, each judged over 6 series with 100,000 simulated nulls: ~3 s
 def test_a_5_percent_shift_is_found_at_its_night_and_unchanged_histories_show_none(tmp_path, capsys):
     path = tmp_path / "calibrate.jsonl"
     records(path)

@@ -57,7 +57,7 @@ def histories(tmp_path_factory):
         yield urls
 
 
-@pytest.mark.slow  # fourteen ionosphere nightlies (once for the module): about 7 minutes
+@pytest.mark.e2e  # fourteen ionosphere nightlies (once for the module): about 7 minutes
 def test_ten_nights_name_the_shift_at_night_7_and_unchanged_nights_exit_0(histories, capsys):
     for store, pair in histories.items():
         capsys.readouterr()
@@ -74,7 +74,7 @@ def test_ten_nights_name_the_shift_at_night_7_and_unchanged_nights_exit_0(histor
         assert changes.main(["ionosphere", "--recent", "3", "--history", pair["shifted"]]) == 0, store
 
 
-@pytest.mark.slow  # the same nights, and a browser: a few seconds more
+@pytest.mark.e2e  # the same nights, and a browser: a few seconds more
 def test_the_dashboard_draws_the_change_point_at_night_7_in_chromium(histories, tmp_path, browser):
     site = tmp_path / "site"
     assert dashboard.main([str(site), "--history", histories["sqlite"]["shifted"]]) == 0

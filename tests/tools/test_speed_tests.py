@@ -44,7 +44,7 @@ def test_a_root_that_is_not_a_checkout_is_refused(tmp_path, capsys):
     assert "is not a checkout of this suite (no conftest.py there)" in capsys.readouterr().err
 
 
-@pytest.mark.slow  # starts three pytest sessions in subprocesses: about 2 s
+@pytest.mark.e2e  # starts three pytest sessions in subprocesses: about 2 s
 def test_times_a_real_session_phase_by_phase_and_stops_on_failing_tests(tmp_path, capsys):
     (tmp_path / "conftest.py").write_text("")
     (tmp_path / "test_small.py").write_text(textwrap.dedent("""

@@ -19,7 +19,7 @@ def test_help_documents_every_option_with_its_default():
     assert "(default: None)" not in text and text.count("(default:") == 9  # one per option that has one
 
 
-@pytest.mark.slow  # trains and plots: about 0.9 s
+@pytest.mark.e2e  # trains and plots: about 0.9 s
 def test_trains_reports_per_class_and_writes_both_plots(tmp_path, capsys, monkeypatch):
     if ionosphere.BENCHMARK.unmet(RunOptions()):
         pytest.skip(ionosphere.BENCHMARK.unmet(RunOptions())[1])

@@ -1,0 +1,63 @@
+"""The suite's three tiers, and the rule that puts every test in exactly one of them (docs/tests.md#three-tiers).
+
+- fast: every test without a tier marker; ``pytest -m "not slow"`` (CI on every push).
+- benchmark: the benchmark cases, marked ``slow``: ``tests/test_accuracy.py``'s cases and nothing else;
+  ``pytest -m slow`` (the nightly, the README's main job).
+- e2e: the suite's own end-to-end checks, marked ``e2e``; ``pytest -m e2e`` (CI, tox).
+
+``-m "not slow"`` would select the e2e checks too, so they are collected only where the ``-m``
+expression names ``e2e`` or the command line names the test by its node id. ``tests/conftest.py``
+applies both rules to every collection.
+"""
+
+import re
+from pathlib import Path
+
+from bench.harness import plugin
+
+BENCHMARK, E2E = "slow", "e2e"
+
+
+def tier(item):
+    """``"fast"``, ``"benchmark"`` or ``"e2e"``: the tier ``item`` belongs to (its markers say)."""
+    marked = {name for name in (BENCHMARK, E2E) if item.get_closest_marker(name)}
+    return "benchmark" if marked == {BENCHMARK} else "e2e" if marked == {E2E} else "fast" if not marked else None
+
+
+def misplaced(items):
+    """One sentence per test that breaks the partition: marked both ``slow`` and ``e2e``, marked ``slow``
+    without being a benchmark case, or a benchmark case without ``slow``."""
+    problems = []
+    for item in items:
+        is_case = plugin.case_of(item) is not None
+        marked_slow = item.get_closest_marker(BENCHMARK) is not None
+        if tier(item) is None:
+            problems.append(f"{item.nodeid} is marked both slow and e2e; a test belongs to one tier")
+        elif marked_slow and not is_case:
+            problems.append(f"{item.nodeid} is marked slow but is not a benchmark case (only tests/test_accuracy.py's "
+                            "cases are); mark a long check of the suite itself e2e")
+        elif is_case and not marked_slow:
+            problems.append(f"{item.nodeid} is a benchmark case without the slow marker; `pytest -m slow` would "
+                            "not run it")
+    return problems
+
+
+def unrequested_e2e(config, items):
+    """The e2e checks this session did not ask for: all of them, unless the ``-m`` expression names ``e2e``
+    (``-m e2e``, ``-m "e2e or not slow"``; ``-m "not e2e"`` deselects them itself), less those the command
+    line names by node id (``pytest tests/test_workflows.py::test_the_nightly_rehearsed``)."""
+    if E2E in re.findall(r"[\w-]+", config.option.markexpr or ""):
+        return []
+    named = [_node_id(config, str(arg)) for arg in config.args if "::" in str(arg)]
+    return [item for item in items if tier(item) == "e2e"
+            and not any(item.nodeid == n or item.nodeid.startswith((n + "[", n + "::")) for n in named)]
+
+
+def _node_id(config, arg):
+    """``arg`` (``PATH::NAME``, the path as typed) as pytest writes node ids: the path from the root directory."""
+    path, _, name = arg.partition("::")
+    try:
+        path = Path(path).resolve().relative_to(config.rootpath).as_posix()
+    except ValueError:
+        pass
+    return f"{path}::{name}"
