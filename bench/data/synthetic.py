@@ -39,11 +39,11 @@ def write_cifar10(folder, train_rows=TRAIN_ROWS, test_rows=TEST_ROWS, seed=0):
     """A ``cifar-10-batches-py/`` folder under ``folder`` (``data_batch_1..5``, ``test_batch``); returns it."""
     from bench.data import cifar10
 
-    images, labels = _images(train_rows + test_rows, (32, 32, 3), seed)
-    images[:, :4, :, 0] = (labels * 25)[:, None, None]
     if train_rows % 5:
         raise ValueError(f"Argument `train_rows` must be a multiple of 5 (five training batches). "
                          f"Received: train_rows={train_rows}")
+    images, labels = _images(train_rows + test_rows, (32, 32, 3), seed)
+    images[:, :4, :, 0] = (labels * 25)[:, None, None]
     out = cifar10.write_batches(Path(folder) / cifar10.FOLDER, images, labels, per_batch=train_rows // 5)
     _manifest(out, "CIFAR-10", train_rows, test_rows, seed, md5=None)
     return out

@@ -144,3 +144,48 @@ def test_the_stacked_engine_is_used_exactly_on_tensorflow():
 
     assert spec._on_tensorflow() == (BACKEND == "tensorflow")
     assert ionosphere.BENCHMARK.trains_together("step", RunOptions()) == (BACKEND == "tensorflow")
+
+
+def test_a_quick_pass_trains_two_epochs_of_three_batches_of_32_rows_and_a_short_range_test():
+    import numpy as np
+
+    demo = _declare(config={"epochs": 100, "batch_size": 128, "range_test": {"min_lr": 1e-6, "max_lr": 1.0,
+                                                                             "num_iterations": 300}})
+    quick = RunOptions(quick=True)
+    assert (demo.epochs(quick), demo.batch_size(quick)) == (2, 32)
+    assert (demo.epochs(RunOptions()), demo.batch_size(RunOptions())) == (100, 128)  # untouched otherwise
+    assert demo.epochs(RunOptions(quick=True, epochs=5)) == 5  # an explicit number of epochs still wins
+    assert _declare(config={"epochs": 50, "batch_size": 28}).batch_size(quick) == 28  # a smaller batch stays
+    train, val = (np.arange(500), np.arange(500) * 2), (np.arange(200), np.arange(200) * 3)
+    (x, y), (xv, yv) = demo.data_for(quick, train, val)
+    assert (x.tolist(), y.tolist()) == (list(range(96)), [2 * i for i in range(96)])  # the first 3 x 32 rows
+    assert (len(xv), yv[-1]) == (64, 189)
+    assert demo.data_for(RunOptions(), train, val) == (train, val)
+    assert demo.range_test_args(quick) == {"min_lr": 1e-6, "max_lr": 1.0, "num_iterations": 10}
+    assert demo.range_test_args(RunOptions())["num_iterations"] == 300
+
+
+def test_a_quick_pass_builds_the_model_its_benchmark_declares_for_it():
+    sizes = []
+    demo = _declare(quick_model={"depth": 1})
+    build = lambda depth=9: sizes.append(depth)  # noqa: E731
+    demo.new_model(build, 0, RunOptions(quick=True))
+    demo.new_model(build, 0, RunOptions())
+    assert sizes == [1, 9]
+    with pytest.raises(TypeError):
+        demo.quick_model["depth"] = 2  # read-only, like the rest of a declaration
+
+
+def test_a_quick_pass_runs_gpu_cases_on_the_cpu_and_only_a_quick_pass_takes_synthetic_data(tmp_path):
+    from bench.benchmarks.spec import data, gpu
+    from bench.data import synthetic
+
+    needs_gpu = gpu("big")
+    assert needs_gpu.check(RunOptions(quick=True)) is None and needs_gpu.check(RunOptions(allow_cpu=True)) is None
+    folder = synthetic.write_fashion_mnist(tmp_path / "fm")
+    needs_data = data("Fashion-MNIST, 60,000 + 10,000 images", lambda options: folder)
+    assert needs_data.check(RunOptions(quick=True)) is None
+    refused = needs_data.check(RunOptions())
+    assert refused.startswith(f"{folder} holds synthetic files written for a quick pass (synthetic.json), not "
+                              "Fashion-MNIST, 60,000 + 10,000 images; a run that measures needs the real data")
+    assert "--bench-quick" in refused

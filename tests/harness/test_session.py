@@ -197,3 +197,39 @@ def test_history_off_keeps_no_store_and_a_bad_url_stops_the_session_saying_what_
     default = BenchSession(config(tmp_path))
     default.open_history()
     assert [s.url for s in default.stores] == [f"sqlite:///{tmp_path / 'results' / 'history.sqlite'}"]
+
+
+def test_a_quick_pass_trains_one_seed_judges_nothing_and_marks_what_it_records(tmp_path):
+    session = BenchSession(config(tmp_path, bench_quick=True, bench_strict=True))  # no baseline file at all
+    session.count_judged([("demo", "p", "c")])
+    runs, verdicts = session.run_case(DEMO, "p", "c")
+    assert [r.seed for r in runs] == [0] and session.tests == 0
+    assert {v.metric: v.verdict for v in verdicts} == {m: "quick" for m in runs[0].metrics}
+    assert session.failures(verdicts) == [] and session.strict_failures(verdicts) == []
+    records = list(results.records(session.results_dir))
+    assert [r["kind"] for r in records] == ["run", "summary"] and records[0]["environment"]["quick"] is True
+    assert session.environment()["quick"] is True and session.options_record()["quick"] is True
+    assert session.how().endswith("QUICK PASS (--bench-quick): 1 seed, 2 epochs of at most 3 batches of 32 rows and "
+                                  "64 validation rows per case, GPU cases on the CPU, the smaller models benchmarks "
+                                  "declare for it; nothing judged")
+    assert "quick" not in BenchSession(config(tmp_path)).environment()
+
+
+def test_a_quick_pass_writes_a_synthetic_stand_in_for_absent_data_and_reads_it(tmp_path, monkeypatch):
+    from bench.benchmarks.spec import data
+    from bench.data import fashion_mnist
+
+    monkeypatch.delenv(fashion_mnist.ENV_VAR, raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "no-keras-cache"))
+    needs = Benchmark(name="demo", source="a test", cases=DEMO.cases, protocols=("p",), metric="final_val_accuracy",
+                      config={"epochs": 1}, train=train, data_option="fashion_mnist",
+                      requires=(data("Fashion-MNIST", lambda o: fashion_mnist.locate(o.fashion_mnist)),))
+    session = BenchSession(config(tmp_path, bench_quick=True))
+    session.check_requirements(needs, "p", "c")  # trains: no skip
+    folder = session.results_dir / "synthetic-data" / "fashion_mnist"
+    assert session.options.fashion_mnist == str(folder) and session.synthetic == {"fashion_mnist": folder}
+    assert fashion_mnist.load(session.options.fashion_mnist)[0][0].shape == (320, 28, 28)
+    assert f"fashion_mnist synthetic ({folder})" in session.how()
+    strict = BenchSession(config(tmp_path, bench_quick=True, bench_require_data=True))
+    with pytest.raises(pytest.fail.Exception, match="Fashion-MNIST is not on this machine"):
+        strict.check_requirements(needs, "p", "c")  # --bench-require-data: the real files or nothing

@@ -46,3 +46,9 @@ def test_json_round_trips_the_verdicts():
     assert (v["metric"], v["verdict"], v["measured"]["mean"]) == ("final_val_accuracy", "FAIL", 0.9)
     assert (changed["verdict"], changed["question"], changed["schedule"]) == ("CHANGED", "changed", "step")
     assert v["baseline"]["provenance"]["keras"] == "3.15.1" and "values" not in v["baseline"]
+
+
+def test_a_quick_pass_s_cases_say_they_were_trained_and_not_judged():
+    quick = [Verdict("demo", "p", "s", "final_val_accuracy", S, verdict="quick", schedule="step")]
+    row = next(line for line in render_comparison(quick).splitlines() if line.startswith("demo"))
+    assert row.split()[5:] == ["-", "0.9800", "+-", "0.0100", "(5)", "-", "quick:", "trained,", "not", "judged"]

@@ -102,3 +102,22 @@ def test_store_import_and_info(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         store_tool.main(["import", str(tmp_path / "nothing"), "--history", url])
     assert exit_.value.code == 2 and "no results under" in capsys.readouterr().err
+
+
+def test_a_quick_pass_s_nights_are_series_of_their_own(tmp_path, capsys):
+    from bench.harness import night_series
+
+    store = fill(f"sqlite:///{tmp_path / 'h.sqlite'}", step_at=99)  # ten unchanged nights
+    env = {"python": "3.11", "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test", "quick": True}
+    for k in (11, 12):  # then two quick passes: a few steps each, a far higher loss
+        night_id = store.night({"key": f"q{k}", "started": f"2026-11-{k:02d}T02:00:00Z", "commit": "q" * 40,
+                                "dirty": False, "branch": "main", "environment": env, "options": {"quick": True}})
+        store.add(night_id, {"kind": "summary", "benchmark": "ionosphere", "protocol": "published", "case": "step",
+                             "schedule": "step", "seeds": [0], "environment": env, "summaries": {},
+                             "verdicts": [{"metric": "final_train_loss", "verdict": "quick",
+                                           "measured": {"n": 1, "mean": 0.6, "std": 0.0}}]})
+    history = night_series.load(store, "ionosphere")
+    kinds = {(s.name, s.metric): [p.night for p in s.points] for s in history.series}
+    assert kinds[("ionosphere/published/step", "final_train_loss")] == list(range(1, 11))
+    assert kinds[("ionosphere/published/step (quick pass)", "final_train_loss")] == [11, 12]
+    assert night_series.analyse(history) == []  # the quick nights move no nightly series

@@ -1,0 +1,91 @@
+"""tests/tiers.py and tests/conftest.py: every test in exactly one tier, and each tier's command collects only it.
+
+The fast tests feed the rule stand-ins for pytest's items; the e2e test collects this suite three times,
+once per tier's command, in processes of their own, and checks the partition on what they list.
+"""
+
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from bench import benchmarks
+from tests import tiers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def item(nodeid, *markers, case=None):
+    """A stand-in for a collected test: its node id, its markers and, for a benchmark case, the parameters
+    ``tests/test_accuracy.py`` gives it (what ``bench.harness.plugin.case_of`` reads)."""
+    params = {} if case is None else dict(zip(("benchmark_name", "protocol", "case"), case))
+    return types.SimpleNamespace(
+        nodeid=nodeid, callspec=types.SimpleNamespace(params=params),
+        fixturenames=("bench_session",) if case else (),
+        get_closest_marker=lambda name: object() if name in markers else None)
+
+
+def config(markexpr="", args=()):
+    return types.SimpleNamespace(option=types.SimpleNamespace(markexpr=markexpr), args=list(args), rootpath=ROOT)
+
+
+CASE = item("tests/test_accuracy.py::test_accuracy_meets_baseline[digits-holdout-step]", "slow",
+            case=("digits", "holdout", "step"))
+CHECK = item("tests/test_workflows.py::test_the_nightly_rehearsed", "e2e")
+FAST = item("tests/test_tiers.py::test_x")
+
+
+def test_each_test_s_tier_comes_from_its_markers():
+    assert [tiers.tier(i) for i in (CASE, CHECK, FAST)] == ["benchmark", "e2e", "fast"]
+    assert tiers.misplaced([CASE, CHECK, FAST]) == []
+
+
+def test_a_test_outside_the_partition_is_named_with_what_to_do():
+    both = item("tests/x.py::test_both", "slow", "e2e")
+    slow_check = item("tests/x.py::test_long", "slow")
+    unmarked_case = item("tests/test_accuracy.py::test_accuracy_meets_baseline[digits-holdout-cosine]",
+                         case=("digits", "holdout", "cosine"))
+    problems = tiers.misplaced([CASE, both, slow_check, unmarked_case, FAST])
+    assert problems == [
+        "tests/x.py::test_both is marked both slow and e2e; a test belongs to one tier",
+        "tests/x.py::test_long is marked slow but is not a benchmark case (only tests/test_accuracy.py's cases are); "
+        "mark a long check of the suite itself e2e",
+        "tests/test_accuracy.py::test_accuracy_meets_baseline[digits-holdout-cosine] is a benchmark case without the "
+        "slow marker; `pytest -m slow` would not run it"]
+
+
+@pytest.mark.parametrize("markexpr, args, dropped", [
+    ("not slow", (), [CHECK]),  # the CI command: the e2e checks are not its tier
+    ("slow", (), [CHECK]),
+    ("", (), [CHECK]),  # a plain `pytest`
+    ("e2e", (), []),
+    ("e2e or not slow", (), []),
+    ("not e2e", (), []),  # names it: -m deselects it itself
+    ("", ("tests/test_workflows.py::test_the_nightly_rehearsed",), []),  # named by its node id
+    ("", (str(ROOT / "tests" / "test_workflows.py") + "::test_the_nightly_rehearsed",), []),
+    ("", ("tests/test_workflows.py::test_other",), [CHECK]),
+])
+def test_e2e_checks_run_only_where_asked_for(markexpr, args, dropped):
+    assert tiers.unrequested_e2e(config(markexpr, args), [CASE, CHECK, FAST]) == dropped
+
+
+def _collect(markexpr):
+    done = subprocess.run([sys.executable, "-m", "pytest", "-m", markexpr, "--collect-only", "-q", "-p", "no:cacheprovider"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return {line for line in done.stdout.splitlines() if "::" in line}
+
+
+@pytest.mark.e2e  # collects the whole suite three times in processes of their own: about 25 s on 2 cores
+def test_each_tier_s_command_collects_that_tier_and_nothing_else():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(3) as pool:
+        benchmark, fast, e2e = pool.map(_collect, ["slow", "not slow", "e2e"])
+    expected = {f"tests/test_accuracy.py::test_accuracy_meets_baseline[{b}-{p}-{c}]" for b, p, c in benchmarks.cases()}
+    assert benchmark == expected  # every case of every benchmark, CPU and GPU, and nothing else
+    assert e2e and fast
+    assert not (fast & e2e) and not (fast & benchmark) and not (e2e & benchmark)
+    assert all(not nodeid.startswith("tests/test_accuracy.py") for nodeid in e2e | fast)
