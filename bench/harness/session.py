@@ -445,8 +445,6 @@ class BenchSession:
             parts.append("mixed_float16 on")
         if self.ray is not None:
             parts.append(f"each seed a task on {self.ray.where}")
-        if self.quick:
-            parts.append(quick_text(self.synthetic))
         reused = sum(len(seeds) for seeds in self.resumed.values())
         if self.resumed:
             parts.append(f"resumed: {reused} run(s) recorded before in {self.results_dir}")

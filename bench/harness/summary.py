@@ -13,6 +13,7 @@ from bench.benchmarks import regressions
 from bench.engine.records import METRICS
 from bench.harness import baselines
 from bench.harness.baselines import environment_label
+from bench.harness.session import quick_text
 from bench.report.tables import comparison_table, notes, render_json, render_markdown
 
 
@@ -62,6 +63,8 @@ def write(bench_session, reporter, env, reports):
         head.append(f"INJECTED regression {regression.name} ({regression.where}): {regression.what}. These "
                     "verdicts measure the suite's power to see it, not the library.")
     head.append(f"how: {bench_session.how()}")
+    if bench_session.quick:
+        head.append(quick_text(bench_session.synthetic))
     head.extend(_write_reports(bench_session, env, reports))
     reporter.section("learning-rate schedule benchmarks")
     for line in [*head, *table.splitlines(), "", *notes(bench_session.verdicts), *_not_trained_lines(bench_session)]:

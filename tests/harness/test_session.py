@@ -12,7 +12,7 @@ import pytest
 from bench.benchmarks import Benchmark, Case
 from bench.engine.records import RunResult
 from bench.harness import baselines, results
-from bench.harness.session import BASELINE_SEEDS, BenchSession
+from bench.harness.session import BASELINE_SEEDS, BenchSession, quick_text
 
 DEFAULTS = {"--bench-seeds": None, "--bench-first-seed": 0, "--bench-strict": False, "--bench-cifar10": None,
             "--bench-fashion-mnist": None, "--bench-allow-cpu": False, "--bench-engine": "auto", "--bench-xla": False,
@@ -209,9 +209,9 @@ def test_a_quick_pass_trains_one_seed_judges_nothing_and_marks_what_it_records(t
     records = list(results.records(session.results_dir))
     assert [r["kind"] for r in records] == ["run", "summary"] and records[0]["environment"]["quick"] is True
     assert session.environment()["quick"] is True and session.options_record()["quick"] is True
-    assert session.how().endswith("QUICK PASS (--bench-quick): 1 seed, 2 epochs of at most 3 batches of 32 rows and "
-                                  "64 validation rows per case, GPU cases on the CPU, the smaller models benchmarks "
-                                  "declare for it; nothing judged")
+    assert quick_text(session.synthetic) == (
+        "QUICK PASS (--bench-quick): 1 seed, 2 epochs of at most 3 batches of 32 rows and 64 validation rows per case, "
+        "GPU cases on the CPU, the smaller models benchmarks declare for it; nothing judged")
     assert "quick" not in BenchSession(config(tmp_path)).environment()
 
 
@@ -229,7 +229,7 @@ def test_a_quick_pass_writes_a_synthetic_stand_in_for_absent_data_and_reads_it(t
     folder = session.results_dir / "synthetic-data" / "fashion_mnist"
     assert session.options.fashion_mnist == str(folder) and session.synthetic == {"fashion_mnist": folder}
     assert fashion_mnist.load(session.options.fashion_mnist)[0][0].shape == (320, 28, 28)
-    assert f"fashion_mnist synthetic ({folder})" in session.how()
+    assert quick_text(session.synthetic).endswith(f"; fashion_mnist synthetic ({folder})")
     strict = BenchSession(config(tmp_path, bench_quick=True, bench_require_data=True))
     with pytest.raises(pytest.fail.Exception, match="Fashion-MNIST is not on this machine"):
         strict.check_requirements(needs, "p", "c")  # --bench-require-data: the real files or nothing
