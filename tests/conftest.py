@@ -5,7 +5,9 @@ import shutil
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Debian's chromium here; on GitHub's Ubuntu images /usr/bin/chromium links the Chromium build the image
+# installs beside Google Chrome, whose path it exports as CHROME_BIN (docs/tests.md#the-workflows-rehearsed).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or os.environ.get("CHROME_BIN")
 
 
 @pytest.fixture(autouse=True)

@@ -58,7 +58,8 @@ def test_the_tests_workflow_runs_the_readme_s_test_command_and_every_tox_environ
     assert f"tox-env: [{', '.join(env_list)}]" in text
     assert "python -m bench cross_version matrix-results/*" in text
     assert text.count("BENCH_TEST_POSTGRES_URL: postgresql://bench:bench@127.0.0.1:5432/bench") == 1
-    assert text.count("image: postgres:16") == 2  # the fast tier's and the matrix's store tests on PostgreSQL
+    assert text.count("image: postgres:16") == 3  # the store tests on PostgreSQL: fast tier, e2e tier, matrix
+    assert "apt-get" not in text  # GitHub's Ubuntu images bring Chromium and shellcheck (docs/tests.md)
 
 
 def test_the_nightly_is_strict_writes_the_history_and_publishes_changes_dashboard_and_report():
@@ -75,3 +76,90 @@ def test_the_nightly_is_strict_writes_the_history_and_publishes_changes_dashboar
     for provided in ("secrets.BENCH_HISTORY_URL", "vars.LR_SUITE_CIFAR10", "vars.LR_SUITE_FASHION_MNIST"):
         assert provided in text
     assert (ROOT / "docs" / "history.md").read_text().count("BENCH_HISTORY_URL") >= 1
+
+
+# -- the workflows rehearsed: their own steps, unedited, as a runner runs them (tests/rehearsal.py) ----------
+
+def _postgres_server():
+    """The local server `.ci/start-postgres` starts, which plays the jobs' postgres services; CI must have it."""
+    from tests.harness import stores
+
+    if not os.environ.get(stores.ENV):
+        reason = f"needs a PostgreSQL server: export {stores.ENV}=$(.ci/start-postgres)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must rehearse the workflows: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.mark.e2e  # installs .[gpu,postgres] (TensorFlow with CUDA's libraries, 3.3 GB) and runs the quick pass: ~7 min
+def test_the_nightly_rehearsed_as_written(tmp_path):
+    """nightly.yml's steps in a fresh copy, as its runner runs them: CI=true, GITHUB_*, the secret a local
+    PostgreSQL database, the variables synthetic CIFAR-10 and Fashion-MNIST files, and --bench-quick from
+    PYTEST_ADDOPTS. Every case of every benchmark trains, and nothing else does; the night lands in the store;
+    changes and the dashboard run on it; every artifact the upload step names exists."""
+    from bench import benchmarks
+    from bench.data import synthetic
+    from bench.harness import history_store
+    from tests import rehearsal
+    from tests.harness import stores
+
+    _postgres_server()
+    cifar10 = synthetic.write_cifar10(tmp_path / "runner-data" / "cifar10")
+    fashion = synthetic.write_fashion_mnist(tmp_path / "runner-data" / "fashion-mnist")
+    with stores.postgres_databases() as new_database:
+        store_url = new_database("nightly")
+        job = rehearsal.rehearse("nightly.yml", "nightly", tmp_path / "runner" / "work",
+                                 secrets={"BENCH_HISTORY_URL": store_url},
+                                 variables={"LR_SUITE_CIFAR10": str(cifar10), "LR_SUITE_FASHION_MNIST": str(fashion)},
+                                 add_options="--bench-quick")
+        assert job.failed == [], job.text()
+        assert [s.status for s in job.steps] == ["success"] * len(job.steps)
+        nightly = job.step("Nightly (strict; seeds no baseline saw, new each night)").output
+        cases = benchmarks.cases()
+        assert f"= {len(cases)} passed" in nightly and " failed" not in nightly.split("short test summary")[-1]
+        assert nightly.count("quick: trained, not judged") >= len(cases)  # a row per case and metric
+        assert_the_table_ends_the_run(nightly)
+        store = history_store.open_store(store_url)
+        try:
+            nights = {b.name: store.nights(b.name) for b in benchmarks.all_benchmarks()}
+            assert all(len(n) == 1 and n[0]["options"]["quick"] for n in nights.values()), nights
+            summaries = {(r["benchmark"], r["protocol"], r["case"]) for _, r in store.records(kind="summary")}
+            assert summaries == set(cases)  # every benchmark case, and no self-check, reached the store
+        finally:
+            store.close()
+    work = job.workspace
+    assert "0 shift(s)" in (work / "changes.txt").read_text()
+    assert (work / "dashboard" / "index.html").is_file() and (work / "report" / "index.html").is_file()
+    assert list((work / ".benchmarks").rglob("*.json"))  # --benchmark-autosave
+    runs = list((work / "results").rglob("results.jsonl"))
+    assert len(runs) == 1 and (runs[0].parent / "synthetic-data").exists() is False  # the runner's files were read
+
+
+@pytest.mark.e2e  # installs .[cpu,test] and .[cpu] in fresh venvs, runs the fast tier and the quick pass: ~5 min
+def test_the_tests_workflow_s_fast_and_quick_jobs_rehearsed_as_written(tmp_path):
+    """tests.yml's fast and quick jobs, as a runner runs them (the e2e job would rehearse itself, and the
+    matrix is what `.ci/run`'s tox runs)."""
+    from tests import rehearsal
+
+    _postgres_server()
+    fast = rehearsal.rehearse("tests.yml", "fast", tmp_path / "fast" / "work")
+    assert fast.failed == [], fast.text()
+    assert " passed" in fast.step("Install and run the fast tier").output
+    quick = rehearsal.rehearse("tests.yml", "quick", tmp_path / "quick" / "work")
+    assert quick.failed == [], quick.text()
+    ran = quick.step("Quick pass (every case a few steps, GPU cases on the CPU and synthetic data; nothing judged)")
+    assert "quick: trained, not judged" in ran.output
+    assert_the_table_ends_the_run(ran.output)
+    assert list((quick.workspace / "results").rglob("synthetic-data"))  # no CIFAR-10 on a hosted runner
+
+
+def assert_the_table_ends_the_run(output):
+    """After pytest's own summaries: the comparison table, its notes and the cases that did not train, no line
+    wider than the table, then pytest's closing line."""
+    lines = output.rstrip().splitlines()
+    closing = max(i for i, line in enumerate(lines) if line.startswith("=") and (" passed" in line or " failed" in line))
+    header = max(i for i, line in enumerate(lines[:closing]) if line.startswith("benchmark ") and "verdict" in line)
+    width = len(lines[header + 1])  # the rule under the header spans the table
+    assert set(lines[header + 1]) <= {"-", " "}
+    assert all(len(line) <= width for line in lines[header:closing]), "a line after the table is wider than it"
+    assert not any(line.startswith(("FAILED", "ERROR", "=====")) for line in lines[header:closing])

@@ -181,7 +181,7 @@ def test_resume_trains_only_what_an_interrupted_run_lacks_and_judges_the_same(su
     result.assert_outcomes(passed=2)
     assert log.read_text().split("\n")[:-1] == ["b 52", "b 53"]  # only what the killed run lacked
     result.stdout.fnmatch_lines(["*fake/p/b: 2 of 4 seeds already in *(--bench-resume); training 2*",
-                                 "*results in *" + cut.name + "*", "how: *resumed: 6 run(s) recorded before in *"])
+                                 "*results in*", "*" + cut.name, "how: *resumed: 6 run(s) recorded before in *"])
     assert _sessions(suite.dirs) - before == {cut}  # appended there, no new folder
     assert _verdicts(cut) == _verdicts(whole)
     runs = [(r["case"], r["seed"]) for r in _results(cut) if r["kind"] == "run"]
