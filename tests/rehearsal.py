@@ -26,8 +26,6 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -63,18 +61,18 @@ class JobResult:
 
 
 def load(workflow):
-    """The workflow file as a mapping (``on`` stays ``on``: PyYAML would read it as True)."""
-    text = (WORKFLOWS / workflow).read_text()
-    return yaml.load(text, Loader=_Loader)
+    """The workflow file as a mapping, booleans read as YAML 1.2 reads them (only true/false: GitHub takes
+    ``on:`` for a key, where YAML 1.1 reads True). PyYAML is imported here, not with this module: pytest's
+    doctest collection imports every module under tests/, in environments without the test extra too."""
+    import yaml
 
+    class Loader(yaml.SafeLoader):
+        pass
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2's booleans: only true/false (GitHub reads ``on:`` as a key, YAML 1.1 as True)."""
-
-
-_Loader.yaml_implicit_resolvers = {k: [(tag, regexp) for tag, regexp in v if tag != "tag:yaml.org,2002:bool"]
-                                   for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+    Loader.yaml_implicit_resolvers = {k: [(tag, regexp) for tag, regexp in v if tag != "tag:yaml.org,2002:bool"]
+                                      for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+    return yaml.load((WORKFLOWS / workflow).read_text(), Loader=Loader)
 
 
 def rehearse(workflow, job, workspace, *, secrets=None, variables=None, inputs=None, env=None, add_options="",
