@@ -162,6 +162,9 @@ def environment():
             env["device"] = f"GPU x{len(gpus)}: {details.get('device_name', gpus[0].name)}"
             env.update(_cuda_versions(tf.sysconfig.get_build_info()))
     env.setdefault("device", f"CPU: {_cpu_name()}")
+    isa = cpu_isa()
+    if isa:
+        env["cpu_isa"] = isa
     if "CUDA_VISIBLE_DEVICES" in os.environ:
         env["cuda_visible_devices"] = os.environ["CUDA_VISIBLE_DEVICES"]
     return env
@@ -185,6 +188,25 @@ def keras_backend():
     except importlib.metadata.PackageNotFoundError:
         return "tensorflow"  # tf.keras: TensorFlow's own
     return os.environ.get("KERAS_BACKEND", "tensorflow") if major >= 3 else "tensorflow"
+
+
+# The vector instruction sets TensorFlow's CPU kernels (oneDNN, Eigen) choose their code by: two CPUs with the
+# same model name (a virtual machine often says only "AMD EPYC") but other sets sum in another order, so their
+# runs agree to the last bits only, not bit for bit (README.md#what-a-run-prints).
+ISA_FLAGS = ("avx", "avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_bf16", "amx_tile")
+
+
+def cpu_isa(cpuinfo="/proc/cpuinfo"):
+    """The ``ISA_FLAGS`` this CPU has, space-separated (``"avx avx2 fma"``); None where the kernel does not say."""
+    try:
+        with open(cpuinfo) as f:
+            for line in f:
+                if line.startswith("flags"):
+                    have = set(line.split(":", 1)[1].split())
+                    return " ".join(flag for flag in ISA_FLAGS if flag in have)
+    except OSError:
+        pass
+    return None
 
 
 def _cpu_name():

@@ -75,3 +75,15 @@ def test_a_gpu_environment_names_the_gpus_and_the_cuda_and_cudnn_tensorflow_was_
                                                                               "12.5.1", "9", "2.21.0")
     build.pop("cuda_version"), build.pop("cudnn_version")
     assert "cuda" not in environment()  # a CPU build says nothing of CUDA
+
+
+def test_the_cpu_s_vector_instruction_sets_are_part_of_the_environment(tmp_path):
+    from bench.engine import records
+
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2 avx fma avx2 avx512f avx512_bf16 "
+                       "sha_ni\n\nprocessor\t: 1\n")
+    assert records.cpu_isa(str(cpuinfo)) == "avx avx2 fma avx512f avx512_bf16"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2\n")
+    assert records.cpu_isa(str(cpuinfo)) == ""
+    assert records.cpu_isa(str(tmp_path / "none")) is None
