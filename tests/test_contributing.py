@@ -86,7 +86,7 @@ def _command(line):
     raise AssertionError(f"the guide runs {words[0]!r}; this test runs only pytest and python")
 
 
-@pytest.mark.e2e  # copies the repository, trains 50 digits seeds and runs the fast tier there: about 2 min
+@pytest.mark.e2e(minutes=2)  # copies the repository, trains 50 digits seeds and runs the fast tier there
 def test_following_the_guide_adds_a_schedule_that_comes_out_green(tmp_path):
     pytest.importorskip("tensorflow")
     copy = tmp_path / "repo"

@@ -17,14 +17,15 @@ from tests import tiers
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def item(nodeid, *markers, case=None):
-    """A stand-in for a collected test: its node id, its markers and, for a benchmark case, the parameters
-    ``tests/test_accuracy.py`` gives it (what ``bench.harness.plugin.case_of`` reads)."""
+def item(nodeid, *markers, case=None, minutes=None):
+    """A stand-in for a collected test: its node id, its markers (``minutes``: the e2e marker's) and, for a
+    benchmark case, the parameters ``tests/test_accuracy.py`` gives it (what ``bench.harness.plugin.case_of`` reads)."""
     params = {} if case is None else dict(zip(("benchmark_name", "protocol", "case"), case))
+    kwargs = {} if minutes is None else {"minutes": minutes}
     return types.SimpleNamespace(
         nodeid=nodeid, callspec=types.SimpleNamespace(params=params),
         fixturenames=("bench_session",) if case else (),
-        get_closest_marker=lambda name: object() if name in markers else None)
+        get_closest_marker=lambda name: types.SimpleNamespace(kwargs=kwargs) if name in markers else None)
 
 
 def config(markexpr="", args=()):
@@ -54,6 +55,13 @@ def test_a_test_outside_the_partition_is_named_with_what_to_do():
         "mark a long check of the suite itself e2e",
         "tests/test_accuracy.py::test_accuracy_meets_baseline[digits-holdout-cosine] is a benchmark case without the "
         "slow marker; `pytest -m slow` would not run it"]
+
+
+def test_the_longest_e2e_checks_come_first_and_the_rest_keep_their_order():
+    short, long, longest = (item(f"suite/test_{n}.py::t", "e2e", minutes=m) for n, m in (("a", None), ("b", 2), ("c", 7)))
+    items = [FAST, short, long, CASE, longest]
+    items.sort(key=tiers.longest_first)
+    assert items == [longest, long, FAST, short, CASE]
 
 
 @pytest.mark.parametrize("markexpr, args, dropped", [

@@ -91,7 +91,7 @@ def _postgres_server():
         pytest.skip(reason)
 
 
-@pytest.mark.e2e  # installs .[gpu,postgres] (TensorFlow with CUDA's libraries, 3.3 GB) and runs the quick pass: ~7 min
+@pytest.mark.e2e(minutes=7)  # installs .[gpu,postgres] (TensorFlow with CUDA's libraries, 3.3 GB), the quick pass
 def test_the_nightly_rehearsed_as_written(tmp_path):
     """nightly.yml's steps in a fresh copy, as its runner runs them: CI=true, GITHUB_*, the secret a local
     PostgreSQL database, the variables synthetic CIFAR-10 and Fashion-MNIST files, and --bench-quick from
@@ -135,7 +135,7 @@ def test_the_nightly_rehearsed_as_written(tmp_path):
     assert len(runs) == 1 and (runs[0].parent / "synthetic-data").exists() is False  # the runner's files were read
 
 
-@pytest.mark.e2e  # installs .[cpu,test] and .[cpu] in fresh venvs, runs the fast tier and two quick cases: ~3 min
+@pytest.mark.e2e(minutes=3)  # installs .[cpu,test] and .[cpu] in fresh venvs, the fast tier and two quick cases
 def test_the_tests_workflow_s_fast_and_quick_jobs_rehearsed_as_written(tmp_path):
     """tests.yml's fast and quick jobs, as a runner runs them (the e2e job would rehearse itself, and the
     matrix is what `.ci/run`'s tox runs). The quick job's pass is cut to a GPU case and a CPU case from outside

@@ -42,6 +42,18 @@ def misplaced(items):
     return problems
 
 
+def minutes(item):
+    """An e2e check's declared cost, ``@pytest.mark.e2e(minutes=N)`` (on an idle 2-core machine); 0 if none."""
+    marker = item.get_closest_marker(E2E)
+    return marker.kwargs.get("minutes", 0) if marker is not None else 0
+
+
+def longest_first(item):
+    """Sort key: the e2e checks that declare the most minutes first, everything else in its collected order
+    (``list.sort`` is stable)."""
+    return -minutes(item)
+
+
 def unrequested_e2e(config, items):
     """The e2e checks this session did not ask for: all of them, unless the ``-m`` expression names ``e2e``
     (``-m e2e``, ``-m "e2e or not slow"``; ``-m "not e2e"`` deselects them itself), less those the command

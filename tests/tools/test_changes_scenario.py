@@ -57,7 +57,9 @@ def histories(tmp_path_factory):
         yield urls
 
 
-@pytest.mark.e2e  # fourteen ionosphere nightlies (once for the module): about 7 minutes
+# Both tests share the module's nightlies: one xdist worker runs them (`-n 2 --dist loadgroup`).
+@pytest.mark.xdist_group("changes_scenario")
+@pytest.mark.e2e(minutes=7)  # fourteen ionosphere nightlies (once for the module)
 def test_ten_nights_name_the_shift_at_night_7_and_unchanged_nights_exit_0(histories, capsys):
     for store, pair in histories.items():
         capsys.readouterr()
@@ -74,6 +76,7 @@ def test_ten_nights_name_the_shift_at_night_7_and_unchanged_nights_exit_0(histor
         assert changes.main(["ionosphere", "--recent", "3", "--history", pair["shifted"]]) == 0, store
 
 
+@pytest.mark.xdist_group("changes_scenario")
 @pytest.mark.e2e  # the same nights, and a browser: a few seconds more
 def test_the_dashboard_draws_the_change_point_at_night_7_in_chromium(histories, tmp_path, browser):
     site = tmp_path / "site"

@@ -92,7 +92,7 @@ def test_training_time_per_environment_over_the_cases_all_of_them_trained(tmp_pa
         capsys.readouterr().out
 
 
-@pytest.mark.e2e  # two nightlies of ionosphere's published cases in inner pytest processes: about 60 s
+@pytest.mark.e2e(minutes=1)  # two nightlies of ionosphere's published cases in inner pytest processes
 def test_a_momentum_change_injected_in_one_environment_exits_1_naming_it_and_the_cases_it_moved(tmp_path, capsys):
     """The real nightly, run as a user runs it, once as it is and once with SGD's momentum halved
     (``--bench-inject momentum``: what a release that changed the optimizer would do)."""
