@@ -2,8 +2,9 @@
 
 A schedule is pure math of one integer index ``t`` in an explicit unit
 ("epoch" or "iteration"). Subclasses write their formula once, in
-``_rate(t, xp)``, against a small array namespace ``xp``: NumPy (float64) here,
-and the backend's ops inside the Keras adapter. No schedule keeps a step counter.
+``_rate(t, xp)``, against an array namespace ``xp`` with NumPy's names: NumPy itself (float64)
+here, and inside the Keras adapter ``keras.ops`` (Keras 3) or ``tf.experimental.numpy``
+(Keras 2), so any NumPy function those two share will do. No schedule keeps a step counter.
 """
 
 import inspect
@@ -32,7 +33,7 @@ class Schedule:
     example = {}
 
     def _rate(self, t, xp):
-        """The rate at float index array ``t``, using only ``xp`` operations."""
+        """The rate at float index array ``t``, using ``xp``'s functions (NumPy's names) and arithmetic."""
         raise NotImplementedError
 
     def _accept(self, **values):

@@ -9,27 +9,30 @@ A model saved with a rate from ``as_keras_schedule`` loads back with
 it registers ``KerasSchedule`` with Keras' serialization).
 """
 
-import types
-
 import schedules
 from schedules._keras import MAJOR as KERAS_MAJOR
 from schedules._keras import keras
 
 
-def _backend_ops():
-    """The array namespace ``_rate`` needs, built from the running backend."""
+def rate_operations():
+    """The array namespace ``_rate`` runs on inside Keras: ``keras.ops`` on Keras 3 (any backend) and
+    TensorFlow's NumPy API, ``tf.experimental.numpy``, on Keras 2. Both take NumPy's names and
+    arguments, so a formula may use any NumPy function the two share (``log``, ``sqrt``, ``power``,
+    ``clip``, ``sin``...): what the suite's schedules use is checked on every version and backend
+    (``tests/schedules/test_keras_adapter.py``)."""
     if KERAS_MAJOR >= 3:
-        o = keras.ops
-        return types.SimpleNamespace(
-            floor=o.floor, exp=o.exp, cos=o.cos, abs=o.abs, minimum=o.minimum,
-            maximum=o.maximum, where=o.where, cast=o.cast,
-        )
+        return keras.ops
+    import tensorflow.experimental.numpy as tnp
+
+    return tnp
+
+
+def _cast(x, dtype):
+    if KERAS_MAJOR >= 3:
+        return keras.ops.cast(x, dtype)
     import tensorflow as tf
 
-    return types.SimpleNamespace(
-        floor=tf.math.floor, exp=tf.math.exp, cos=tf.math.cos, abs=tf.math.abs,
-        minimum=tf.math.minimum, maximum=tf.math.maximum, where=tf.where, cast=tf.cast,
-    )
+    return tf.cast(x, dtype)
 
 
 def _wide():
@@ -71,12 +74,11 @@ class KerasSchedule(keras.optimizers.schedules.LearningRateSchedule):
         self.steps_per_epoch = _check_steps_per_epoch(self.schedule, steps_per_epoch)
 
     def __call__(self, step):
-        xp = _backend_ops()
-        step = xp.cast(step, _step_dtype())
+        step = _cast(step, _step_dtype())
         if self.steps_per_epoch is not None:
             step = step // self.steps_per_epoch
-        rate = self.schedule._rate(xp.cast(step, _compute_dtype()), xp)
-        return xp.cast(rate, keras.backend.floatx())
+        rate = self.schedule._rate(_cast(step, _compute_dtype()), rate_operations())
+        return _cast(rate, keras.backend.floatx())
 
     def get_config(self):
         return {

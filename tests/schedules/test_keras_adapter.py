@@ -11,6 +11,7 @@ backends). Each adapter is also driven once through ``model.fit`` itself, where 
 gradient 1 comes from inputs x = 1 and targets -1000 under mean absolute error.
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -242,3 +243,58 @@ def test_a_training_schedule_takes_the_epoch_length_whatever_the_unit():
     assert cosine.as_training_schedule(steps_per_epoch=STEPS_PER_EPOCH).get_config()["steps_per_epoch"] is None
     close(OptimizerProbe(probe_model(keras.optimizers.SGD(learning_rate=held))).rates(len(ITERATIONS)),
           step.values(ITERATIONS // STEPS_PER_EPOCH))
+
+
+class _WarmRestarts(schedules.Schedule):
+    """Cosine with warm restarts, each period ``t_mul`` times the last (Loshchilov & Hutter 2017, SGDR), as
+    a new user would add it: its restart index needs ``log``, which the adapter's array namespace has
+    on every version and backend (it once had eight hand-picked operations and failed here)."""
+
+    name = "warm_restarts_probe"
+    unit = "iteration"
+    params = {}
+    example = {}
+
+    def __init__(self, initial_lr=0.1, first_period=3, t_mul=2.0):
+        self.initial_lr, self.first_period, self.t_mul = initial_lr, first_period, t_mul
+
+    def get_config(self):
+        return {"initial_lr": self.initial_lr, "first_period": self.first_period, "t_mul": self.t_mul}
+
+    def _rate(self, t, xp):
+        done = t / self.first_period
+        # A constant's log is Python's: xp.log(2.0) would be a float32 tensor on Keras 3, beside float64 t.
+        restart = xp.floor(xp.log1p(done * (self.t_mul - 1.0)) / math.log(self.t_mul))
+        before = (xp.power(self.t_mul, restart) - 1.0) / (self.t_mul - 1.0)
+        u = (done - before) / xp.power(self.t_mul, restart)
+        return self.initial_lr * 0.5 * (1.0 + xp.cos(np.pi * xp.clip(u, 0.0, 1.0)))
+
+
+def test_a_formula_may_use_numpy_s_functions_through_the_adapter(monkeypatch):
+    """A schedule using log1p, power and clip trains through ``as_keras_schedule`` and applies the
+    rates of Keras' own ``CosineDecayRestarts`` (the reference: not our code), iteration by iteration."""
+    monkeypatch.setitem(schedules._REGISTRY, _WarmRestarts.name, _WarmRestarts)
+    ours = _WarmRestarts()
+    rates = OptimizerProbe(probe_model(keras.optimizers.SGD(ours.as_keras_schedule()))).rates(len(ITERATIONS))
+    theirs = keras.optimizers.schedules.CosineDecayRestarts(0.1, 3, t_mul=2.0, m_mul=1.0, alpha=0.0)
+    reference = [float(theirs(int(i))) for i in ITERATIONS]
+    np.testing.assert_allclose(rates, reference, rtol=1e-5, atol=1e-7)
+    close(rates, ours.values(ITERATIONS))
+    assert rates[3] == pytest.approx(0.1) and rates[9] == pytest.approx(0.1)  # the restarts at 3 and 3 + 6
+
+
+def test_every_operation_the_schedules_use_is_numpy_s_and_the_backend_s():
+    """What ``_rate`` calls on ``xp`` across schedules/ exists under the same name in NumPy and in the
+    adapter's namespace on this version and backend (every tox environment runs this)."""
+    import pathlib
+    import re
+
+    from schedules.keras_adapter import rate_operations
+
+    source = "\n".join(p.read_text() for p in pathlib.Path(schedules.__file__).parent.glob("*.py"))
+    used = set(re.findall(r"\bxp\.([a-z_0-9]+)\b", source))
+    assert {"floor", "exp", "cos", "minimum", "maximum", "where"} <= used, used
+    namespace = rate_operations()
+    assert [name for name in sorted(used) if not hasattr(np, name)] == []
+    missing = [name for name in sorted(used) if not hasattr(namespace, name)]
+    assert missing == [], f"{namespace.__name__} has no {missing}: _rate may use only what both have"

@@ -92,8 +92,11 @@ def test_properties_over_zero_to_2t(name):
             assume(False)
         ts = np.arange(2 * horizon(s) + 1)
         v = s.values(ts)
-        assert np.all(np.isfinite(v)), "non-finite rate"
-        assert np.all(v >= 0), "negative rate"
+        bad = np.flatnonzero(~np.isfinite(v) | (v < 0))
+        assert bad.size == 0, (
+            f"{name}{params}: rate {float(v[bad[0]])!r} at t={int(ts[bad[0]])}, a configuration its declared ranges admit; "
+            f"narrow the range in {type(s).__name__}.params (schedules/_ranges.py) or keep the formula finite and "
+            f">= 0 there (e.g. clip an exponent); docs/contributing.md#1-write-its-module")
         # s(t) evaluates a length-1 array, values() a long one: NumPy's vector loops and scalar tails must
         # agree to the bit. 33 points spread over the run, both ends included, meet both kinds of loop.
         sample = np.unique(np.linspace(0, len(ts) - 1, 33).astype(int))
