@@ -20,6 +20,7 @@ import dataclasses
 import math
 
 import numpy as np
+from scipy import stats
 
 from bench.engine.records import summarize
 from bench.harness import gates
@@ -78,41 +79,8 @@ def paired_test(diffs):
 
 
 def t_two_sided(t, df):
-    """P(|T| >= |t|) for Student's t with ``df`` degrees of freedom: the regularized incomplete beta
-    function I_x(df / 2, 1 / 2) at x = df / (df + t^2)."""
-    return _incomplete_beta(df / 2, 0.5, df / (df + t * t))
-
-
-def _incomplete_beta(a, b, x):
-    """The regularized incomplete beta function I_x(a, b), by its continued fraction (evaluated with
-    Lentz's method) on the side of x where it converges fast."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
-    if x < (a + 1) / (a + b + 2):
-        return front * _beta_fraction(a, b, x) / a
-    return 1.0 - front * _beta_fraction(b, a, 1.0 - x) / b
-
-
-def _beta_fraction(a, b, x, steps=500, eps=1e-15):
-    tiny = 1e-300
-
-    def nonzero(v):
-        return v if abs(v) > tiny else tiny
-
-    c, d = 1.0, 1.0 / nonzero(1.0 - (a + b) * x / (a + 1))
-    h = d
-    for m in range(1, steps):
-        for term in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-                     -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
-            d = 1.0 / nonzero(1.0 + term * d)
-            c = nonzero(1.0 + term / c)
-            h *= d * c
-        if abs(d * c - 1.0) < eps:
-            break
-    return h
+    """P(|T| >= |t|) for Student's t with ``df`` degrees of freedom (SciPy's survival function)."""
+    return float(2.0 * stats.t.sf(abs(t), df))
 
 
 def reference_env(envs, baseline_label):
