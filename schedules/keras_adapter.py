@@ -10,8 +10,8 @@ it registers ``KerasSchedule`` with Keras' serialization).
 """
 
 import schedules
-from schedules._keras import MAJOR as KERAS_MAJOR
-from schedules._keras import keras
+from schedules.backend import MAJOR as KERAS_MAJOR
+from schedules.backend import keras
 
 
 def rate_operations():

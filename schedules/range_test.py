@@ -59,7 +59,7 @@ class RangeTestResult:
 
 
 def _make_callback_class():
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     class LRRangeTest(keras.callbacks.Callback):
         """Keras callback for the exponential range test; see the module docstring.

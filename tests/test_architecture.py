@@ -11,9 +11,10 @@ rank, never from one of the same rank or higher:
     5  bench.tools (and ``python -m bench``)
 
 Imports inside functions count too: a lazy import upward is still a dependency upward.
-Cycles are checked among module-level imports, the ones that run when a module loads
-(``Schedule.as_keras_schedule`` imports its adapter lazily, and the adapter rebuilds
-schedules from the registry by name: a deliberate cycle broken at call time).
+Cycles are checked twice: none among module-level imports, the ones that run when a module loads;
+and counting lazy imports too, no module imports one that imports it back, and the only longer
+circles are the two ``BY_NAME`` lists, where something is rebuilt from a registry by name at call
+time. No module of one package imports another package's private module (``_name``) or name.
 """
 
 import ast
@@ -71,6 +72,16 @@ def imports_of(path, module, top_level_only=False):
 
 
 GRAPH = {module: imports_of(path, module) for module, path in MODULES.items()}
+
+# Circles through a registry, closed at call time by a lazy import, each for a reason:
+BY_NAME = {
+    # Schedule.as_keras_schedule imports its adapter, which rebuilds the schedule from the registry by name
+    # (a saved model's config holds the name and parameters).
+    "schedules", "schedules._base", "schedules.keras_adapter",
+    # A Benchmark trains seeds in worker processes (bench.benchmarks.processes), which find it in the
+    # registry by name: a worker gets the name, not the object.
+    "bench.benchmarks", "bench.benchmarks.spec", "bench.benchmarks.processes",
+}
 LOAD_GRAPH = {module: imports_of(path, module, top_level_only=True) for module, path in MODULES.items()}
 
 
@@ -110,6 +121,69 @@ def test_no_import_cycles():
     for module in sorted(LOAD_GRAPH):
         if module not in state:
             visit(module)
+
+
+def circles(graph):
+    """The strongly connected components of ``graph`` with more than one module (Tarjan's algorithm)."""
+    index, low, open_, stack, found = {}, {}, set(), [], []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        open_.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in open_:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = set()
+            while True:
+                w = stack.pop()
+                open_.discard(w)
+                component.add(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(component)
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    back = sorted(f"{a} <-> {b}" for a in GRAPH for b in GRAPH[a] if a < b and a in GRAPH.get(b, ()))
+    assert back == [], back
+
+
+def test_the_only_circles_go_through_a_registry_by_name():
+    """Lazy imports included: every circle's modules are BY_NAME's (the schedules' single modules close
+    the first through the registry they are listed in)."""
+    outside = [sorted(c - BY_NAME) for c in circles(GRAPH) if not c & BY_NAME or
+               any(not (m in BY_NAME or m.startswith("schedules.")) for m in c)]
+    assert outside == [], outside
+
+
+def test_the_circle_finder_finds_one():
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
+    assert circles({"a": {"b"}, "b": set()}) == []
+
+
+def _private(dotted):
+    return any(part.startswith("_") for part in dotted.split("."))
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_private_module_or_name_is_imported_from_another_package(module):
+    mine = package_of(module)
+    wrong = [t for t in sorted(GRAPH[module]) if _private(t) and package_of(t) != mine]
+    for node in ast.walk(ast.parse(MODULES[module].read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and package_of(node.module) not in (None, mine):
+            wrong += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    assert wrong == [], f"{module} imports private {wrong}: make it public under a name that says what it is"
 
 
 def test_the_checker_sees_an_upward_import(tmp_path):

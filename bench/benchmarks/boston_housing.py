@@ -66,7 +66,7 @@ def load_data():
 
 
 def build_model():
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     hidden = [keras.layers.Dense(units, activation="relu") for units in CONFIG["hidden_units"]]
     return keras.Sequential([keras.Input((13,)), *hidden, keras.layers.Dense(1)])
@@ -74,7 +74,7 @@ def build_model():
 
 def _schedule(name, model, train_set, epochs, options):
     """The schedule case ``name`` trains; for onecycle, ``max_lr`` comes from a range test on ``model``."""
-    from schedules._keras import keras
+    from schedules.backend import keras
     from schedules.range_test import lr_range_test
 
     case = BENCHMARK.case(name)
@@ -90,7 +90,7 @@ def _schedule(name, model, train_set, epochs, options):
 
 def train(case, seed, protocol="keras_split", on_epoch=None, options=RunOptions()):
     """Train one seed; returns a ``RunResult`` (the same numbers as that seed within ``train_seeds``)."""
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     if BENCHMARK.trains_together(case, options):
         return together.one_seed(BENCHMARK, case, seed, protocol, on_epoch, options)
@@ -120,7 +120,7 @@ def train(case, seed, protocol="keras_split", on_epoch=None, options=RunOptions(
 def train_seeds(case, seeds, protocol="keras_split", on_epoch=None, options=RunOptions()):
     """Train ``seeds`` together; one ``RunResult`` per seed. Not for 1cycle, whose ``max_lr`` comes
     from a range test on each seed's model (``Benchmark.run`` trains it one seed at a time)."""
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     BENCHMARK.check_protocol(protocol)
     data_set = BENCHMARK.data_for(options, *load_data())

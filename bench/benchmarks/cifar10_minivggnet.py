@@ -36,7 +36,7 @@ def load_data(path=None):
 def build_model():
     """Two blocks of [3x3 conv, ReLU, BN] x 2 + 2x2 max-pool + dropout 0.25 (32, then 64
     filters); then dense 512, ReLU, BN, dropout 0.5, softmax over 10 classes."""
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     L = keras.layers
     layers = [keras.Input((32, 32, 3))]

@@ -78,7 +78,7 @@ QUICK_MODEL = {"stages": (1, 1, 1)}
 def build_model(stages=None):
     """The pre-activation bottleneck ResNet of source A, sized by CONFIG (``stages``: modules per stage,
     default ``CONFIG["stages"]``)."""
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     L = keras.layers
     reg = keras.regularizers.l2(CONFIG["l2"])

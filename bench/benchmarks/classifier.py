@@ -72,7 +72,7 @@ def train(benchmark, case_name, s, seed, protocol, train_set, val, *, options, o
 
     Categorical cross-entropy on one-hot labels; SGD's other arguments come from the case.
     """
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     epochs = benchmark.epochs(options)
     batch_size = benchmark.batch_size(options)
@@ -123,7 +123,7 @@ def train_seeds_case(benchmark, case, seeds, protocol, load_data, build_model, *
     """``train_seeds`` of an image benchmark with a small model: the seeds of a case together
     (``bench.engine.stacked``). Not for a case whose rate comes from a per-seed range test
     (``Benchmark.run`` trains those one seed at a time)."""
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     benchmark.check_protocol(protocol)
     train_set, val = benchmark.data_for(options, *_load(benchmark, load_data, options))
@@ -156,7 +156,7 @@ def range_tested(benchmark, case_name, seed, train_set, build_model, options):
     loss); the test restores the weights, so training starts from the same ones.
     Returns ``(schedule, model, extra_history)``.
     """
-    from schedules._keras import keras
+    from schedules.backend import keras
     from schedules.range_test import lr_range_test
 
     config = benchmark.config

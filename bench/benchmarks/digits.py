@@ -69,7 +69,7 @@ def load_data():
 
 
 def build_model():
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     L = keras.layers
     return keras.Sequential([

@@ -46,7 +46,7 @@ def load_data(path=None):
 
 
 def build_model():
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     L = keras.layers
     return keras.Sequential([

@@ -10,7 +10,7 @@ Protocols:
   stratified  per seed, a fresh stratified split of all 351 rows into the same sizes
               (235 / 116); its validation majority rate is 74/116 = 0.638.
 
-Each epoch visits the training rows in ``bench.engine.loop.epoch_order(seed, epoch, 235)``.
+Each epoch visits the training rows in ``bench.engine.rules.epoch_order(seed, epoch, 235)``.
 """
 
 import time
@@ -76,7 +76,7 @@ def split(x, y, protocol, seed):
 
 
 def build_model():
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     return keras.Sequential([
         keras.Input((34,)),
@@ -86,13 +86,13 @@ def build_model():
 
 
 def train(case, seed, protocol="published", on_epoch=None, options=RunOptions()):
-    """Train one seed; returns a ``RunResult``. Raises ``loop.WiringError`` or ``loop.NonFiniteLoss``.
+    """Train one seed; returns a ``RunResult``. Raises ``rules.WiringError`` or ``rules.NonFiniteLoss``.
 
     The same numbers as that seed within ``train_seeds`` (unless ``options`` asks for one seed at a time).
     """
     if BENCHMARK.trains_together(case, options):
         return together.one_seed(BENCHMARK, case, seed, protocol, on_epoch, options)
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     BENCHMARK.check_protocol(protocol)
     s = BENCHMARK.schedule_for(case, options)
@@ -118,7 +118,7 @@ def train(case, seed, protocol="published", on_epoch=None, options=RunOptions())
 
 def train_seeds(case, seeds, protocol="published", on_epoch=None, options=RunOptions()):
     """Train ``seeds`` together (``bench.engine.stacked``); one ``RunResult`` per seed."""
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     BENCHMARK.check_protocol(protocol)
     x, y = load_data()

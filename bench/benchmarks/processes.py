@@ -48,7 +48,7 @@ def wanted(benchmark, seeds, options):
         return False
     if benchmark.name not in benchmarks.names() or benchmarks.get(benchmark.name) is not benchmark:
         return False  # a worker finds the benchmark by its registered name
-    from schedules._keras import gpus
+    from schedules.backend import gpus
 
     return gpus() == 0
 

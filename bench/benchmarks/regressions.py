@@ -58,7 +58,7 @@ class Regression:
         initializer takes its seed from the seeded generators, so reruns stay bit-identical."""
         if self.kernel_initializer is None:
             return model
-        from schedules._keras import keras
+        from schedules.backend import keras
 
         for layer in _layers(model):
             kernel = getattr(layer, "kernel", None)

@@ -276,7 +276,7 @@ class Benchmark:
         policy, its kernels drawn again where ``options`` injects ``initializer``. Every run builds its
         models here, so a seed starts from the same weights in every engine and grouping."""
         from bench.engine import precision
-        from schedules._keras import keras
+        from schedules.backend import keras
 
         keras.utils.set_random_seed(seed)
         size = self.quick_model if options is not None and options.quick else {}
@@ -336,7 +336,7 @@ def _on_tensorflow():
 # -- requirements the benchmarks share ------------------------------------------------------
 
 def _backend_check(options):
-    from schedules._keras import training_backend_reason
+    from schedules.backend import training_backend_reason
 
     return training_backend_reason()
 
@@ -353,7 +353,7 @@ def gpu(why):
     def check(options):
         if options.allow_cpu or options.quick:
             return None
-        from schedules._keras import BACKEND, gpus
+        from schedules.backend import BACKEND, gpus
 
         return None if gpus() else f"needs a GPU ({why}); Keras' {BACKEND} backend sees none."
     return Requirement("gpu", why, check)
@@ -363,14 +363,14 @@ def data(why, locate):
     """A data set on disk: ``locate(options)`` raises the loader's error (what to put where) when absent.
     Synthetic files (``bench.data.synthetic``) meet it only in a quick pass, which judges nothing."""
     def check(options):
-        from bench.data import synthetic
+        from bench.data import manifest
 
         try:
             path = locate(options)
         except RuntimeError as err:  # the loaders' DataUnavailable
             return str(err)
-        if synthetic.is_synthetic(path) and not options.quick:
-            return (f"{path} holds synthetic files written for a quick pass ({synthetic.MANIFEST}), not {why}; "
+        if manifest.is_synthetic(path) and not options.quick:
+            return (f"{path} holds synthetic files written for a quick pass ({manifest.MANIFEST}), not {why}; "
                     "a run that measures needs the real data: point the data option or variable at it, or pass "
                     "--bench-quick to only check that every case trains.")
         return None

@@ -22,7 +22,7 @@ def train(benchmark, case_name, seeds, data_sets, build_model, *, options, loss,
     the wall time of the whole group. A case whose parameters are chosen per seed at run
     time (a range test) is a ``ValueError``: its seeds would not share one schedule.
     """
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     if benchmark.case(case_name).params is None:
         raise ValueError(f"{benchmark.name} {case_name!r} chooses its rate per seed (a range test); "

@@ -82,7 +82,7 @@ def load(explicit=None, *, allow_download=False, expected_sha256=ARCHIVE_SHA256)
     except DataUnavailable:
         if not allow_download:
             raise
-        from schedules._keras import keras
+        from schedules.backend import keras
 
         return keras.datasets.cifar10.load_data()
     if path.is_dir():

@@ -69,10 +69,10 @@ def load(explicit=None, *, checksums=FILES):
 
     A folder of synthetic files (``bench.data.synthetic``) is checked against the checksums its
     ``synthetic.json`` lists instead of the published ones."""
-    from bench.data import synthetic
+    from bench.data import manifest
 
     folder = locate(explicit)
-    checksums = synthetic.checksums(folder) or checksums
+    checksums = manifest.checksums(folder) or checksums
     arrays = {name: _read(folder / name, checksums[name]) for name in FILES}
     pairs = []
     for prefix in ("train", "t10k"):

@@ -19,20 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-MANIFEST = "synthetic.json"
+from bench.data.manifest import MANIFEST
+
 TRAIN_ROWS, TEST_ROWS = 320, 100  # more than QUICK's three batches of 32 rows and its validation rows
-
-
-def is_synthetic(path):
-    """Whether ``path`` (a data folder, or a file in one) was written here (holds ``synthetic.json``)."""
-    path = Path(path)
-    return (path / MANIFEST).is_file() or (path.parent / MANIFEST).is_file()
-
-
-def checksums(folder):
-    """The MD5 of each file a synthetic ``folder`` holds, from its manifest; None for any other folder."""
-    manifest = Path(folder) / MANIFEST
-    return json.loads(manifest.read_text())["md5"] if manifest.is_file() else None
 
 
 def write_cifar10(folder, train_rows=TRAIN_ROWS, test_rows=TEST_ROWS, seed=0):

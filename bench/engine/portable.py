@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from bench.engine.loop import NonFiniteLoss, check_rate, classes_of, epoch_order
+from bench.engine.rules import NonFiniteLoss, check_rate, classes_of, epoch_order
 
 
 def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_size, seed,
@@ -31,7 +31,7 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
 
     ``loss_fn(y, pred)``: the batch mean (a Keras loss object); ``metric_fn``: a per-sample Keras
     metric, summed per row (an accuracy is then exactly correct rows / rows)."""
-    from schedules._keras import BACKEND, current_lr
+    from schedules.backend import BACKEND, current_lr
 
     steps = {"jax": _JaxSteps, "torch": _TorchSteps}[BACKEND](model, optimizer, loss_fn, metric_fn)
     n = len(train[0])
@@ -191,7 +191,7 @@ class _TorchSteps:
     def __init__(self, model, optimizer, loss_fn, metric_fn):
         import torch
 
-        from schedules._keras import keras
+        from schedules.backend import keras
 
         self.model, self.optimizer, self.loss_fn, self.metric_fn = model, optimizer, loss_fn, metric_fn
         # A Sequential stack of plain layers on float32 inputs runs each layer's call() directly: Layer.__call__'s
@@ -207,7 +207,7 @@ class _TorchSteps:
 
     @staticmethod
     def to_device(data):
-        from schedules._keras import keras
+        from schedules.backend import keras
 
         return tuple(keras.ops.convert_to_tensor(a) for a in data)
 

@@ -17,7 +17,7 @@ def policy(mixed):
     if not mixed:
         yield
         return
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     before = keras.mixed_precision.global_policy().name
     keras.mixed_precision.set_global_policy(POLICY)
@@ -31,7 +31,7 @@ def wrap(optimizer, mixed):
     """``optimizer`` behind Keras' dynamic loss scaling when ``mixed``, else itself."""
     if not mixed:
         return optimizer
-    from schedules._keras import MAJOR, keras
+    from schedules.backend import MAJOR, keras
 
     return keras.mixed_precision.LossScaleOptimizer(optimizer) if MAJOR < 3 else \
         keras.optimizers.LossScaleOptimizer(optimizer)
@@ -44,14 +44,14 @@ def is_loss_scaled(optimizer):
 def scale_loss(optimizer, loss):
     if not is_loss_scaled(optimizer):
         return loss
-    from schedules._keras import MAJOR
+    from schedules.backend import MAJOR
 
     return optimizer.get_scaled_loss(loss) if MAJOR < 3 else optimizer.scale_loss(loss)
 
 
 def apply(optimizer, grads, variables):
     """Apply ``grads`` (unscaled first under loss scaling; Keras 3's optimizer unscales them itself)."""
-    from schedules._keras import MAJOR
+    from schedules.backend import MAJOR
 
     if is_loss_scaled(optimizer) and MAJOR < 3:
         grads = optimizer.get_unscaled_gradients(grads)

@@ -142,7 +142,7 @@ def environment():
             env.setdefault(key, importlib.metadata.version(dist))
         except importlib.metadata.PackageNotFoundError:
             pass
-    keras_module = sys.modules.get("schedules._keras")
+    keras_module = sys.modules.get("schedules.backend")
     if keras_module is not None:
         env["keras"] = keras_module.VERSION
     if "keras" in env:
@@ -180,7 +180,7 @@ def _cuda_versions(build):
 def keras_backend():
     """The backend Keras trains on here, without importing Keras (which imports TensorFlow) when
     nothing has yet: a driver that only hands work out (Ray) must not load TensorFlow."""
-    keras_module = sys.modules.get("schedules._keras")
+    keras_module = sys.modules.get("schedules.backend")
     if keras_module is not None:
         return keras_module.BACKEND
     try:

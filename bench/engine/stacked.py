@@ -1,7 +1,7 @@
 """Several seeds of one small Keras model trained at once, as copies inside one compiled step.
 
 Each copy has its own weights (its seed's initialisation, taken from the Keras model the
-benchmark builds), its own training rows and batch order (``loop.epoch_order(seed, ...)``),
+benchmark builds), its own training rows and batch order (``rules.epoch_order(seed, ...)``),
 and its own batch-mean loss. The step minimises the sum of the copies' losses, whose
 gradient with respect to a copy's weights is that copy's own; SGD's update is element-wise,
 so each copy trains exactly as it would alone in this arithmetic. Every layer is one
@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from bench.engine.loop import NonFiniteLoss, check_rate, classes_of, epoch_order
+from bench.engine.rules import NonFiniteLoss, check_rate, classes_of, epoch_order
 
 PAD_ELEMENTS = 64  # at least this many padding elements follow the last real copy in every tensor
 
@@ -344,7 +344,7 @@ def _rate(optimizer):
     """The rate the optimizer applies at its next iteration, computed in the graph (see ``current_lr``)."""
     import tensorflow as tf
 
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     schedule = getattr(optimizer, "_learning_rate", None)
     if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):

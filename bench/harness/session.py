@@ -14,7 +14,7 @@ import pytest
 from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.benchmarks.spec import QUICK
-from bench.engine import loop
+from bench.engine import loop, rules
 from bench.engine.records import METRICS, environment, keras_backend, per_seed, summarize_runs
 from bench.harness import baselines, gates, results
 from bench.harness.progress import Progress
@@ -149,7 +149,7 @@ class BenchSession:
         try:
             return {run.seed: run for run in benchmark.run(case, todo, protocol, options=self.options,
                                                            on_epoch=shown.epoch_printer(todo), on_run=on_run)}
-        except (loop.NonFiniteLoss, loop.WiringError) as err:
+        except (rules.NonFiniteLoss, rules.WiringError) as err:
             self._write_failed(benchmark, protocol, case, f"{type(err).__name__}: {err}")
             raise
 

@@ -47,7 +47,7 @@ from tabulate import tabulate
 
 from bench import benchmarks
 from bench.benchmarks import processes, regressions
-from bench.engine.loop import NonFiniteLoss
+from bench.engine.rules import NonFiniteLoss
 from bench.engine.records import METRICS, summarize
 from bench.harness import baselines, gates, results
 from bench.harness.baselines import environment_label
@@ -243,7 +243,7 @@ def _checked(p, args):
 def this_environment():
     """This process's environment label (``baselines.environment_label``), after Keras has loaded its backend."""
     from bench.engine.records import environment
-    from schedules._keras import keras  # noqa: F401  (the device is known once the backend has loaded)
+    from schedules.backend import keras  # noqa: F401  (the device is known once the backend has loaded)
 
     return environment_label(environment())
 

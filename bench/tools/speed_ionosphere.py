@@ -10,7 +10,7 @@ Times, in one process, 4 schedules x n seeds x 50 epochs of source D's protocol
                       checks and tracing included)
   suite, one at a time  ``--bench-engine=keras``: one seed at a time, each epoch one compiled
                       call (``bench.engine.loop``)
-  fit, same batches   ``model.fit`` on exactly the same batches (``loop.fit_in_same_order``)
+  fit, same batches   ``model.fit`` on exactly the same batches (``compiled.fit_in_same_order``)
   fit, plain          ``model.fit(x, y, validation_split=0.33, shuffle=True)``, as published
 
 and prints wall seconds (``time.perf_counter``) and how many times the suite's time each
@@ -26,13 +26,13 @@ from tabulate import tabulate
 
 from bench.benchmarks import RunOptions
 from bench.benchmarks import ionosphere as io
-from bench.engine import loop
+from bench.engine import compiled, loop
 
 TARGET = 20.0  # plain fit's time / the suite's, at least
 
 
 def _model_and_optimizer(case, seed):
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     keras.utils.set_random_seed(seed)
     declared = io.BENCHMARK.case(case)
@@ -50,12 +50,12 @@ def run_one_at_a_time(case, seeds):
 
 
 def run_fit_same(case, seed):
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     x, y = io.load_data()
     train, val = io.split(x, y, "published", seed)
     model, opt = _model_and_optimizer(case, seed)
-    h = loop.fit_in_same_order(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
+    h = compiled.fit_in_same_order(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
                                train, val, epochs=io.CONFIG["epochs"], batch_size=io.CONFIG["batch_size"],
                                seed=seed)
     return h["val_accuracy"][-1]
@@ -103,7 +103,7 @@ def main(argv=None):
     from bench.engine.records import environment
 
     start = time.perf_counter()
-    from schedules._keras import keras  # noqa: F401  (imports TensorFlow)
+    from schedules.backend import keras  # noqa: F401  (imports TensorFlow)
 
     imported = time.perf_counter() - start
     env = environment()

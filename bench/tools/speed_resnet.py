@@ -31,7 +31,7 @@ TARGET_RATIO = 1.0
 
 
 def _setup(images, seed, mixed):
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     rng = np.random.default_rng(seed)
     x = rng.random((images, 32, 32, 3), dtype=np.float32)
@@ -52,7 +52,7 @@ def _figures(model, images, stamps):
 
 
 def measure_suite(images, epochs, xla=False, mixed=False, seed=0):
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     x, y, model, opt = _setup(images, seed, mixed)
     stamps = [time.perf_counter()]
@@ -63,7 +63,7 @@ def measure_suite(images, epochs, xla=False, mixed=False, seed=0):
 
 
 def measure_fit(images, epochs, xla=False, mixed=False, seed=0):
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     x, y, model, opt = _setup(images, seed, mixed)
     model.compile(optimizer=opt, loss=keras.losses.CategoricalCrossentropy(),

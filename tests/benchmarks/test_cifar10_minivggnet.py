@@ -3,7 +3,7 @@
 import pytest
 
 pytest.importorskip("keras")
-from schedules._keras import keras  # noqa: E402
+from schedules.backend import keras  # noqa: E402
 
 import bench.benchmarks.cifar10_minivggnet as vgg  # noqa: E402
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("keras")
-from schedules._keras import keras, tensorflow_backend_reason  # noqa: E402
+from schedules.backend import keras, tensorflow_backend_reason  # noqa: E402
 
 import bench.benchmarks.cifar10_resnet as resnet  # noqa: E402
 from bench.data import cifar10 as cifar10_data  # noqa: E402

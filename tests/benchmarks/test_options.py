@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("keras")
-from schedules._keras import tensorflow_backend_reason  # noqa: E402
+from schedules.backend import tensorflow_backend_reason  # noqa: E402
 
 pytestmark = [pytest.mark.skipif(tensorflow_backend_reason() is not None, reason=str(tensorflow_backend_reason())),
               pytest.mark.e2e]  # XLA compiles, float16 trains: about 20 s

@@ -13,7 +13,7 @@ def torch_backend(monkeypatch):
     monkeypatch.setattr(processes, "cores", lambda: 2)
     monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     monkeypatch.setattr(processes, "_DISABLED", False)
-    import schedules._keras as adapter
+    import schedules.backend as adapter
 
     monkeypatch.setattr(adapter, "gpus", lambda: 0, raising=False)
 

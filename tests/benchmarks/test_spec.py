@@ -140,7 +140,7 @@ def test_options_and_requirements_say_what_is_wrong():
 def test_the_stacked_engine_is_used_exactly_on_tensorflow():
     """Read without importing Keras (a Ray driver must not load TensorFlow), checked against Keras itself."""
     from bench.benchmarks import ionosphere, spec
-    from schedules._keras import BACKEND
+    from schedules.backend import BACKEND
 
     assert spec._on_tensorflow() == (BACKEND == "tensorflow")
     assert ionosphere.BENCHMARK.trains_together("step", RunOptions()) == (BACKEND == "tensorflow")

@@ -6,7 +6,7 @@ import threading
 import numpy as np
 import pytest
 
-from bench.data import cifar10, fashion_mnist, synthetic
+from bench.data import cifar10, fashion_mnist, manifest, synthetic
 
 
 def test_cifar10_stand_in_is_read_by_the_real_loader_as_an_extracted_folder(tmp_path):
@@ -16,7 +16,7 @@ def test_cifar10_stand_in_is_read_by_the_real_loader_as_an_extracted_folder(tmp_
     (x, y), (xt, yt) = cifar10.load(str(folder))
     assert (x.shape, y.shape, xt.shape, yt.shape) == ((50, 32, 32, 3), (50, 1), (20, 32, 32, 3), (20, 1))
     assert np.array_equal(x[:, 0, 0, 0], y[:, 0] * 25)  # the class, written into the red channel's top rows
-    assert synthetic.is_synthetic(folder) and synthetic.is_synthetic(folder / "test_batch")
+    assert manifest.is_synthetic(folder) and manifest.is_synthetic(folder / "test_batch")
     assert json.loads((folder / "synthetic.json").read_text())["train_rows"] == 50
 
 
@@ -37,7 +37,7 @@ def test_fashion_mnist_stand_in_passes_its_own_checksums_only(tmp_path):
 def test_a_real_copy_is_not_taken_for_a_synthetic_one(tmp_path):
     real = cifar10.write_batches(tmp_path / "cifar-10-batches-py", np.zeros((12, 32, 32, 3), np.uint8),
                                  np.arange(12) % 10, per_batch=2)
-    assert not synthetic.is_synthetic(real) and synthetic.checksums(real) is None
+    assert not manifest.is_synthetic(real) and manifest.checksums(real) is None
 
 
 def test_processes_writing_the_same_stand_in_at_once_leave_one_whole_copy(tmp_path):

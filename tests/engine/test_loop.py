@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 
-from bench.engine.loop import epoch_order
+from bench.engine.rules import epoch_order
 
 pytest.importorskip("keras")
-from schedules._keras import keras, tensorflow_backend_reason  # noqa: E402
+from schedules.backend import keras, tensorflow_backend_reason  # noqa: E402
 
 pytestmark = pytest.mark.skipif(tensorflow_backend_reason() is not None,
                                 reason=str(tensorflow_backend_reason()))
 from bench.benchmarks import ionosphere as io  # noqa: E402
-from bench.engine import loop  # noqa: E402
+from bench.engine import compiled, loop, rules  # noqa: E402
 
 
 def test_epoch_order_is_a_stateless_permutation():  # pure NumPy, but the module needs TF
@@ -42,7 +42,7 @@ def _run(runner, seed, epochs, lr=None, **kw):
 def test_train_loop_reproduces_model_fit_on_the_same_batches():
     """The suite's loop runs source D's protocol exactly: same numbers as Keras' own fit."""
     ours = _run(loop.train_loop, seed=3, epochs=4)
-    fit = _run(loop.fit_in_same_order, seed=3, epochs=4)
+    fit = _run(compiled.fit_in_same_order, seed=3, epochs=4)
     # the same rows right each epoch; ours is the exact fraction, fit's a float32 mean of it
     np.testing.assert_allclose(ours["val_accuracy"], fit["val_accuracy"], rtol=0, atol=1e-7)
     assert all((a * 116).is_integer() for a in ours["val_accuracy"])
@@ -99,7 +99,7 @@ def test_history_records_the_rate_the_optimizer_used():
 
 @pytest.mark.e2e  # compiles and runs the engine's epoch: about 0.5 s
 def test_wiring_mismatch_fails_at_the_first_epoch():
-    with pytest.raises(loop.WiringError, match="epoch 0: the optimizer's rate is 0.1.* schedule gives 0.2"):
+    with pytest.raises(rules.WiringError, match="epoch 0: the optimizer's rate is 0.1.* schedule gives 0.2"):
         _run(loop.train_loop, seed=0, epochs=3, expected_lr=lambda epoch, it: 0.2)
 
 
@@ -107,7 +107,7 @@ def test_wiring_mismatch_fails_at_the_first_epoch():
 def test_nan_loss_stops_the_run_at_that_batch():
     model, opt, train, val, _ = _setup(0, lr=1e12)
     seen = []
-    with pytest.raises(loop.NonFiniteLoss, match=r"loss became (nan|inf) at epoch 0, batch \d+"):
+    with pytest.raises(rules.NonFiniteLoss, match=r"loss became (nan|inf) at epoch 0, batch \d+"):
         loop.train_loop(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
                         train, val, epochs=50, batch_size=28, seed=0, on_epoch=lambda e, r: seen.append(e))
     assert seen == []  # not one epoch finished

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from bench.benchmarks import ionosphere as io
-from bench.engine import loop, portable
-from bench.engine.loop import epoch_order
-from schedules._keras import BACKEND, keras
+from bench.engine import loop, portable, rules
+from bench.engine.rules import epoch_order
+from schedules.backend import BACKEND, keras
 
 pytestmark = pytest.mark.skipif(BACKEND not in ("jax", "torch"),
                                 reason=f"the portable engine trains on Keras' JAX and PyTorch backends; this is {BACKEND}")
@@ -75,14 +75,14 @@ def test_the_rate_the_optimizer_used_is_recorded_and_checked():
     history, _, opt, _ = _ours(seed=0, epochs=12, expected_lr=lambda epoch, it: s(epoch))
     np.testing.assert_allclose(history["lr"], [0.1] * 10 + [0.05] * 2, rtol=1e-6)  # D: halves at epoch 10
     assert int(np.asarray(opt.iterations)) == 12 * 9  # the optimizer's own count, written back
-    with pytest.raises(loop.WiringError, match="epoch 0: the optimizer's rate is 0.1.* schedule gives 0.2"):
+    with pytest.raises(rules.WiringError, match="epoch 0: the optimizer's rate is 0.1.* schedule gives 0.2"):
         _ours(seed=0, epochs=3, expected_lr=lambda epoch, it: 0.2)
 
 
 @pytest.mark.e2e  # trains the ionosphere model one epoch: about 1 s
 def test_a_non_finite_loss_stops_the_run_naming_the_epoch_and_batch():
     seen = []
-    with pytest.raises(loop.NonFiniteLoss, match=r"loss became nan at epoch 0, batch 1 \(rate nan\)"):
+    with pytest.raises(rules.NonFiniteLoss, match=r"loss became nan at epoch 0, batch 1 \(rate nan\)"):
         _ours(seed=0, epochs=50, lr=float("nan"), on_epoch=lambda e, r: seen.append(e))  # NaN weights after one step
     assert seen == []  # not one epoch finished
 

@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 
 pytest.importorskip("keras")
-from schedules._keras import keras, tensorflow_backend_reason  # noqa: E402
+from schedules.backend import keras, tensorflow_backend_reason  # noqa: E402
 
 pytestmark = pytest.mark.skipif(tensorflow_backend_reason() is not None,
                                 reason=str(tensorflow_backend_reason()))
 from bench.benchmarks import RunOptions, boston_housing, digits, ionosphere  # noqa: E402
-from bench.engine import loop, stacked  # noqa: E402
+from bench.engine import loop, rules, stacked  # noqa: E402
 
 SHORT = RunOptions(epochs=3)
 
@@ -97,7 +97,7 @@ def test_a_diverging_copy_is_named_with_its_epoch_and_batch():
     data = (x, (x.sum(axis=1, keepdims=True) * 1e3).astype(np.float32))
     models = [_mlp(s, [keras.layers.Dense(1)]) for s in (0, 1)]
     seen = []
-    with pytest.raises(loop.NonFiniteLoss, match=r"loss became (nan|inf) at epoch 0, batch \d+ .*seed\(s\) \[0, 1\]"):
+    with pytest.raises(rules.NonFiniteLoss, match=r"loss became (nan|inf) at epoch 0, batch \d+ .*seed\(s\) \[0, 1\]"):
         stacked.train_stacked(models, keras.optimizers.SGD(1e6), keras.losses.mean_squared_error,
                               keras.metrics.mean_absolute_error, [data, data], [data, data], epochs=5, batch_size=8,
                               seeds=[0, 1], on_epoch=lambda e, r: seen.append(e))
@@ -107,7 +107,7 @@ def test_a_diverging_copy_is_named_with_its_epoch_and_batch():
 @pytest.mark.e2e  # compiles and runs the engine's epoch: about 0.5 s
 def test_wiring_mismatch_fails_at_the_first_epoch():
     data = (np.zeros((8, 4), np.float32), np.zeros((8, 1), np.float32))
-    with pytest.raises(loop.WiringError, match="epoch 0: the optimizer's rate is 0.1.* schedule gives 0.2"):
+    with pytest.raises(rules.WiringError, match="epoch 0: the optimizer's rate is 0.1.* schedule gives 0.2"):
         stacked.train_stacked([_mlp(0, [keras.layers.Dense(1)])], keras.optimizers.SGD(0.1),
                               keras.losses.mean_squared_error, keras.metrics.mean_absolute_error, [data], [data],
                               epochs=2, batch_size=4, seeds=[0], expected_lr=lambda epoch, it: 0.2)

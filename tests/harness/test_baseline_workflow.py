@@ -26,9 +26,9 @@ def _tensorflow_first():
     """As in test_plugin.py: import TensorFlow and the benchmarks before pytester exists (it unloads
     what a test imported, and TensorFlow cannot be imported twice)."""
     pytest.importorskip("tensorflow")
-    import schedules._keras  # noqa: F401
+    import schedules.backend  # noqa: F401
     from bench import benchmarks
-    from schedules._keras import tensorflow_backend_reason
+    from schedules.backend import tensorflow_backend_reason
 
     if tensorflow_backend_reason():
         pytest.skip(tensorflow_backend_reason())

@@ -60,7 +60,7 @@ def _tensorflow_first():
         from tensorflow.core.framework import summary_pb2  # noqa: F401
     except ImportError:
         return
-    import schedules._keras  # noqa: F401  (Keras, which the benchmarks import only when they train)
+    import schedules.backend  # noqa: F401  (Keras, which the benchmarks import only when they train)
     from bench import benchmarks
     from bench.report import tensorboard  # noqa: F401
 
@@ -226,7 +226,7 @@ def test_ray_with_xdist_or_resume_with_update_is_a_usage_error(suite, tmp_path):
 
 
 def test_provenance_line_says_which_engine_and_options_trained(suite):
-    from schedules._keras import BACKEND
+    from schedules.backend import BACKEND
 
     suite.baselined()
     if BACKEND != "tensorflow":

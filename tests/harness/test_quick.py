@@ -20,7 +20,7 @@ def _tensorflow_first():
     """Keras and the benchmarks imported before pytester exists (it drops modules a test imports, and
     TensorFlow cannot be imported twice in one process)."""
     pytest.importorskip("keras")
-    import schedules._keras  # noqa: F401
+    import schedules.backend  # noqa: F401
     from bench import benchmarks
     from bench.harness import history_store  # noqa: F401  (SQLAlchemy: its events break when imported twice)
 
@@ -64,6 +64,6 @@ def test_a_gpu_case_trains_on_synthetic_files_says_so_and_fails_where_its_model_
 
 
 def _nine_classes(model):
-    from schedules._keras import keras
+    from schedules.backend import keras
 
     return keras.Model(model.input, keras.layers.Dense(9, activation="softmax")(model.layers[-2].output))

@@ -144,7 +144,7 @@ def test_an_injected_regression_marks_every_record_and_cannot_be_resumed_without
 
 
 def test_a_case_whose_training_stops_leaves_a_failed_record_saying_why(tmp_path):
-    from bench.engine.loop import NonFiniteLoss
+    from bench.engine.rules import NonFiniteLoss
 
     baseline(tmp_path)
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("keras")
-from schedules._keras import BACKEND, keras  # noqa: E402
+from schedules.backend import BACKEND, keras  # noqa: E402
 import schedules  # noqa: E402
 from schedules.keras_adapter import KERAS_MAJOR, KerasSchedule, _compute_dtype  # noqa: E402
 

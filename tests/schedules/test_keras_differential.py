@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 pytest.importorskip("keras")
-from schedules._keras import MAJOR as KERAS_MAJOR  # noqa: E402
-from schedules._keras import keras  # noqa: E402
+from schedules.backend import MAJOR as KERAS_MAJOR  # noqa: E402
+from schedules.backend import keras  # noqa: E402
 import schedules  # noqa: E402
 from schedules.decay import FLUSH_BELOW  # noqa: E402
 

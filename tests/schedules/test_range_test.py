@@ -27,7 +27,7 @@ def test_suggestion_bad_input(lrs, losses, match):
 
 
 pytest.importorskip("keras")
-from schedules._keras import keras  # noqa: E402
+from schedules.backend import keras  # noqa: E402
 
 
 @pytest.fixture

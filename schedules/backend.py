@@ -1,4 +1,6 @@
-"""The public Keras API of this environment, and its major version.
+"""The Keras in use, for the adapters and for ``bench/``: its public API (``keras``), major version
+(``MAJOR``), backend (``BACKEND``), the GPUs it sees, why a backend cannot train, and the rate an
+optimizer applies now (``current_lr``).
 
 Keras 3 is ``import keras``, on any backend. Under Keras 2 (TensorFlow 2.12-2.15) the
 standalone ``keras`` 2.x package does not export the whole public API at its top level
