@@ -26,14 +26,13 @@ TOOLS = {
     "speed_ionosphere": "time the ionosphere benchmark: this suite's loop against plain model.fit",
     "speed_resnet": "epoch time and images/s of source A's ResNet on synthetic CIFAR-shaped data",
     "speed_history": "time the history store's writes of a session's records (SQLite or PostgreSQL)",
-    "speed_tests": "time the fast tier (pytest -m \"not slow\") from outside, phase by phase",
+    "speed_tests": 'time the fast tier (pytest -m "not slow") from outside, phase by phase',
 }
 
 
 def usage():
     width = max(map(len, TOOLS))
-    lines = ["usage: python -m bench <tool> [options]   (python -m bench <tool> --help for its options)", "",
-             "tools:"]
+    lines = ["usage: python -m bench <tool> [options]   (python -m bench <tool> --help for its options)", "", "tools:"]
     lines += [f"  {name:<{width}}  {text}" for name, text in TOOLS.items()]
     return "\n".join(lines)
 

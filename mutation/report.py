@@ -19,8 +19,9 @@ import random
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 TARGET = 0.98
 HERE = Path(__file__).resolve().parent
@@ -73,8 +74,14 @@ def main():
         if status != "survived":
             continue
         function, (before, after) = function_of(name), change_of(name)
-        hit = next((i for i, e in enumerate(equivalents)
-                    if e["function"] == function and e["before"] == before and e["after"] == after), None)
+        hit = next(
+            (
+                i
+                for i, e in enumerate(equivalents)
+                if e["function"] == function and e["before"] == before and e["after"] == after
+            ),
+            None,
+        )
         if hit is None:
             unexplained.append((name, function, before, after))
         else:
@@ -88,13 +95,17 @@ def main():
     rate = len(detected) / len(judged)
     print(f"mutants: {len(fates)}  " + "  ".join(f"{status}: {n}" for status, n in sorted(counts.items())))
     print(f"equivalent survivors (mutation/equivalent.toml): {len(equivalent)}")
-    print(f"kill rate over non-equivalent mutants: {len(detected)}/{len(judged)} = {rate:.1%} "
-          f"(killed or timed out; target {TARGET:.0%})")
+    print(
+        f"kill rate over non-equivalent mutants: {len(detected)}/{len(judged)} = {rate:.1%} "
+        f"(killed or timed out; target {TARGET:.0%})"
+    )
     rng = random.Random(0)
     halves = [rng.sample(judged, len(judged) // 2) for _ in range(200)]
     rates = sorted(sum(fates[n] in DETECTED for n in half) / len(half) for half in halves)
-    print(f"over 200 random halves of those mutants: {rates[0]:.1%} .. {rates[-1]:.1%} "
-          f"(median {rates[len(rates) // 2]:.1%})")
+    print(
+        f"over 200 random halves of those mutants: {rates[0]:.1%} .. {rates[-1]:.1%} "
+        f"(median {rates[len(rates) // 2]:.1%})"
+    )
     others = {s: n for s, n in counts.items() if s not in (*DETECTED, "survived")}
     if others:
         print(f"not judged (mutmut could not run them as mutants): {others}")

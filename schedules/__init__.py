@@ -19,18 +19,21 @@ from schedules.onecycle import OneCycle
 from schedules.polynomial import Linear, Poly
 
 # Register a schedule: import its class above and add a line here (docs/contributing.md#add-a-schedule).
-_REGISTRY = {cls.name: cls for cls in (
-    Constant,
-    Standard,
-    Time,
-    Step,
-    Linear,
-    Poly,
-    Exp,
-    OneCycle,
-    Cyclical,
-    Cosine,
-)}
+_REGISTRY = {
+    cls.name: cls
+    for cls in (
+        Constant,
+        Standard,
+        Time,
+        Step,
+        Linear,
+        Poly,
+        Exp,
+        OneCycle,
+        Cyclical,
+        Cosine,
+    )
+}
 
 __all__ = ["UNITS", "Schedule", "available", "declared", "get"]
 
@@ -52,9 +55,7 @@ def declared(name):
     if cls is None:
         hint = difflib.get_close_matches(str(name), _REGISTRY, n=1)
         also = f" Did you mean {hint[0]!r}?" if hint else ""
-        raise ValueError(
-            f"Unknown schedule {name!r}.{also} Valid names: {', '.join(available())}"
-        )
+        raise ValueError(f"Unknown schedule {name!r}.{also} Valid names: {', '.join(available())}")
     return cls
 
 
@@ -71,10 +72,7 @@ def get(name, **params):
     if unknown:
         hint = difflib.get_close_matches(unknown[0], names, n=1)
         also = f" Did you mean {hint[0]!r}?" if hint else ""
-        raise ValueError(
-            f"Schedule {name!r} has no parameter {unknown[0]!r}.{also} "
-            f"Its parameters: {', '.join(names)}"
-        )
+        raise ValueError(f"Schedule {name!r} has no parameter {unknown[0]!r}.{also} Its parameters: {', '.join(names)}")
     required = [p for p in names if _is_required(cls, p)]
     missing = [p for p in required if p not in params]
     if missing:

@@ -112,9 +112,7 @@ def _parameter_names(cls):
 
 
 def _index_error(value, unit):
-    return ValueError(
-        f"Index `t` must be a non-negative integer ({unit}s counted from 0). Received: t={value!r}"
-    )
+    return ValueError(f"Index `t` must be a non-negative integer ({unit}s counted from 0). Received: t={value!r}")
 
 
 def _check_index(t, unit):

@@ -41,8 +41,12 @@ def plot_range_test(result, path):
     """Write smoothed loss against rate (log x) with the suggested max_lr to the PNG ``path``."""
     with _png(path) as ax:
         ax.plot(result.lrs, result.smoothed_losses, label="smoothed loss")
-        ax.axvline(result.suggested_max_lr, color="tab:red", linestyle="--",
-                   label=f"suggested max_lr = {result.suggested_max_lr:.3g}")
+        ax.axvline(
+            result.suggested_max_lr,
+            color="tab:red",
+            linestyle="--",
+            label=f"suggested max_lr = {result.suggested_max_lr:.3g}",
+        )
         ax.set_xscale("log")
         ax.set_xlabel("learning rate (log scale)")
         ax.set_ylabel("training loss (EMA, bias-corrected)")

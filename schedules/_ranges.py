@@ -43,8 +43,11 @@ class Real:
     def ends(self):
         """The values at the ends of the range, both accepted."""
         low = math.nextafter(self.low, math.inf) if self.low_open else float(self.low)
-        high = HUGE if self.high is None else (
-            math.nextafter(self.high, -math.inf) if self.high_open else float(self.high))
+        high = (
+            HUGE
+            if self.high is None
+            else (math.nextafter(self.high, -math.inf) if self.high_open else float(self.high))
+        )
         return [low, high]
 
     def outside(self):

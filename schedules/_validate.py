@@ -84,7 +84,5 @@ def one_of(name, value, choices):
 def at_most(name, value, bound_name, bound):
     """``value <= bound``, where the bound is another argument."""
     if value > bound:
-        raise ValueError(
-            f"Argument `{name}` must be <= `{bound_name}` ({bound!r}). Received: {name}={value!r}"
-        )
+        raise ValueError(f"Argument `{name}` must be <= `{bound_name}` ({bound!r}). Received: {name}={value!r}")
     return value

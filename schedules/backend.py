@@ -27,8 +27,10 @@ def training_backend_reason():
     """None when the suite can train on this Keras, else why not."""
     if BACKEND in TRAINING_BACKENDS:
         return None
-    return (f"the suite trains on Keras' {', '.join(TRAINING_BACKENDS)} backends; this is Keras {VERSION} on "
-            f"{BACKEND!r} (set KERAS_BACKEND to one of them)")
+    return (
+        f"the suite trains on Keras' {', '.join(TRAINING_BACKENDS)} backends; this is Keras {VERSION} on "
+        f"{BACKEND!r} (set KERAS_BACKEND to one of them)"
+    )
 
 
 def gpus():
@@ -50,8 +52,10 @@ def tensorflow_backend_reason():
     """None when Keras runs on TensorFlow, else why TensorFlow-only code cannot run."""
     if BACKEND == "tensorflow":
         return None
-    return (f"needs Keras on the TensorFlow backend; this is Keras {VERSION} on {BACKEND!r} "
-            "(set KERAS_BACKEND=tensorflow with TensorFlow installed)")
+    return (
+        f"needs Keras on the TensorFlow backend; this is Keras {VERSION} on {BACKEND!r} "
+        "(set KERAS_BACKEND=tensorflow with TensorFlow installed)"
+    )
 
 
 def current_lr(optimizer):

@@ -35,8 +35,12 @@ class Cosine(Schedule):
 
     name = "cosine"
     unit = "iteration"
-    params = {"initial_lr": ranges.POSITIVE, "decay_steps": ranges.POSITIVE_INT, "final_lr": ranges.NON_NEGATIVE,
-              "warmup_steps": ranges.NON_NEGATIVE_INT}
+    params = {
+        "initial_lr": ranges.POSITIVE,
+        "decay_steps": ranges.POSITIVE_INT,
+        "final_lr": ranges.NON_NEGATIVE,
+        "warmup_steps": ranges.NON_NEGATIVE_INT,
+    }
     example = {"initial_lr": 0.1, "decay_steps": 12, "final_lr": 0.01, "warmup_steps": 3}
 
     def __init__(self, initial_lr, decay_steps, final_lr=0.0, warmup_steps=0):

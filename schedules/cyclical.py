@@ -37,8 +37,13 @@ class Cyclical(Schedule):
 
     name = "cyclical"
     unit = "iteration"
-    params = {"base_lr": ranges.POSITIVE, "max_lr": ranges.POSITIVE, "step_size": ranges.POSITIVE_INT,
-              "mode": ranges.Choice(MODES), "gamma": ranges.fraction(low_open=True, high_open=False)}
+    params = {
+        "base_lr": ranges.POSITIVE,
+        "max_lr": ranges.POSITIVE,
+        "step_size": ranges.POSITIVE_INT,
+        "mode": ranges.Choice(MODES),
+        "gamma": ranges.fraction(low_open=True, high_open=False),
+    }
     example = {"base_lr": 0.01, "max_lr": 0.1, "step_size": 3, "mode": "triangular2"}
 
     def __init__(self, base_lr, max_lr, step_size, mode="triangular", gamma=1.0):

@@ -119,8 +119,12 @@ class Step(Schedule):
 
     name = "step"
     unit = "epoch"
-    params = {"initial_lr": ranges.POSITIVE, "factor": ranges.fraction(low_open=True, high_open=False),
-              "drop_every": ranges.POSITIVE_INT, "offset": ranges.NON_NEGATIVE_INT}
+    params = {
+        "initial_lr": ranges.POSITIVE,
+        "factor": ranges.fraction(low_open=True, high_open=False),
+        "drop_every": ranges.POSITIVE_INT,
+        "offset": ranges.NON_NEGATIVE_INT,
+    }
     example = {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}
 
     def __init__(self, initial_lr, factor, drop_every, offset=1):

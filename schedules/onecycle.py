@@ -39,10 +39,13 @@ class OneCycle(Schedule):
 
     name = "onecycle"
     unit = "iteration"
-    params = {"max_lr": ranges.POSITIVE, "total_steps": ranges.POSITIVE_INT,
-              "initial_lr": ranges.OrNone(ranges.POSITIVE, "max_lr / 10"),
-              "final_lr": ranges.OrNone(ranges.NON_NEGATIVE, "initial_lr / 1000"),
-              "final_fraction": ranges.fraction(low_open=True, high_open=True)}
+    params = {
+        "max_lr": ranges.POSITIVE,
+        "total_steps": ranges.POSITIVE_INT,
+        "initial_lr": ranges.OrNone(ranges.POSITIVE, "max_lr / 10"),
+        "final_lr": ranges.OrNone(ranges.NON_NEGATIVE, "initial_lr / 1000"),
+        "final_fraction": ranges.fraction(low_open=True, high_open=True),
+    }
     example = {"max_lr": 0.1, "total_steps": 16, "final_fraction": 0.25}
 
     def __init__(self, max_lr, total_steps, initial_lr=None, final_lr=None, final_fraction=0.1):

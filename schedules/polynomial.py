@@ -30,8 +30,12 @@ class Poly(Schedule):
 
     name = "poly"
     unit = "epoch"
-    params = {"initial_lr": ranges.POSITIVE, "max_epochs": ranges.POSITIVE_INT, "power": ranges.POSITIVE,
-              "final_lr": ranges.NON_NEGATIVE}
+    params = {
+        "initial_lr": ranges.POSITIVE,
+        "max_epochs": ranges.POSITIVE_INT,
+        "power": ranges.POSITIVE,
+        "final_lr": ranges.NON_NEGATIVE,
+    }
     example = {"initial_lr": 0.1, "max_epochs": 4, "power": 2, "final_lr": 0.001}
 
     def __init__(self, initial_lr, max_epochs, power, final_lr=0.0):

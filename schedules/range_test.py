@@ -75,8 +75,7 @@ def _make_callback_class():
             explode_factor: stop once smoothed loss > this x its lowest, > 1.
         """
 
-        def __init__(self, min_lr=1e-6, max_lr=10.0, num_iterations=300, smoothing=0.98,
-                     explode_factor=4.0):
+        def __init__(self, min_lr=1e-6, max_lr=10.0, num_iterations=300, smoothing=0.98, explode_factor=4.0):
             super().__init__()
             self.min_lr = check.positive("min_lr", min_lr)
             self.max_lr = check.positive("max_lr", max_lr)
@@ -92,9 +91,7 @@ def _make_callback_class():
             self.smoothing = check.in_interval("smoothing", smoothing, 0, 1, low_open=False, high_open=True)
             self.explode_factor = check.positive("explode_factor", explode_factor)
             if self.explode_factor <= 1:
-                raise ValueError(
-                    f"Argument `explode_factor` must be > 1. Received: explode_factor={explode_factor!r}"
-                )
+                raise ValueError(f"Argument `explode_factor` must be > 1. Received: explode_factor={explode_factor!r}")
 
         def rate(self, i):
             return self.min_lr * (self.max_lr / self.min_lr) ** (i / (self.num_iterations - 1))
@@ -162,8 +159,9 @@ def __getattr__(name):
     raise AttributeError(name)
 
 
-def lr_range_test(model, x, y, *, batch_size=32, min_lr=1e-6, max_lr=10.0, num_iterations=300,
-                  smoothing=0.98, explode_factor=4.0):
+def lr_range_test(
+    model, x, y, *, batch_size=32, min_lr=1e-6, max_lr=10.0, num_iterations=300, smoothing=0.98, explode_factor=4.0
+):
     """Run the range test on a compiled ``model`` and return a ``RangeTestResult``.
 
     The model's weights and optimizer state are unchanged afterwards. ``x`` is cut
@@ -177,6 +175,7 @@ def lr_range_test(model, x, y, *, batch_size=32, min_lr=1e-6, max_lr=10.0, num_i
         )
     callback = __getattr__("LRRangeTest")(min_lr, max_lr, num_iterations, smoothing, explode_factor)
     epochs = math.ceil(num_iterations / (usable // batch_size))
-    model.fit(x[:usable], y[:usable], batch_size=batch_size, epochs=epochs, shuffle=True,
-              verbose=0, callbacks=[callback])
+    model.fit(
+        x[:usable], y[:usable], batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0, callbacks=[callback]
+    )
     return callback.result()

@@ -44,9 +44,17 @@ def browser():
             pytest.fail(f"CI must render the report and the dashboard: {reason}")
         pytest.skip(reason)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -59,8 +67,9 @@ def pytest_collection_modifyitems(config, items):
 
     problems = tiers.misplaced(items)
     if problems:
-        raise pytest.UsageError("tests outside the three tiers (docs/tests.md#three-tiers):\n"
-                                + "\n".join(f"- {p}" for p in problems))
+        raise pytest.UsageError(
+            "tests outside the three tiers (docs/tests.md#three-tiers):\n" + "\n".join(f"- {p}" for p in problems)
+        )
     dropped = tiers.unrequested_e2e(config, items)
     if dropped:
         kept = set(map(id, dropped))

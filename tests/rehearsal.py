@@ -69,14 +69,17 @@ def load(workflow):
     class Loader(yaml.SafeLoader):
         pass
 
-    Loader.yaml_implicit_resolvers = {k: [(tag, regexp) for tag, regexp in v if tag != "tag:yaml.org,2002:bool"]
-                                      for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.yaml_implicit_resolvers = {
+        k: [(tag, regexp) for tag, regexp in v if tag != "tag:yaml.org,2002:bool"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
     Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
     return yaml.load((WORKFLOWS / workflow).read_text(), Loader=Loader)
 
 
-def rehearse(workflow, job, workspace, *, secrets=None, variables=None, inputs=None, env=None, add_options="",
-             timeout_s=1800):
+def rehearse(
+    workflow, job, workspace, *, secrets=None, variables=None, inputs=None, env=None, add_options="", timeout_s=1800
+):
     """Run ``job`` of ``workflow`` in ``workspace`` (made here; it must not exist); a ``JobResult``.
 
     ``env``: variables a runner's machine would have besides GitHub's own (a PostgreSQL URL for the tests'
@@ -89,9 +92,18 @@ def rehearse(workflow, job, workspace, *, secrets=None, variables=None, inputs=N
     if workspace.exists():
         raise RehearsalError(f"{workspace} exists; a rehearsal starts in a new folder")
     workspace.mkdir(parents=True)
-    context = {"secrets": dict(secrets or {}), "vars": dict(variables or {}), "inputs": dict(inputs or {}),
-               "github": {"run_number": "7", "workflow": doc.get("name", workflow), "job": job,
-                          "ref_name": "main", "event_name": "workflow_dispatch"}}
+    context = {
+        "secrets": dict(secrets or {}),
+        "vars": dict(variables or {}),
+        "inputs": dict(inputs or {}),
+        "github": {
+            "run_number": "7",
+            "workflow": doc.get("name", workflow),
+            "job": job,
+            "ref_name": "main",
+            "event_name": "workflow_dispatch",
+        },
+    }
     runner = _Runner(workspace, context, {**_runner_env(workspace, context, job), **(env or {})}, timeout_s)
     if add_options:
         runner.env["PYTEST_ADDOPTS"] = add_options
@@ -113,16 +125,44 @@ def _runner_env(workspace, context, job):
     temp = workspace.parent / "runner-temp"
     for folder in (home, temp):
         folder.mkdir(exist_ok=True)
-    keep = {k: os.environ[k] for k in ("PATH", "LANG", "PIP_NO_CACHE_DIR", "PIP_CONSTRAINT", "PIP_FIND_LINKS",
-                                       "PIP_EXTRA_INDEX_URL", "PIP_INDEX_URL", "PIP_CERT", "SSL_CERT_FILE",
-                                       "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TMPDIR") if k in os.environ}
-    return {**keep, "HOME": str(home), "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(workspace),
-            "GITHUB_RUN_NUMBER": github["run_number"], "GITHUB_RUN_ID": "1000" + github["run_number"],
-            "GITHUB_RUN_ATTEMPT": "1", "GITHUB_JOB": job, "GITHUB_WORKFLOW": github["workflow"],
-            "GITHUB_REF_NAME": github["ref_name"], "GITHUB_REF": f"refs/heads/{github['ref_name']}",
-            "GITHUB_EVENT_NAME": github["event_name"], "GITHUB_REPOSITORY": "team/lr-schedule-suite",
-            "GITHUB_SERVER_URL": "https://github.com", "RUNNER_OS": "Linux", "RUNNER_ARCH": "X64",
-            "RUNNER_TEMP": str(temp)}
+    keep = {
+        k: os.environ[k]
+        for k in (
+            "PATH",
+            "LANG",
+            "PIP_NO_CACHE_DIR",
+            "PIP_CONSTRAINT",
+            "PIP_FIND_LINKS",
+            "PIP_EXTRA_INDEX_URL",
+            "PIP_INDEX_URL",
+            "PIP_CERT",
+            "SSL_CERT_FILE",
+            "OPENBLAS_CORETYPE",
+            "OPENBLAS_L2_SIZE",
+            "TMPDIR",
+        )
+        if k in os.environ
+    }
+    return {
+        **keep,
+        "HOME": str(home),
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_RUN_NUMBER": github["run_number"],
+        "GITHUB_RUN_ID": "1000" + github["run_number"],
+        "GITHUB_RUN_ATTEMPT": "1",
+        "GITHUB_JOB": job,
+        "GITHUB_WORKFLOW": github["workflow"],
+        "GITHUB_REF_NAME": github["ref_name"],
+        "GITHUB_REF": f"refs/heads/{github['ref_name']}",
+        "GITHUB_EVENT_NAME": github["event_name"],
+        "GITHUB_REPOSITORY": "team/lr-schedule-suite",
+        "GITHUB_SERVER_URL": "https://github.com",
+        "RUNNER_OS": "Linux",
+        "RUNNER_ARCH": "X64",
+        "RUNNER_TEMP": str(temp),
+    }
 
 
 class _Runner:
@@ -130,8 +170,9 @@ class _Runner:
         self.workspace, self.context, self.env, self.timeout_s = workspace, context, env, timeout_s
         files = workspace.parent / "runner-files"
         files.mkdir(exist_ok=True)
-        self.files = {name: files / name for name in ("GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT",
-                                                      "GITHUB_STEP_SUMMARY")}
+        self.files = {
+            name: files / name for name in ("GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY")
+        }
         for name, path in self.files.items():
             path.write_text("")
             self.env[name] = str(path)
@@ -158,7 +199,9 @@ class _Runner:
         if re.fullmatch(r"[a-z]+(\.[A-Za-z_][\w-]*)+", expr):
             scope, *keys = expr.split(".")
             if scope not in self.context:
-                raise RehearsalError(f"the rehearsal has no {scope!r} context (${{{{ {expr} }}}}): add it to tests/rehearsal.py")
+                raise RehearsalError(
+                    f"the rehearsal has no {scope!r} context (${{{{ {expr} }}}}): add it to tests/rehearsal.py"
+                )
             value = self.context[scope]
             for key in keys:
                 value = value.get(key, "") if isinstance(value, dict) else ""
@@ -193,12 +236,15 @@ class _Runner:
         if "uses" in step:
             action = step["uses"].split("@")[0]
             if action not in ACTIONS:
-                raise RehearsalError(f"the rehearsal cannot play {step['uses']}: add it to tests/rehearsal.py's ACTIONS")
+                raise RehearsalError(
+                    f"the rehearsal cannot play {step['uses']}: add it to tests/rehearsal.py's ACTIONS"
+                )
             with_ = {k: self.expand(v) for k, v in (step.get("with") or {}).items()}
             ok, output = ACTIONS[action](self.workspace, with_, env)
         else:
-            ok, output = self._script(self.expand(step["run"]), step.get("shell", shell), env,
-                                      step.get("working-directory"), number)
+            ok, output = self._script(
+                self.expand(step["run"]), step.get("shell", shell), env, step.get("working-directory"), number
+            )
         self._take_runner_files()
         return StepResult(name, "success" if ok else "failure", output, time.perf_counter() - start)
 
@@ -212,8 +258,14 @@ class _Runner:
         else:
             raise RehearsalError(f"the rehearsal runs bash and sh steps, not shell: {shell}")
         try:
-            done = subprocess.run(command, cwd=self.workspace / (directory or ""), env=env, capture_output=True,
-                                  text=True, timeout=self.timeout_s)
+            done = subprocess.run(
+                command,
+                cwd=self.workspace / (directory or ""),
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=self.timeout_s,
+            )
         except subprocess.TimeoutExpired as err:
             return False, f"timed out after {self.timeout_s} s\n{err.stdout or ''}{err.stderr or ''}"
         return done.returncode == 0, done.stdout + done.stderr + f"\n[exit {done.returncode}]"
@@ -227,7 +279,7 @@ class _Runner:
             if "<<" in line and "=" not in line.split("<<")[0]:
                 key, marker = line.split("<<", 1)
                 end = lines.index(marker, i + 1)
-                self.env[key] = "\n".join(lines[i + 1:end])
+                self.env[key] = "\n".join(lines[i + 1 : end])
                 i = end + 1
                 continue
             if "=" in line:
@@ -244,8 +296,10 @@ def _check_postgres(service):
     """The job's PostgreSQL service, played by a local server that must answer with the service's credentials."""
     env = service.get("env", {})
     port = str(service.get("ports", ["5432:5432"])[0]).split(":")[0]
-    url = (f"postgresql://{env.get('POSTGRES_USER', 'postgres')}:{env.get('POSTGRES_PASSWORD', '')}"
-           f"@127.0.0.1:{port}/{env.get('POSTGRES_DB', env.get('POSTGRES_USER', 'postgres'))}")
+    url = (
+        f"postgresql://{env.get('POSTGRES_USER', 'postgres')}:{env.get('POSTGRES_PASSWORD', '')}"
+        f"@127.0.0.1:{port}/{env.get('POSTGRES_DB', env.get('POSTGRES_USER', 'postgres'))}"
+    )
     try:
         import sqlalchemy as sa
 
@@ -256,17 +310,28 @@ def _check_postgres(service):
             pass
         engine.dispose()
     except Exception as err:  # noqa: BLE001  (any driver or server error: the service is not there)
-        raise RehearsalError(f"the job's postgres service is played by a local server at {url.split('@')[1]} with its "
-                             f"user and password, which did not answer ({type(err).__name__}); start it: "
-                             ".ci/start-postgres") from None
+        raise RehearsalError(
+            f"the job's postgres service is played by a local server at {url.split('@')[1]} with its "
+            f"user and password, which did not answer ({type(err).__name__}); start it: "
+            ".ci/start-postgres"
+        ) from None
 
 
 # -- the actions the workflows use, played here ------------------------------------------------------
 
+
 def _checkout(workspace, with_, env):
     """``actions/checkout``: the repository's files as a clone holds them, in the workspace."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file():
@@ -284,8 +349,12 @@ def _setup_python(workspace, with_, env):
     """``actions/setup-python``: this interpreter stands in, and must be the version the step asks for."""
     wanted = str(with_.get("python-version", ""))
     have = f"{sys.version_info.major}.{sys.version_info.minor}"
-    found = subprocess.run(["python3", "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"],
-                           env=env, capture_output=True, text=True).stdout.strip()
+    found = subprocess.run(
+        ["python3", "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"],
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     if wanted and wanted not in (have, found):
         return False, f"the step asks for Python {wanted}; python3 here is {found}"
     return True, f"python3 {found}"
@@ -301,5 +370,8 @@ def _upload_artifact(workspace, with_, env):
     return True, f"artifact {with_.get('name')}: {', '.join(paths)}"
 
 
-ACTIONS = {"actions/checkout": _checkout, "actions/setup-python": _setup_python,
-           "actions/upload-artifact": _upload_artifact}
+ACTIONS = {
+    "actions/checkout": _checkout,
+    "actions/setup-python": _setup_python,
+    "actions/upload-artifact": _upload_artifact,
+}

@@ -10,9 +10,16 @@ import pytest
 
 from bench import benchmarks
 
-CASES = [pytest.param(name, protocol, case, id=f"{name}-{protocol}-{case}",
-                      marks=[pytest.mark.gpu] if benchmarks.get(name).needs_gpu else [])
-         for name, protocol, case in benchmarks.cases()]
+CASES = [
+    pytest.param(
+        name,
+        protocol,
+        case,
+        id=f"{name}-{protocol}-{case}",
+        marks=[pytest.mark.gpu] if benchmarks.get(name).needs_gpu else [],
+    )
+    for name, protocol, case in benchmarks.cases()
+]
 
 
 @pytest.mark.slow
@@ -22,13 +29,15 @@ def test_accuracy_meets_baseline(benchmark_name, protocol, case, bench_session, 
     bench_session.check_requirements(declared, protocol, case)
     timer = request.getfixturevalue("benchmark")  # pytest-benchmark's fixture: only for a case that trains
     runs, verdicts = timer.pedantic(bench_session.run_case, args=(declared, protocol, case), rounds=1, iterations=1)
-    timer.extra_info.update({
-        "seeds": len(runs),
-        "majority_rate": runs[0].majority_rate,
-        **{f"{v.metric}_mean": v.measured["mean"] for v in verdicts},
-        **{f"{v.metric}_std": v.measured["std"] for v in verdicts},
-        "verdicts": {v.metric: v.verdict for v in verdicts},
-    })
+    timer.extra_info.update(
+        {
+            "seeds": len(runs),
+            "majority_rate": runs[0].majority_rate,
+            **{f"{v.metric}_mean": v.measured["mean"] for v in verdicts},
+            **{f"{v.metric}_std": v.measured["std"] for v in verdicts},
+            "verdicts": {v.metric: v.verdict for v in verdicts},
+        }
+    )
     failures = bench_session.failures(verdicts)
     if failures:
         pytest.fail("\n".join(v.failure_message() for v in failures), pytrace=False)

@@ -23,8 +23,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-RANK = {"schedules": 0, "bench.engine": 1, "bench.data": 1, "bench.report": 2, "bench.benchmarks": 3,
-        "bench.harness": 4, "bench.tools": 5, "bench": 5}
+RANK = {
+    "schedules": 0,
+    "bench.engine": 1,
+    "bench.data": 1,
+    "bench.report": 2,
+    "bench.benchmarks": 3,
+    "bench.harness": 4,
+    "bench.tools": 5,
+    "bench": 5,
+}
 
 
 def package_of(module):
@@ -57,7 +65,7 @@ def imports_of(path, module, top_level_only=False):
     found = set()
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     tree = ast.parse(path.read_text())
-    for node in (tree.body if top_level_only else ast.walk(tree)):
+    for node in tree.body if top_level_only else ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -77,10 +85,14 @@ GRAPH = {module: imports_of(path, module) for module, path in MODULES.items()}
 BY_NAME = {
     # Schedule.as_keras_schedule imports its adapter, which rebuilds the schedule from the registry by name
     # (a saved model's config holds the name and parameters).
-    "schedules", "schedules._base", "schedules.keras_adapter",
+    "schedules",
+    "schedules._base",
+    "schedules.keras_adapter",
     # A Benchmark trains seeds in worker processes (bench.benchmarks.processes), which find it in the
     # registry by name: a worker gets the name, not the object.
-    "bench.benchmarks", "bench.benchmarks.spec", "bench.benchmarks.processes",
+    "bench.benchmarks",
+    "bench.benchmarks.spec",
+    "bench.benchmarks.processes",
 }
 LOAD_GRAPH = {module: imports_of(path, module, top_level_only=True) for module, path in MODULES.items()}
 
@@ -111,7 +123,7 @@ def test_no_import_cycles():
         stack.append(module)
         for target in sorted(LOAD_GRAPH[module]):
             if state.get(target) == "open":
-                cycle = stack[stack.index(target):] + [target]
+                cycle = stack[stack.index(target) :] + [target]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if target not in state:
                 visit(target)
@@ -162,8 +174,11 @@ def test_no_module_imports_one_that_imports_it_back():
 def test_the_only_circles_go_through_a_registry_by_name():
     """Lazy imports included: every circle's modules are BY_NAME's (the schedules' single modules close
     the first through the registry they are listed in)."""
-    outside = [sorted(c - BY_NAME) for c in circles(GRAPH) if not c & BY_NAME or
-               any(not (m in BY_NAME or m.startswith("schedules.")) for m in c)]
+    outside = [
+        sorted(c - BY_NAME)
+        for c in circles(GRAPH)
+        if not c & BY_NAME or any(not (m in BY_NAME or m.startswith("schedules.")) for m in c)
+    ]
     assert outside == [], outside
 
 

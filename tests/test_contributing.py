@@ -45,7 +45,7 @@ def apply(root, instruction, block):
     lines = path.read_text().splitlines(keepends=True)
     at = next((i for i, line in enumerate(lines) if line.startswith(where.group(2))), None)
     assert at is not None, f"{where.group(1)} has no line starting {where.group(2)!r}: the guide is out of date"
-    lines[at + 1:at + 1] = [line + "\n" for line in block.splitlines()]
+    lines[at + 1 : at + 1] = [line + "\n" for line in block.splitlines()]
     path.write_text("".join(lines))
     return []
 
@@ -65,16 +65,28 @@ def test_an_out_of_date_anchor_is_named(tmp_path):
 
 
 def _files(root):
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.splitlines()
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     return [f for f in listed if (ROOT / f).is_file()]
 
 
 def _digest(root):
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in root.rglob("*") if p.is_file() and ".git" not in p.parts and "__pycache__" not in p.parts
-            and "results" not in p.parts and ".hypothesis" not in p.parts and ".pytest_cache" not in p.parts
-            and ".benchmarks" not in p.parts}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file()
+        and ".git" not in p.parts
+        and "__pycache__" not in p.parts
+        and "results" not in p.parts
+        and ".hypothesis" not in p.parts
+        and ".pytest_cache" not in p.parts
+        and ".benchmarks" not in p.parts
+    }
 
 
 def _command(line):
@@ -94,23 +106,41 @@ def test_following_the_guide_adds_a_schedule_that_comes_out_green(tmp_path):
         (copy / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, copy / name)
     before = _digest(copy)
-    env = {**os.environ, "PYTHONPATH": str(copy), "TF_CPP_MIN_LOG_LEVEL": "2", "GIT_AUTHOR_NAME": "guide",
-           "GIT_AUTHOR_EMAIL": "guide@example.invalid", "GIT_COMMITTER_NAME": "guide",
-           "GIT_COMMITTER_EMAIL": "guide@example.invalid"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(copy),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "GIT_AUTHOR_NAME": "guide",
+        "GIT_AUTHOR_EMAIL": "guide@example.invalid",
+        "GIT_COMMITTER_NAME": "guide",
+        "GIT_COMMITTER_EMAIL": "guide@example.invalid",
+    }
     for git in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "the repository before the guide"]):
         subprocess.run(["git", *git], cwd=copy, env=env, check=True, capture_output=True)  # a contributor's clone
     for instruction, block in steps():
         for line in apply(copy, instruction, block):
             done = subprocess.run(_command(line), cwd=copy, env=env, capture_output=True, text=True)
             assert done.returncode == 0, f"`{line}` failed in the copy:\n{done.stdout[-6000:]}\n{done.stderr[-3000:]}"
-    registered = subprocess.run([sys.executable, "-c", "import schedules; print(schedules.__file__, schedules.available())"],
-                                cwd=copy, env=env, capture_output=True, text=True, check=True).stdout
+    registered = subprocess.run(
+        [sys.executable, "-c", "import schedules; print(schedules.__file__, schedules.available())"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert str(copy) in registered and "'invsqrt'" in registered  # the copy's code was what ran
     after = _digest(copy)
     changed = sorted(f for f in after if before.get(f) != after[f])
-    assert changed == ["baselines/cifar10_resnet.json", "baselines/digits.json", "bench/benchmarks/cifar10_resnet.py",
-                       "bench/benchmarks/digits.py", "schedules/__init__.py", "schedules/invsqrt.py",
-                       "tests/schedules/test_reference_values.py"], changed
+    assert changed == [
+        "baselines/cifar10_resnet.json",
+        "baselines/digits.json",
+        "bench/benchmarks/cifar10_resnet.py",
+        "bench/benchmarks/digits.py",
+        "schedules/__init__.py",
+        "schedules/invsqrt.py",
+        "tests/schedules/test_reference_values.py",
+    ], changed
     digits = json.loads((copy / "baselines" / "digits.json").read_text())["cases"]["holdout"]["invsqrt"]
     assert digits["final_val_accuracy"]["n"] == 40
     assert digits["final_val_accuracy"]["provenance"]["seeds"] == list(range(1000, 1040))

@@ -34,8 +34,9 @@ def anchors(page):
 
 def tracked_files():
     """The project's own files: what git tracks (or would add), else every file outside build folders."""
-    done = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True
+    )
     if done.returncode == 0:
         listed = [ROOT / f for f in done.stdout.splitlines()]
     else:  # not a git checkout (an unpacked archive)
@@ -74,7 +75,8 @@ def test_every_citation_resolves(where, target, anchor):
     assert target.is_file(), f"{where} cites {target.relative_to(ROOT)}, which does not exist"
     if anchor:
         assert anchor[1:] in anchors(target), (
-            f"{where} cites {target.relative_to(ROOT)}{anchor}: no such heading (there: {sorted(anchors(target))})")
+            f"{where} cites {target.relative_to(ROOT)}{anchor}: no such heading (there: {sorted(anchors(target))})"
+        )
 
 
 def test_no_document_outside_the_repository_is_cited():
@@ -130,8 +132,11 @@ def references():
         text = path.read_text(errors="ignore")
         where = path.relative_to(ROOT).as_posix()
         found += [(where, m.group(1)) for m in PATH.finditer(text) if not NOT_YET_WRITTEN.search(m.group(1))]
-        found += [(where, m.group(1)) for m in DOTTED.finditer(text)
-                  if not NOT_YET_WRITTEN.search(m.group(1)) and m.group(1).rsplit(".", 1)[1] not in ("md", "py")]
+        found += [
+            (where, m.group(1))
+            for m in DOTTED.finditer(text)
+            if not NOT_YET_WRITTEN.search(m.group(1)) and m.group(1).rsplit(".", 1)[1] not in ("md", "py")
+        ]
     return found
 
 
@@ -152,5 +157,10 @@ def test_every_file_and_module_named_exists(where, target):
     if rest and module.suffix == ".py":
         names = _top_level_names(module)
         lazy = "__getattr__" in names and f'"{rest[0]}"' in module.read_text()  # a module-level __getattr__ makes it
-        assert rest[0] in names or lazy or rest[0].startswith("__") or (module.parent / f"{rest[0]}.py").is_file() or (
-            module.parent / rest[0]).is_dir(), f"{where} names {target}: {module.relative_to(ROOT)} has no {rest[0]}"
+        assert (
+            rest[0] in names
+            or lazy
+            or rest[0].startswith("__")
+            or (module.parent / f"{rest[0]}.py").is_file()
+            or (module.parent / rest[0]).is_dir()
+        ), f"{where} names {target}: {module.relative_to(ROOT)} has no {rest[0]}"

@@ -23,17 +23,22 @@ def item(nodeid, *markers, case=None, minutes=None):
     params = {} if case is None else dict(zip(("benchmark_name", "protocol", "case"), case))
     kwargs = {} if minutes is None else {"minutes": minutes}
     return types.SimpleNamespace(
-        nodeid=nodeid, callspec=types.SimpleNamespace(params=params),
+        nodeid=nodeid,
+        callspec=types.SimpleNamespace(params=params),
         fixturenames=("bench_session",) if case else (),
-        get_closest_marker=lambda name: types.SimpleNamespace(kwargs=kwargs) if name in markers else None)
+        get_closest_marker=lambda name: types.SimpleNamespace(kwargs=kwargs) if name in markers else None,
+    )
 
 
 def config(markexpr="", args=()):
     return types.SimpleNamespace(option=types.SimpleNamespace(markexpr=markexpr), args=list(args), rootpath=ROOT)
 
 
-CASE = item("tests/test_accuracy.py::test_accuracy_meets_baseline[digits-holdout-step]", "slow",
-            case=("digits", "holdout", "step"))
+CASE = item(
+    "tests/test_accuracy.py::test_accuracy_meets_baseline[digits-holdout-step]",
+    "slow",
+    case=("digits", "holdout", "step"),
+)
 CHECK = item("tests/test_workflows.py::test_the_nightly_rehearsed", "e2e")
 FAST = item("tests/test_tiers.py::test_x")
 
@@ -46,42 +51,54 @@ def test_each_test_s_tier_comes_from_its_markers():
 def test_a_test_outside_the_partition_is_named_with_what_to_do():
     both = item("suite/test_somewhere.py::test_both", "slow", "e2e")
     slow_check = item("suite/test_somewhere.py::test_long", "slow")
-    unmarked_case = item("tests/test_accuracy.py::test_accuracy_meets_baseline[digits-holdout-cosine]",
-                         case=("digits", "holdout", "cosine"))
+    unmarked_case = item(
+        "tests/test_accuracy.py::test_accuracy_meets_baseline[digits-holdout-cosine]",
+        case=("digits", "holdout", "cosine"),
+    )
     problems = tiers.misplaced([CASE, both, slow_check, unmarked_case, FAST])
     assert problems == [
         "suite/test_somewhere.py::test_both is marked both slow and e2e; a test belongs to one tier",
         "suite/test_somewhere.py::test_long is marked slow but is not a benchmark case (only tests/test_accuracy.py's cases are); "
         "mark a long check of the suite itself e2e",
         "tests/test_accuracy.py::test_accuracy_meets_baseline[digits-holdout-cosine] is a benchmark case without the "
-        "slow marker; `pytest -m slow` would not run it"]
+        "slow marker; `pytest -m slow` would not run it",
+    ]
 
 
 def test_the_longest_e2e_checks_come_first_and_the_rest_keep_their_order():
-    short, long, longest = (item(f"suite/test_{n}.py::t", "e2e", minutes=m) for n, m in (("a", None), ("b", 2), ("c", 7)))
+    short, long, longest = (
+        item(f"suite/test_{n}.py::t", "e2e", minutes=m) for n, m in (("a", None), ("b", 2), ("c", 7))
+    )
     items = [FAST, short, long, CASE, longest]
     items.sort(key=tiers.longest_first)
     assert items == [longest, long, FAST, short, CASE]
 
 
-@pytest.mark.parametrize("markexpr, args, dropped", [
-    ("not slow", (), [CHECK]),  # the CI command: the e2e checks are not its tier
-    ("slow", (), [CHECK]),
-    ("", (), [CHECK]),  # a plain `pytest`
-    ("e2e", (), []),
-    ("e2e or not slow", (), []),
-    ("not e2e", (), []),  # names it: -m deselects it itself
-    ("", ("tests/test_workflows.py::test_the_nightly_rehearsed",), []),  # named by its node id
-    ("", (str(ROOT / "tests" / "test_workflows.py") + "::test_the_nightly_rehearsed",), []),
-    ("", ("tests/test_workflows.py::test_other",), [CHECK]),
-])
+@pytest.mark.parametrize(
+    "markexpr, args, dropped",
+    [
+        ("not slow", (), [CHECK]),  # the CI command: the e2e checks are not its tier
+        ("slow", (), [CHECK]),
+        ("", (), [CHECK]),  # a plain `pytest`
+        ("e2e", (), []),
+        ("e2e or not slow", (), []),
+        ("not e2e", (), []),  # names it: -m deselects it itself
+        ("", ("tests/test_workflows.py::test_the_nightly_rehearsed",), []),  # named by its node id
+        ("", (str(ROOT / "tests" / "test_workflows.py") + "::test_the_nightly_rehearsed",), []),
+        ("", ("tests/test_workflows.py::test_other",), [CHECK]),
+    ],
+)
 def test_e2e_checks_run_only_where_asked_for(markexpr, args, dropped):
     assert tiers.unrequested_e2e(config(markexpr, args), [CASE, CHECK, FAST]) == dropped
 
 
 def _collect(markexpr):
-    done = subprocess.run([sys.executable, "-m", "pytest", "-m", markexpr, "--collect-only", "-q", "-p", "no:cacheprovider"],
-                          cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-m", markexpr, "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return {line for line in done.stdout.splitlines() if "::" in line}
 

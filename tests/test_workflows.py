@@ -32,28 +32,38 @@ def actionlint():
 def test_actionlint_passes_on_every_workflow():
     files = sorted(WORKFLOWS.glob("*.yml"))
     assert [f.name for f in files] == ["nightly.yml", "tests.yml"]
-    done = subprocess.run([actionlint(), "-config-file", str(ROOT / ".github" / "actionlint.yaml"), *map(str, files)],
-                          capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [actionlint(), "-config-file", str(ROOT / ".github" / "actionlint.yaml"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_actionlint_here_does_fail_on_a_broken_workflow(tmp_path):
     """The lint above can fail: a job without runs-on, an unknown runner label and a bad expression."""
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  a:\n    runs-on: [self-hosted, tpu]\n    steps:\n"
-                      "      - run: echo ${{ secrets }}\n")
-    done = subprocess.run([actionlint(), "-config-file", str(ROOT / ".github" / "actionlint.yaml"), str(broken)],
-                          capture_output=True, text=True)
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: [self-hosted, tpu]\n    steps:\n      - run: echo ${{ secrets }}\n"
+    )
+    done = subprocess.run(
+        [actionlint(), "-config-file", str(ROOT / ".github" / "actionlint.yaml"), str(broken)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1 and 'label "tpu" is unknown' in done.stdout
 
 
 def test_the_tests_workflow_runs_the_readme_s_test_command_and_every_tox_environment():
     text = (WORKFLOWS / "tests.yml").read_text()
     readme = (ROOT / "README.md").read_text()
-    command = '.venv/bin/pip install -e \'.[cpu,test]\' && .venv/bin/pytest -m "not slow" -n 2'
+    command = ".venv/bin/pip install -e '.[cpu,test]' && .venv/bin/pytest -m \"not slow\" -n 2"
     assert command in readme
-    assert "python3 -m venv .venv && .venv/bin/pip install -e '.[cpu,test]'\n" \
-           "          .venv/bin/pytest -m \"not slow\" -n 2" in text
+    assert (
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[cpu,test]'\n"
+        '          .venv/bin/pytest -m "not slow" -n 2' in text
+    )
     env_list = re.search(r"^env_list = (.+)$", (ROOT / "tox.ini").read_text(), re.M).group(1).split(", ")
     assert f"tox-env: [{', '.join(env_list)}]" in text
     assert "python -m bench cross_version matrix-results/*" in text
@@ -65,13 +75,19 @@ def test_the_tests_workflow_runs_the_readme_s_test_command_and_every_tox_environ
 def test_the_nightly_is_strict_writes_the_history_and_publishes_changes_dashboard_and_report():
     text = (WORKFLOWS / "nightly.yml").read_text()
     assert "runs-on: [self-hosted, linux, gpu]" in text and "cron:" in text
-    nightly = text[text.index("id: nightly"):text.index("- name: Change points")]
-    for option in ("-m slow", "--bench-strict", "--bench-require-data", '--bench-history="$BENCH_HISTORY_URL"',
-                   "--bench-report-dir=report", "--bench-first-seed=$((1000000 + 100 * GITHUB_RUN_NUMBER))"):
+    nightly = text[text.index("id: nightly") : text.index("- name: Change points")]
+    for option in (
+        "-m slow",
+        "--bench-strict",
+        "--bench-require-data",
+        '--bench-history="$BENCH_HISTORY_URL"',
+        "--bench-report-dir=report",
+        "--bench-first-seed=$((1000000 + 100 * GITHUB_RUN_NUMBER))",
+    ):
         assert option in nightly
     assert 'python -m bench changes --history "$BENCH_HISTORY_URL" --recent "$RECENT"' in text
     assert 'python -m bench dashboard dashboard --history "$BENCH_HISTORY_URL"' in text
-    artifact = text[text.index("actions/upload-artifact"):]
+    artifact = text[text.index("actions/upload-artifact") :]
     assert all(path in artifact for path in ("report/", "dashboard/", "changes.txt", "results/"))
     for provided in ("secrets.BENCH_HISTORY_URL", "vars.LR_SUITE_CIFAR10", "vars.LR_SUITE_FASHION_MNIST"):
         assert provided in text
@@ -79,6 +95,7 @@ def test_the_nightly_is_strict_writes_the_history_and_publishes_changes_dashboar
 
 
 # -- the workflows rehearsed: their own steps, unedited, as a runner runs them (tests/rehearsal.py) ----------
+
 
 def _postgres_server():
     """The local server `.ci/start-postgres` starts, which plays the jobs' postgres services; CI must have it."""
@@ -108,10 +125,14 @@ def test_the_nightly_rehearsed_as_written(tmp_path):
     fashion = synthetic.write_fashion_mnist(tmp_path / "runner-data" / "fashion-mnist")
     with stores.postgres_databases() as new_database:
         store_url = new_database("nightly")
-        job = rehearsal.rehearse("nightly.yml", "nightly", tmp_path / "runner" / "work",
-                                 secrets={"BENCH_HISTORY_URL": store_url},
-                                 variables={"LR_SUITE_CIFAR10": str(cifar10), "LR_SUITE_FASHION_MNIST": str(fashion)},
-                                 add_options="--bench-quick")
+        job = rehearsal.rehearse(
+            "nightly.yml",
+            "nightly",
+            tmp_path / "runner" / "work",
+            secrets={"BENCH_HISTORY_URL": store_url},
+            variables={"LR_SUITE_CIFAR10": str(cifar10), "LR_SUITE_FASHION_MNIST": str(fashion)},
+            add_options="--bench-quick",
+        )
         assert job.failed == [], job.text()
         assert [s.status for s in job.steps] == ["success"] * len(job.steps)
         nightly = job.step("Nightly (strict; seeds no baseline saw, new each night)").output
@@ -146,13 +167,20 @@ def test_the_tests_workflow_s_fast_and_quick_jobs_rehearsed_as_written(tmp_path)
     from tests import rehearsal
 
     _postgres_server()
-    fast = rehearsal.rehearse("tests.yml", "fast", tmp_path / "fast" / "work",
-                              add_options="tests/harness/test_history_store.py tests/report tests/test_workflows.py")
+    fast = rehearsal.rehearse(
+        "tests.yml",
+        "fast",
+        tmp_path / "fast" / "work",
+        add_options="tests/harness/test_history_store.py tests/report tests/test_workflows.py",
+    )
     assert fast.failed == [], fast.text()
     assert " passed" in fast.step("Install and run the fast tier").output
-    quick = rehearsal.rehearse("tests.yml", "quick", tmp_path / "quick" / "work",
-                               add_options="--bench-case=cifar10_minivggnet/published/step_0.5 "
-                                           "--bench-case=digits/holdout/cosine")
+    quick = rehearsal.rehearse(
+        "tests.yml",
+        "quick",
+        tmp_path / "quick" / "work",
+        add_options="--bench-case=cifar10_minivggnet/published/step_0.5 --bench-case=digits/holdout/cosine",
+    )
     assert quick.failed == [], quick.text()
     ran = quick.step("Quick pass (every case a few steps, GPU cases on the CPU and synthetic data; nothing judged)")
     assert "quick: trained, not judged" in ran.output
@@ -164,7 +192,9 @@ def assert_the_table_ends_the_run(output):
     """After pytest's own summaries: the comparison table, its notes and the cases that did not train, no line
     wider than the table, then pytest's closing line."""
     lines = output.rstrip().splitlines()
-    closing = max(i for i, line in enumerate(lines) if line.startswith("=") and (" passed" in line or " failed" in line))
+    closing = max(
+        i for i, line in enumerate(lines) if line.startswith("=") and (" passed" in line or " failed" in line)
+    )
     header = max(i for i, line in enumerate(lines[:closing]) if line.startswith("benchmark ") and "verdict" in line)
     width = len(lines[header + 1])  # the rule under the header spans the table
     assert set(lines[header + 1]) <= {"-", " "}

@@ -34,11 +34,14 @@ def misplaced(items):
         if tier(item) is None:
             problems.append(f"{item.nodeid} is marked both slow and e2e; a test belongs to one tier")
         elif marked_slow and not is_case:
-            problems.append(f"{item.nodeid} is marked slow but is not a benchmark case (only tests/test_accuracy.py's "
-                            "cases are); mark a long check of the suite itself e2e")
+            problems.append(
+                f"{item.nodeid} is marked slow but is not a benchmark case (only tests/test_accuracy.py's "
+                "cases are); mark a long check of the suite itself e2e"
+            )
         elif is_case and not marked_slow:
-            problems.append(f"{item.nodeid} is a benchmark case without the slow marker; `pytest -m slow` would "
-                            "not run it")
+            problems.append(
+                f"{item.nodeid} is a benchmark case without the slow marker; `pytest -m slow` would not run it"
+            )
     return problems
 
 
@@ -61,8 +64,12 @@ def unrequested_e2e(config, items):
     if E2E in re.findall(r"[\w-]+", config.option.markexpr or ""):
         return []
     named = [_node_id(config, str(arg)) for arg in config.args if "::" in str(arg)]
-    return [item for item in items if tier(item) == "e2e"
-            and not any(item.nodeid == n or item.nodeid.startswith((n + "[", n + "::")) for n in named)]
+    return [
+        item
+        for item in items
+        if tier(item) == "e2e"
+        and not any(item.nodeid == n or item.nodeid.startswith((n + "[", n + "::")) for n in named)
+    ]
 
 
 def _node_id(config, arg):

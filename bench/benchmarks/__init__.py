@@ -11,7 +11,7 @@ for a small example), add its name to ``MODULES`` below, and measure its baselin
 
 import importlib
 
-from bench.benchmarks.spec import Benchmark, Requirement, RunOptions, Case
+from bench.benchmarks.spec import Benchmark, Case, Requirement, RunOptions
 
 # One line per benchmark, in the order the comparison table shows them.
 MODULES = (
@@ -24,8 +24,18 @@ MODULES = (
     "boston_housing",
 )
 
-__all__ = ["MODULES", "Benchmark", "Requirement", "RunOptions", "Case", "all_benchmarks", "cases", "get",
-           "names", "selection"]
+__all__ = [
+    "MODULES",
+    "Benchmark",
+    "Requirement",
+    "RunOptions",
+    "Case",
+    "all_benchmarks",
+    "cases",
+    "get",
+    "names",
+    "selection",
+]
 
 
 def names():
@@ -39,8 +49,10 @@ def get(name):
         raise ValueError(f"Unknown benchmark {name!r}; valid: {', '.join(MODULES)}")
     benchmark = importlib.import_module(f"bench.benchmarks.{name}").BENCHMARK
     if benchmark.name != name:
-        raise ValueError(f"bench/benchmarks/{name}.py declares a benchmark named {benchmark.name!r}; "
-                         "the file and the declaration must share one name")
+        raise ValueError(
+            f"bench/benchmarks/{name}.py declares a benchmark named {benchmark.name!r}; "
+            "the file and the declaration must share one name"
+        )
     return benchmark
 
 

@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 from bench.benchmarks import together
-from bench.benchmarks.spec import Benchmark, RunOptions, Case, training_backend
+from bench.benchmarks.spec import Benchmark, Case, RunOptions, training_backend
 from bench.data.vendored import verified_path
 from bench.engine import loop, precision
 from bench.engine.records import RunResult, regression_metrics_from_history
@@ -47,8 +47,10 @@ CASES = {
     "onecycle": Case("onecycle", None, SGD, chosen_by="max_lr from source C's range test on the fresh model"),
 }
 PROTOCOLS = ("keras_split",)
-REFERENCE_NOTE = ("boston_housing: source C published RMSE 17.1 (constant) vs 6.27 (1cycle), with a network and "
-                  "constant rate it does not give; shown for reference, not gated")
+REFERENCE_NOTE = (
+    "boston_housing: source C published RMSE 17.1 (constant) vs 6.27 (1cycle), with a network and "
+    "constant rate it does not give; shown for reference, not gated"
+)
 
 
 def load_data():
@@ -81,8 +83,9 @@ def _schedule(name, model, train_set, epochs, options):
     if case.params is not None:
         return BENCHMARK.schedule_for(name, options), None
     batch_size = BENCHMARK.batch_size(options)
-    model.compile(optimizer=keras.optimizers.SGD(CONFIG["constant_lr"], **BENCHMARK.optimizer_args(name, options)),
-                  loss="mse")
+    model.compile(
+        optimizer=keras.optimizers.SGD(CONFIG["constant_lr"], **BENCHMARK.optimizer_args(name, options)), loss="mse"
+    )
     found = lr_range_test(model, *train_set, batch_size=batch_size, **BENCHMARK.range_test_args(options))
     steps = epochs * -(-len(train_set[0]) // batch_size)
     return BENCHMARK.schedule_for(name, options, max_lr=found.suggested_max_lr, total_steps=steps), found
@@ -101,20 +104,44 @@ def train(case, seed, protocol="keras_split", on_epoch=None, options=RunOptions(
     s, found = _schedule(case, model, train_set, epochs, options)
     batch_size = BENCHMARK.batch_size(options)
     rate = s.as_training_schedule(-(-len(train_set[0]) // batch_size))
-    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.optimizer_args(case, options)),
-                               options.mixed_precision)
+    optimizer = precision.wrap(
+        keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.optimizer_args(case, options)), options.mixed_precision
+    )
     start = time.perf_counter()
     history = loop.train_loop(
-        model, optimizer, keras.losses.MeanSquaredError(), keras.metrics.mean_absolute_error, train_set, val,
-        epochs=epochs, batch_size=batch_size, seed=seed, metric_name="mae",
-        expected_lr=s.at, on_epoch=on_epoch, xla=options.xla,
+        model,
+        optimizer,
+        keras.losses.MeanSquaredError(),
+        keras.metrics.mean_absolute_error,
+        train_set,
+        val,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        metric_name="mae",
+        expected_lr=s.at,
+        on_epoch=on_epoch,
+        xla=options.xla,
     )
     seconds = time.perf_counter() - start
     if found is not None:
-        history["range_test"] = {"suggested_max_lr": found.suggested_max_lr, "stopped_early": found.stopped_early,
-                                 "lrs": found.lrs.tolist(), "smoothed_losses": found.smoothed_losses.tolist()}
-    return RunResult(NAME, protocol, case, seed, regression_metrics_from_history(history), history, seconds,
-                     None, loop.environment(options.xla, options.mixed_precision))
+        history["range_test"] = {
+            "suggested_max_lr": found.suggested_max_lr,
+            "stopped_early": found.stopped_early,
+            "lrs": found.lrs.tolist(),
+            "smoothed_losses": found.smoothed_losses.tolist(),
+        }
+    return RunResult(
+        NAME,
+        protocol,
+        case,
+        seed,
+        regression_metrics_from_history(history),
+        history,
+        seconds,
+        None,
+        loop.environment(options.xla, options.mixed_precision),
+    )
 
 
 def train_seeds(case, seeds, protocol="keras_split", on_epoch=None, options=RunOptions()):
@@ -125,12 +152,32 @@ def train_seeds(case, seeds, protocol="keras_split", on_epoch=None, options=RunO
     BENCHMARK.check_protocol(protocol)
     data_set = BENCHMARK.data_for(options, *load_data())
     histories, seconds = together.train(
-        BENCHMARK, case, seeds, [data_set] * len(seeds), build_model, options=options,
-        loss=keras.losses.mean_squared_error, metric=keras.metrics.mean_absolute_error, metric_name="mae",
-        on_epoch=on_epoch)
+        BENCHMARK,
+        case,
+        seeds,
+        [data_set] * len(seeds),
+        build_model,
+        options=options,
+        loss=keras.losses.mean_squared_error,
+        metric=keras.metrics.mean_absolute_error,
+        metric_name="mae",
+        on_epoch=on_epoch,
+    )
     env = together.environment(seconds, seeds)
-    return [RunResult(NAME, protocol, case, seed, regression_metrics_from_history(history), history,
-                      seconds / len(seeds), None, env) for seed, history in zip(seeds, histories)]
+    return [
+        RunResult(
+            NAME,
+            protocol,
+            case,
+            seed,
+            regression_metrics_from_history(history),
+            history,
+            seconds / len(seeds),
+            None,
+            env,
+        )
+        for seed, history in zip(seeds, histories)
+    ]
 
 
 BENCHMARK = Benchmark(

@@ -44,8 +44,14 @@ def build_model():
         for _ in range(2):
             layers += [L.Conv2D(filters, 3, padding="same"), L.Activation("relu"), L.BatchNormalization()]
         layers += [L.MaxPooling2D(2), L.Dropout(0.25)]
-    layers += [L.Flatten(), L.Dense(512), L.Activation("relu"), L.BatchNormalization(), L.Dropout(0.5),
-               L.Dense(10, activation="softmax")]
+    layers += [
+        L.Flatten(),
+        L.Dense(512),
+        L.Activation("relu"),
+        L.BatchNormalization(),
+        L.Dropout(0.5),
+        L.Dense(10, activation="softmax"),
+    ]
     return keras.Sequential(layers, name="minivggnet")
 
 

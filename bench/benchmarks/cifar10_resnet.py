@@ -49,11 +49,13 @@ CASES = {
     "onecycle": Case("onecycle", {"max_lr": 0.2, "total_steps": 100 * STEPS_PER_EPOCH}, SGD),
     # Smith 2015's triangular2 between 0.001 and A's 0.1, half a cycle every 5 epochs (his 2-10 epoch
     # rule of thumb): ten cycles, each half as high as the last, so the run ends near 0.001.
-    "cyclical": Case("cyclical", {"base_lr": 0.001, "max_lr": 0.1, "step_size": 5 * STEPS_PER_EPOCH,
-                                          "mode": "triangular2"}, SGD),
+    "cyclical": Case(
+        "cyclical", {"base_lr": 0.001, "max_lr": 0.1, "step_size": 5 * STEPS_PER_EPOCH, "mode": "triangular2"}, SGD
+    ),
     # Cosine from A's 0.1 to 0 after a 5-epoch linear warmup (the usual warmup for SGD at this rate).
-    "cosine": Case("cosine", {"initial_lr": 0.1, "decay_steps": 95 * STEPS_PER_EPOCH,
-                                      "warmup_steps": 5 * STEPS_PER_EPOCH}, SGD),
+    "cosine": Case(
+        "cosine", {"initial_lr": 0.1, "decay_steps": 95 * STEPS_PER_EPOCH, "warmup_steps": 5 * STEPS_PER_EPOCH}, SGD
+    ),
 }
 
 # Final validation accuracy of source A's runs (epoch 100), and the floors the suite gates

@@ -15,11 +15,17 @@ from bench.benchmarks.spec import Benchmark, RunOptions, data, gpu, training_bac
 from bench.engine import loop, precision
 from bench.engine.records import RunResult, metrics_from_history
 
-
 # Fields a benchmark file states once, at its top, under these names; image_benchmark reads them.
-MODULE_FIELDS = {"name": "NAME", "cases": "CASES", "config": "CONFIG", "published": "PUBLISHED",
-                 "published_floors": "PUBLISHED_FLOORS", "reference": "REFERENCE", "reference_note": "REFERENCE_NOTE",
-                 "quick_model": "QUICK_MODEL"}
+MODULE_FIELDS = {
+    "name": "NAME",
+    "cases": "CASES",
+    "config": "CONFIG",
+    "published": "PUBLISHED",
+    "published_floors": "PUBLISHED_FLOORS",
+    "reference": "REFERENCE",
+    "reference_note": "REFERENCE_NOTE",
+    "quick_model": "QUICK_MODEL",
+}
 
 
 def image_benchmark(module_name, *, together=False, **fields):
@@ -45,13 +51,29 @@ def image_benchmark(module_name, *, together=False, **fields):
 
     def train(case, seed, protocol=None, on_epoch=None, options=RunOptions()):
         m = module()
-        return train_case(m.BENCHMARK, case, seed, protocol or m.BENCHMARK.protocols[0], m.load_data,
-                          m.build_model, options=options, on_epoch=on_epoch)
+        return train_case(
+            m.BENCHMARK,
+            case,
+            seed,
+            protocol or m.BENCHMARK.protocols[0],
+            m.load_data,
+            m.build_model,
+            options=options,
+            on_epoch=on_epoch,
+        )
 
     def train_seeds(case, seeds, protocol=None, on_epoch=None, options=RunOptions()):
         m = module()
-        return train_seeds_case(m.BENCHMARK, case, seeds, protocol or m.BENCHMARK.protocols[0], m.load_data,
-                                m.build_model, options=options, on_epoch=on_epoch)
+        return train_seeds_case(
+            m.BENCHMARK,
+            case,
+            seeds,
+            protocol or m.BENCHMARK.protocols[0],
+            m.load_data,
+            m.build_model,
+            options=options,
+            on_epoch=on_epoch,
+        )
 
     fields.setdefault("requires", (training_backend(),))
     return Benchmark(train=train, train_seeds=train_seeds if together else None, **fields)
@@ -61,13 +83,29 @@ def on_gpu(gpu_why, dataset):
     """The fields of a benchmark that needs a GPU (``gpu_why``: the cost that makes one needed) and
     an offline data set (``bench.data.cifar10`` / ``bench.data.fashion_mnist``): its requirements,
     data option and class names."""
-    locate = (lambda options: dataset.locate(getattr(options, dataset.OPTION)))
-    return {"requires": (training_backend(), gpu(gpu_why), data(dataset.DESCRIPTION, locate)),
-            "data_option": dataset.OPTION, "class_names": dataset.CLASS_NAMES}
+    locate = lambda options: dataset.locate(getattr(options, dataset.OPTION))
+    return {
+        "requires": (training_backend(), gpu(gpu_why), data(dataset.DESCRIPTION, locate)),
+        "data_option": dataset.OPTION,
+        "class_names": dataset.CLASS_NAMES,
+    }
 
 
-def train(benchmark, case_name, s, seed, protocol, train_set, val, *, options, on_epoch, model=None,
-          build_model=None, extra_history=None):
+def train(
+    benchmark,
+    case_name,
+    s,
+    seed,
+    protocol,
+    train_set,
+    val,
+    *,
+    options,
+    on_epoch,
+    model=None,
+    build_model=None,
+    extra_history=None,
+):
     """Train ``model`` (or a fresh ``build_model()``) with schedule ``s`` under SGD; a ``RunResult``.
 
     Categorical cross-entropy on one-hot labels; SGD's other arguments come from the case.
@@ -79,15 +117,25 @@ def train(benchmark, case_name, s, seed, protocol, train_set, val, *, options, o
     if model is None:
         model = benchmark.new_model(build_model, seed, options)
     rate = s.as_training_schedule(-(-len(train_set[0]) // batch_size))
-    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate,
-                                                    **benchmark.optimizer_args(case_name, options)),
-                               options.mixed_precision)
+    optimizer = precision.wrap(
+        keras.optimizers.SGD(learning_rate=rate, **benchmark.optimizer_args(case_name, options)),
+        options.mixed_precision,
+    )
     start = time.perf_counter()
     history = loop.train_loop(
-        model, optimizer, keras.losses.CategoricalCrossentropy(), keras.metrics.categorical_accuracy,
-        train_set, val, epochs=epochs, batch_size=batch_size, seed=seed,
-        expected_lr=s.at, on_epoch=on_epoch,
-        keep_predictions=options.keep_predictions, xla=options.xla,
+        model,
+        optimizer,
+        keras.losses.CategoricalCrossentropy(),
+        keras.metrics.categorical_accuracy,
+        train_set,
+        val,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        expected_lr=s.at,
+        on_epoch=on_epoch,
+        keep_predictions=options.keep_predictions,
+        xla=options.xla,
     )
     seconds = time.perf_counter() - start
     history.update(extra_history or {})
@@ -98,9 +146,17 @@ def train(benchmark, case_name, s, seed, protocol, train_set, val, *, options, o
 
 
 def _result(benchmark, protocol, case_name, seed, history, val, seconds, env):
-    return RunResult(benchmark.name, protocol, case_name, seed,
-                     metrics_from_history(history, benchmark.config["target_accuracy"][protocol]), history, seconds,
-                     float(val[1].mean(axis=0).max()), env)
+    return RunResult(
+        benchmark.name,
+        protocol,
+        case_name,
+        seed,
+        metrics_from_history(history, benchmark.config["target_accuracy"][protocol]),
+        history,
+        seconds,
+        float(val[1].mean(axis=0).max()),
+        env,
+    )
 
 
 def train_case(benchmark, case, seed, protocol, load_data, build_model, *, options, on_epoch):
@@ -115,8 +171,19 @@ def train_case(benchmark, case, seed, protocol, load_data, build_model, *, optio
     benchmark.check_protocol(protocol)
     train_set, val = benchmark.data_for(options, *_load(benchmark, load_data, options))
     s, model, extra = range_tested(benchmark, case, seed, train_set, build_model, options)
-    return train(benchmark, case, s, seed, protocol, train_set, val, model=model, options=options,
-                 on_epoch=on_epoch, extra_history=extra)
+    return train(
+        benchmark,
+        case,
+        s,
+        seed,
+        protocol,
+        train_set,
+        val,
+        model=model,
+        options=options,
+        on_epoch=on_epoch,
+        extra_history=extra,
+    )
 
 
 def train_seeds_case(benchmark, case, seeds, protocol, load_data, build_model, *, options, on_epoch):
@@ -128,12 +195,22 @@ def train_seeds_case(benchmark, case, seeds, protocol, load_data, build_model, *
     benchmark.check_protocol(protocol)
     train_set, val = benchmark.data_for(options, *_load(benchmark, load_data, options))
     histories, seconds = together.train(
-        benchmark, case, seeds, [(train_set, val)] * len(seeds), build_model, options=options,
-        loss=keras.losses.categorical_crossentropy, metric=keras.metrics.categorical_accuracy, on_epoch=on_epoch,
-        keep_predictions=options.keep_predictions)
+        benchmark,
+        case,
+        seeds,
+        [(train_set, val)] * len(seeds),
+        build_model,
+        options=options,
+        loss=keras.losses.categorical_crossentropy,
+        metric=keras.metrics.categorical_accuracy,
+        on_epoch=on_epoch,
+        keep_predictions=options.keep_predictions,
+    )
     env = together.environment(seconds, seeds)
-    return [_result(benchmark, protocol, case, seed, history, val, seconds / len(seeds), env)
-            for seed, history in zip(seeds, histories)]
+    return [
+        _result(benchmark, protocol, case, seed, history, val, seconds / len(seeds), env)
+        for seed, history in zip(seeds, histories)
+    ]
 
 
 def _load(benchmark, load_data, options):
@@ -165,10 +242,17 @@ def range_tested(benchmark, case_name, seed, train_set, build_model, options):
     if case.params is not None:
         return benchmark.schedule_for(case_name, options), model, {}
     batch_size = benchmark.batch_size(options)
-    model.compile(optimizer=keras.optimizers.SGD(config["constant_lr"], **benchmark.optimizer_args(case_name, options)),
-                  loss="categorical_crossentropy")
+    model.compile(
+        optimizer=keras.optimizers.SGD(config["constant_lr"], **benchmark.optimizer_args(case_name, options)),
+        loss="categorical_crossentropy",
+    )
     found = lr_range_test(model, *train_set, batch_size=batch_size, **benchmark.range_test_args(options))
     total = benchmark.epochs(options) * -(-len(train_set[0]) // batch_size)
-    extra = {"range_test": {"suggested_max_lr": found.suggested_max_lr, "lrs": found.lrs.tolist(),
-                            "smoothed_losses": found.smoothed_losses.tolist()}}
+    extra = {
+        "range_test": {
+            "suggested_max_lr": found.suggested_max_lr,
+            "lrs": found.lrs.tolist(),
+            "smoothed_losses": found.smoothed_losses.tolist(),
+        }
+    }
     return benchmark.schedule_for(case_name, options, max_lr=found.suggested_max_lr, total_steps=total), model, extra

@@ -63,8 +63,9 @@ def load_data():
     digits = load_digits()
     x = (digits.images / 16.0).astype(np.float32)[..., None]
     y = np.eye(10, dtype=np.float32)[digits.target]
-    x_train, x_val, y_train, y_val = train_test_split(x, y, test_size=CONFIG["validation_rows"],
-                                                      stratify=digits.target, random_state=CONFIG["split_seed"])
+    x_train, x_val, y_train, y_val = train_test_split(
+        x, y, test_size=CONFIG["validation_rows"], stratify=digits.target, random_state=CONFIG["split_seed"]
+    )
     return (x_train, y_train), (x_val, y_val)
 
 
@@ -72,13 +73,16 @@ def build_model():
     from schedules.backend import keras
 
     L = keras.layers
-    return keras.Sequential([
-        keras.Input((8, 8, 1)),
-        L.Conv2D(CONFIG["filters"], 3, padding="same", activation="relu"),
-        L.MaxPooling2D(2),
-        L.Flatten(),
-        L.Dense(10, activation="softmax"),
-    ], name="digits_cnn")
+    return keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            L.Conv2D(CONFIG["filters"], 3, padding="same", activation="relu"),
+            L.MaxPooling2D(2),
+            L.Flatten(),
+            L.Dense(10, activation="softmax"),
+        ],
+        name="digits_cnn",
+    )
 
 
 BENCHMARK = classifier.image_benchmark(

@@ -33,8 +33,10 @@ CASES = {
     "constant": Case("constant", {"lr": CONFIG["constant_lr"]}, SGD),
     "onecycle": Case("onecycle", None, SGD, chosen_by="max_lr from source C's range test on the fresh model"),
 }
-REFERENCE_NOTE = ("fashion_mnist_onecycle: source C publishes no accuracy, only that 1cycle passes the constant "
-                  "run's best validation accuracy by epoch 9; see val_accuracy in each run's history")
+REFERENCE_NOTE = (
+    "fashion_mnist_onecycle: source C publishes no accuracy, only that 1cycle passes the constant "
+    "run's best validation accuracy by epoch 9; see val_accuracy in each run's history"
+)
 
 
 def load_data(path=None):
@@ -49,12 +51,20 @@ def build_model():
     from schedules.backend import keras
 
     L = keras.layers
-    return keras.Sequential([
-        keras.Input((28, 28, 1)),
-        L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(2),
-        L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2),
-        L.Flatten(), L.Dense(128, activation="relu"), L.Dropout(0.5), L.Dense(10, activation="softmax"),
-    ], name="fashion_cnn")
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            L.Conv2D(32, 3, activation="relu"),
+            L.MaxPooling2D(2),
+            L.Conv2D(64, 3, activation="relu"),
+            L.MaxPooling2D(2),
+            L.Flatten(),
+            L.Dense(128, activation="relu"),
+            L.Dropout(0.5),
+            L.Dense(10, activation="softmax"),
+        ],
+        name="fashion_cnn",
+    )
 
 
 BENCHMARK = classifier.image_benchmark(

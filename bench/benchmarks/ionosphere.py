@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from bench.benchmarks import together
-from bench.benchmarks.spec import Benchmark, RunOptions, Case, training_backend
+from bench.benchmarks.spec import Benchmark, Case, RunOptions, training_backend
 from bench.data.vendored import verified_path
 from bench.engine import loop, precision
 from bench.engine.records import RunResult, metrics_from_history
@@ -41,8 +41,7 @@ CONFIG = {
 CASES = {
     "constant": Case("constant", {"lr": 0.1}, {"momentum": 0.0}),
     "time": Case("standard", {"initial_lr": 0.1, "decay": 0.1 / 50}, {"momentum": 0.8}),
-    "step": Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 10, "offset": 0},
-                         {"momentum": 0.9}),
+    "step": Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 10, "offset": 0}, {"momentum": 0.9}),
     "exp": Case("exp", {"initial_lr": 0.01, "k": 0.01}, {"momentum": 0.9}),
 }
 
@@ -78,11 +77,13 @@ def split(x, y, protocol, seed):
 def build_model():
     from schedules.backend import keras
 
-    return keras.Sequential([
-        keras.Input((34,)),
-        keras.layers.Dense(CONFIG["hidden_units"], activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input((34,)),
+            keras.layers.Dense(CONFIG["hidden_units"], activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
 
 
 def train(case, seed, protocol="published", on_epoch=None, options=RunOptions()):
@@ -102,14 +103,24 @@ def train(case, seed, protocol="published", on_epoch=None, options=RunOptions())
     steps_per_epoch = -(-len(x_train) // batch_size)
     model = BENCHMARK.new_model(build_model, seed, options)
     rate = s.as_training_schedule(steps_per_epoch)
-    optimizer = precision.wrap(keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.optimizer_args(case, options)),
-                               options.mixed_precision)
+    optimizer = precision.wrap(
+        keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.optimizer_args(case, options)), options.mixed_precision
+    )
 
     start = time.perf_counter()
     history = loop.train_loop(
-        model, optimizer, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
-        (x_train, y_train), val, epochs=BENCHMARK.epochs(options), batch_size=batch_size,
-        seed=seed, expected_lr=s.at, on_epoch=on_epoch, keep_predictions=options.keep_predictions,
+        model,
+        optimizer,
+        keras.losses.BinaryCrossentropy(),
+        keras.metrics.binary_accuracy,
+        (x_train, y_train),
+        val,
+        epochs=BENCHMARK.epochs(options),
+        batch_size=batch_size,
+        seed=seed,
+        expected_lr=s.at,
+        on_epoch=on_epoch,
+        keep_predictions=options.keep_predictions,
         xla=options.xla,
     )
     seconds = time.perf_counter() - start
@@ -124,18 +135,38 @@ def train_seeds(case, seeds, protocol="published", on_epoch=None, options=RunOpt
     x, y = load_data()
     data_sets = [BENCHMARK.data_for(options, *split(x, y, protocol, seed)) for seed in seeds]
     histories, seconds = together.train(
-        BENCHMARK, case, seeds, data_sets, build_model, options=options, loss=keras.losses.binary_crossentropy,
-        metric=keras.metrics.binary_accuracy, on_epoch=on_epoch, keep_predictions=options.keep_predictions)
+        BENCHMARK,
+        case,
+        seeds,
+        data_sets,
+        build_model,
+        options=options,
+        loss=keras.losses.binary_crossentropy,
+        metric=keras.metrics.binary_accuracy,
+        on_epoch=on_epoch,
+        keep_predictions=options.keep_predictions,
+    )
     env = together.environment(seconds, seeds)
-    return [_result(protocol, case, seed, history, val, seconds / len(seeds), env)
-            for seed, history, (_, val) in zip(seeds, histories, data_sets)]
+    return [
+        _result(protocol, case, seed, history, val, seconds / len(seeds), env)
+        for seed, history, (_, val) in zip(seeds, histories, data_sets)
+    ]
 
 
 def _result(protocol, case, seed, history, val, seconds, env):
     y_val = val[1]
     majority = float(max(y_val.mean(), 1 - y_val.mean()))
-    return RunResult(NAME, protocol, case, seed, metrics_from_history(history, CONFIG["target_accuracy"][protocol]),
-                     history, seconds, majority, env)
+    return RunResult(
+        NAME,
+        protocol,
+        case,
+        seed,
+        metrics_from_history(history, CONFIG["target_accuracy"][protocol]),
+        history,
+        seconds,
+        majority,
+        env,
+    )
 
 
 BENCHMARK = Benchmark(

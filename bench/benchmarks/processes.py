@@ -75,8 +75,9 @@ def run(benchmark, case, seeds, protocol, options, on_run=None):
 def _pool():
     global _POOL
     if _POOL is None:
-        _POOL = concurrent.futures.ProcessPoolExecutor(cores(), mp_context=multiprocessing.get_context("spawn"),
-                                                       initializer=_start_worker)
+        _POOL = concurrent.futures.ProcessPoolExecutor(
+            cores(), mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
+        )
         atexit.register(_POOL.shutdown, cancel_futures=True)
     return _POOL
 

@@ -81,8 +81,10 @@ def _scaled(factor):
         import schedules
 
         config = s.get_config()
-        return schedules.get(s.name, **{k: v * factor if k in RATE_PARAMS and v is not None else v
-                                        for k, v in config.items()})
+        return schedules.get(
+            s.name, **{k: v * factor if k in RATE_PARAMS and v is not None else v for k, v in config.items()}
+        )
+
     return change
 
 
@@ -107,37 +109,88 @@ def _always(case):
     return True
 
 
-REGRESSIONS = {r.name: r for r in (
-    Regression("x0.5", "schedule", "schedule", "every rate halved (each rate parameter of the schedule's config)",
-               _always, schedule=_scaled(0.5)),
-    Regression("x2", "schedule", "schedule", "every rate doubled", _always, schedule=_scaled(2.0)),
-    Regression("step_early", "schedule", "schedule", "step decay drops one epoch earlier (offset + 1); step cases only",
-               lambda case: case.schedule == "step", schedule=_step_early),
-    Regression("decay_dropped", "schedule", "schedule",
-               "the rate stays at its initial value, s(0) (at its peak for a warmup from 0): what Keras 3 "
-               "does with decay=; every case whose schedule is not constant",
-               lambda case: case.schedule != "constant", schedule=_decay_dropped),
-    Regression("fewer_epochs", "schedule", "training", "training stops after 80 % of the epochs", _always,
-               epochs_fraction=0.8),
-    Regression("momentum", "library", "optimizer", "SGD's momentum halved (0.9 -> 0.45); cases with momentum only",
-               lambda case: _momentum(case) > 0, optimizer=lambda args: {**args, "momentum": args["momentum"] / 2}),
-    Regression("nesterov", "library", "optimizer", "Nesterov momentum switched on; cases with plain momentum only",
-               lambda case: _momentum(case) > 0 and not case.optimizer.get("nesterov", False),
-               optimizer=lambda args: {**args, "nesterov": True}),
-    Regression("initializer", "library", "model", f"every kernel drawn from {INITIALIZER} instead of the layer's own "
-               "initializer (glorot_uniform, Keras' default)", _always, kernel_initializer=INITIALIZER),
-    Regression("batch_x2", "library", "batching", "the batch size doubled (half the steps per epoch; the schedule's "
-               "per-step arguments unchanged)", _always, batch_factor=2),
-    Regression("x0.99", "small", "schedule", "every rate x0.99", _always, schedule=_scaled(0.99)),
-    Regression("x0.98", "small", "schedule", "every rate x0.98", _always, schedule=_scaled(0.98)),
-    Regression("x0.95", "small", "schedule", "every rate x0.95", _always, schedule=_scaled(0.95)),
-    Regression("x0.9", "small", "schedule", "every rate x0.9", _always, schedule=_scaled(0.9)),
-    Regression("x0.85", "small", "schedule", "every rate x0.85", _always, schedule=_scaled(0.85)),
-)}
+REGRESSIONS = {
+    r.name: r
+    for r in (
+        Regression(
+            "x0.5",
+            "schedule",
+            "schedule",
+            "every rate halved (each rate parameter of the schedule's config)",
+            _always,
+            schedule=_scaled(0.5),
+        ),
+        Regression("x2", "schedule", "schedule", "every rate doubled", _always, schedule=_scaled(2.0)),
+        Regression(
+            "step_early",
+            "schedule",
+            "schedule",
+            "step decay drops one epoch earlier (offset + 1); step cases only",
+            lambda case: case.schedule == "step",
+            schedule=_step_early,
+        ),
+        Regression(
+            "decay_dropped",
+            "schedule",
+            "schedule",
+            "the rate stays at its initial value, s(0) (at its peak for a warmup from 0): what Keras 3 "
+            "does with decay=; every case whose schedule is not constant",
+            lambda case: case.schedule != "constant",
+            schedule=_decay_dropped,
+        ),
+        Regression(
+            "fewer_epochs",
+            "schedule",
+            "training",
+            "training stops after 80 % of the epochs",
+            _always,
+            epochs_fraction=0.8,
+        ),
+        Regression(
+            "momentum",
+            "library",
+            "optimizer",
+            "SGD's momentum halved (0.9 -> 0.45); cases with momentum only",
+            lambda case: _momentum(case) > 0,
+            optimizer=lambda args: {**args, "momentum": args["momentum"] / 2},
+        ),
+        Regression(
+            "nesterov",
+            "library",
+            "optimizer",
+            "Nesterov momentum switched on; cases with plain momentum only",
+            lambda case: _momentum(case) > 0 and not case.optimizer.get("nesterov", False),
+            optimizer=lambda args: {**args, "nesterov": True},
+        ),
+        Regression(
+            "initializer",
+            "library",
+            "model",
+            f"every kernel drawn from {INITIALIZER} instead of the layer's own "
+            "initializer (glorot_uniform, Keras' default)",
+            _always,
+            kernel_initializer=INITIALIZER,
+        ),
+        Regression(
+            "batch_x2",
+            "library",
+            "batching",
+            "the batch size doubled (half the steps per epoch; the schedule's per-step arguments unchanged)",
+            _always,
+            batch_factor=2,
+        ),
+        Regression("x0.99", "small", "schedule", "every rate x0.99", _always, schedule=_scaled(0.99)),
+        Regression("x0.98", "small", "schedule", "every rate x0.98", _always, schedule=_scaled(0.98)),
+        Regression("x0.95", "small", "schedule", "every rate x0.95", _always, schedule=_scaled(0.95)),
+        Regression("x0.9", "small", "schedule", "every rate x0.9", _always, schedule=_scaled(0.9)),
+        Regression("x0.85", "small", "schedule", "every rate x0.85", _always, schedule=_scaled(0.85)),
+    )
+}
 NAMES = tuple(REGRESSIONS)
 NONE = Regression("unchanged", "none", "none", "nothing changed", _always)
-GROUPS = {group: tuple(r.name for r in REGRESSIONS.values() if r.group == group)
-          for group in ("schedule", "library", "small")}
+GROUPS = {
+    group: tuple(r.name for r in REGRESSIONS.values() if r.group == group) for group in ("schedule", "library", "small")
+}
 
 
 def get(name):

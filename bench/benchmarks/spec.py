@@ -21,14 +21,16 @@ REQUIREMENT_KINDS = ("backend", "gpu", "data")
 # What a quick pass (``--bench-quick``, ``RunOptions.quick``) trains of every case: enough to take the
 # whole path of a nightly (loader, model, schedule, wiring check at two epochs, records, stores, report)
 # and nothing that measures: the first training rows, a few steps, a short range test.
-QUICK = types.MappingProxyType({
-    "seeds": 1,  # per case
-    "epochs": 2,  # two, so the wiring check sees a per-epoch schedule move
-    "batches": 3,  # steps per epoch: at most three (1cycle needs 5 steps or more in all)
-    "batch_size": 32,  # rows per step: at most this many (the published batch where it is smaller)
-    "validation_rows": 64,
-    "range_test_iterations": 10,  # 1cycle's max_lr from 10 steps of the range test instead of 300
-})
+QUICK = types.MappingProxyType(
+    {
+        "seeds": 1,  # per case
+        "epochs": 2,  # two, so the wiring check sees a per-epoch schedule move
+        "batches": 3,  # steps per epoch: at most three (1cycle needs 5 steps or more in all)
+        "batch_size": 32,  # rows per step: at most this many (the published batch where it is smaller)
+        "validation_rows": 64,
+        "range_test_iterations": 10,  # 1cycle's max_lr from 10 steps of the range test instead of 300
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,8 +97,9 @@ class Requirement:
 
     def __post_init__(self):
         if self.kind not in REQUIREMENT_KINDS:
-            raise ValueError(f"Argument `kind` must be one of {', '.join(REQUIREMENT_KINDS)}. "
-                             f"Received: kind={self.kind!r}")
+            raise ValueError(
+                f"Argument `kind` must be one of {', '.join(REQUIREMENT_KINDS)}. Received: kind={self.kind!r}"
+            )
         if not self.why.strip():
             raise ValueError("Argument `why` must say why the benchmark needs this. Received: why=''")
 
@@ -116,11 +119,15 @@ class Case:
 
     def __post_init__(self):
         if self.schedule not in schedules.available():
-            raise ValueError(f"Argument `schedule` must be one of {', '.join(schedules.available())}. "
-                             f"Received: schedule={self.schedule!r}")
+            raise ValueError(
+                f"Argument `schedule` must be one of {', '.join(schedules.available())}. "
+                f"Received: schedule={self.schedule!r}"
+            )
         if self.params is None and not self.chosen_by:
-            raise ValueError("Argument `chosen_by` must say how the parameters are chosen when `params` is None. "
-                             f"Received: chosen_by={self.chosen_by!r}")
+            raise ValueError(
+                "Argument `chosen_by` must say how the parameters are chosen when `params` is None. "
+                f"Received: chosen_by={self.chosen_by!r}"
+            )
         if self.params is not None:
             schedules.get(self.schedule, **self.params)  # invalid parameters fail at declaration
             object.__setattr__(self, "params", types.MappingProxyType(dict(self.params)))
@@ -178,8 +185,10 @@ class Benchmark:
 
     def __post_init__(self):
         def bad(field, rule):
-            raise ValueError(f"Benchmark {self.name!r}: argument `{field}` must be {rule}. "
-                             f"Received: {field}={getattr(self, field)!r}")
+            raise ValueError(
+                f"Benchmark {self.name!r}: argument `{field}` must be {rule}. "
+                f"Received: {field}={getattr(self, field)!r}"
+            )
 
         if not self.name.isidentifier():
             bad("name", "a Python identifier (it names the file and the baseline)")
@@ -196,13 +205,17 @@ class Benchmark:
         if not all(isinstance(r, Requirement) for r in self.requires):
             bad("requires", "a tuple of Requirement")
         if (self.published is None) != (self.published_floors is None) or (
-                self.published is not None and set(self.published) != set(self.published_floors)):
+            self.published is not None and set(self.published) != set(self.published_floors)
+        ):
             bad("published_floors", "given exactly when `published` is, for the same cases")
         if self.published is not None and not set(self.published) <= set(self.cases):
             bad("published", f"figures of declared cases ({', '.join(self.cases)})")
         object.__setattr__(self, "cases", types.MappingProxyType(dict(self.cases)))
-        object.__setattr__(self, "config", types.MappingProxyType(self.config)
-                           if not isinstance(self.config, types.MappingProxyType) else self.config)
+        object.__setattr__(
+            self,
+            "config",
+            types.MappingProxyType(self.config) if not isinstance(self.config, types.MappingProxyType) else self.config,
+        )
         object.__setattr__(self, "protocols", tuple(self.protocols))
         object.__setattr__(self, "requires", tuple(self.requires))
         object.__setattr__(self, "quick_model", types.MappingProxyType(dict(self.quick_model)))
@@ -239,8 +252,13 @@ class Benchmark:
     def epochs(self, options):
         """Epochs to train: ``options.epochs`` when given, else ``QUICK``'s in a quick pass, else the published
         number (fewer where ``options`` injects ``fewer_epochs``)."""
-        epochs = options.epochs if options is not None and options.epochs else \
-            QUICK["epochs"] if options is not None and options.quick else self.config["epochs"]
+        epochs = (
+            options.epochs
+            if options is not None and options.epochs
+            else QUICK["epochs"]
+            if options is not None and options.quick
+            else self.config["epochs"]
+        )
         return _injected(options).epochs(epochs)
 
     def data_for(self, options, train_set, val):
@@ -316,8 +334,9 @@ class Benchmark:
 
     def trains_together(self, case, options):
         """Whether ``run`` trains the seeds of ``case`` together under ``options`` (on TensorFlow only)."""
-        return (self.train_seeds is not None and options.stacks and self.case(case).params is not None
-                and _on_tensorflow())
+        return (
+            self.train_seeds is not None and options.stacks and self.case(case).params is not None and _on_tensorflow()
+        )
 
     def protocol_cases(self):
         """Every ``(protocol, case name)`` the slow suite runs, in table order."""
@@ -335,6 +354,7 @@ def _on_tensorflow():
 
 # -- requirements the benchmarks share ------------------------------------------------------
 
+
 def _backend_check(options):
     from schedules.backend import training_backend_reason
 
@@ -344,24 +364,28 @@ def _backend_check(options):
 def training_backend():
     """A Keras the suite trains on: TensorFlow (``bench.engine.loop`` and ``stacked``), or Keras 3 on JAX
     or PyTorch (``bench.engine.portable``)."""
-    return Requirement("backend", "the suite's engines train on Keras' TensorFlow, JAX and PyTorch backends",
-                       _backend_check)
+    return Requirement(
+        "backend", "the suite's engines train on Keras' TensorFlow, JAX and PyTorch backends", _backend_check
+    )
 
 
 def gpu(why):
     """A visible GPU, unless ``options.allow_cpu`` or a quick pass (``options.quick``), which trains on the CPU."""
+
     def check(options):
         if options.allow_cpu or options.quick:
             return None
         from schedules.backend import BACKEND, gpus
 
         return None if gpus() else f"needs a GPU ({why}); Keras' {BACKEND} backend sees none."
+
     return Requirement("gpu", why, check)
 
 
 def data(why, locate):
     """A data set on disk: ``locate(options)`` raises the loader's error (what to put where) when absent.
     Synthetic files (``bench.data.synthetic``) meet it only in a quick pass, which judges nothing."""
+
     def check(options):
         from bench.data import manifest
 
@@ -370,8 +394,11 @@ def data(why, locate):
         except RuntimeError as err:  # the loaders' DataUnavailable
             return str(err)
         if manifest.is_synthetic(path) and not options.quick:
-            return (f"{path} holds synthetic files written for a quick pass ({manifest.MANIFEST}), not {why}; "
-                    "a run that measures needs the real data: point the data option or variable at it, or pass "
-                    "--bench-quick to only check that every case trains.")
+            return (
+                f"{path} holds synthetic files written for a quick pass ({manifest.MANIFEST}), not {why}; "
+                "a run that measures needs the real data: point the data option or variable at it, or pass "
+                "--bench-quick to only check that every case trains."
+            )
         return None
+
     return Requirement("data", why, check)

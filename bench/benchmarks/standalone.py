@@ -12,17 +12,32 @@ from bench.report.tables import render_summary_table
 
 
 def main(benchmark, argv=None):
-    parser = argparse.ArgumentParser(prog=f"python -m bench.benchmarks.{benchmark.name}",
-                                     description=f"{benchmark.name} ({benchmark.source}): n seeds per case.")
+    parser = argparse.ArgumentParser(
+        prog=f"python -m bench.benchmarks.{benchmark.name}",
+        description=f"{benchmark.name} ({benchmark.source}): n seeds per case.",
+    )
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..n-1 per case (default: 5)")
-    parser.add_argument("--protocol", choices=benchmark.protocols, default=benchmark.protocols[0],
-                        help=f"(default: {benchmark.protocols[0]})")
-    parser.add_argument("--cases", nargs="+", choices=list(benchmark.cases), default=list(benchmark.cases),
-                        help="cases to train (default: all)")
+    parser.add_argument(
+        "--protocol",
+        choices=benchmark.protocols,
+        default=benchmark.protocols[0],
+        help=f"(default: {benchmark.protocols[0]})",
+    )
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        choices=list(benchmark.cases),
+        default=list(benchmark.cases),
+        help="cases to train (default: all)",
+    )
     if benchmark.data_option:
         flag = benchmark.data_option.replace("_", "-")
-        parser.add_argument(f"--{flag}", default=None, metavar="PATH",
-                            help="offline copy of the data set (default: its environment variable, else Keras' cache)")
+        parser.add_argument(
+            f"--{flag}",
+            default=None,
+            metavar="PATH",
+            help="offline copy of the data set (default: its environment variable, else Keras' cache)",
+        )
     if benchmark.needs_gpu:
         parser.add_argument("--allow-cpu", action="store_true", help="run without a GPU (default: refuse)")
     args = parser.parse_args(argv)
@@ -38,6 +53,8 @@ def main(benchmark, argv=None):
     for name in args.cases:
         runs = [benchmark.train(name, seed, args.protocol, options=options) for seed in range(args.seeds)]
         majority = runs[0].majority_rate
-        summaries[(benchmark.name, args.protocol, name)] = (summarize_runs(runs),
-                                                            float("nan") if majority is None else majority)
+        summaries[(benchmark.name, args.protocol, name)] = (
+            summarize_runs(runs),
+            float("nan") if majority is None else majority,
+        )
     print(render_summary_table(summaries))

@@ -12,8 +12,20 @@ import time
 from bench.engine import records, stacked
 
 
-def train(benchmark, case_name, seeds, data_sets, build_model, *, options, loss, metric, metric_name="accuracy",
-          on_epoch=None, keep_predictions=False):
+def train(
+    benchmark,
+    case_name,
+    seeds,
+    data_sets,
+    build_model,
+    *,
+    options,
+    loss,
+    metric,
+    metric_name="accuracy",
+    on_epoch=None,
+    keep_predictions=False,
+):
     """Train ``seeds`` of ``case_name`` under SGD, together, with the schedule the case builds under ``options``.
 
     ``data_sets``: one ``(train, val)`` per seed; each seed's model comes from
@@ -25,8 +37,9 @@ def train(benchmark, case_name, seeds, data_sets, build_model, *, options, loss,
     from schedules.backend import keras
 
     if benchmark.case(case_name).params is None:
-        raise ValueError(f"{benchmark.name} {case_name!r} chooses its rate per seed (a range test); "
-                         "train its seeds one at a time")
+        raise ValueError(
+            f"{benchmark.name} {case_name!r} chooses its rate per seed (a range test); train its seeds one at a time"
+        )
     s = benchmark.schedule_for(case_name, options)
     models = [benchmark.new_model(build_model, seed, options) for seed in seeds]
     batch_size = benchmark.batch_size(options)
@@ -34,10 +47,20 @@ def train(benchmark, case_name, seeds, data_sets, build_model, *, options, loss,
     optimizer = keras.optimizers.SGD(learning_rate=rate, **benchmark.optimizer_args(case_name, options))
     start = time.perf_counter()
     histories = stacked.train_stacked(
-        models, optimizer, loss, metric, [t for t, _ in data_sets], [v for _, v in data_sets],
-        epochs=benchmark.epochs(options), batch_size=batch_size, seeds=list(seeds),
-        expected_lr=s.at, on_epoch=on_epoch,
-        metric_name=metric_name, keep_predictions=keep_predictions)
+        models,
+        optimizer,
+        loss,
+        metric,
+        [t for t, _ in data_sets],
+        [v for _, v in data_sets],
+        epochs=benchmark.epochs(options),
+        batch_size=batch_size,
+        seeds=list(seeds),
+        expected_lr=s.at,
+        on_epoch=on_epoch,
+        metric_name=metric_name,
+        keep_predictions=keep_predictions,
+    )
     return histories, time.perf_counter() - start
 
 

@@ -52,10 +52,12 @@ def keras_cache_dirs():
 
 
 def how_to_provide():
-    return (f"CIFAR-10 is not on this machine. Put the standard cifar-10-python.tar.gz (or its extracted "
-            f"{FOLDER}/ folder) somewhere and pass it (pytest: --bench-cifar10=PATH; python -m bench train or "
-            f"python -m bench.benchmarks.<name>: --cifar10 PATH) or set {ENV_VAR}=PATH, or place "
-            f"the extracted folder at {keras_cache_dirs()[0]} (Keras' cache).")
+    return (
+        f"CIFAR-10 is not on this machine. Put the standard cifar-10-python.tar.gz (or its extracted "
+        f"{FOLDER}/ folder) somewhere and pass it (pytest: --bench-cifar10=PATH; python -m bench train or "
+        f"python -m bench.benchmarks.<name>: --cifar10 PATH) or set {ENV_VAR}=PATH, or place "
+        f"the extracted folder at {keras_cache_dirs()[0]} (Keras' cache)."
+    )
 
 
 def locate(explicit=None):
@@ -101,23 +103,28 @@ def _folder_reader(folder):
         if not f.is_file():
             raise DataCorrupt(f"{folder} has no {name}: it is not an extracted {FOLDER}/ folder.")
         return f.read_bytes()
+
     return read
 
 
 def _archive_reader(archive, expected_sha256):
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
     if digest != expected_sha256:
-        raise DataCorrupt(f"{archive} has sha256 {digest}, not the published {expected_sha256}: it is not "
-                          "the standard cifar-10-python.tar.gz (or it is damaged). Download it again.")
+        raise DataCorrupt(
+            f"{archive} has sha256 {digest}, not the published {expected_sha256}: it is not "
+            "the standard cifar-10-python.tar.gz (or it is damaged). Download it again."
+        )
     with tarfile.open(archive, "r:gz") as tar:
         members = {Path(m.name).name: m for m in tar.getmembers() if m.isfile()}
-        contents = {name: tar.extractfile(members[name]).read() for name in TRAIN_FILES + [TEST_FILE]
-                    if name in members}
+        contents = {
+            name: tar.extractfile(members[name]).read() for name in TRAIN_FILES + [TEST_FILE] if name in members
+        }
 
     def read(name):
         if name not in contents:
             raise DataCorrupt(f"{archive} has no {name}.")
         return contents[name]
+
     return read
 
 
@@ -126,8 +133,13 @@ class _NumpyOnlyUnpickler(pickle.Unpickler):
 
     # numpy's array reconstruction, and _codecs.encode, which protocol-2 pickles written by
     # Python 3 use for raw bytes.
-    ALLOWED = {("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
-               ("numpy", "ndarray"), ("numpy", "dtype"), ("_codecs", "encode")}
+    ALLOWED = {
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+        ("_codecs", "encode"),
+    }
 
     def find_class(self, module, name):
         if (module, name) in self.ALLOWED:
@@ -143,8 +155,9 @@ def _parse(raw, name):
     except (pickle.UnpicklingError, KeyError, TypeError, EOFError, ValueError) as err:
         raise DataCorrupt(f"{name} is not a CIFAR-10 batch: {err}") from None
     if data.ndim != 2 or data.shape[1] != 3072 or len(labels) != len(data):
-        raise DataCorrupt(f"{name} has data of shape {data.shape} and {len(labels)} labels; "
-                          "expected N x 3072 and N labels")
+        raise DataCorrupt(
+            f"{name} has data of shape {data.shape} and {len(labels)} labels; expected N x 3072 and N labels"
+        )
     if labels.size and (labels.min() < 0 or labels.max() > 9):
         raise DataCorrupt(f"{name} has labels outside 0..9")
     images = data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
@@ -162,8 +175,12 @@ def write_batches(folder, images, labels, per_batch):
     rows = images.transpose(0, 3, 1, 2).reshape(len(images), 3072)
     for i, name in enumerate(TRAIN_FILES + [TEST_FILE]):
         part = slice(i * per_batch, (i + 1) * per_batch) if name != TEST_FILE else slice(5 * per_batch, None)
-        payload = {b"batch_label": name.encode(), b"labels": [int(v) for v in labels[part]],
-                   b"data": rows[part], b"filenames": [f"{j}.png".encode() for j in range(len(rows[part]))]}
+        payload = {
+            b"batch_label": name.encode(),
+            b"labels": [int(v) for v in labels[part]],
+            b"data": rows[part],
+            b"filenames": [f"{j}.png".encode() for j in range(len(rows[part]))],
+        }
         with open(folder / name, "wb") as f:
             pickle.dump(payload, f, protocol=2)
     return folder

@@ -21,8 +21,7 @@ import numpy as np
 ENV_VAR = "LR_SUITE_FASHION_MNIST"
 OPTION = "fashion_mnist"  # RunOptions field and --bench-fashion-mnist option that name an offline copy
 DESCRIPTION = "Fashion-MNIST, 60,000 + 10,000 images"
-CLASS_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
-               "Ankle boot")
+CLASS_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 FILES = {  # name -> published MD5
     "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
     "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
@@ -44,10 +43,12 @@ def keras_cache_dir():
 
 
 def how_to_provide():
-    return (f"Fashion-MNIST is not on this machine. Put its four files ({', '.join(FILES)}) in a folder and "
-            f"pass it (pytest: --bench-fashion-mnist=DIR; python -m bench train or python -m "
-            f"bench.benchmarks.<name>: --fashion-mnist DIR) or set {ENV_VAR}=DIR, or put them in {keras_cache_dir()} "
-            "(Keras' cache).")
+    return (
+        f"Fashion-MNIST is not on this machine. Put its four files ({', '.join(FILES)}) in a folder and "
+        f"pass it (pytest: --bench-fashion-mnist=DIR; python -m bench train or python -m "
+        f"bench.benchmarks.<name>: --fashion-mnist DIR) or set {ENV_VAR}=DIR, or put them in {keras_cache_dir()} "
+        "(Keras' cache)."
+    )
 
 
 def locate(explicit=None):
@@ -91,7 +92,7 @@ def _read(path, md5):
     data = gzip.decompress(raw)
     magic = int.from_bytes(data[:4], "big")
     if magic == 2051:
-        n, rows, cols = (int.from_bytes(data[i:i + 4], "big") for i in (4, 8, 12))
+        n, rows, cols = (int.from_bytes(data[i : i + 4], "big") for i in (4, 8, 12))
         return np.frombuffer(data, np.uint8, offset=16).reshape(n, rows, cols)
     if magic == 2049:
         labels = np.frombuffer(data, np.uint8, offset=8)
@@ -109,8 +110,10 @@ def write_files(folder, train, test):
     sums = {}
     for prefix, (images, labels) in (("train", train), ("t10k", test)):
         n, rows, cols = images.shape
-        blobs = {f"{prefix}-images-idx3-ubyte.gz": _idx(2051, (n, rows, cols), np.asarray(images, np.uint8)),
-                 f"{prefix}-labels-idx1-ubyte.gz": _idx(2049, (len(labels),), np.asarray(labels, np.uint8))}
+        blobs = {
+            f"{prefix}-images-idx3-ubyte.gz": _idx(2051, (n, rows, cols), np.asarray(images, np.uint8)),
+            f"{prefix}-labels-idx1-ubyte.gz": _idx(2049, (len(labels),), np.asarray(labels, np.uint8)),
+        }
         for name, blob in blobs.items():
             (folder / name).write_bytes(blob)
             sums[name] = hashlib.md5(blob, usedforsecurity=False).hexdigest()

@@ -29,8 +29,9 @@ def write_cifar10(folder, train_rows=TRAIN_ROWS, test_rows=TEST_ROWS, seed=0):
     from bench.data import cifar10
 
     if train_rows % 5:
-        raise ValueError(f"Argument `train_rows` must be a multiple of 5 (five training batches). "
-                         f"Received: train_rows={train_rows}")
+        raise ValueError(
+            f"Argument `train_rows` must be a multiple of 5 (five training batches). Received: train_rows={train_rows}"
+        )
     images, labels = _images(train_rows + test_rows, (32, 32, 3), seed)
     images[:, :4, :, 0] = (labels * 25)[:, None, None]
     out = cifar10.write_batches(Path(folder) / cifar10.FOLDER, images, labels, per_batch=train_rows // 5)
@@ -44,8 +45,9 @@ def write_fashion_mnist(folder, train_rows=TRAIN_ROWS, test_rows=TEST_ROWS, seed
 
     images, labels = _images(train_rows + test_rows, (28, 28), seed)
     images[:, :4, :] = (labels * 25)[:, None, None]
-    sums = fashion_mnist.write_files(folder, (images[:train_rows], labels[:train_rows]),
-                                     (images[train_rows:], labels[train_rows:]))
+    sums = fashion_mnist.write_files(
+        folder, (images[:train_rows], labels[:train_rows]), (images[train_rows:], labels[train_rows:])
+    )
     _manifest(Path(folder), "Fashion-MNIST", train_rows, test_rows, seed, md5=sums)
     return Path(folder)
 
@@ -77,6 +79,11 @@ def _images(n, shape, seed):
 
 
 def _manifest(folder, what, train_rows, test_rows, seed, md5):
-    record = {"what": f"synthetic {what} written by bench.data.synthetic for a quick pass; not the real data",
-              "train_rows": train_rows, "test_rows": test_rows, "seed": seed, "md5": md5}
+    record = {
+        "what": f"synthetic {what} written by bench.data.synthetic for a quick pass; not the real data",
+        "train_rows": train_rows,
+        "test_rows": test_rows,
+        "seed": seed,
+        "md5": md5,
+    }
     (Path(folder) / MANIFEST).write_text(json.dumps(record, indent=2) + "\n")

@@ -29,7 +29,5 @@ def verified_path(name, data_dir=DATA_DIR):
         raise DataFileError(f"Data file {path} is missing. {restore}")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != CHECKSUMS[name]:
-        raise DataFileError(
-            f"Data file {path} is corrupt: sha256 {digest}, expected {CHECKSUMS[name]}. {restore}"
-        )
+        raise DataFileError(f"Data file {path} is corrupt: sha256 {digest}, expected {CHECKSUMS[name]}. {restore}")
     return path

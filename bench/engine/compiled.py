@@ -24,9 +24,24 @@ import numpy as np
 from bench.engine.rules import NonFiniteLoss, check_rate, classes_of, epoch_order
 
 
-def train(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_size, seed,
-               expected_lr=None, on_epoch=None, eval_batch_size=1024, metric_name="accuracy",
-               keep_predictions=False, xla=False):
+def train(
+    model,
+    optimizer,
+    loss_fn,
+    metric_fn,
+    train,
+    val,
+    *,
+    epochs,
+    batch_size,
+    seed,
+    expected_lr=None,
+    on_epoch=None,
+    eval_batch_size=1024,
+    metric_name="accuracy",
+    keep_predictions=False,
+    xla=False,
+):
     """Train ``model`` and return its per-epoch history as a dict of lists.
 
     Each epoch is one compiled call over the training rows, which stay on the device:
@@ -129,7 +144,7 @@ def train(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_siz
         losses, metrics = [], []
         if full:
             batch_losses, batch_metrics, done = full_batches(order)
-            losses, metrics = batch_losses.numpy()[:int(done)].tolist(), batch_metrics.numpy()[:int(done)].tolist()
+            losses, metrics = batch_losses.numpy()[: int(done)].tolist(), batch_metrics.numpy()[: int(done)].tolist()
         if rest and all(math.isfinite(v) for v in losses):
             loss, metric = last_batch(order)
             losses.append(float(loss))
@@ -139,14 +154,18 @@ def train(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_siz
         for batch, (loss, metric, rows) in enumerate(zip(losses, metrics, sizes)):
             if not math.isfinite(loss):
                 raise NonFiniteLoss(
-                    f"loss became {loss} at epoch {epoch}, batch {batch} (rate {lr:.6g}); "
-                    "the run was stopped there"
+                    f"loss became {loss} at epoch {epoch}, batch {batch} (rate {lr:.6g}); the run was stopped there"
                 )
             total += loss * rows
             total_metric += metric  # the batch's sum: a count of correct rows, exact in float32
         val_loss, val_metric = _evaluate(eval_step, val, eval_batch_size)
-        record = {"lr": lr, "train_loss": total / n, f"train_{metric_name}": total_metric / n, "val_loss": val_loss,
-                  metric_key: val_metric}
+        record = {
+            "lr": lr,
+            "train_loss": total / n,
+            f"train_{metric_name}": total_metric / n,
+            "val_loss": val_loss,
+            metric_key: val_metric,
+        }
         for key, value in record.items():
             history[key].append(value)
         if on_epoch is not None:
@@ -158,16 +177,20 @@ def train(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_siz
 
 def _classes(model, data, batch_size):
     x, y = data
-    return classes_of(np.concatenate([np.asarray(model(x[i:i + batch_size], training=False))
-                                      for i in range(0, len(x), batch_size)]), y)
+    return classes_of(
+        np.concatenate(
+            [np.asarray(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
+        ),
+        y,
+    )
 
 
 def _evaluate(eval_step, data, batch_size):
     x, y = data
     loss_sum = acc_sum = 0.0
     for start in range(0, len(x), batch_size):
-        loss, acc = eval_step(x[start:start + batch_size], y[start:start + batch_size])
-        rows = len(x[start:start + batch_size])
+        loss, acc = eval_step(x[start : start + batch_size], y[start : start + batch_size])
+        rows = len(x[start : start + batch_size])
         loss_sum += float(loss) * rows
         acc_sum += float(acc)  # a sum over the batch's rows
     return loss_sum / len(x), acc_sum / len(x)
@@ -189,12 +212,18 @@ def fit_in_same_order(model, optimizer, loss_fn, metric_fn, train, val, *, epoch
     def epoch_batches(e):
         rows = tf.gather(orders, e)
         return tf.data.Dataset.from_tensor_slices((tf.gather(x_train, rows), tf.gather(y_train, rows))).batch(
-            batch_size)
+            batch_size
+        )
 
     stream = tf.data.Dataset.range(epochs).flat_map(epoch_batches)
     model.compile(optimizer=optimizer, loss=loss_fn, metrics=[metric_fn])
-    fitted = model.fit(stream, epochs=epochs, steps_per_epoch=math.ceil(n / batch_size),
-                       validation_data=val, shuffle=False, verbose=0)
+    fitted = model.fit(
+        stream, epochs=epochs, steps_per_epoch=math.ceil(n / batch_size), validation_data=val, shuffle=False, verbose=0
+    )
     h = fitted.history
-    return {"train_loss": h["loss"], "train_accuracy": h[metric_fn.__name__], "val_loss": h["val_loss"],
-            "val_accuracy": h[f"val_{metric_fn.__name__}"]}
+    return {
+        "train_loss": h["loss"],
+        "train_accuracy": h[metric_fn.__name__],
+        "val_loss": h["val_loss"],
+        "val_accuracy": h[f"val_{metric_fn.__name__}"],
+    }

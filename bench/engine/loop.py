@@ -28,7 +28,12 @@ def engine_name():
 
 def environment(xla=False, mixed_precision=False):
     """``records.environment()`` plus how this loop trained: one seed (``engine_name``), XLA, precision."""
-    return {**records.environment(), "engine": engine_name(), "xla": bool(xla), "mixed_precision": bool(mixed_precision)}
+    return {
+        **records.environment(),
+        "engine": engine_name(),
+        "xla": bool(xla),
+        "mixed_precision": bool(mixed_precision),
+    }
 
 
 def _portable(model, optimizer, *args, xla, **kwargs):
@@ -36,6 +41,8 @@ def _portable(model, optimizer, *args, xla, **kwargs):
     from schedules.backend import BACKEND
 
     if xla or precision.is_loss_scaled(optimizer):
-        raise ValueError(f"--bench-xla and --bench-mixed-precision are TensorFlow's options; on Keras' {BACKEND} "
-                         "backend the suite trains in float32 with the backend's own compilation. Leave them out.")
+        raise ValueError(
+            f"--bench-xla and --bench-mixed-precision are TensorFlow's options; on Keras' {BACKEND} "
+            "backend the suite trains in float32 with the backend's own compilation. Leave them out."
+        )
     return portable.train_loop(model, optimizer, *args, **kwargs)

@@ -25,8 +25,22 @@ import numpy as np
 from bench.engine.rules import NonFiniteLoss, check_rate, classes_of, epoch_order
 
 
-def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batch_size, seed,
-               expected_lr=None, on_epoch=None, metric_name="accuracy", keep_predictions=False):
+def train_loop(
+    model,
+    optimizer,
+    loss_fn,
+    metric_fn,
+    train,
+    val,
+    *,
+    epochs,
+    batch_size,
+    seed,
+    expected_lr=None,
+    on_epoch=None,
+    metric_name="accuracy",
+    keep_predictions=False,
+):
     """Train ``model``; its per-epoch history with ``loop.train_loop``'s keys.
 
     ``loss_fn(y, pred)``: the batch mean (a Keras loss object); ``metric_fn``: a per-sample Keras
@@ -50,12 +64,18 @@ def train_loop(model, optimizer, loss_fn, metric_fn, train, val, *, epochs, batc
             losses, metrics = steps.epoch(x_train, y_train, epoch_order(seed, epoch, n), batch_size)
             for batch, loss in enumerate(losses):
                 if not math.isfinite(loss):
-                    raise NonFiniteLoss(f"loss became {loss} at epoch {epoch}, batch {batch} (rate {lr:.6g}); "
-                                        "the run was stopped in that epoch")
+                    raise NonFiniteLoss(
+                        f"loss became {loss} at epoch {epoch}, batch {batch} (rate {lr:.6g}); "
+                        "the run was stopped in that epoch"
+                    )
             val_loss, val_metric = steps.evaluate(x_val, y_val)
-            record = {"lr": lr, "train_loss": sum(loss * rows for loss, rows in zip(losses, sizes)) / n,
-                      f"train_{metric_name}": sum(metrics) / n, "val_loss": val_loss,
-                      metric_key: val_metric / len(val[0])}
+            record = {
+                "lr": lr,
+                "train_loss": sum(loss * rows for loss, rows in zip(losses, sizes)) / n,
+                f"train_{metric_name}": sum(metrics) / n,
+                "val_loss": val_loss,
+                metric_key: val_metric / len(val[0]),
+            }
             for key, value in record.items():
                 history[key].append(value)
             if on_epoch is not None:
@@ -79,8 +99,11 @@ class _JaxSteps:
     def __init__(self, model, optimizer, loss_fn, metric_fn):
         self.model, self.optimizer = model, optimizer
         optimizer.build(model.trainable_variables)
-        self.state = ([v.value for v in model.trainable_variables], [v.value for v in model.non_trainable_variables],
-                      [v.value for v in optimizer.variables])
+        self.state = (
+            [v.value for v in model.trainable_variables],
+            [v.value for v in model.non_trainable_variables],
+            [v.value for v in optimizer.variables],
+        )
         key = _signature(model, optimizer, loss_fn, metric_fn)
         if key not in self.compiled:
             if len(self.compiled) >= self.CACHE:
@@ -94,8 +117,9 @@ class _JaxSteps:
         import jax
 
         def loss_of(trainable, non_trainable, x, y):
-            pred, non_trainable, losses = model.stateless_call(trainable, non_trainable, x, training=True,
-                                                               return_losses=True)
+            pred, non_trainable, losses = model.stateless_call(
+                trainable, non_trainable, x, training=True, return_losses=True
+            )
             loss = loss_fn(y, pred)
             if losses:
                 loss = loss + sum(losses)
@@ -135,8 +159,8 @@ class _JaxSteps:
 
     def epoch(self, x, y, order, batch_size):
         full = len(order) // batch_size
-        full_rows = order[:full * batch_size].reshape(full, batch_size)
-        last_rows = order[full * batch_size:] if len(order) % batch_size else None
+        full_rows = order[: full * batch_size].reshape(full, batch_size)
+        last_rows = order[full * batch_size :] if len(order) % batch_size else None
         self.state, losses, metrics = self._epoch(self.state, x, y, full_rows, last_rows)
         for variable, value in zip(self.optimizer.variables, self.state[2]):  # the iteration count, for the rate
             variable.assign(value)
@@ -152,9 +176,11 @@ class _JaxSteps:
     def finish(self):
         """The trained state into the model's and optimizer's own variables."""
         trainable, non_trainable, opt_vars = self.state
-        for variables, values in ((self.model.trainable_variables, trainable),
-                                  (self.model.non_trainable_variables, non_trainable),
-                                  (self.optimizer.variables, opt_vars)):
+        for variables, values in (
+            (self.model.trainable_variables, trainable),
+            (self.model.non_trainable_variables, non_trainable),
+            (self.optimizer.variables, opt_vars),
+        ):
             for variable, value in zip(variables, values):
                 variable.assign(value)
 
@@ -171,10 +197,16 @@ def _signature(model, optimizer, loss_fn, metric_fn):
             return [unnamed(v) for v in config]
         return config
 
-    parts = [type(model).__name__, unnamed(model.get_config()), type(optimizer).__name__,
-             unnamed(optimizer.get_config()), type(loss_fn).__name__,
-             unnamed(loss_fn.get_config()) if hasattr(loss_fn, "get_config") else None,
-             getattr(metric_fn, "__module__", ""), getattr(metric_fn, "__qualname__", repr(metric_fn))]
+    parts = [
+        type(model).__name__,
+        unnamed(model.get_config()),
+        type(optimizer).__name__,
+        unnamed(optimizer.get_config()),
+        type(loss_fn).__name__,
+        unnamed(loss_fn.get_config()) if hasattr(loss_fn, "get_config") else None,
+        getattr(metric_fn, "__module__", ""),
+        getattr(metric_fn, "__qualname__", repr(metric_fn)),
+    ]
     return json.dumps(parts, sort_keys=True, default=repr)
 
 
@@ -196,8 +228,11 @@ class _TorchSteps:
         self.model, self.optimizer, self.loss_fn, self.metric_fn = model, optimizer, loss_fn, metric_fn
         # A Sequential stack of plain layers on float32 inputs runs each layer's call() directly: Layer.__call__'s
         # bookkeeping (name scopes, autocast, masks, input checks) is most of a small model's step on PyTorch.
-        plain = isinstance(model, keras.Sequential) and all(type(l).__name__ in self.PLAIN for l in model.layers) \
+        plain = (
+            isinstance(model, keras.Sequential)
+            and all(type(l).__name__ in self.PLAIN for l in model.layers)
             and not any(getattr(l, "activity_regularizer", None) for l in model.layers)
+        )
         self.layers = list(model.layers) if plain else None
         optimizer.build(model.trainable_variables)
         self.threads = torch.get_num_threads()
@@ -218,7 +253,7 @@ class _TorchSteps:
         rows_of = torch.as_tensor(order, device=x_dev.device)
         variables = self.model.trainable_variables
         for start in range(0, len(order), batch_size):
-            rows = rows_of[start:start + batch_size]
+            rows = rows_of[start : start + batch_size]
             xb, yb = x_dev[rows], y_dev[rows]
             pred = self.forward(xb, training=True)
             try:

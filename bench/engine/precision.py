@@ -33,8 +33,11 @@ def wrap(optimizer, mixed):
         return optimizer
     from schedules.backend import MAJOR, keras
 
-    return keras.mixed_precision.LossScaleOptimizer(optimizer) if MAJOR < 3 else \
-        keras.optimizers.LossScaleOptimizer(optimizer)
+    return (
+        keras.mixed_precision.LossScaleOptimizer(optimizer)
+        if MAJOR < 3
+        else keras.optimizers.LossScaleOptimizer(optimizer)
+    )
 
 
 def is_loss_scaled(optimizer):

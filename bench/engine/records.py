@@ -35,20 +35,42 @@ class Metric:
 METRICS = {
     m.name: m
     for m in (
-        Metric("final_val_accuracy", "fraction", "higher", "worse", 0.005,
-               "validation accuracy after the last epoch"),
-        Metric("final_val_rmse", "k$", "lower", "worse", 0.05,
-               "root mean squared error on the validation set after the last epoch (regression)"),
+        Metric("final_val_accuracy", "fraction", "higher", "worse", 0.005, "validation accuracy after the last epoch"),
+        Metric(
+            "final_val_rmse",
+            "k$",
+            "lower",
+            "worse",
+            0.05,
+            "root mean squared error on the validation set after the last epoch (regression)",
+        ),
         # The trajectory: on a saturated task (ionosphere: 0.98 of 116 rows) accuracy does not move
         # when a schedule changes, while the training loss does, in either direction.
-        Metric("final_train_loss", "loss", "lower", "changed", 0.0,
-               "mean training loss over the last epoch (regularisation included)"),
-        Metric("mean_train_loss", "loss", "lower", "changed", 0.0,
-               "training loss averaged over all epochs: the whole trajectory, not only its end"),
-        Metric("best_val_accuracy", "fraction", "higher", "info", 0.0,
-               "highest validation accuracy over all epochs"),
-        Metric("epochs_to_target", "epochs", "lower", "info", 0.0,
-               "first epoch (1-based) whose validation accuracy reaches the target; epochs + 1 if never"),
+        Metric(
+            "final_train_loss",
+            "loss",
+            "lower",
+            "changed",
+            0.0,
+            "mean training loss over the last epoch (regularisation included)",
+        ),
+        Metric(
+            "mean_train_loss",
+            "loss",
+            "lower",
+            "changed",
+            0.0,
+            "training loss averaged over all epochs: the whole trajectory, not only its end",
+        ),
+        Metric("best_val_accuracy", "fraction", "higher", "info", 0.0, "highest validation accuracy over all epochs"),
+        Metric(
+            "epochs_to_target",
+            "epochs",
+            "lower",
+            "info",
+            0.0,
+            "first epoch (1-based) whose validation accuracy reaches the target; epochs + 1 if never",
+        ),
         Metric("final_val_loss", "loss", "lower", "info", 0.0, "validation loss after the last epoch"),
         Metric("best_val_rmse", "k$", "lower", "info", 0.0, "lowest validation RMSE over all epochs (regression)"),
     )
@@ -173,8 +195,9 @@ def environment():
 def _cuda_versions(build):
     """``{"cuda", "cudnn"}`` TensorFlow was built against, from ``tf.sysconfig.get_build_info()`` (a CPU
     build has neither)."""
-    return {key: str(build[name]) for key, name in (("cuda", "cuda_version"), ("cudnn", "cudnn_version"))
-            if build.get(name)}
+    return {
+        key: str(build[name]) for key, name in (("cuda", "cuda_version"), ("cudnn", "cudnn_version")) if build.get(name)
+    }
 
 
 def keras_backend():
@@ -218,4 +241,3 @@ def _cpu_name():
     except OSError:
         pass
     return platform.processor() or platform.machine()
-

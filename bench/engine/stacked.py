@@ -53,8 +53,12 @@ def _activation(layer):
     import tensorflow as tf
 
     name = getattr(layer.activation, "__name__", str(layer.activation))
-    table = {"linear": lambda x: x, "relu": tf.nn.relu, "sigmoid": tf.sigmoid,
-             "softmax": lambda x: tf.nn.softmax(x, axis=-1)}
+    table = {
+        "linear": lambda x: x,
+        "relu": tf.nn.relu,
+        "sigmoid": tf.sigmoid,
+        "softmax": lambda x: tf.nn.softmax(x, axis=-1),
+    }
     if name not in table:
         raise CannotStack(f"layer {layer.name!r}: activation {name!r} is not one of {sorted(table)}")
     return table[name]
@@ -106,8 +110,12 @@ def _layers(model):
             out.append(_Layer(lambda x, p, act=act: act(_bias_add(tf.matmul(x, p[0]), p[1])), [w, w + 1]))
             w += 2
         elif kind == "Conv2D":
-            if tuple(layer.strides) != (1, 1) or tuple(layer.dilation_rate) != (1, 1) or \
-                    getattr(layer, "groups", 1) != 1 or layer.data_format != "channels_last":
+            if (
+                tuple(layer.strides) != (1, 1)
+                or tuple(layer.dilation_rate) != (1, 1)
+                or getattr(layer, "groups", 1) != 1
+                or layer.data_format != "channels_last"
+            ):
                 raise CannotStack(f"layer {layer.name!r}: only stride 1, no dilation or groups, channels_last")
             act = _activation(layer)
             kh, kw = layer.kernel_size
@@ -146,9 +154,23 @@ def _layers(model):
     return out
 
 
-def train_stacked(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, *, epochs, batch_size, seeds,
-                  expected_lr=None, on_epoch=None, eval_batch_size=1024, metric_name="accuracy",
-                  keep_predictions=False):
+def train_stacked(
+    models,
+    optimizer,
+    loss_fn,
+    metric_fn,
+    train_sets,
+    val_sets,
+    *,
+    epochs,
+    batch_size,
+    seeds,
+    expected_lr=None,
+    on_epoch=None,
+    eval_batch_size=1024,
+    metric_name="accuracy",
+    keep_predictions=False,
+):
     """Train ``models`` (one built Keras model per seed, same architecture) together; one history per seed.
 
     Args:
@@ -167,12 +189,15 @@ def train_stacked(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, *
     """
     real = len(models)
     if not real or len(train_sets) != real or len(val_sets) != real or len(seeds) != real:
-        raise ValueError("train_stacked needs one model, training set, validation set and seed per copy; "
-                         f"got {len(models)}, {len(train_sets)}, {len(val_sets)}, {len(seeds)}")
+        raise ValueError(
+            "train_stacked needs one model, training set, validation set and seed per copy; "
+            f"got {len(models)}, {len(train_sets)}, {len(val_sets)}, {len(seeds)}"
+        )
     run = _StackedRun(models, optimizer, loss_fn, metric_fn, train_sets, val_sets, batch_size, eval_batch_size)
     metric_key = f"val_{metric_name}"
-    histories = [{"lr": [], "train_loss": [], f"train_{metric_name}": [], "val_loss": [], metric_key: []}
-                 for _ in range(real)]
+    histories = [
+        {"lr": [], "train_loss": [], f"train_{metric_name}": [], "val_loss": [], metric_key: []} for _ in range(real)
+    ]
     for epoch in range(epochs):
         lr, losses, metrics, val_loss, val_metric = run.epoch(epoch_order, seeds, epoch)
         if expected_lr is not None:
@@ -198,9 +223,11 @@ def _stop_on_non_finite(losses, epoch, lr, seeds):
     if bad.any():
         batch = int(np.argmax(bad.any(axis=1)))
         which = np.flatnonzero(bad[batch])
-        raise NonFiniteLoss(f"loss became {losses[batch, which[0]]} at epoch {epoch}, batch {batch} "
-                            f"(rate {lr:.6g}) for seed(s) {[seeds[k] for k in which]}; the run was stopped "
-                            "at the end of that epoch")
+        raise NonFiniteLoss(
+            f"loss became {losses[batch, which[0]]} at epoch {epoch}, batch {batch} "
+            f"(rate {lr:.6g}) for seed(s) {[seeds[k] for k in which]}; the run was stopped "
+            "at the end of that epoch"
+        )
 
 
 def _per_copy_mean(values):
@@ -243,8 +270,10 @@ class _StackedRun:
         self.extend = list(range(self.real)) + [0] * pad
 
         weights = [[np.asarray(w) for w in m.weights] for m in models]
-        self.params = [tf.Variable(np.stack([weights[k][i] for k in self.extend]), name=f"stacked_{i}")
-                       for i in range(len(weights[0]))]
+        self.params = [
+            tf.Variable(np.stack([weights[k][i] for k in self.extend]), name=f"stacked_{i}")
+            for i in range(len(weights[0]))
+        ]
         self.x_dev = tf.constant(np.stack([train_sets[k][0] for k in self.extend]))
         self.y_dev = tf.constant(np.stack([train_sets[k][1] for k in self.extend]))
         self.x_val = tf.constant(np.stack([val_sets[k][0] for k in self.extend]))
@@ -278,7 +307,7 @@ class _StackedRun:
         loss_sum = metric_sum = tf.zeros([self.copies], tf.float32)
         preds = []
         for start, size in self.eval_slices:
-            x, y = self.x_val[:, start:start + size], self.y_val[:, start:start + size]
+            x, y = self.x_val[:, start : start + size], self.y_val[:, start : start + size]
             pred = self.forward(x)
             loss_sum += _per_copy_mean(self.loss_fn(y, pred)) * size
             metric_sum += _per_copy_sum(self.metric_fn(y, pred))
@@ -324,8 +353,15 @@ class _StackedRun:
             for loss, metric, rows in zip(losses[:, k].tolist(), metrics[:, k].tolist(), sizes):
                 total += loss * rows
                 total_metric += metric  # the batch's sum over its rows
-            records.append({"lr": lr, "train_loss": total / self.n, f"train_{metric_name}": total_metric / self.n,
-                            "val_loss": float(val_loss[k]), f"val_{metric_name}": float(val_metric[k]) / self.n_val})
+            records.append(
+                {
+                    "lr": lr,
+                    "train_loss": total / self.n,
+                    f"train_{metric_name}": total_metric / self.n,
+                    "val_loss": float(val_loss[k]),
+                    f"val_{metric_name}": float(val_metric[k]) / self.n_val,
+                }
+            )
         return records
 
     def write_back(self, models):

@@ -13,14 +13,27 @@ from bench.report.tables import render_baseline_diff
 def update(bench_session, reporter, env):
     """Write the measured cases of ``bench_session`` (a finished ``BenchSession``) as the new baselines."""
     command = "pytest " + shlex.join(bench_session.config.invocation_params.args)
-    provenance = {"source": "measured", "tensorflow": env.get("tensorflow"), "keras": env.get("keras"),
-                  "keras_backend": env.get("keras_backend"), "device": env["device"], "date": env["date"],
-                  "python": env["python"], "command": command, "how": bench_session.how()}
+    provenance = {
+        "source": "measured",
+        "tensorflow": env.get("tensorflow"),
+        "keras": env.get("keras"),
+        "keras_backend": env.get("keras_backend"),
+        "device": env["device"],
+        "date": env["date"],
+        "python": env["python"],
+        "command": command,
+        "how": bench_session.how(),
+    }
     reporter.section("baseline update (review this before committing)")
     for benchmark, measured in bench_session.measured.items():
         old = bench_session.baseline(benchmark, missing_ok=True)
-        new = baselines.updated(old, benchmark, measured, {**provenance, "seeds": bench_session.seeds_used[benchmark]},
-                                [baselines.environment_label(env)])
+        new = baselines.updated(
+            old,
+            benchmark,
+            measured,
+            {**provenance, "seeds": bench_session.seeds_used[benchmark]},
+            [baselines.environment_label(env)],
+        )
         path = baselines.path_for(benchmark, bench_session.baseline_dir)
         reporter.write_line(render_baseline_diff(benchmark, baselines.diff_rows(old, new)))
         baselines.write_atomic(path, new)
@@ -37,7 +50,11 @@ def confirm(bench_session, reporter, env):
         path = baselines.path_for(benchmark, bench_session.baseline_dir)
         baselines.write_atomic(path, doc)
         reporter.write_line(f"{path}: {len(cases)} case(s) hold for {label}")
-    failed = sorted({(v.benchmark, v.protocol, v.case) for v in bench_session.verdicts if v.verdict in ("FAIL", "CHANGED")})
+    failed = sorted(
+        {(v.benchmark, v.protocol, v.case) for v in bench_session.verdicts if v.verdict in ("FAIL", "CHANGED")}
+    )
     for benchmark, protocol, case in failed:
-        reporter.write_line(f"{benchmark}/{protocol}/{case} differs beyond noise on {label}: "
-                            "not confirmed; it needs its own baseline for this environment")
+        reporter.write_line(
+            f"{benchmark}/{protocol}/{case} differs beyond noise on {label}: "
+            "not confirmed; it needs its own baseline for this environment"
+        )

@@ -36,8 +36,10 @@ def _package_dir():
     checkout = Path(__file__).resolve().parents[2] / "baselines"
     if checkout.is_dir():
         return checkout
-    raise ImportError("The `baselines` package of this suite is not installed; reinstall the suite "
-                      "(pip install -e '.[cpu]') or pass --bench-baselines=DIR.")
+    raise ImportError(
+        "The `baselines` package of this suite is not installed; reinstall the suite "
+        "(pip install -e '.[cpu]') or pass --bench-baselines=DIR."
+    )
 
 
 DEFAULT_DIR = _package_dir()
@@ -71,8 +73,10 @@ def pending_command(benchmark, protocol, case):
 def _create_hint(benchmark, protocol=None, case=None):
     hint = f"Review a run, then create it with: {update_command(benchmark, protocol, case)}"
     if case is not None:
-        hint += (f"; or, where it cannot be measured here (no GPU, no data), record that it has none yet: "
-                 f"{pending_command(benchmark, protocol, case)}")
+        hint += (
+            f"; or, where it cannot be measured here (no GPU, no data), record that it has none yet: "
+            f"{pending_command(benchmark, protocol, case)}"
+        )
     return hint
 
 
@@ -80,8 +84,10 @@ def _restore_hint(path):
     """How to get a broken baseline file back: git for the repository's own, else the user's copy."""
     if Path(path).resolve().parent == DEFAULT_DIR:
         return f"Fix it, or restore it with `git checkout -- baselines/{Path(path).name}`."
-    return (f"Fix it, or restore it from your own copy: {Path(path).parent} is not this repository's "
-            "baselines/ folder, so git cannot restore it.")
+    return (
+        f"Fix it, or restore it from your own copy: {Path(path).parent} is not this repository's "
+        "baselines/ folder, so git cannot restore it."
+    )
 
 
 def load(benchmark, directory=DEFAULT_DIR):
@@ -106,8 +112,10 @@ def _problem(data, benchmark):
     if not isinstance(data, dict):
         return "the top level is not an object"
     if data.get("format") != FORMAT:
-        return (f"format is {data.get('format')!r}, this suite reads format {FORMAT} (per-seed values; "
-                f"re-measure it: {_create_hint(benchmark)})")
+        return (
+            f"format is {data.get('format')!r}, this suite reads format {FORMAT} (per-seed values; "
+            f"re-measure it: {_create_hint(benchmark)})"
+        )
     if data.get("benchmark") != benchmark:
         return f"it is for benchmark {data.get('benchmark')!r}, not {benchmark!r}"
     cases = data.get("cases")
@@ -117,8 +125,11 @@ def _problem(data, benchmark):
         for case, by_metric in by_case.items():
             pending = by_metric.get(PENDING)
             if pending is not None and (len(by_metric) > 1 or not str(pending.get("why", "")).strip()):
-                return (f"{protocol}/{case} has '{PENDING}' beside measured entries, or without its 'why'"
-                        if len(by_metric) > 1 else f"{protocol}/{case}/{PENDING} does not say why")
+                return (
+                    f"{protocol}/{case} has '{PENDING}' beside measured entries, or without its 'why'"
+                    if len(by_metric) > 1
+                    else f"{protocol}/{case}/{PENDING} does not say why"
+                )
             for metric, entry in by_metric.items():
                 if metric == PENDING:
                     continue
@@ -128,15 +139,19 @@ def _problem(data, benchmark):
                 missing = [k for k in REQUIRED_KEYS if k not in entry]
                 if missing:
                     return f"{where} lacks {', '.join(missing)}"
-                if not all(isinstance(entry[k], (int, float)) and math.isfinite(entry[k])
-                           for k in ("n", "mean", "std")):
+                if not all(
+                    isinstance(entry[k], (int, float)) and math.isfinite(entry[k]) for k in ("n", "mean", "std")
+                ):
                     return f"{where} has a non-numeric n, mean or std"
                 published = entry["provenance"].get("source") == "published"
                 if published and not isinstance(entry.get("threshold"), (int, float)):
                     return f"{where} is a published figure without its floor ('threshold')"
                 values = entry.get("values")
-                if not published and (not isinstance(values, list) or len(values) != entry["n"]
-                                      or not all(isinstance(x, (int, float)) and math.isfinite(x) for x in values)):
+                if not published and (
+                    not isinstance(values, list)
+                    or len(values) != entry["n"]
+                    or not all(isinstance(x, (int, float)) and math.isfinite(x) for x in values)
+                ):
                     return f"{where} lacks its {entry['n']} per-seed 'values'"
     return None
 
@@ -152,8 +167,10 @@ def case_entries(baseline, protocol, case, directory=DEFAULT_DIR, missing_ok=Fal
         return {}
     if found is None:
         path = path_for(baseline["benchmark"], directory)
-        raise BaselineError(f"Baseline file {path} has no entry {protocol}/{case}. "
-                            f"{_create_hint(baseline['benchmark'], protocol, case)}")
+        raise BaselineError(
+            f"Baseline file {path} has no entry {protocol}/{case}. "
+            f"{_create_hint(baseline['benchmark'], protocol, case)}"
+        )
     return {metric: entry for metric, entry in found.items() if metric != PENDING}
 
 
@@ -177,8 +194,10 @@ def with_pending(old, benchmark, cases, why, date, command):
         entries = new["cases"].get(protocol, {}).get(case, {})
         measured = [m for m in entries if m != PENDING]
         if measured:
-            raise BaselineError(f"{benchmark}/{protocol}/{case} already has a baseline ({', '.join(measured)}); "
-                                "a measurement replaces it (--update-baselines), a note does not. Nothing was written.")
+            raise BaselineError(
+                f"{benchmark}/{protocol}/{case} already has a baseline ({', '.join(measured)}); "
+                "a measurement replaces it (--update-baselines), a note does not. Nothing was written."
+            )
         new["cases"].setdefault(protocol, {})[case] = {PENDING: {"why": why, "date": date, "command": command}}
     return new
 
@@ -261,9 +280,18 @@ def diff_rows(old, new):
         for case, by_metric in by_case.items():
             for metric, e in by_metric.items():
                 before = (old or {}).get("cases", {}).get(protocol, {}).get(case, {}).get(metric)
-                rows.append((protocol, case, metric, None if before is None else before["n"], e["n"],
-                             None if before is None else before["mean"], e["mean"],
-                             None if before is None else e["mean"] - before["mean"]))
+                rows.append(
+                    (
+                        protocol,
+                        case,
+                        metric,
+                        None if before is None else before["n"],
+                        e["n"],
+                        None if before is None else before["mean"],
+                        e["mean"],
+                        None if before is None else e["mean"] - before["mean"],
+                    )
+                )
     return rows
 
 

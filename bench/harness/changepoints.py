@@ -57,7 +57,7 @@ def pooled_std(stds, ns):
     """The seeds' standard deviation pooled over nights (weights n - 1); 0 when no night has 2 seeds."""
     stds, ns = np.asarray(stds, dtype=np.float64), np.asarray(ns, dtype=np.float64)
     df = np.clip(ns - 1, 0, None)
-    return float(math.sqrt((df * stds ** 2).sum() / df.sum())) if df.sum() > 0 else 0.0
+    return float(math.sqrt((df * stds**2).sum() / df.sum())) if df.sum() > 0 else 0.0
 
 
 def split_z(means, ns, sigma):

@@ -70,10 +70,12 @@ def judge_metric(verdict, alpha):
         if metric.question != "worse" or "threshold" not in entry:
             verdict.verdict = "info"
             return verdict
-        verdict.low, verdict.high = (entry["threshold"], None) if metric.better == "higher" else (None,
-                                                                                                  entry["threshold"])
-        verdict.verdict = "FAIL" if (mean < verdict.low if metric.better == "higher" else mean > verdict.high) \
-            else "pass"
+        verdict.low, verdict.high = (
+            (entry["threshold"], None) if metric.better == "higher" else (None, entry["threshold"])
+        )
+        verdict.verdict = (
+            "FAIL" if (mean < verdict.low if metric.better == "higher" else mean > verdict.high) else "pass"
+        )
         return verdict
     dev = null_deviations(entry["values"], verdict.measured["n"])
     observed = mean - entry["mean"]

@@ -46,12 +46,16 @@ class HistoryError(Exception):
 # -- the schema -------------------------------------------------------------------------------------
 metadata = sa.MetaData()
 
-META = sa.Table("meta", metadata,
-                sa.Column("key", sa.String(64), primary_key=True),
-                sa.Column("value", sa.String(256), nullable=False))
+META = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(256), nullable=False),
+)
 
 NIGHTS = sa.Table(
-    "nights", metadata,
+    "nights",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("key", sa.String(128), nullable=False, unique=True),  # the session's id (session.json), or the folder's
     sa.Column("started", sa.String(32), nullable=False),  # UTC, ISO 8601: the nights' order
@@ -65,7 +69,8 @@ NIGHTS = sa.Table(
 )
 
 RECORDS = sa.Table(
-    "records", metadata,
+    "records",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("night_id", sa.Integer, sa.ForeignKey("nights.id"), nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),
@@ -78,7 +83,8 @@ RECORDS = sa.Table(
 )
 
 VERDICTS = sa.Table(
-    "verdicts", metadata,
+    "verdicts",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("night_id", sa.Integer, sa.ForeignKey("nights.id"), nullable=False),
     sa.Column("benchmark", sa.String(128), nullable=False),
@@ -123,8 +129,10 @@ def engine_url(url):
         return f"postgresql+psycopg://{rest}"
     if scheme in ("sqlite", "postgresql+psycopg"):
         return text
-    raise HistoryError(f"history URL {text!r}: give sqlite:///path/to/file.sqlite, a file path, or "
-                       "postgresql://user@host/database (pip install -e '.[postgres]').")
+    raise HistoryError(
+        f"history URL {text!r}: give sqlite:///path/to/file.sqlite, a file path, or "
+        "postgresql://user@host/database (pip install -e '.[postgres]')."
+    )
 
 
 def open_existing(url=None):
@@ -133,9 +141,11 @@ def open_existing(url=None):
     ``HistoryError`` saying what to run or give."""
     if url is None:
         if not Path("results", FILE_NAME).exists():
-            raise HistoryError("no history at results/history.sqlite: run the nightly first (`pytest -m slow`), or "
-                               "give --history URL, or import saved results folders (`python -m bench store import "
-                               "results/`).")
+            raise HistoryError(
+                "no history at results/history.sqlite: run the nightly first (`pytest -m slow`), or "
+                "give --history URL, or import saved results folders (`python -m bench store import "
+                "results/`)."
+            )
         url = default_url("results")
     return open_store(url), url
 
@@ -161,8 +171,10 @@ class HistoryStore:
         try:
             self.engine = sa.create_engine(target, **kwargs)
         except ModuleNotFoundError as err:
-            raise HistoryError(f"history URL {shown_url(self.url)} needs the database driver {err.name!r}: "
-                               "pip install -e '.[postgres]'") from None
+            raise HistoryError(
+                f"history URL {shown_url(self.url)} needs the database driver {err.name!r}: "
+                "pip install -e '.[postgres]'"
+            ) from None
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.dialect = self.engine.dialect.name
@@ -185,7 +197,8 @@ class HistoryStore:
                     if version > SCHEMA_VERSION:
                         raise HistoryError(
                             f"the history database {shown_url(self.url)} has schema version {version}; this version of "
-                            f"the suite reads up to {SCHEMA_VERSION}. Update the suite (git pull; pip install -e .).")
+                            f"the suite reads up to {SCHEMA_VERSION}. Update the suite (git pull; pip install -e .)."
+                        )
                     for step in range(version, SCHEMA_VERSION):
                         MIGRATIONS[step](conn)
                         self._set_version(conn, step + 1)
@@ -194,9 +207,11 @@ class HistoryStore:
                 raise
             except sa.exc.OperationalError as err:
                 if _unreachable(err):
-                    raise HistoryError(f"cannot open the history database {shown_url(self.url)}: "
-                                       f"{str(err.orig).strip().splitlines()[0]}. Check the URL and that the server "
-                                       "is running, or pass another --bench-history.") from None
+                    raise HistoryError(
+                        f"cannot open the history database {shown_url(self.url)}: "
+                        f"{str(err.orig).strip().splitlines()[0]}. Check the URL and that the server "
+                        "is running, or pass another --bench-history."
+                    ) from None
                 last = err
             except (sa.exc.IntegrityError, sa.exc.ProgrammingError) as err:
                 last = err  # another process created the same table or version row first
@@ -219,10 +234,17 @@ class HistoryStore:
     def night(self, info):
         """The id of the night ``info`` describes (a dict from ``night_info``), created if new. The
         same key always gives the same night: a resumed session, a worker, an import run twice."""
-        row = {"key": info["key"], "started": info["started"], "commit": info.get("commit"),
-               "dirty": info.get("dirty"), "branch": info.get("branch"), "host": info.get("host"),
-               "results_dir": info.get("results_dir"), "environment": info.get("environment", {}),
-               "options": info.get("options", {})}
+        row = {
+            "key": info["key"],
+            "started": info["started"],
+            "commit": info.get("commit"),
+            "dirty": info.get("dirty"),
+            "branch": info.get("branch"),
+            "host": info.get("host"),
+            "results_dir": info.get("results_dir"),
+            "environment": info.get("environment", {}),
+            "options": info.get("options", {}),
+        }
         with self.engine.begin() as conn:
             self._insert_new(conn, NIGHTS, [row], ["key"])
             return conn.execute(sa.select(NIGHTS.c.id).where(NIGHTS.c.key == info["key"])).scalar_one()
@@ -240,9 +262,15 @@ class HistoryStore:
             kind = record.get("kind")
             if kind not in RECORD_KINDS:
                 continue
-            row = {"night_id": night_id, "kind": kind, "benchmark": record["benchmark"],
-                   "protocol": record["protocol"], "case": record["case"],
-                   "seed": int(record["seed"]) if kind == "run" else -1, "record": _plain(record)}
+            row = {
+                "night_id": night_id,
+                "kind": kind,
+                "benchmark": record["benchmark"],
+                "protocol": record["protocol"],
+                "case": record["case"],
+                "seed": int(record["seed"]) if kind == "run" else -1,
+                "record": _plain(record),
+            }
             (runs if kind == "run" else cases).append(row)
             if kind == "summary":
                 rows.extend(_verdict_rows(night_id, record))
@@ -262,8 +290,11 @@ class HistoryStore:
 
     def _replace(self, conn, table, row, keys):
         statement = self._insert(table).values(**row)
-        conn.execute(statement.on_conflict_do_update(
-            index_elements=keys, set_={k: getattr(statement.excluded, k) for k in row if k not in keys}))
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=keys, set_={k: getattr(statement.excluded, k) for k in row if k not in keys}
+            )
+        )
 
     def _insert(self, table):
         if self.dialect == "postgresql":
@@ -282,9 +313,14 @@ class HistoryStore:
         if info is None:
             dates = [r.get("environment", {}).get("date") for r in found if r.get("environment", {}).get("date")]
             env = next((r["environment"] for r in found if r.get("environment")), {})
-            info = {"key": f"folder:{folder.name}", "started": min(dates) if dates else _now(),
-                    "results_dir": str(folder.absolute()), "environment": env,
-                    "options": {"imported": True}, "host": None}
+            info = {
+                "key": f"folder:{folder.name}",
+                "started": min(dates) if dates else _now(),
+                "results_dir": str(folder.absolute()),
+                "environment": env,
+                "options": {"imported": True},
+                "host": None,
+            }
         night_id = self.night(info)
         self.add_many(night_id, found)
         return night_id, len(found)
@@ -301,8 +337,7 @@ class HistoryStore:
     def records(self, night_id=None, kind=None, benchmark=None):
         """The kept records (results-store dicts), in the order they were kept."""
         query = sa.select(RECORDS.c.night_id, RECORDS.c.record).order_by(RECORDS.c.id)
-        for column, value in ((RECORDS.c.night_id, night_id), (RECORDS.c.kind, kind),
-                              (RECORDS.c.benchmark, benchmark)):
+        for column, value in ((RECORDS.c.night_id, night_id), (RECORDS.c.kind, kind), (RECORDS.c.benchmark, benchmark)):
             if value is not None:
                 query = query.where(column == value)
         with self.engine.connect() as conn:
@@ -323,8 +358,10 @@ class HistoryStore:
     def counts(self):
         """``{table: rows}``: what ``python -m bench store info`` prints."""
         with self.engine.connect() as conn:
-            return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                    for t in (NIGHTS, RECORDS, VERDICTS)}
+            return {
+                t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for t in (NIGHTS, RECORDS, VERDICTS)
+            }
 
 
 def _verdict_rows(night_id, summary):
@@ -333,10 +370,21 @@ def _verdict_rows(night_id, summary):
         m = v.get("measured") or {}
         if m.get("mean") is None:
             continue
-        rows.append({"night_id": night_id, "benchmark": summary["benchmark"], "protocol": summary["protocol"],
-                     "case": summary["case"], "metric": v["metric"], "n": int(m.get("n", 0)),
-                     "mean": float(m["mean"]), "std": float(m.get("std") or 0.0), "low": v.get("low"),
-                     "high": v.get("high"), "verdict": v.get("verdict", "new")})
+        rows.append(
+            {
+                "night_id": night_id,
+                "benchmark": summary["benchmark"],
+                "protocol": summary["protocol"],
+                "case": summary["case"],
+                "metric": v["metric"],
+                "n": int(m.get("n", 0)),
+                "mean": float(m["mean"]),
+                "std": float(m.get("std") or 0.0),
+                "low": v.get("low"),
+                "high": v.get("high"),
+                "verdict": v.get("verdict", "new"),
+            }
+        )
     return rows
 
 
@@ -362,8 +410,17 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def _unreachable(err):
     text = str(getattr(err, "orig", err)).lower()
-    return any(word in text for word in ("connection", "could not connect", "unable to open", "does not exist",
-                                         "authentication", "password"))
+    return any(
+        word in text
+        for word in (
+            "connection",
+            "could not connect",
+            "unable to open",
+            "does not exist",
+            "authentication",
+            "password",
+        )
+    )
 
 
 def shown_url(url):
@@ -387,14 +444,21 @@ SESSION_FILE = "session.json"
 def night_info(root, environment, options, results_dir=None, key=None):
     """What a night carries: a new key, the start date, this checkout's commit, dirtiness and branch
     (``git_state``), the host, the environment and the options."""
-    return {"key": key or uuid.uuid4().hex, "started": _now(), **git_state(root), "host": platform.node(),
-            "results_dir": None if results_dir is None else str(Path(results_dir).absolute()),
-            "environment": environment, "options": options}
+    return {
+        "key": key or uuid.uuid4().hex,
+        "started": _now(),
+        **git_state(root),
+        "host": platform.node(),
+        "results_dir": None if results_dir is None else str(Path(results_dir).absolute()),
+        "environment": environment,
+        "options": options,
+    }
 
 
 def git_state(root):
     """``{"commit", "dirty", "branch"}`` of the git checkout at ``root``; outside one, what a CI runner says
     ($GITHUB_SHA, $GITHUB_REF_NAME), else None for each."""
+
     def git(*args):
         try:
             done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)

@@ -134,11 +134,25 @@ def judge_case(by_env, entries, reference_label, alpha):
         identical = bool(pairs) and all(_same_bits(runs, reference, m) for m in pairs)
         if not identical:
             findings += _paired_findings(runs, reference, pairs, alpha)
-        status = ("WORSE" if any(f["status"] == "WORSE" for f in findings) else "CHANGED" if findings
-                  else "identical" if identical else "same")
-        cells[env] = Cell(env, runs.benchmark, runs.protocol, runs.case, status, _text(status, findings),
-                          reference=None if reference is None or env == reference.env else reference.env,
-                          findings=findings)
+        status = (
+            "WORSE"
+            if any(f["status"] == "WORSE" for f in findings)
+            else "CHANGED"
+            if findings
+            else "identical"
+            if identical
+            else "same"
+        )
+        cells[env] = Cell(
+            env,
+            runs.benchmark,
+            runs.protocol,
+            runs.case,
+            status,
+            _text(status, findings),
+            reference=None if reference is None or env == reference.env else reference.env,
+            findings=findings,
+        )
     return cells
 
 
@@ -147,12 +161,28 @@ def _gate_findings(runs, entries, alpha):
     for metric in _gated(entries):
         if metric not in runs.values:
             continue
-        v = gates.judge_metric(Verdict(runs.benchmark, runs.protocol, runs.case, metric,
-                                       summarize(runs.values[metric]), baseline=entries[metric]), alpha)
+        v = gates.judge_metric(
+            Verdict(
+                runs.benchmark,
+                runs.protocol,
+                runs.case,
+                metric,
+                summarize(runs.values[metric]),
+                baseline=entries[metric],
+            ),
+            alpha,
+        )
         if v.verdict in ("FAIL", "CHANGED"):
             base = entries[metric]["mean"]
-            out.append({"status": "WORSE" if v.verdict == "FAIL" else "CHANGED", "metric": metric, "test": "gate",
-                        "delta_pct": 100 * v.delta / base if base else None, "p_value": v.p_value})
+            out.append(
+                {
+                    "status": "WORSE" if v.verdict == "FAIL" else "CHANGED",
+                    "metric": metric,
+                    "test": "gate",
+                    "delta_pct": 100 * v.delta / base if base else None,
+                    "p_value": v.p_value,
+                }
+            )
     return out
 
 
@@ -178,8 +208,15 @@ def _paired_findings(runs, reference, metrics, alpha):
         p = paired_test(diffs)
         shift = float(np.mean(diffs))
         if p < alpha and abs(shift) >= gates.CHANGED_FLOOR * abs(ref_mean):
-            out.append({"status": "CHANGED", "metric": metric, "test": f"paired with {reference.env}",
-                        "delta_pct": 100 * shift / ref_mean if ref_mean else None, "p_value": p})
+            out.append(
+                {
+                    "status": "CHANGED",
+                    "metric": metric,
+                    "test": f"paired with {reference.env}",
+                    "delta_pct": 100 * shift / ref_mean if ref_mean else None,
+                    "p_value": p,
+                }
+            )
     return out
 
 

@@ -103,8 +103,13 @@ def load(store, benchmark):
         if record["kind"] == "summary":
             environments[key] = record.get("environment") or {}
         elif record["kind"] in ("failed", "not_trained"):
-            failed.append((number[night_id], f"{benchmark}/{record['protocol']}/{record['case']}",
-                           f"{record['kind']}: {record.get('why', '')}"))
+            failed.append(
+                (
+                    number[night_id],
+                    f"{benchmark}/{record['protocol']}/{record['case']}",
+                    f"{record['kind']}: {record.get('why', '')}",
+                )
+            )
     by_series = {}
     for row in store.verdict_rows(benchmark):
         if row["night_id"] not in number or METRICS.get(row["metric"]) is None:
@@ -112,12 +117,22 @@ def load(store, benchmark):
         if METRICS[row["metric"]].question == "info":
             continue
         night = number[row["night_id"]]
-        point = Point(night, row["mean"], row["std"], row["n"], row["low"], row["high"], row["verdict"],
-                      environments.get((night, row["protocol"], row["case"]), {}))
+        point = Point(
+            night,
+            row["mean"],
+            row["std"],
+            row["n"],
+            row["low"],
+            row["high"],
+            row["verdict"],
+            environments.get((night, row["protocol"], row["case"]), {}),
+        )
         quick = bool(point.environment.get("quick"))
         by_series.setdefault((quick, row["protocol"], row["case"], row["metric"]), []).append(point)
-    series = [Series(benchmark, protocol, case, metric, sorted(points, key=lambda p: p.night), quick)
-              for (quick, protocol, case, metric), points in sorted(by_series.items())]
+    series = [
+        Series(benchmark, protocol, case, metric, sorted(points, key=lambda p: p.night), quick)
+        for (quick, protocol, case, metric), points in sorted(by_series.items())
+    ]
     return History(benchmark, nights, series, sorted(failed))
 
 
@@ -136,8 +151,13 @@ def analyse(history, alpha=changepoints.HISTORY_ALPHA):
     for series in tested:
         points = series.points
         level = sum(p.mean for p in points) / len(points)
-        for change in changepoints.find([p.mean for p in points], [p.std for p in points], [p.n for p in points],
-                                        per_series, min_shift(series.metric, level)):
+        for change in changepoints.find(
+            [p.mean for p in points],
+            [p.std for p in points],
+            [p.n for p in points],
+            per_series,
+            min_shift(series.metric, level),
+        ):
             shifts.append(Shift(series, change, points[change.at].night, points[change.at - 1].night, per_series))
     return sorted(shifts, key=lambda s: (s.night, s.series.name, s.series.metric))
 

@@ -22,85 +22,183 @@ SESSION_KEY = pytest.StashKey()
 
 def pytest_addoption(parser):
     group = parser.getgroup("lr-schedule-suite", "learning-rate schedule benchmarks (pytest -m slow)")
-    group.addoption("--update-baselines", action="store_true", default=False,
-                    help="write this run's results as the new baselines (printing old / new / delta "
-                         "first); nothing else ever writes them (default: off)")
-    group.addoption("--bench-case", action="append", default=[], metavar="BENCHMARK[/PROTOCOL[/CASE]]",
-                    help="run exactly these benchmark cases and nothing else (repeatable; a benchmark or protocol "
-                         "alone selects all its cases); with --update-baselines only their entries are written "
-                         "(default: every case -m and -k select)")
-    group.addoption("--bench-confirm-baselines", action="store_true", default=False,
-                    help="record in the baseline files that this environment meets them: adds it to "
-                         "the `holds_for` list of every case whose gates all passed (default: off)")
-    group.addoption("--bench-cifar10", default=None, metavar="PATH",
-                    help="offline CIFAR-10: cifar-10-python.tar.gz or its extracted cifar-10-batches-py/ "
-                         "(default: $LR_SUITE_CIFAR10, else Keras' cache)")
-    group.addoption("--bench-fashion-mnist", default=None, metavar="DIR",
-                    help="offline Fashion-MNIST: a folder with its four .gz files "
-                         "(default: $LR_SUITE_FASHION_MNIST, else Keras' cache)")
-    group.addoption("--bench-allow-cpu", action="store_true", default=False,
-                    help="run GPU benchmarks on the CPU instead of skipping them (default: skip)")
-    group.addoption("--bench-require-data", action="store_true", default=False,
-                    help="fail, instead of skipping, a benchmark whose data set is absent; for nightly "
-                         "runs (default: skip)")
-    group.addoption("--bench-seeds", type=int, default=None, metavar="N",
-                    help="seeds per case (default: each benchmark's own number, chosen for the power of its "
-                         f"gates; {BASELINE_SEEDS} with --update-baselines)")
-    group.addoption("--bench-first-seed", type=int, default=0, metavar="K",
-                    help="run seeds K..K+N-1; pick seeds the baselines were not measured on, so a pass means "
-                         "the gate holds, not only that the run is deterministic (default: 0)")
-    group.addoption("--bench-strict", action="store_true", default=False,
-                    help="fail every selected case that does not train and get judged (no GPU, data absent, "
-                         "no baseline entry), and a session in which no case trained; for nightlies "
-                         "(default: skip with the reason)")
-    group.addoption("--bench-baselines", default=str(baselines.DEFAULT_DIR), metavar="DIR",
-                    help="directory of baseline files (default: the project's baselines/)")
-    group.addoption("--bench-results", default="results", metavar="DIR",
-                    help="per-run results go to DIR/<session>/results.jsonl, written as each seed "
-                         "finishes (default: results)")
-    group.addoption("--bench-report-md", default=None, metavar="FILE",
-                    help="also write the comparison table as Markdown to FILE, which must not exist "
-                         "(default: none)")
-    group.addoption("--bench-report-dir", default=None, metavar="DIR",
-                    help="also write a report folder: index.html (table, plots of every case, baseline "
-                         "provenance), report.md and report.json; DIR must not exist (default: none)")
-    group.addoption("--bench-tensorboard", default=None, metavar="DIR",
-                    help="also write every run's rate, train/validation loss and metric per epoch as TensorBoard "
-                         "scalars under DIR/<benchmark>/<protocol>/<case>/seed_<k> (default: none)")
-    group.addoption("--bench-engine", default="auto", choices=RunOptions.ENGINES,
-                    help="auto: train the seeds of a small benchmark's case together in one compiled step "
-                         "(ionosphere, digits, Boston); keras: one seed at a time with Keras' own layers, the "
-                         "reference the stacked engine is tested against (default: auto)")
-    group.addoption("--bench-xla", action="store_true", default=False,
-                    help="compile each training step and the evaluation with XLA (jit_compile); trains one seed "
-                         "at a time (default: off)")
-    group.addoption("--bench-mixed-precision", action="store_true", default=False,
-                    help="train in mixed_float16 with dynamic loss scaling; trains one seed at a time (default: off)")
-    group.addoption("--bench-resume", default=None, metavar="DIR",
-                    help="continue the run whose results folder is DIR: every (case, seed) already recorded "
-                         "there is not trained again, new seeds are appended there, and the table judges both "
-                         "(default: a new folder)")
-    group.addoption("--bench-ray", action="store_true", default=False,
-                    help="train every (case, seed) as a Ray task: Ray on this machine, or the cluster named by "
-                         "$RAY_ADDRESS; needs the optional extra: pip install -e '.[ray]' (default: off)")
-    group.addoption("--bench-inject", default=None, choices=regressions.NAMES, metavar="REGRESSION",
-                    help="train with this regression injected, to see what the verdicts make of it (docs/"
-                         "calibration.md): " + ", ".join(regressions.NAMES) + ". Every record is marked "
-                         "`injected`, so cross_version shows it as its own environment; never with "
-                         "--update-baselines or --bench-confirm-baselines (default: none)")
-    group.addoption("--bench-history", action="append", default=[], metavar="URL",
-                    help="also keep every record in this history database, with the night's commit, environment "
-                         "and options (docs/history.md): sqlite:///path/file.sqlite, or postgresql://user@host/db "
-                         "(pip install -e '.[postgres]'); repeatable (a local file and the team's server); off: "
-                         "none (default: sqlite:///<--bench-results>/history.sqlite)")
-    group.addoption("--bench-quick", action="store_true", default=False,
-                    help="a quick pass: train every selected case for a few steps (1 seed, 2 epochs of at most 2 "
-                         "batches), GPU cases on the CPU and, where CIFAR-10 or Fashion-MNIST is absent, on synthetic "
-                         "files in its on-disk format; through the same loaders, models, wiring checks, records, "
-                         "stores and table as a nightly, judging nothing. Proves every case's path works; CI runs it "
-                         "(default: off)")
-    group.addoption("--bench-report-json", default=None, metavar="FILE",
-                    help="also write the verdicts as JSON to FILE, which must not exist (default: none)")
+    group.addoption(
+        "--update-baselines",
+        action="store_true",
+        default=False,
+        help="write this run's results as the new baselines (printing old / new / delta "
+        "first); nothing else ever writes them (default: off)",
+    )
+    group.addoption(
+        "--bench-case",
+        action="append",
+        default=[],
+        metavar="BENCHMARK[/PROTOCOL[/CASE]]",
+        help="run exactly these benchmark cases and nothing else (repeatable; a benchmark or protocol "
+        "alone selects all its cases); with --update-baselines only their entries are written "
+        "(default: every case -m and -k select)",
+    )
+    group.addoption(
+        "--bench-confirm-baselines",
+        action="store_true",
+        default=False,
+        help="record in the baseline files that this environment meets them: adds it to "
+        "the `holds_for` list of every case whose gates all passed (default: off)",
+    )
+    group.addoption(
+        "--bench-cifar10",
+        default=None,
+        metavar="PATH",
+        help="offline CIFAR-10: cifar-10-python.tar.gz or its extracted cifar-10-batches-py/ "
+        "(default: $LR_SUITE_CIFAR10, else Keras' cache)",
+    )
+    group.addoption(
+        "--bench-fashion-mnist",
+        default=None,
+        metavar="DIR",
+        help="offline Fashion-MNIST: a folder with its four .gz files "
+        "(default: $LR_SUITE_FASHION_MNIST, else Keras' cache)",
+    )
+    group.addoption(
+        "--bench-allow-cpu",
+        action="store_true",
+        default=False,
+        help="run GPU benchmarks on the CPU instead of skipping them (default: skip)",
+    )
+    group.addoption(
+        "--bench-require-data",
+        action="store_true",
+        default=False,
+        help="fail, instead of skipping, a benchmark whose data set is absent; for nightly runs (default: skip)",
+    )
+    group.addoption(
+        "--bench-seeds",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seeds per case (default: each benchmark's own number, chosen for the power of its "
+        f"gates; {BASELINE_SEEDS} with --update-baselines)",
+    )
+    group.addoption(
+        "--bench-first-seed",
+        type=int,
+        default=0,
+        metavar="K",
+        help="run seeds K..K+N-1; pick seeds the baselines were not measured on, so a pass means "
+        "the gate holds, not only that the run is deterministic (default: 0)",
+    )
+    group.addoption(
+        "--bench-strict",
+        action="store_true",
+        default=False,
+        help="fail every selected case that does not train and get judged (no GPU, data absent, "
+        "no baseline entry), and a session in which no case trained; for nightlies "
+        "(default: skip with the reason)",
+    )
+    group.addoption(
+        "--bench-baselines",
+        default=str(baselines.DEFAULT_DIR),
+        metavar="DIR",
+        help="directory of baseline files (default: the project's baselines/)",
+    )
+    group.addoption(
+        "--bench-results",
+        default="results",
+        metavar="DIR",
+        help="per-run results go to DIR/<session>/results.jsonl, written as each seed finishes (default: results)",
+    )
+    group.addoption(
+        "--bench-report-md",
+        default=None,
+        metavar="FILE",
+        help="also write the comparison table as Markdown to FILE, which must not exist (default: none)",
+    )
+    group.addoption(
+        "--bench-report-dir",
+        default=None,
+        metavar="DIR",
+        help="also write a report folder: index.html (table, plots of every case, baseline "
+        "provenance), report.md and report.json; DIR must not exist (default: none)",
+    )
+    group.addoption(
+        "--bench-tensorboard",
+        default=None,
+        metavar="DIR",
+        help="also write every run's rate, train/validation loss and metric per epoch as TensorBoard "
+        "scalars under DIR/<benchmark>/<protocol>/<case>/seed_<k> (default: none)",
+    )
+    group.addoption(
+        "--bench-engine",
+        default="auto",
+        choices=RunOptions.ENGINES,
+        help="auto: train the seeds of a small benchmark's case together in one compiled step "
+        "(ionosphere, digits, Boston); keras: one seed at a time with Keras' own layers, the "
+        "reference the stacked engine is tested against (default: auto)",
+    )
+    group.addoption(
+        "--bench-xla",
+        action="store_true",
+        default=False,
+        help="compile each training step and the evaluation with XLA (jit_compile); trains one seed "
+        "at a time (default: off)",
+    )
+    group.addoption(
+        "--bench-mixed-precision",
+        action="store_true",
+        default=False,
+        help="train in mixed_float16 with dynamic loss scaling; trains one seed at a time (default: off)",
+    )
+    group.addoption(
+        "--bench-resume",
+        default=None,
+        metavar="DIR",
+        help="continue the run whose results folder is DIR: every (case, seed) already recorded "
+        "there is not trained again, new seeds are appended there, and the table judges both "
+        "(default: a new folder)",
+    )
+    group.addoption(
+        "--bench-ray",
+        action="store_true",
+        default=False,
+        help="train every (case, seed) as a Ray task: Ray on this machine, or the cluster named by "
+        "$RAY_ADDRESS; needs the optional extra: pip install -e '.[ray]' (default: off)",
+    )
+    group.addoption(
+        "--bench-inject",
+        default=None,
+        choices=regressions.NAMES,
+        metavar="REGRESSION",
+        help="train with this regression injected, to see what the verdicts make of it (docs/"
+        "calibration.md): " + ", ".join(regressions.NAMES) + ". Every record is marked "
+        "`injected`, so cross_version shows it as its own environment; never with "
+        "--update-baselines or --bench-confirm-baselines (default: none)",
+    )
+    group.addoption(
+        "--bench-history",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also keep every record in this history database, with the night's commit, environment "
+        "and options (docs/history.md): sqlite:///path/file.sqlite, or postgresql://user@host/db "
+        "(pip install -e '.[postgres]'); repeatable (a local file and the team's server); off: "
+        "none (default: sqlite:///<--bench-results>/history.sqlite)",
+    )
+    group.addoption(
+        "--bench-quick",
+        action="store_true",
+        default=False,
+        help="a quick pass: train every selected case for a few steps (1 seed, 2 epochs of at most 2 "
+        "batches), GPU cases on the CPU and, where CIFAR-10 or Fashion-MNIST is absent, on synthetic "
+        "files in its on-disk format; through the same loaders, models, wiring checks, records, "
+        "stores and table as a nightly, judging nothing. Proves every case's path works; CI runs it "
+        "(default: off)",
+    )
+    group.addoption(
+        "--bench-report-json",
+        default=None,
+        metavar="FILE",
+        help="also write the verdicts as JSON to FILE, which must not exist (default: none)",
+    )
 
 
 def pytest_configure(config):
@@ -113,15 +211,20 @@ def pytest_configure(config):
     injected = config.getoption("--bench-inject")
     for option in ("--update-baselines", "--bench-confirm-baselines"):
         if injected and config.getoption(option):
-            raise pytest.UsageError(f"--bench-inject={injected} trains with a regression on purpose; its results "
-                                    f"must not become or confirm baselines. Drop {option}, or --bench-inject.")
+            raise pytest.UsageError(
+                f"--bench-inject={injected} trains with a regression on purpose; its results "
+                f"must not become or confirm baselines. Drop {option}, or --bench-inject."
+            )
     for option in ("--update-baselines", "--bench-confirm-baselines"):
         if config.getoption("--bench-quick") and config.getoption(option):
-            raise pytest.UsageError(f"--bench-quick trains a few steps and measures nothing; its results must not "
-                                    f"become or confirm baselines. Drop {option}, or --bench-quick.")
+            raise pytest.UsageError(
+                f"--bench-quick trains a few steps and measures nothing; its results must not "
+                f"become or confirm baselines. Drop {option}, or --bench-quick."
+            )
     if config.getoption("--update-baselines") and config.getoption("--bench-confirm-baselines"):
-        raise pytest.UsageError("--update-baselines replaces baselines and --bench-confirm-baselines keeps "
-                                "them; use one at a time.")
+        raise pytest.UsageError(
+            "--update-baselines replaces baselines and --bench-confirm-baselines keeps them; use one at a time."
+        )
     seeds = config.getoption("--bench-seeds")
     if seeds is not None and seeds < 1:
         raise pytest.UsageError(f"--bench-seeds must be >= 1. Received: --bench-seeds={seeds}")
@@ -129,22 +232,32 @@ def pytest_configure(config):
         raise pytest.UsageError(
             f"--update-baselines needs at least {gates.MIN_BASELINE_SEEDS} seeds per case: the gates resample the "
             f"baseline's seeds. Received: --bench-seeds={seeds}. Use --bench-seeds={BASELINE_SEEDS} (the default "
-            "with --update-baselines), on seeds the nightly does not use, e.g. --bench-first-seed=1000.")
+            "with --update-baselines), on seeds the nightly does not use, e.g. --bench-first-seed=1000."
+        )
     first = config.getoption("--bench-first-seed")
     if first < 0:
         raise pytest.UsageError(f"--bench-first-seed must be >= 0. Received: --bench-first-seed={first}")
     for option in ("--bench-report-md", "--bench-report-json", "--bench-report-dir"):
         path = config.getoption(option)
         if path and Path(path).exists():
-            raise pytest.UsageError(f"{option}={path} exists; this suite never overwrites a report. "
-                                    "Choose a new file name or move the old one away.")
+            raise pytest.UsageError(
+                f"{option}={path} exists; this suite never overwrites a report. "
+                "Choose a new file name or move the old one away."
+            )
     if config.getoption("--bench-resume") and config.getoption("--update-baselines"):
-        raise pytest.UsageError("--bench-resume with --update-baselines would write baselines from runs of "
-                                "another session; finish the run first, then measure baselines in one session.")
-    if config.getoption("--bench-ray") and config.pluginmanager.hasplugin("xdist") and \
-            getattr(config.option, "numprocesses", None):
-        raise pytest.UsageError("--bench-ray and -n both spread the work; use one (--bench-ray reaches more "
-                                "than one machine, -n uses this one).")
+        raise pytest.UsageError(
+            "--bench-resume with --update-baselines would write baselines from runs of "
+            "another session; finish the run first, then measure baselines in one session."
+        )
+    if (
+        config.getoption("--bench-ray")
+        and config.pluginmanager.hasplugin("xdist")
+        and getattr(config.option, "numprocesses", None)
+    ):
+        raise pytest.UsageError(
+            "--bench-ray and -n both spread the work; use one (--bench-ray reaches more "
+            "than one machine, -n uses this one)."
+        )
     for selected in config.getoption("--bench-case"):
         try:
             benchmarks.selection(selected)
@@ -257,8 +370,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if bench_session is None:
         return
     env = bench_session.environment()
-    reports = {"md": config.getoption("--bench-report-md"), "json": config.getoption("--bench-report-json"),
-               "dir": config.getoption("--bench-report-dir")}
+    reports = {
+        "md": config.getoption("--bench-report-md"),
+        "json": config.getoption("--bench-report-json"),
+        "dir": config.getoption("--bench-report-dir"),
+    }
     summary.write(bench_session, terminalreporter, env, reports)
     if bench_session.verdicts and bench_session.update:
         baseline_writer.update(bench_session, terminalreporter, env)

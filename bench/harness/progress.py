@@ -29,8 +29,11 @@ class Progress:
     def case(self, label, seeds, epochs, resumed, where):
         """The progress of one case: ``CaseProgress``; says first how many seeds ``--bench-resume`` found."""
         if resumed:
-            self.line(f"{label}: {resumed} of {len(seeds)} seeds already in {where} (--bench-resume); "
-                      f"training {len(seeds) - resumed}", final=True)
+            self.line(
+                f"{label}: {resumed} of {len(seeds)} seeds already in {where} (--bench-resume); "
+                f"training {len(seeds) - resumed}",
+                final=True,
+            )
         return CaseProgress(self, label, len(seeds), epochs, resumed)
 
 
@@ -49,10 +52,15 @@ class CaseProgress:
         self.finished += 1
         key = headline if headline in run.metrics else next(iter(run.metrics))
         together = run.environment.get("seeds_together", 1)
-        took = (f"{run.environment['group_train_time_s']:.1f} s for {together} seeds together" if together > 1
-                else f"{run.train_time_s:.1f} s")
-        self.progress.line(f"{self.label} seed {run.seed} ({self.finished}/{self.total} done): "
-                           f"{key} {run.metrics[key]:.4f}, {took}", final=True)
+        took = (
+            f"{run.environment['group_train_time_s']:.1f} s for {together} seeds together"
+            if together > 1
+            else f"{run.train_time_s:.1f} s"
+        )
+        self.progress.line(
+            f"{self.label} seed {run.seed} ({self.finished}/{self.total} done): {key} {run.metrics[key]:.4f}, {took}",
+            final=True,
+        )
 
     def epoch_printer(self, seeds):
         """``on_epoch(first, epoch, records)`` for ``Benchmark.run`` training ``seeds``: which seeds (seed k,
@@ -68,13 +76,19 @@ class CaseProgress:
                 metric = next(k for k in records[0] if k.startswith("val_") and k != "val_loss")
                 elapsed = time.perf_counter() - self.start
                 eta = elapsed / self.epochs_done * (self.epochs_todo - self.epochs_done)
-                which = (f"seed {seeds[first]} ({first + 1} of {len(seeds)})" if len(records) == 1 else
-                         f"seeds {seeds[first]}..{seeds[first + len(records) - 1]} together "
-                         f"({len(records)} of {len(seeds)})")
-                mean = (lambda key: sum(r[key] for r in records) / len(records))
-                self.progress.line(f"{self.label} {which} epoch {epoch + 1}/{self.epochs}: lr {records[0]['lr']:.3g}, "
-                                   f"loss {mean('train_loss'):.4f}, {metric} {mean(metric):.4f}, "
-                                   f"case ETA {duration(eta)}")
+                which = (
+                    f"seed {seeds[first]} ({first + 1} of {len(seeds)})"
+                    if len(records) == 1
+                    else f"seeds {seeds[first]}..{seeds[first + len(records) - 1]} together "
+                    f"({len(records)} of {len(seeds)})"
+                )
+                mean = lambda key: sum(r[key] for r in records) / len(records)
+                self.progress.line(
+                    f"{self.label} {which} epoch {epoch + 1}/{self.epochs}: lr {records[0]['lr']:.3g}, "
+                    f"loss {mean('train_loss'):.4f}, {metric} {mean(metric):.4f}, "
+                    f"case ETA {duration(eta)}"
+                )
+
         return on_epoch
 
 

@@ -73,8 +73,10 @@ class RayRunner:
             try:
                 ray.init(address=address or None, **kwargs)
             except Exception as err:  # Ray raises ConnectionError, RuntimeError, ... by version
-                raise RayUnavailable(f"--bench-ray could not start Ray ({'RAY_ADDRESS=' + address if address else 'on this machine'}): "
-                                     f"{type(err).__name__}: {err}") from err
+                raise RayUnavailable(
+                    f"--bench-ray could not start Ray ({'RAY_ADDRESS=' + address if address else 'on this machine'}): "
+                    f"{type(err).__name__}: {err}"
+                ) from err
         self.where = f"the Ray cluster at {address}" if address else "Ray on this machine"
         self._cpu_task = ray.remote(max_retries=1, retry_exceptions=True)(task)
         # a GPU task gets a fresh worker process: TensorFlow frees GPU memory only when its process ends
@@ -119,7 +121,9 @@ class RayRunner:
                 run = RunResult.from_dict(self.ray.get(ready[0]))
             except Exception as err:  # the task's own exception, or Ray's for a lost worker
                 cause = getattr(err, "cause", None) or err
-                failures[seed] = f"{type(cause).__name__}: {str(cause).strip().splitlines()[-1] if str(cause).strip() else ''}"
+                failures[seed] = (
+                    f"{type(cause).__name__}: {str(cause).strip().splitlines()[-1] if str(cause).strip() else ''}"
+                )
                 continue
             runs[seed] = run
             if on_run is not None:

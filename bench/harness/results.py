@@ -41,7 +41,9 @@ def append_to(path, record):
     its format, flushed to disk before returning. A line a kill cut short is ended first, so the
     record starts a line of its own."""
     if record.get("kind") not in KINDS:
-        raise ValueError(f"A result record's `kind` must be one of {', '.join(KINDS)}. Received: {record.get('kind')!r}")
+        raise ValueError(
+            f"A result record's `kind` must be one of {', '.join(KINDS)}. Received: {record.get('kind')!r}"
+        )
     _end_line(path)
     with open(path, "a") as f:
         f.write(json.dumps({"format": FORMAT, **record}) + "\n")
@@ -94,7 +96,7 @@ def files(folder):
     """The session folder's result files: ``results.jsonl`` first, then unmerged worker files in worker order."""
     folder = Path(folder)
     main = [folder / MAIN] if (folder / MAIN).exists() else []
-    return main + sorted(folder.glob("results-gw*.jsonl"), key=lambda p: int(p.stem[len("results-gw"):]))
+    return main + sorted(folder.glob("results-gw*.jsonl"), key=lambda p: int(p.stem[len("results-gw") :]))
 
 
 def records(folder, kind=None):

@@ -37,13 +37,16 @@ class BenchSession:
         self.tests = 0  # gated tests of the selected cases that will be judged here: T of the per-test alpha
         self.trained = 0  # cases that trained and were judged
         self.not_trained = {}  # (benchmark, protocol, case) -> why it did not train here
-        self.options = RunOptions(cifar10=config.getoption("--bench-cifar10"),
-                                  fashion_mnist=config.getoption("--bench-fashion-mnist"),
-                                  allow_cpu=config.getoption("--bench-allow-cpu"),
-                                  engine=config.getoption("--bench-engine"),
-                                  xla=config.getoption("--bench-xla"),
-                                  mixed_precision=config.getoption("--bench-mixed-precision"),
-                                  regression=config.getoption("--bench-inject"), quick=self.quick)
+        self.options = RunOptions(
+            cifar10=config.getoption("--bench-cifar10"),
+            fashion_mnist=config.getoption("--bench-fashion-mnist"),
+            allow_cpu=config.getoption("--bench-allow-cpu"),
+            engine=config.getoption("--bench-engine"),
+            xla=config.getoption("--bench-xla"),
+            mixed_precision=config.getoption("--bench-mixed-precision"),
+            regression=config.getoption("--bench-inject"),
+            quick=self.quick,
+        )
         self.require_data = config.getoption("--bench-require-data")
         self.tensorboard = config.getoption("--bench-tensorboard")
         self.update = config.getoption("--update-baselines")
@@ -101,8 +104,13 @@ class BenchSession:
         problem = None
         try:
             baseline = self.baseline(benchmark.name, missing_ok=self.update or self.quick)
-            entries = {} if baseline is None else baselines.case_entries(baseline, protocol, case, self.baseline_dir,
-                                                                         missing_ok=self.update or self.quick)
+            entries = (
+                {}
+                if baseline is None
+                else baselines.case_entries(
+                    baseline, protocol, case, self.baseline_dir, missing_ok=self.update or self.quick
+                )
+            )
         except baselines.BaselineError as err:
             problem = str(err)
         if problem:  # failed outside the handler, so the message is printed once, without its context
@@ -112,8 +120,9 @@ class BenchSession:
     def _resumed_runs(self, benchmark, protocol, case, seeds):
         """``{seed: RunResult}`` of the seeds ``--bench-resume`` already holds, each checked to be what
         this session would train."""
-        done = {seed: run for seed, run in self.resumed.get((benchmark.name, protocol, case), {}).items()
-                if seed in seeds}
+        done = {
+            seed: run for seed, run in self.resumed.get((benchmark.name, protocol, case), {}).items() if seed in seeds
+        }
         for run in done.values():
             self._check_resumable(benchmark, run)
         return done
@@ -141,39 +150,79 @@ class BenchSession:
             if failed:
                 seed, why = min(failed.items())
                 self._write_failed(benchmark, protocol, case, f"seed {seed}: {why}")
-                pytest.fail(f"{label}: {len(failed)} of {len(todo)} seed(s) failed on {self.ray.where}, each after "
-                            "one retry:\n" + "\n".join(f"  seed {seed}: {why}" for seed, why in sorted(failed.items()))
-                            + f"\nThe other seeds' results are in {self.results_dir}; --bench-resume="
-                            f"{self.results_dir} trains only what is missing.", pytrace=False)
+                pytest.fail(
+                    f"{label}: {len(failed)} of {len(todo)} seed(s) failed on {self.ray.where}, each after "
+                    "one retry:\n"
+                    + "\n".join(f"  seed {seed}: {why}" for seed, why in sorted(failed.items()))
+                    + f"\nThe other seeds' results are in {self.results_dir}; --bench-resume="
+                    f"{self.results_dir} trains only what is missing.",
+                    pytrace=False,
+                )
             return trained
         try:
-            return {run.seed: run for run in benchmark.run(case, todo, protocol, options=self.options,
-                                                           on_epoch=shown.epoch_printer(todo), on_run=on_run)}
+            return {
+                run.seed: run
+                for run in benchmark.run(
+                    case, todo, protocol, options=self.options, on_epoch=shown.epoch_printer(todo), on_run=on_run
+                )
+            }
         except (rules.NonFiniteLoss, rules.WiringError) as err:
             self._write_failed(benchmark, protocol, case, f"{type(err).__name__}: {err}")
             raise
 
     def _write_failed(self, benchmark, protocol, case, why):
         """A ``failed`` record: the case's training stopped here, and why (``cross_version`` shows it)."""
-        self._write_result({"kind": "failed", "benchmark": benchmark.name, "protocol": protocol, "case": case,
-                            "schedule": benchmark.case(case).schedule, "why": why, "environment": self.environment()})
+        self._write_result(
+            {
+                "kind": "failed",
+                "benchmark": benchmark.name,
+                "protocol": protocol,
+                "case": case,
+                "schedule": benchmark.case(case).schedule,
+                "why": why,
+                "environment": self.environment(),
+            }
+        )
 
     def _judge(self, benchmark, protocol, case, runs, baseline, entries):
         """One verdict per measured metric, each against its baseline entry at the session's alpha; in a quick
         pass, one ``quick`` verdict per metric: trained, not judged."""
         if self.quick:
-            return [Verdict(benchmark.name, protocol, case, metric, summary, verdict="quick",
-                            majority_rate=runs[0].majority_rate, schedule=benchmark.case(case).schedule)
-                    for metric, summary in summarize_runs(runs).items()]
+            return [
+                Verdict(
+                    benchmark.name,
+                    protocol,
+                    case,
+                    metric,
+                    summary,
+                    verdict="quick",
+                    majority_rate=runs[0].majority_rate,
+                    schedule=benchmark.case(case).schedule,
+                )
+                for metric, summary in summarize_runs(runs).items()
+            ]
         seeds = [run.seed for run in runs]
         overlap = bool(set(seeds) & set(baselines.seeds_of(baseline, protocol, case)))
         alpha = gates.alpha_for(self.tests or len(gates.gated_metrics(entries)))
         schedule = benchmark.case(case).schedule
-        return [gates.judge_metric(Verdict(
-            benchmark.name, protocol, case, metric, summary, baseline=entries.get(metric),
-            majority_rate=runs[0].majority_rate, reference_note=benchmark.reference_note,
-            schedule=schedule, seeds_overlap=overlap), alpha)
-            for metric, summary in summarize_runs(runs).items()]
+        return [
+            gates.judge_metric(
+                Verdict(
+                    benchmark.name,
+                    protocol,
+                    case,
+                    metric,
+                    summary,
+                    baseline=entries.get(metric),
+                    majority_rate=runs[0].majority_rate,
+                    reference_note=benchmark.reference_note,
+                    schedule=schedule,
+                    seeds_overlap=overlap,
+                ),
+                alpha,
+            )
+            for metric, summary in summarize_runs(runs).items()
+        ]
 
     def _keep(self, benchmark, protocol, case, runs, verdicts):
         """The case's summary record in the results store, and the books the end of the session reads:
@@ -181,11 +230,19 @@ class BenchSession:
         seeds = [run.seed for run in runs]
         self.verdicts.extend(verdicts)
         self.trained += 1
-        self._write_result({"kind": "summary", "benchmark": benchmark.name, "protocol": protocol, "case": case,
-                            "schedule": benchmark.case(case).schedule, "seeds": seeds,
-                            "environment": runs[0].environment,
-                            "summaries": {v.metric: v.measured for v in verdicts},
-                            "verdicts": [v.to_dict() for v in verdicts]})
+        self._write_result(
+            {
+                "kind": "summary",
+                "benchmark": benchmark.name,
+                "protocol": protocol,
+                "case": case,
+                "schedule": benchmark.case(case).schedule,
+                "seeds": seeds,
+                "environment": runs[0].environment,
+                "summaries": {v.metric: v.measured for v in verdicts},
+                "verdicts": [v.to_dict() for v in verdicts],
+            }
+        )
         self.histories[(benchmark.name, protocol, case)] = [r.history for r in runs]
         self.measured.setdefault(benchmark.name, {})[(protocol, case)] = per_seed(runs)
         self.seeds_used[benchmark.name] = seeds
@@ -216,7 +273,8 @@ class BenchSession:
                 f"{count} selected case(s) cannot be judged, so nothing was trained:\n"
                 + "\n".join(f"- {', '.join(c)}: {message}" for message, c in problems.items())
                 + "\nWhat to do: fix or restore the files named above (each line says how), or measure them "
-                  "(the command above), or deselect those cases with -k.")
+                "(the command above), or deselect those cases with -k."
+            )
 
     def count_judged(self, cases):
         """Set ``tests``, the T of the per-test alpha: the gated metrics (``gates.gated_metrics``) of each
@@ -289,17 +347,29 @@ class BenchSession:
         if missing:
             kind, reason = missing
             self.not_trained[(benchmark.name, protocol, case)] = reason
-            self._write_result({"kind": "not_trained", "benchmark": benchmark.name, "protocol": protocol, "case": case,
-                                "schedule": benchmark.case(case).schedule, "why": reason,
-                                "environment": self.environment()})
+            self._write_result(
+                {
+                    "kind": "not_trained",
+                    "benchmark": benchmark.name,
+                    "protocol": protocol,
+                    "case": case,
+                    "schedule": benchmark.case(case).schedule,
+                    "why": reason,
+                    "environment": self.environment(),
+                }
+            )
             if kind == "gpu":
                 reason += " Pass --bench-allow-cpu to run it on the CPU anyway."
             if self.strict:
-                pytest.fail(f"{benchmark.name}: did not train: {reason} (--bench-strict: a case that does not "
-                            "train fails the nightly)", pytrace=False)
+                pytest.fail(
+                    f"{benchmark.name}: did not train: {reason} (--bench-strict: a case that does not "
+                    "train fails the nightly)",
+                    pytrace=False,
+                )
             if kind == "data" and self.require_data:
-                pytest.fail(f"{benchmark.name}: {reason} (--bench-require-data turns this skip into a failure)",
-                            pytrace=False)
+                pytest.fail(
+                    f"{benchmark.name}: {reason} (--bench-require-data turns this skip into a failure)", pytrace=False
+                )
             pytest.skip(f"{benchmark.name}: {reason}")
 
     def _synthesize(self, benchmark):
@@ -319,12 +389,17 @@ class BenchSession:
 
     # -- pytest-xdist: workers export, the controller absorbs and merges ----------------
     def export(self):
-        return {"verdicts": [dataclasses.asdict(v) for v in self.verdicts],
-                "measured": {b: [[p, s, summaries] for (p, s), summaries in cases.items()]
-                             for b, cases in self.measured.items()},
-                "confirmed": self.confirmed, "trained": self.trained, "seeds_used": self.seeds_used,
-                "not_trained": [[*case, why] for case, why in self.not_trained.items()],
-                "histories": [[*case, runs] for case, runs in self.histories.items()]}
+        return {
+            "verdicts": [dataclasses.asdict(v) for v in self.verdicts],
+            "measured": {
+                b: [[p, s, summaries] for (p, s), summaries in cases.items()] for b, cases in self.measured.items()
+            },
+            "confirmed": self.confirmed,
+            "trained": self.trained,
+            "seeds_used": self.seeds_used,
+            "not_trained": [[*case, why] for case, why in self.not_trained.items()],
+            "histories": [[*case, runs] for case, runs in self.histories.items()],
+        }
 
     def absorb(self, payload):
         self.verdicts.extend(Verdict(**v) for v in payload["verdicts"])
@@ -382,8 +457,9 @@ class BenchSession:
         self.open_history()  # opened when the cases were collected, or now: the first record of a session
         for store in self.stores:
             if store not in self.night_ids:
-                self.night_ids[store] = store.night({**self.night_description(),
-                                                     "environment": record.get("environment") or self.environment()})
+                self.night_ids[store] = store.night(
+                    {**self.night_description(), "environment": record.get("environment") or self.environment()}
+                )
             store.add(self.night_ids[store], record)
 
     # -- the history store ------------------------------------------------------------------
@@ -414,18 +490,29 @@ class BenchSession:
             self.night = history_store.read_session_file(folder)
             if self.night is None:
                 key = f"folder:{folder.name}" if self.resumed else None  # an old folder: as an import keys it
-                self.night = history_store.night_info(self.config.rootpath, self.environment(), self.options_record(),
-                                                      folder, key=key)
+                self.night = history_store.night_info(
+                    self.config.rootpath, self.environment(), self.options_record(), folder, key=key
+                )
                 history_store.write_session_file(folder, self.night)
         return self.night
 
     def options_record(self):
         """The options a night ran with, for the history store."""
         o = self.options
-        return {"seeds": self.seeds_option, "first_seed": self.first_seed, "strict": self.strict, "quick": self.quick,
-                "engine": o.engine, "xla": o.xla, "mixed_precision": o.mixed_precision, "injected": o.regression,
-                "ray": self.use_ray, "update_baselines": self.update, "bench_case": self.config.getoption("--bench-case"),
-                "args": list(self.config.invocation_params.args)}
+        return {
+            "seeds": self.seeds_option,
+            "first_seed": self.first_seed,
+            "strict": self.strict,
+            "quick": self.quick,
+            "engine": o.engine,
+            "xla": o.xla,
+            "mixed_precision": o.mixed_precision,
+            "injected": o.regression,
+            "ray": self.use_ray,
+            "update_baselines": self.update,
+            "bench_case": self.config.getoption("--bench-case"),
+            "args": list(self.config.invocation_params.args),
+        }
 
     def how(self):
         """How this session trained, for the table's provenance line."""
@@ -435,8 +522,10 @@ class BenchSession:
         if backend != "tensorflow":
             parts = [f"engine keras-train-step (Keras' own train step on its {backend} backend, one seed at a time)"]
         elif o.stacks:
-            parts = [f"engine auto (a case's seeds trained together where the model and fixed parameters allow: "
-                     f"{', '.join(together)})"]
+            parts = [
+                f"engine auto (a case's seeds trained together where the model and fixed parameters allow: "
+                f"{', '.join(together)})"
+            ]
         else:
             parts = ["engine keras (one seed at a time)"]
         if o.xla:
@@ -478,21 +567,28 @@ class BenchSession:
             if bool(run.environment.get(key, False)) != on:
                 problems.append(f"{key} was {'on' if run.environment.get(key) else 'off'} there")
         if run.environment.get("injected") != self.options.regression:
-            problems.append(f"it was trained with injected={run.environment.get('injected')}, this session "
-                            f"with injected={self.options.regression}")
+            problems.append(
+                f"it was trained with injected={run.environment.get('injected')}, this session "
+                f"with injected={self.options.regression}"
+            )
         if problems:
-            pytest.fail(f"{benchmark.name}/{run.protocol}/{run.case} seed {run.seed} in {self.results_dir} "
-                        f"cannot be resumed: {'; '.join(problems)}. Resume with the options that folder was made "
-                        "with, or start a new run without --bench-resume.", pytrace=False)
+            pytest.fail(
+                f"{benchmark.name}/{run.protocol}/{run.case} seed {run.seed} in {self.results_dir} "
+                f"cannot be resumed: {'; '.join(problems)}. Resume with the options that folder was made "
+                "with, or start a new run without --bench-resume.",
+                pytrace=False,
+            )
 
 
 def quick_text(synthetic):
     """What a quick pass trained, for the table's provenance line; ``synthetic``: option -> folder written."""
     data = "; ".join(f"{option} synthetic ({folder})" for option, folder in sorted(synthetic.items()))
-    return (f"QUICK PASS (--bench-quick): {QUICK['seeds']} seed, {QUICK['epochs']} epochs of at most "
-            f"{QUICK['batches']} batches of {QUICK['batch_size']} rows and {QUICK['validation_rows']} validation rows "
-            f"per case, GPU cases on the CPU, the smaller models benchmarks declare for it; nothing judged"
-            + (f"; {data}" if data else ""))
+    return (
+        f"QUICK PASS (--bench-quick): {QUICK['seeds']} seed, {QUICK['epochs']} epochs of at most "
+        f"{QUICK['batches']} batches of {QUICK['batch_size']} rows and {QUICK['validation_rows']} validation rows "
+        f"per case, GPU cases on the CPU, the smaller models benchmarks declare for it; nothing judged"
+        + (f"; {data}" if data else "")
+    )
 
 
 def read_runs(folder):
@@ -501,8 +597,10 @@ def read_runs(folder):
     that does not exist or holds no results file is a ``pytest.UsageError`` (raised while the session
     is configured, before anything is collected)."""
     if not Path(folder).is_dir() or not results.files(folder):
-        raise pytest.UsageError(f"--bench-resume={folder}: no results.jsonl there. Give the results folder of the "
-                                "run to continue (the table's first line names it), or leave the option out.")
+        raise pytest.UsageError(
+            f"--bench-resume={folder}: no results.jsonl there. Give the results folder of the "
+            "run to continue (the table's first line names it), or leave the option out."
+        )
     return results.runs(folder)
 
 
@@ -517,5 +615,3 @@ def _new_dir(root, name):
         except FileExistsError:
             continue
     raise RuntimeError(f"Could not create a new results directory under {root}")
-
-

@@ -27,8 +27,11 @@ def case_order(benchmark, protocol, case):
     """Cases in the benchmarks' own order: benchmark, protocol, case as declared."""
     names = benchmarks.names()
     declared = benchmarks.get(benchmark) if benchmark in names else None
-    return (_position(names, benchmark), _position(declared.protocols if declared else (), protocol),
-            _position(declared.cases if declared else (), case))
+    return (
+        _position(names, benchmark),
+        _position(declared.protocols if declared else (), protocol),
+        _position(declared.cases if declared else (), case),
+    )
 
 
 def table_order(verdict):
@@ -56,12 +59,16 @@ def write(bench_session, reporter, env, reports):
     bench_session.verdicts.sort(key=table_order)  # xdist workers finish in any order
     table = comparison_table(bench_session.verdicts)
     width = max(len(line) for line in table.splitlines())
-    head = [f"measured here: {environment_label(env)}, seeds {seed_text(bench_session.seeds_used)} per case; "
-            f"results in {bench_session.results_dir}"]
+    head = [
+        f"measured here: {environment_label(env)}, seeds {seed_text(bench_session.seeds_used)} per case; "
+        f"results in {bench_session.results_dir}"
+    ]
     if env.get("injected"):
         regression = regressions.get(env["injected"])
-        head.append(f"INJECTED regression {regression.name} ({regression.where}): {regression.what}. These "
-                    "verdicts measure the suite's power to see it, not the library.")
+        head.append(
+            f"INJECTED regression {regression.name} ({regression.where}): {regression.what}. These "
+            "verdicts measure the suite's power to see it, not the library."
+        )
     head.append(f"how: {bench_session.how()}")
     if bench_session.quick:
         head.append(quick_text(bench_session.synthetic))
@@ -76,7 +83,9 @@ def wrapped(line, width):
     """``line`` in pieces of at most ``width`` characters, broken at spaces; the pieces after the first indented."""
     if len(line) <= width:
         return [line]
-    return textwrap.wrap(line, width, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False) or [line]
+    return textwrap.wrap(line, width, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False) or [
+        line
+    ]
 
 
 def _write_nothing_trained(bench_session, reporter):
@@ -86,7 +95,8 @@ def _write_nothing_trained(bench_session, reporter):
     skipped = len(reporter.stats.get("skipped", []))
     reporter.write_line(
         f"no benchmark case trained: {len(bench_session.selected)} selected, {failed} failed before "
-        f"training, {skipped} skipped" + ("; --bench-strict: this session fails" if bench_session.strict else ""))
+        f"training, {skipped} skipped" + ("; --bench-strict: this session fails" if bench_session.strict else "")
+    )
     for line in _not_trained_lines(bench_session):
         reporter.write_line(line)
 
@@ -94,8 +104,12 @@ def _write_nothing_trained(bench_session, reporter):
 def _not_trained_lines(bench_session):
     """One line per selected case that did not train, and why; one per case judged on nothing
     because it has no baseline yet (not in a quick pass, which judges nothing)."""
-    lines = [f"did not train: {name}/{protocol}/{case}: {why}" for (name, protocol, case), why
-             in sorted(bench_session.not_trained.items(), key=lambda item: case_order(*item[0]))]
+    lines = [
+        f"did not train: {name}/{protocol}/{case}: {why}"
+        for (name, protocol, case), why in sorted(
+            bench_session.not_trained.items(), key=lambda item: case_order(*item[0])
+        )
+    ]
     for name, protocol, case in [] if bench_session.quick else bench_session.selected:
         try:
             why = baselines.pending_reason(bench_session.baseline(name, missing_ok=True), protocol, case)
@@ -118,6 +132,9 @@ def _write_reports(bench_session, env, reports):
     if reports.get("dir"):
         from bench.report import html as html_report
 
-        ordered = {case: bench_session.histories[case] for case in sorted(bench_session.histories, key=lambda c: case_order(*c))}
+        ordered = {
+            case: bench_session.histories[case]
+            for case in sorted(bench_session.histories, key=lambda c: case_order(*c))
+        }
         lines.append(f"HTML report: {html_report.write(reports['dir'], bench_session.verdicts, ordered, env)}")
     return lines

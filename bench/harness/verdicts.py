@@ -56,21 +56,27 @@ class Verdict:
         where = f"{self.benchmark} / {self.protocol} / {self.case}"
         select = baselines.update_command(self.benchmark, self.protocol, self.case)  # exactly this case
         if self.verdict == "new":
-            return (f"{where}: no baseline entry for any gate of this case (measured {self.metric} "
-                    f"{m['mean']:.4f} +- {m['std']:.4f}, n={m['n']}, {self.unit}); --bench-strict fails a case it "
-                    f"cannot judge. Review a run, then write it with: {select}")
+            return (
+                f"{where}: no baseline entry for any gate of this case (measured {self.metric} "
+                f"{m['mean']:.4f} +- {m['std']:.4f}, n={m['n']}, {self.unit}); --bench-strict fails a case it "
+                f"cannot judge. Review a run, then write it with: {select}"
+            )
         fix = f"If the change is intended, review it and update the baseline: {select}"
         rel = f"{100 * self.delta / b['mean']:+.1f} %" if b["mean"] else f"{self.delta:+.4g}"
         p = "" if self.p_value is None else f", p {_p_text(self.p_value)} (alpha {self.alpha:.1g})"
         base = f"{b['mean']:.4f} +- {b['std']:.4f} (n={b['n']}, {provenance_text(b['provenance'])})"
         if self.verdict == "CHANGED":
             way = "lower" if self.delta < 0 else "higher"
-            return (f"{where}: CHANGED: {self.metric} {m['mean']:.4f} vs {base}, {way} by {rel}{p}; "
-                    f"outside {self.low:.4f}..{self.high:.4f} [{self.unit}]. Training no longer behaves as it "
-                    f"did. {fix}")
+            return (
+                f"{where}: CHANGED: {self.metric} {m['mean']:.4f} vs {base}, {way} by {rel}{p}; "
+                f"outside {self.low:.4f}..{self.high:.4f} [{self.unit}]. Training no longer behaves as it "
+                f"did. {fix}"
+            )
         side, limit = ("below", self.low) if METRICS[self.metric].better == "higher" else ("above", self.high)
-        return (f"{where}: WORSE: {self.metric} mean {m['mean']:.4f} +- {m['std']:.4f} (n={m['n']}, {self.unit}) "
-                f"is {side} {limit:.4f} ({rel} against the baseline {base}){p}. {fix}")
+        return (
+            f"{where}: WORSE: {self.metric} mean {m['mean']:.4f} +- {m['std']:.4f} (n={m['n']}, {self.unit}) "
+            f"is {side} {limit:.4f} ({rel} against the baseline {base}){p}. {fix}"
+        )
 
     def to_dict(self):
         d = dataclasses.asdict(self)
@@ -87,5 +93,7 @@ def _p_text(p):
 def provenance_text(prov):
     if prov.get("source") == "published":
         return f"published figure ({prov.get('reference', 'see docs/reference.md#sources')}), not yet reproduced here"
-    return (f"TF {prov.get('tensorflow', '?')} / Keras {prov.get('keras', '?')}, {prov.get('device', '?')}, "
-            f"{prov.get('date', '?')}")
+    return (
+        f"TF {prov.get('tensorflow', '?')} / Keras {prov.get('keras', '?')}, {prov.get('device', '?')}, "
+        f"{prov.get('date', '?')}"
+    )

@@ -41,27 +41,39 @@ def write(out_dir, analysed, source, label):
     for history, shifts in analysed:
         (out / f"{history.benchmark}.html").write_text(benchmark_page(history, shifts, source, label))
         last = history.nights[-1] if history.nights else None
-        rows.append(f"<tr><td><a href=\"{history.benchmark}.html\">{_e(history.benchmark)}</a></td>"
-                    f"<td>{len(history.nights)}</td><td>{_e(_date(last)) if last else '-'}</td>"
-                    f"<td>{len(shifts)}</td><td>{sum(1 for _ in history.failed)}</td></tr>")
+        rows.append(
+            f'<tr><td><a href="{history.benchmark}.html">{_e(history.benchmark)}</a></td>'
+            f"<td>{len(history.nights)}</td><td>{_e(_date(last)) if last else '-'}</td>"
+            f"<td>{len(shifts)}</td><td>{sum(1 for _ in history.failed)}</td></tr>"
+        )
     index = out / "index.html"
-    index.write_text(_page("Nightly history", f"<h1>Nightly history</h1><p>From {_e(source)}.</p>"
-                           "<table><tr><th>benchmark</th><th>nights</th><th>latest night (UTC)</th>"
-                           "<th>change points</th><th>cases that did not train or stopped</th></tr>"
-                           + "".join(rows) + "</table>"))
+    index.write_text(
+        _page(
+            "Nightly history",
+            f"<h1>Nightly history</h1><p>From {_e(source)}.</p>"
+            "<table><tr><th>benchmark</th><th>nights</th><th>latest night (UTC)</th>"
+            "<th>change points</th><th>cases that did not train or stopped</th></tr>" + "".join(rows) + "</table>",
+        )
+    )
     return index
 
 
 def benchmark_page(history, shifts, source, label):
-    parts = [f"<p><a href=\"index.html\">all benchmarks</a></p><h1>{_e(history.benchmark)}</h1>",
-             f"<p>{len(history.nights)} night(s) from {_e(source)}. A point is a night's mean over its seeds, its "
-             "bar the seeds' standard deviation; the shaded band is where that night's gate passes; red points "
-             "failed their gate; a dashed orange line is a change point (<code>python -m bench changes</code>), "
-             "drawn before the first night after the shift.</p>"]
+    parts = [
+        f'<p><a href="index.html">all benchmarks</a></p><h1>{_e(history.benchmark)}</h1>',
+        f"<p>{len(history.nights)} night(s) from {_e(source)}. A point is a night's mean over its seeds, its "
+        "bar the seeds' standard deviation; the shaded band is where that night's gate passes; red points "
+        "failed their gate; a dashed orange line is a change point (<code>python -m bench changes</code>), "
+        "drawn before the first night after the shift.</p>",
+    ]
     if history.failed:
-        parts.append("<h2>Cases that did not train or stopped</h2><ul>" + "".join(
-            f"<li class=\"failed-row\">night {n}: {_e(case)}: {_e(why)}</li>" for n, case, why in history.failed)
-            + "</ul>")
+        parts.append(
+            "<h2>Cases that did not train or stopped</h2><ul>"
+            + "".join(
+                f'<li class="failed-row">night {n}: {_e(case)}: {_e(why)}</li>' for n, case, why in history.failed
+            )
+            + "</ul>"
+        )
     by_series = {}
     for shift in shifts:
         by_series.setdefault(id(shift.series), []).append(shift)
@@ -71,21 +83,30 @@ def benchmark_page(history, shifts, source, label):
 
 
 def series_section(history, series, shifts, label):
-    title = f"{series.protocol}/{series.case}: {series.metric} [{series.unit}]" + (" (quick pass)" if series.quick else "")
-    shift_text = "".join(f"<li>change point: {_e(shift.direction)} {shift.change.before:.4f} -&gt; "
-                         f"{shift.change.after:.4f} from night {shift.night} (p {_e(shift.p_text)})</li>"
-                         for shift in shifts)
+    title = f"{series.protocol}/{series.case}: {series.metric} [{series.unit}]" + (
+        " (quick pass)" if series.quick else ""
+    )
+    shift_text = "".join(
+        f"<li>change point: {_e(shift.direction)} {shift.change.before:.4f} -&gt; "
+        f"{shift.change.after:.4f} from night {shift.night} (p {_e(shift.p_text)})</li>"
+        for shift in shifts
+    )
     rows = "".join(
-        f"<tr class=\"{'failed-row' if p.verdict in ('FAIL', 'CHANGED') else ''}\"><td>{p.night}</td>"
+        f'<tr class="{"failed-row" if p.verdict in ("FAIL", "CHANGED") else ""}"><td>{p.night}</td>'
         f"<td>{_e(_date(history.night(p.night)))}</td><td>{_e(_commit(history.night(p.night)))}</td>"
         f"<td>{_e(label(p.environment or history.night(p.night)['environment']))}</td>"
         f"<td>{p.mean:.4f}</td><td>{p.std:.4f}</td><td>{p.n}</td><td>{_band(p)}</td><td>{_e(p.verdict)}</td></tr>"
-        for p in series.points)
-    return (f"<h2 id=\"{'quick-' if series.quick else ''}{_e(series.protocol)}-{_e(series.case)}-{_e(series.metric)}\">{_e(title)}</h2>"
-            + chart(history, series, shifts, label) + (f"<ul>{shift_text}</ul>" if shift_text else "")
-            + "<details><summary>nights</summary><table><tr><th>night</th><th>date (UTC)</th><th>commit</th>"
-              "<th>environment</th><th>mean</th><th>std</th><th>n</th><th>band</th><th>verdict</th></tr>"
-            + rows + "</table></details>")
+        for p in series.points
+    )
+    return (
+        f'<h2 id="{"quick-" if series.quick else ""}{_e(series.protocol)}-{_e(series.case)}-{_e(series.metric)}">{_e(title)}</h2>'
+        + chart(history, series, shifts, label)
+        + (f"<ul>{shift_text}</ul>" if shift_text else "")
+        + "<details><summary>nights</summary><table><tr><th>night</th><th>date (UTC)</th><th>commit</th>"
+        "<th>environment</th><th>mean</th><th>std</th><th>n</th><th>band</th><th>verdict</th></tr>"
+        + rows
+        + "</table></details>"
+    )
 
 
 def chart(history, series, shifts, label):
@@ -102,38 +123,49 @@ def chart(history, series, shifts, label):
     def y(value):
         return TOP + (hi - value) * (HEIGHT - TOP - BOTTOM) / (hi - lo)
 
-    svg = [f"<svg class=\"chart\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" "
-           f"role=\"img\" aria-label=\"{_e(series.name)} {_e(series.metric)} per night\">"]
+    svg = [
+        f'<svg class="chart" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-label="{_e(series.name)} {_e(series.metric)} per night">'
+    ]
     svg.append(_band_shapes(points, x, y))
-    svg.append(f"<line class=\"axis\" x1=\"{LEFT}\" y1=\"{HEIGHT - BOTTOM}\" x2=\"{WIDTH - RIGHT}\" "
-               f"y2=\"{HEIGHT - BOTTOM}\"/><line class=\"axis\" x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" "
-               f"y2=\"{HEIGHT - BOTTOM}\"/>")
+    svg.append(
+        f'<line class="axis" x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" '
+        f'y2="{HEIGHT - BOTTOM}"/><line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" '
+        f'y2="{HEIGHT - BOTTOM}"/>'
+    )
     for k in range(5):
         value = lo + (hi - lo) * k / 4
-        svg.append(f"<text class=\"tick\" x=\"{LEFT - 4}\" y=\"{y(value) + 3:.1f}\" text-anchor=\"end\">"
-                   f"{value:.4g}</text>")
+        svg.append(f'<text class="tick" x="{LEFT - 4}" y="{y(value) + 3:.1f}" text-anchor="end">{value:.4g}</text>')
     step = max(1, count // 15)
     for night in range(1, count + 1, step):
-        svg.append(f"<text class=\"tick\" x=\"{x(night):.1f}\" y=\"{HEIGHT - BOTTOM + 14}\" text-anchor=\"middle\">"
-                   f"{night}</text>")
-    svg.append(f"<text class=\"tick\" x=\"{(LEFT + WIDTH - RIGHT) / 2}\" y=\"{HEIGHT - 4}\" "
-               "text-anchor=\"middle\">night</text>")
+        svg.append(
+            f'<text class="tick" x="{x(night):.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle">{night}</text>'
+        )
+    svg.append(
+        f'<text class="tick" x="{(LEFT + WIDTH - RIGHT) / 2}" y="{HEIGHT - 4}" text-anchor="middle">night</text>'
+    )
     for shift in shifts:
         at = (x(shift.before_night) + x(shift.night)) / 2
-        svg.append(f"<line class=\"change-point\" data-night=\"{shift.night}\" x1=\"{at:.1f}\" y1=\"{TOP}\" "
-                   f"x2=\"{at:.1f}\" y2=\"{HEIGHT - BOTTOM}\"><title>change point: {_e(shift.direction)} "
-                   f"{shift.change.before:.4f} -&gt; {shift.change.after:.4f} from night {shift.night}</title></line>"
-                   f"<text class=\"shift-label\" x=\"{at + 3:.1f}\" y=\"{TOP + 10}\">night {shift.night}</text>")
+        svg.append(
+            f'<line class="change-point" data-night="{shift.night}" x1="{at:.1f}" y1="{TOP}" '
+            f'x2="{at:.1f}" y2="{HEIGHT - BOTTOM}"><title>change point: {_e(shift.direction)} '
+            f"{shift.change.before:.4f} -&gt; {shift.change.after:.4f} from night {shift.night}</title></line>"
+            f'<text class="shift-label" x="{at + 3:.1f}" y="{TOP + 10}">night {shift.night}</text>'
+        )
     for p in points:
         night = history.night(p.night)
         failed = p.verdict in ("FAIL", "CHANGED")
-        tip = (f"night {p.night}, {_date(night)}, commit {_commit(night)}\n"
-               f"{label(p.environment or night['environment'])}\n"
-               f"{series.metric} {p.mean:.4f} +- {p.std:.4f} (n={p.n}) [{series.unit}], band {_band(p)}, {p.verdict}")
-        svg.append(f"<line class=\"spread\" x1=\"{x(p.night):.1f}\" y1=\"{y(p.mean - p.std):.1f}\" "
-                   f"x2=\"{x(p.night):.1f}\" y2=\"{y(p.mean + p.std):.1f}\"/>"
-                   f"<circle class=\"night{' failed' if failed else ''}\" data-night=\"{p.night}\" "
-                   f"cx=\"{x(p.night):.1f}\" cy=\"{y(p.mean):.1f}\" r=\"4\"><title>{_e(tip)}</title></circle>")
+        tip = (
+            f"night {p.night}, {_date(night)}, commit {_commit(night)}\n"
+            f"{label(p.environment or night['environment'])}\n"
+            f"{series.metric} {p.mean:.4f} +- {p.std:.4f} (n={p.n}) [{series.unit}], band {_band(p)}, {p.verdict}"
+        )
+        svg.append(
+            f'<line class="spread" x1="{x(p.night):.1f}" y1="{y(p.mean - p.std):.1f}" '
+            f'x2="{x(p.night):.1f}" y2="{y(p.mean + p.std):.1f}"/>'
+            f'<circle class="night{" failed" if failed else ""}" data-night="{p.night}" '
+            f'cx="{x(p.night):.1f}" cy="{y(p.mean):.1f}" r="4"><title>{_e(tip)}</title></circle>'
+        )
     svg.append("</svg>")
     return "".join(svg)
 
@@ -144,12 +176,15 @@ def _band_shapes(points, x, y):
     if both:
         upper = " ".join(f"{x(p.night):.1f},{y(p.high):.1f}" for p in both)
         lower = " ".join(f"{x(p.night):.1f},{y(p.low):.1f}" for p in reversed(both))
-        return f"<polygon class=\"band\" points=\"{upper} {lower}\"/>"
+        return f'<polygon class="band" points="{upper} {lower}"/>'
     for side in ("low", "high"):
         one = [p for p in points if getattr(p, side) is not None]
         if one:
-            return "<polyline class=\"bandline\" fill=\"none\" points=\"" + " ".join(
-                f"{x(p.night):.1f},{y(getattr(p, side)):.1f}" for p in one) + "\"/>"
+            return (
+                '<polyline class="bandline" fill="none" points="'
+                + " ".join(f"{x(p.night):.1f},{y(getattr(p, side)):.1f}" for p in one)
+                + '"/>'
+            )
     return ""
 
 
@@ -173,5 +208,7 @@ def _e(text):
 
 
 def _page(title, body):
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{_e(title)}</title>"
-            f"<style>{STYLE}</style></head><body>{body}</body></html>\n")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+        f"<style>{STYLE}</style></head><body>{body}</body></html>\n"
+    )

@@ -31,8 +31,8 @@ def _comparison_table(verdicts):
     body = []
     for row in comparison_rows(verdicts):
         cells = "".join(f"<td>{html.escape(str(c))}</td>" for c in row[:-1])
-        body.append(f"<tr>{cells}<td class=\"{html.escape(row[-1])}\">{html.escape(row[-1])}</td></tr>")
-    return f"<table id=\"comparison\"><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        body.append(f'<tr>{cells}<td class="{html.escape(row[-1])}">{html.escape(row[-1])}</td></tr>')
+    return f'<table id="comparison"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def _provenance_table(verdicts):
@@ -42,11 +42,36 @@ def _provenance_table(verdicts):
             continue
         seen.add((v.benchmark, v.protocol, v.case))
         p = v.baseline["provenance"]
-        rows.append([v.benchmark, v.protocol, v.case, p.get("source", ""), p.get("tensorflow", ""),
-                     p.get("keras", ""), p.get("device", p.get("reference", "")), p.get("date", ""),
-                     p.get("command", p.get("note", "")), "; ".join(v.baseline.get("holds_for", []))])
-    return tabulate(rows, headers=["benchmark", "protocol", "case", "source", "TF", "Keras",
-                                   "device / reference", "date", "command / note", "holds for"], tablefmt="html")
+        rows.append(
+            [
+                v.benchmark,
+                v.protocol,
+                v.case,
+                p.get("source", ""),
+                p.get("tensorflow", ""),
+                p.get("keras", ""),
+                p.get("device", p.get("reference", "")),
+                p.get("date", ""),
+                p.get("command", p.get("note", "")),
+                "; ".join(v.baseline.get("holds_for", [])),
+            ]
+        )
+    return tabulate(
+        rows,
+        headers=[
+            "benchmark",
+            "protocol",
+            "case",
+            "source",
+            "TF",
+            "Keras",
+            "device / reference",
+            "date",
+            "command / note",
+            "holds for",
+        ],
+        tablefmt="html",
+    )
 
 
 def write(directory, verdicts, histories, environment):
@@ -63,10 +88,11 @@ def write(directory, verdicts, histories, environment):
         plot_training(runs, directory / "plots" / f"{slug}-training.png", title)
         sections.append(
             f"<h3>{html.escape(title)}</h3>"
-            f"<figure><img src=\"plots/{slug}-lr.png\" alt=\"{html.escape(title)} learning rate\">"
+            f'<figure><img src="plots/{slug}-lr.png" alt="{html.escape(title)} learning rate">'
             f"<figcaption>learning rate per epoch</figcaption></figure>"
-            f"<figure><img src=\"plots/{slug}-training.png\" alt=\"{html.escape(title)} training history\">"
-            f"<figcaption>loss and validation metric per epoch</figcaption></figure>")
+            f'<figure><img src="plots/{slug}-training.png" alt="{html.escape(title)} training history">'
+            f"<figcaption>loss and validation metric per epoch</figcaption></figure>"
+        )
     env_rows = tabulate(sorted(environment.items()), headers=["", "measured with"], tablefmt="html")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Learning-rate schedule benchmarks</title>
@@ -74,11 +100,11 @@ def write(directory, verdicts, histories, environment):
 <h1>Learning-rate schedule benchmarks</h1>
 <h2>Comparison with the baselines</h2>
 {_comparison_table(verdicts)}
-<ul>{''.join(f"<li>{html.escape(n)}</li>" for n in notes(verdicts))}</ul>
+<ul>{"".join(f"<li>{html.escape(n)}</li>" for n in notes(verdicts))}</ul>
 <h2>This run</h2>
 {env_rows}
 <h2>Per case (mean over seeds; the band spans min..max)</h2>
-{''.join(sections)}
+{"".join(sections)}
 <h2>Where each baseline comes from</h2>
 {_provenance_table(verdicts)}
 </body></html>

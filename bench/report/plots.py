@@ -32,7 +32,7 @@ def _figure(path, rows=1):
 def _band(ax, histories, key, label):
     values = np.array([h[key] for h in histories], dtype=float)
     epochs = np.arange(1, values.shape[1] + 1)
-    line, = ax.plot(epochs, values.mean(axis=0), label=label)
+    (line,) = ax.plot(epochs, values.mean(axis=0), label=label)
     if len(values) > 1:
         ax.fill_between(epochs, values.min(axis=0), values.max(axis=0), alpha=0.2, color=line.get_color())
 
@@ -49,8 +49,9 @@ def plot_lr(histories, path, title):
 
 def plot_training(histories, path, title):
     """Train and validation loss, and the metric on training and validation rows, per epoch."""
-    metric = next(k for k in histories[0] if k.startswith("val_") and k not in ("val_loss", "val_predicted",
-                                                                                    "val_true"))
+    metric = next(
+        k for k in histories[0] if k.startswith("val_") and k not in ("val_loss", "val_predicted", "val_true")
+    )
     with _figure(path, rows=2) as (fig, (top, bottom)):
         _band(top, histories, "train_loss", "train loss")
         _band(top, histories, "val_loss", "validation loss")
@@ -79,13 +80,21 @@ def plot_drift(points, path, title, unit, baseline=None):
         high = [s["max"] - s["mean"] for _, s in points]
         ax.errorbar(x, means, yerr=[low, high], fmt="o-", capsize=3, label="measured mean (min..max)")
         if baseline is not None:
-            ax.axhline(baseline["mean"], color="tab:green", linestyle="--", label=f"baseline mean {baseline['mean']:.4g}")
+            ax.axhline(
+                baseline["mean"], color="tab:green", linestyle="--", label=f"baseline mean {baseline['mean']:.4g}"
+            )
             if "threshold" in baseline:  # a published floor
-                ax.axhline(baseline["threshold"], color="tab:red", linestyle=":",
-                           label=f"floor {baseline['threshold']:.4g}")
+                ax.axhline(
+                    baseline["threshold"], color="tab:red", linestyle=":", label=f"floor {baseline['threshold']:.4g}"
+                )
             else:  # a measured baseline: the range its seeds covered
-                ax.axhspan(baseline["min"], baseline["max"], color="tab:green", alpha=0.12,
-                           label=f"baseline seeds {baseline['min']:.4g}..{baseline['max']:.4g} (n={baseline['n']})")
+                ax.axhspan(
+                    baseline["min"],
+                    baseline["max"],
+                    color="tab:green",
+                    alpha=0.12,
+                    label=f"baseline seeds {baseline['min']:.4g}..{baseline['max']:.4g} (n={baseline['n']})",
+                )
         ax.set_xticks(x, [label for label, _ in points], rotation=30, ha="right", fontsize=7)
         ax.set_ylabel(unit)
         ax.set_title(title, fontsize=10)

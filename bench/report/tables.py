@@ -6,8 +6,16 @@ from tabulate import tabulate
 
 from bench.engine.records import METRICS
 
-COMPARISON_HEADERS = ["benchmark", "protocol", "case", "metric", "baseline", "measured mean +- std (n)",
-                      "delta", "verdict"]
+COMPARISON_HEADERS = [
+    "benchmark",
+    "protocol",
+    "case",
+    "metric",
+    "baseline",
+    "measured mean +- std (n)",
+    "delta",
+    "verdict",
+]
 
 
 def _num(x, unit):
@@ -42,8 +50,18 @@ def comparison_rows(verdicts):
     for v in verdicts:
         delta = "-" if v.delta is None else f"{v.delta:+.4f}" if v.unit != "epochs" else f"{v.delta:+.1f}"
         quick = v.verdict == "quick"
-        rows.append([v.benchmark, v.protocol, v.case, f"{v.metric} [{v.unit}]", "-" if quick else _baseline_cell(v),
-                     _measured_cell(v), delta, QUICK_VERDICT if quick else v.verdict])
+        rows.append(
+            [
+                v.benchmark,
+                v.protocol,
+                v.case,
+                f"{v.metric} [{v.unit}]",
+                "-" if quick else _baseline_cell(v),
+                _measured_cell(v),
+                delta,
+                QUICK_VERDICT if quick else v.verdict,
+            ]
+        )
     return rows
 
 
@@ -55,16 +73,20 @@ def notes(verdicts):
         key = (v.benchmark, v.protocol)
         if v.majority_rate is not None and key not in seen:
             seen.add(key)
-            lines.append(f"{v.benchmark} / {v.protocol}: always predicting the validation set's majority "
-                         f"class scores {v.majority_rate:.3f}; read accuracies against that.")
+            lines.append(
+                f"{v.benchmark} / {v.protocol}: always predicting the validation set's majority "
+                f"class scores {v.majority_rate:.3f}; read accuracies against that."
+            )
     provenances = {}
     for v in verdicts:
         if v.baseline is not None:
             p = v.baseline["provenance"]
-            text = (f"published ({p.get('reference', '')}), not yet reproduced here"
-                    if p.get("source") == "published" else
-                    f"n={v.baseline['n']} seeds, TF {p.get('tensorflow')} / Keras {p.get('keras')}, "
-                    f"{p.get('device')}, {p.get('date')}, by `{p.get('command')}`")
+            text = (
+                f"published ({p.get('reference', '')}), not yet reproduced here"
+                if p.get("source") == "published"
+                else f"n={v.baseline['n']} seeds, TF {p.get('tensorflow')} / Keras {p.get('keras')}, "
+                f"{p.get('device')}, {p.get('date')}, by `{p.get('command')}`"
+            )
             provenances.setdefault((v.benchmark, text), None)
     for benchmark, text in provenances:
         lines.append(f"baseline {benchmark}: {text}")
@@ -81,20 +103,26 @@ def _gate_notes(verdicts):
     lines = []
     alphas = sorted({v.alpha for v in verdicts if v.alpha is not None})
     if alphas:
-        lines.append(f"gates: worse (one-sided, headline metric) and changed (two-sided, final and mean train loss), "
-                     f"each at alpha {alphas[0]:.2g} = 1 % / the session's gated tests (Bonferroni); bands from "
-                     "resampling the baseline's own seeds")
+        lines.append(
+            f"gates: worse (one-sided, headline metric) and changed (two-sided, final and mean train loss), "
+            f"each at alpha {alphas[0]:.2g} = 1 % / the session's gated tests (Bonferroni); bands from "
+            "resampling the baseline's own seeds"
+        )
     overlapping = sorted({v.benchmark for v in verdicts if v.seeds_overlap})
     for benchmark in overlapping:
-        lines.append(f"baseline {benchmark}: this run's seeds overlap the seeds its baseline was measured on, so a pass "
-                     "shows the run is deterministic, not that the gate holds; use --bench-first-seed for unseen seeds")
+        lines.append(
+            f"baseline {benchmark}: this run's seeds overlap the seeds its baseline was measured on, so a pass "
+            "shows the run is deterministic, not that the gate holds; use --bench-first-seed for unseen seeds"
+        )
     gated_by = {}
     for v in verdicts:
         if v.schedule and v.gated:
             gated_by.setdefault(v.schedule, set()).add(f"{v.benchmark} ({v.case})")
     if gated_by:
-        lines.append("schedules gated in this run: " + "; ".join(
-            f"{name}: {', '.join(sorted(where))}" for name, where in sorted(gated_by.items())))
+        lines.append(
+            "schedules gated in this run: "
+            + "; ".join(f"{name}: {', '.join(sorted(where))}" for name, where in sorted(gated_by.items()))
+        )
     return lines
 
 
@@ -106,10 +134,14 @@ def _published_orderings(verdicts):
             by_case.setdefault((v.benchmark, v.protocol), []).append(v)
     lines = []
     for (benchmark, protocol), vs in by_case.items():
+
         def ranking(key):
             return " > ".join(f"{v.case} {key(v):.4f}" for v in sorted(vs, key=key, reverse=True))
-        lines.append(f"{benchmark} / {protocol} final_val_accuracy, published ranking: "
-                     f"{ranking(lambda v: v.baseline['mean'])}; measured here: {ranking(lambda v: v.measured['mean'])}")
+
+        lines.append(
+            f"{benchmark} / {protocol} final_val_accuracy, published ranking: "
+            f"{ranking(lambda v: v.baseline['mean'])}; measured here: {ranking(lambda v: v.measured['mean'])}"
+        )
     return lines
 
 
@@ -124,10 +156,16 @@ def render_comparison(verdicts, fmt="simple"):
 
 
 def render_markdown(verdicts, header_lines=()):
-    table = tabulate(comparison_rows(verdicts), headers=COMPARISON_HEADERS, tablefmt="github",
-                     disable_numparse=True)
-    lines = ["# Learning-rate schedule benchmarks", "", *header_lines, "", table, "",
-             *[f"- {line}" for line in notes(verdicts)]]
+    table = tabulate(comparison_rows(verdicts), headers=COMPARISON_HEADERS, tablefmt="github", disable_numparse=True)
+    lines = [
+        "# Learning-rate schedule benchmarks",
+        "",
+        *header_lines,
+        "",
+        table,
+        "",
+        *[f"- {line}" for line in notes(verdicts)],
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -138,10 +176,25 @@ def render_json(verdicts, environment):
 def render_baseline_diff(benchmark, rows):
     """The review table printed by --update-baselines: old / new seeds and mean per entry."""
     fmt = lambda x: "-" if x is None else f"{x:.4f}"  # noqa: E731
-    table = [[benchmark, p, c, m, "-" if on is None else on, nn, fmt(om), fmt(nm), "new" if d is None else f"{d:+.4f}"]
-             for p, c, m, on, nn, om, nm, d in rows]
-    return tabulate(table, headers=["benchmark", "protocol", "case", "metric", "old seeds", "new seeds",
-                                    "old mean", "new mean", "delta mean"], disable_numparse=True)
+    table = [
+        [benchmark, p, c, m, "-" if on is None else on, nn, fmt(om), fmt(nm), "new" if d is None else f"{d:+.4f}"]
+        for p, c, m, on, nn, om, nm, d in rows
+    ]
+    return tabulate(
+        table,
+        headers=[
+            "benchmark",
+            "protocol",
+            "case",
+            "metric",
+            "old seeds",
+            "new seeds",
+            "old mean",
+            "new mean",
+            "delta mean",
+        ],
+        disable_numparse=True,
+    )
 
 
 def render_summary_table(summaries):
@@ -150,8 +203,19 @@ def render_summary_table(summaries):
     for (benchmark, protocol, case), (by_metric, majority) in summaries.items():
         for metric, s in by_metric.items():
             unit = METRICS[metric].unit
-            rows.append([benchmark, protocol, case, f"{metric} [{unit}]",
-                         f"{_num(s['mean'], unit)} +- {_num(s['std'], unit)} ({s['n']})",
-                         f"{_num(s['min'], unit)} .. {_num(s['max'], unit)}", f"{majority:.3f}"])
-    return tabulate(rows, headers=["benchmark", "protocol", "case", "metric", "mean +- std (n)",
-                                   "min .. max", "majority rate"], disable_numparse=True)
+            rows.append(
+                [
+                    benchmark,
+                    protocol,
+                    case,
+                    f"{metric} [{unit}]",
+                    f"{_num(s['mean'], unit)} +- {_num(s['std'], unit)} ({s['n']})",
+                    f"{_num(s['min'], unit)} .. {_num(s['max'], unit)}",
+                    f"{majority:.3f}",
+                ]
+            )
+    return tabulate(
+        rows,
+        headers=["benchmark", "protocol", "case", "metric", "mean +- std (n)", "min .. max", "majority rate"],
+        disable_numparse=True,
+    )

@@ -26,10 +26,16 @@ def write_run(root, run):
     scalar.plugin_data.plugin_name = "scalars"
     folder = run_dir(root, run.benchmark, run.protocol, run.case, run.seed)
     h = run.history
-    metric = next(k[len("val_"):] for k in h if k.startswith("val_") and k not in ("val_loss", "val_predicted",
-                                                                                   "val_true"))
-    tags = {"learning_rate": "lr", "loss/train": "train_loss", "loss/validation": "val_loss",
-            f"{metric}/train": f"train_{metric}", f"{metric}/validation": f"val_{metric}"}
+    metric = next(
+        k[len("val_") :] for k in h if k.startswith("val_") and k not in ("val_loss", "val_predicted", "val_true")
+    )
+    tags = {
+        "learning_rate": "lr",
+        "loss/train": "train_loss",
+        "loss/validation": "val_loss",
+        f"{metric}/train": f"train_{metric}",
+        f"{metric}/validation": f"val_{metric}",
+    }
     writer = tf.summary.create_file_writer(str(folder))
     with writer.as_default():
         for tag, key in tags.items():

@@ -47,8 +47,8 @@ from tabulate import tabulate
 
 from bench import benchmarks
 from bench.benchmarks import processes, regressions
-from bench.engine.rules import NonFiniteLoss
 from bench.engine.records import METRICS, summarize
+from bench.engine.rules import NonFiniteLoss
 from bench.harness import baselines, gates, results
 from bench.harness.baselines import environment_label
 from bench.harness.verdicts import Verdict
@@ -99,8 +99,9 @@ def _init_worker():
 
         torch.set_num_threads(1)
     elif backend == "jax":  # read when JAX starts, so before Keras imports it
-        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false"
-                                   " intra_op_parallelism_threads=1").strip()
+        os.environ["XLA_FLAGS"] = (
+            os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+        ).strip()
 
 
 def train_group(task):
@@ -109,16 +110,23 @@ def train_group(task):
     group), one record per seed."""
     name, protocol, case, condition, seeds = task
     benchmark = benchmarks.get(name)
-    record = {"kind": "calibration", "benchmark": name, "protocol": protocol, "case": case,
-              "condition": condition or "unchanged"}
+    record = {
+        "kind": "calibration",
+        "benchmark": name,
+        "protocol": protocol,
+        "case": case,
+        "condition": condition or "unchanged",
+    }
     try:
         runs = benchmark.run(case, seeds, protocol, options=run_options(condition))
     except NonFiniteLoss as err:  # a nightly fails such a case; find which seeds diverged, one at a time
         if len(seeds) > 1:
             return [r for seed in seeds for r in train_group((name, protocol, case, condition, [seed]))]
         return [{**record, "seed": seeds[0], "metrics": None, "diverged": str(err), "environment": this_environment()}]
-    return [{**record, "seed": run.seed, "metrics": run.metrics, "environment": environment_label(run.environment)}
-            for run in runs]
+    return [
+        {**record, "seed": run.seed, "metrics": run.metrics, "environment": environment_label(run.environment)}
+        for run in runs
+    ]
 
 
 def cpu_case_entries(directory=baselines.DEFAULT_DIR):
@@ -143,8 +151,7 @@ def judge_set(entries, values_by_metric, alpha):
     for metric, values in values_by_metric.items():
         if METRICS[metric].question == "info" or metric not in entries:
             continue
-        verdict = gates.judge_metric(Verdict("", "", "", metric, summarize(values), baseline=entries[metric]),
-                                     alpha)
+        verdict = gates.judge_metric(Verdict("", "", "", metric, summarize(values), baseline=entries[metric]), alpha)
         out[metric] = verdict.verdict
     return out
 
@@ -177,17 +184,30 @@ def parser():
     p.add_argument("benchmark", choices=[b.name for b in benchmarks.all_benchmarks() if not b.needs_gpu])
     p.add_argument("--sets", type=int, default=5, help="disjoint seed sets K (default: 5)")
     p.add_argument("--seeds", type=int, default=None, help="seeds per set N (default: the nightly's)")
-    p.add_argument("--first-seed", type=int, default=DEFAULT_FIRST_SEED, help=f"first seed S (default: {DEFAULT_FIRST_SEED})")
+    p.add_argument(
+        "--first-seed", type=int, default=DEFAULT_FIRST_SEED, help=f"first seed S (default: {DEFAULT_FIRST_SEED})"
+    )
     p.add_argument("--protocols", nargs="+", default=None, help="protocols (default: all)")
-    p.add_argument("--regressions", nargs="*", choices=[*regressions.GROUPS, *REGRESSIONS], default=["schedule"],
-                   help="regressions to inject; `schedule` and `library` name their groups "
-                        "(default: schedule, the five above)")
-    p.add_argument("--tests", type=int, default=None,
-                   help="gated tests in the session T, for alpha = 1 %% / T (default: the CPU nightly's)")
+    p.add_argument(
+        "--regressions",
+        nargs="*",
+        choices=[*regressions.GROUPS, *REGRESSIONS],
+        default=["schedule"],
+        help="regressions to inject; `schedule` and `library` name their groups (default: schedule, the five above)",
+    )
+    p.add_argument(
+        "--tests",
+        type=int,
+        default=None,
+        help="gated tests in the session T, for alpha = 1 %% / T (default: the CPU nightly's)",
+    )
     p.add_argument("--jobs", type=int, default=1, help="training processes, one compute thread each (default: 1)")
-    p.add_argument("--results", default=None,
-                   help="calibration records of every trained seed (the results store's format), appended as "
-                        "each finishes and read back to resume (default: calibrate-BENCHMARK.jsonl)")
+    p.add_argument(
+        "--results",
+        default=None,
+        help="calibration records of every trained seed (the results store's format), appended as "
+        "each finishes and read back to resume (default: calibrate-BENCHMARK.jsonl)",
+    )
     return p
 
 
@@ -201,14 +221,19 @@ def main(argv=None):
     done = _recorded(results_path)
     here, elsewhere = this_environment(), {r["environment"] for r in done.values() if r.get("environment")}
     if elsewhere - {here}:
-        p.exit(2, f"{results_path} holds seeds trained in {', '.join(sorted(elsewhere - {here}))}, and this is "
-                  f"{here}: one calibration file per environment (python -m bench calibrate_matrix compares them). "
-                  "Give this environment its own --results file.\n")
+        p.exit(
+            2,
+            f"{results_path} holds seeds trained in {', '.join(sorted(elsewhere - {here}))}, and this is "
+            f"{here}: one calibration file per environment (python -m bench calibrate_matrix compares them). "
+            "Give this environment its own --results file.\n",
+        )
     groups, runs = _groups(benchmark, protocols, args.regressions, seeds, done)
     todo = sum(len(group[-1]) for group in groups)
-    print(f"{benchmark.name}: {runs} runs, {runs - todo} already in {results_path}; "
-          f"training {todo} in {len(groups)} groups (a case and condition each) with {args.jobs} process(es)",
-          flush=True)
+    print(
+        f"{benchmark.name}: {runs} runs, {runs - todo} already in {results_path}; "
+        f"training {todo} in {len(groups)} groups (a case and condition each) with {args.jobs} process(es)",
+        flush=True,
+    )
     for records in _trained(groups, args.jobs):
         for r in records:
             done[_key(r)] = r
@@ -227,8 +252,10 @@ def _checked(p, args):
     protocols = args.protocols or list(benchmark.protocols)
     for protocol in protocols:
         if protocol not in benchmark.protocols:
-            p.error(f"--protocols {protocol!r} is not a {benchmark.name} protocol; choose from "
-                    f"{', '.join(benchmark.protocols)}")
+            p.error(
+                f"--protocols {protocol!r} is not a {benchmark.name} protocol; choose from "
+                f"{', '.join(benchmark.protocols)}"
+            )
     try:
         doc = baselines.load(benchmark.name)
     except baselines.BaselineError as err:
@@ -261,8 +288,14 @@ def _groups(benchmark, protocols, regressions, seeds, done):
     """``(groups, runs)``: the seeds still to train as ``(benchmark, protocol, case, condition, seeds)``
     groups, one per case and condition (the seeds of a group train together where the benchmark can),
     and how many runs the calibration has in all."""
-    tasks = [(benchmark.name, p, c, cond, s) for cond in [None, *regressions] for p in protocols
-             for c, case in benchmark.cases.items() if cond is None or applies(cond, case) for s in seeds]
+    tasks = [
+        (benchmark.name, p, c, cond, s)
+        for cond in [None, *regressions]
+        for p in protocols
+        for c, case in benchmark.cases.items()
+        if cond is None or applies(cond, case)
+        for s in seeds
+    ]
     groups = {}
     for name, protocol, case, condition, seed in tasks:
         if (name, protocol, case, condition or "unchanged", seed) not in done:
@@ -290,8 +323,10 @@ def _flags(done, benchmark, protocol, case, condition, entries, metric, seed_set
     flags = []
     for ss in seed_sets:
         metrics = [done[(benchmark, protocol, case, condition, s)]["metrics"] for s in ss]
-        flags.append(any(m is None for m in metrics) or
-                     judge_set(entries, {metric: [m[metric] for m in metrics]}, alpha)[metric] != "pass")
+        flags.append(
+            any(m is None for m in metrics)
+            or judge_set(entries, {metric: [m[metric] for m in metrics]}, alpha)[metric] != "pass"
+        )
     return np.array(flags, bool)
 
 
@@ -305,7 +340,7 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
     """The calibration table, from the trained seeds in ``done``: per case and gated metric, then the
     case as a nightly sees it ("any": the case fails if any of its gates does)."""
     rng = np.random.default_rng(0)
-    set_seeds = [seeds[k * n:(k + 1) * n] for k in range(sets)]
+    set_seeds = [seeds[k * n : (k + 1) * n] for k in range(sets)]
     draws = [sorted(rng.choice(seeds, n, replace=False).tolist()) for _ in range(RESAMPLES)] if len(seeds) > n else []
     rows = []
     session_sets, session_draws = np.zeros(sets, bool), np.zeros(len(draws), bool)
@@ -322,8 +357,14 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
                 drawn = _flags(done, benchmark.name, protocol, name, "unchanged", entries, metric, draws, alpha)
                 case_sets |= falses
                 case_draws |= drawn
-                row = [protocol, name, case.schedule, f"{metric}", METRICS[metric].question,
-                       f"{falses.sum()}/{sets}" + (f" ({drawn.mean():.1%})" if draws else "")]
+                row = [
+                    protocol,
+                    name,
+                    case.schedule,
+                    f"{metric}",
+                    METRICS[metric].question,
+                    f"{falses.sum()}/{sets}" + (f" ({drawn.mean():.1%})" if draws else ""),
+                ]
                 base, _ = _finite(done, (benchmark.name, protocol, name, "unchanged"), seeds, metric)
                 for regression in regressions:
                     if not applies(regression, case):
@@ -341,20 +382,37 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
                         cell += f" ({diverged} diverged)"
                     row.append(cell)
                 rows.append(row)
-            rows.append([protocol, name, case.schedule, "any gate", "nightly",
-                         f"{case_sets.sum()}/{sets}" + (f" ({case_draws.mean():.1%})" if draws else ""),
-                         *[("n/a" if not applies(r, case) else f"{caught[r].sum()}/{sets}") for r in regressions]])
+            rows.append(
+                [
+                    protocol,
+                    name,
+                    case.schedule,
+                    "any gate",
+                    "nightly",
+                    f"{case_sets.sum()}/{sets}" + (f" ({case_draws.mean():.1%})" if draws else ""),
+                    *[("n/a" if not applies(r, case) else f"{caught[r].sum()}/{sets}") for r in regressions],
+                ]
+            )
             session_sets |= case_sets
             session_draws |= case_draws
-    headers = ["protocol", "case", "schedule", "metric", "question", "false alarms (re-drawn)",
-               *[f"{r}: d: caught" for r in regressions]]
-    lines = [f"{benchmark.name}: {sets} disjoint sets of {n} seeds ({seeds[0]}..{seeds[-1]}), none a baseline seed; "
-             f"alpha {alpha:.2g} per test = 1 % / {tests} gated tests of the CPU nightly",
-             "d = change of the mean / pooled per-seed std; caught = sets whose gate fails; (n N) = seeds per "
-             "nightly a normal two-sided test would need for 90 % power, (no n) = not even with infinitely many",
-             tabulate(rows, headers=headers, disable_numparse=True),
-             f"{benchmark.name}: sets with any false alarm: {int(session_sets.sum())}/{sets}"
-             + (f"; over {len(draws)} re-drawn sets of {n} of these seeds: {session_draws.mean():.1%}" if draws else "")]
+    headers = [
+        "protocol",
+        "case",
+        "schedule",
+        "metric",
+        "question",
+        "false alarms (re-drawn)",
+        *[f"{r}: d: caught" for r in regressions],
+    ]
+    lines = [
+        f"{benchmark.name}: {sets} disjoint sets of {n} seeds ({seeds[0]}..{seeds[-1]}), none a baseline seed; "
+        f"alpha {alpha:.2g} per test = 1 % / {tests} gated tests of the CPU nightly",
+        "d = change of the mean / pooled per-seed std; caught = sets whose gate fails; (n N) = seeds per "
+        "nightly a normal two-sided test would need for 90 % power, (no n) = not even with infinitely many",
+        tabulate(rows, headers=headers, disable_numparse=True),
+        f"{benchmark.name}: sets with any false alarm: {int(session_sets.sum())}/{sets}"
+        + (f"; over {len(draws)} re-drawn sets of {n} of these seeds: {session_draws.mean():.1%}" if draws else ""),
+    ]
     return "\n".join(lines)
 
 

@@ -67,8 +67,12 @@ def history_of(benchmark, nights_points, count):
         for key, point in points.items():
             series.setdefault(key, []).append(point)
     nights = [{"id": k, "started": "", "commit": None, "dirty": None, "environment": {}} for k in range(count)]
-    return night_series.History(benchmark, nights, [night_series.Series(benchmark, p, c, m, pts)
-                                                     for (p, c, m), pts in sorted(series.items())], [])
+    return night_series.History(
+        benchmark,
+        nights,
+        [night_series.Series(benchmark, p, c, m, pts) for (p, c, m), pts in sorted(series.items())],
+        [],
+    )
 
 
 def gate_bands(doc, cases, gated, n, alpha):
@@ -79,9 +83,16 @@ def gate_bands(doc, cases, gated, n, alpha):
         for metric in gated[(protocol, case)]:
             if metric not in entries:
                 continue
-            v = gates.judge_metric(Verdict("", protocol, case, metric, {"n": n, "mean": entries[metric]["mean"]},
-                                           baseline=entries[metric]), alpha)
-            bands[(protocol, case, metric)] = (-np.inf if v.low is None else v.low, np.inf if v.high is None else v.high)
+            v = gates.judge_metric(
+                Verdict(
+                    "", protocol, case, metric, {"n": n, "mean": entries[metric]["mean"]}, baseline=entries[metric]
+                ),
+                alpha,
+            )
+            bands[(protocol, case, metric)] = (
+                -np.inf if v.low is None else v.low,
+                np.inf if v.high is None else v.high,
+            )
     return bands
 
 
@@ -97,24 +108,29 @@ def simulate(benchmark, pool, nights, histories, n, sizes, alpha, nightly_alpha,
         gated[(protocol, case)] = [m for m in some if METRICS[m].question != "info"]
     seeds = sorted(set.intersection(*(set(pool[(p, c, "unchanged")]) for p, c in cases)))
     if len(seeds) < nights * n:
-        raise SystemExit(f"{len(seeds)} unchanged seeds per case: a {nights}-night history of {n} seeds a night "
-                         f"needs {nights * n}. Train more with python -m bench calibrate {benchmark} --sets K.")
+        raise SystemExit(
+            f"{len(seeds)} unchanged seeds per case: a {nights}-night history of {n} seeds a night "
+            f"needs {nights * n}. Train more with python -m bench calibrate {benchmark} --sets K."
+        )
     for size in sizes:
         missing = [(p, c) for p, c in cases if (p, c, size) not in pool]
         if missing:
-            raise SystemExit(f"no {size} seeds of {missing[0][0]}/{missing[0][1]}: train them with python -m bench "
-                             f"calibrate {benchmark} --regressions {size} (same --first-seed and --sets).")
+            raise SystemExit(
+                f"no {size} seeds of {missing[0][0]}/{missing[0][1]}: train them with python -m bench "
+                f"calibrate {benchmark} --regressions {size} (same --first-seed and --sets)."
+            )
     bands = gate_bands(doc, cases, gated, n, nightly_alpha)
     rng = np.random.default_rng(0)
     false_pos, rows = 0, {size: [] for size in sizes}
     for _ in range(histories):
-        order = rng.permutation(seeds)[:nights * n].reshape(nights, n)
+        order = rng.permutation(seeds)[: nights * n].reshape(nights, n)
         base = [night_points(pool, cases, "unchanged", k + 1, order[k], gated) for k in range(nights)]
         false_pos += bool(night_series.analyse(history_of(benchmark, base, nights), alpha))
         start = int(rng.integers(2, nights + 1))  # the first shifted night, 1-based
         for size in sizes:
-            shifted = base[:start - 1] + [night_points(pool, cases, size, k + 1, order[k], gated)
-                                          for k in range(start - 1, nights)]
+            shifted = base[: start - 1] + [
+                night_points(pool, cases, size, k + 1, order[k], gated) for k in range(start - 1, nights)
+            ]
             found = night_series.analyse(history_of(benchmark, shifted, nights), alpha)
             placed = any(abs(s.night - start) <= 1 for s in found)
             rows[size].append((start, placed, gate_fails(shifted[start - 1], bands), bool(found)))
@@ -122,22 +138,41 @@ def simulate(benchmark, pool, nights, histories, n, sizes, alpha, nightly_alpha,
 
 
 def render(benchmark, false_pos, rows, histories, nights, n, pool_seeds, alpha, nightly_alpha):
-    lines = [f"{benchmark}: {histories} histories of {nights} nights x {n} seeds a night, re-drawn from {pool_seeds} "
-             f"unchanged seeds per case (and the same seeds with each shift); change points at alpha {alpha:g} per "
-             f"history; a night's gates at alpha {nightly_alpha:.2g} (the CPU nightly's)",
-             f"unchanged: histories with any change point: {false_pos}/{histories} ({100 * false_pos / histories:.1f} %)"]
+    lines = [
+        f"{benchmark}: {histories} histories of {nights} nights x {n} seeds a night, re-drawn from {pool_seeds} "
+        f"unchanged seeds per case (and the same seeds with each shift); change points at alpha {alpha:g} per "
+        f"history; a night's gates at alpha {nightly_alpha:.2g} (the CPU nightly's)",
+        f"unchanged: histories with any change point: {false_pos}/{histories} ({100 * false_pos / histories:.1f} %)",
+    ]
     table = []
     for size, outcomes in rows.items():
         start, placed, gate, anywhere = (np.array(x) for x in zip(*outcomes))
         side = np.minimum(start - 1, nights - start + 1)  # nights on the shorter side of the shift
-        by_bucket = [f"{100 * placed[(side >= lo) & (side <= hi)].mean():.0f} % ({((side >= lo) & (side <= hi)).sum()})"
-                     if ((side >= lo) & (side <= hi)).any() else "-" for lo, hi in BUCKETS]
+        by_bucket = [
+            f"{100 * placed[(side >= lo) & (side <= hi)].mean():.0f} % ({((side >= lo) & (side <= hi)).sum()})"
+            if ((side >= lo) & (side <= hi)).any()
+            else "-"
+            for lo, hi in BUCKETS
+        ]
         caught = f"{100 * placed[gate].mean():.1f} % of {gate.sum()}" if gate.any() else "-"
-        table.append([size, f"{100 * placed.mean():.1f} %", f"{100 * anywhere.mean():.1f} %",
-                      f"{100 * gate.mean():.1f} %", caught, *by_bucket])
-    headers = ["every rate", "found within 1 night", "any change point", "night's gate catches its first night",
-               "found, of those the gate caught", *[f"found, {_nights(lo, hi)} on the shorter side"
-                                                   for lo, hi in BUCKETS]]
+        table.append(
+            [
+                size,
+                f"{100 * placed.mean():.1f} %",
+                f"{100 * anywhere.mean():.1f} %",
+                f"{100 * gate.mean():.1f} %",
+                caught,
+                *by_bucket,
+            ]
+        )
+    headers = [
+        "every rate",
+        "found within 1 night",
+        "any change point",
+        "night's gate catches its first night",
+        "found, of those the gate caught",
+        *[f"found, {_nights(lo, hi)} on the shorter side" for lo, hi in BUCKETS],
+    ]
     lines.append(tabulate(table, headers=headers, disable_numparse=True))
     return "\n".join(lines)
 
@@ -155,23 +190,36 @@ def main(argv=None):
     p.add_argument("--nights", type=int, default=30, help="nights per history (default: 30)")
     p.add_argument("--histories", type=int, default=200, help="histories drawn (default: 200)")
     p.add_argument("--seeds", type=int, default=None, help="seeds per night (default: the nightly's)")
-    p.add_argument("--sizes", nargs="+", default=list(regressions.GROUPS["small"]),
-                   help=f"shifts (default: the small group, {', '.join(regressions.GROUPS['small'])})")
-    p.add_argument("--alpha", type=float, default=changepoints.HISTORY_ALPHA,
-                   help=f"change points' alpha per history (default: {changepoints.HISTORY_ALPHA})")
+    p.add_argument(
+        "--sizes",
+        nargs="+",
+        default=list(regressions.GROUPS["small"]),
+        help=f"shifts (default: the small group, {', '.join(regressions.GROUPS['small'])})",
+    )
+    p.add_argument(
+        "--alpha",
+        type=float,
+        default=changepoints.HISTORY_ALPHA,
+        help=f"change points' alpha per history (default: {changepoints.HISTORY_ALPHA})",
+    )
     args = p.parse_args(argv)
     benchmark = benchmarks.get(args.benchmark)
     n = args.seeds or benchmark.seeds
     pool = load(args.results, args.benchmark)
     if not pool:
-        p.exit(2, f"no calibration records of {args.benchmark} in {args.results}: run python -m bench calibrate "
-                  f"{args.benchmark} --regressions small --results {args.results} first\n")
+        p.exit(
+            2,
+            f"no calibration records of {args.benchmark} in {args.results}: run python -m bench calibrate "
+            f"{args.benchmark} --regressions small --results {args.results} first\n",
+        )
     nightly_alpha = gates.alpha_for(calibrate.cpu_nightly_tests())
     doc = baselines.load(args.benchmark)
-    false_pos, rows, pool_seeds = simulate(args.benchmark, pool, args.nights, args.histories, n, args.sizes,
-                                           args.alpha, nightly_alpha, doc)
-    print(render(args.benchmark, false_pos, rows, args.histories, args.nights, n, pool_seeds, args.alpha,
-                 nightly_alpha))
+    false_pos, rows, pool_seeds = simulate(
+        args.benchmark, pool, args.nights, args.histories, n, args.sizes, args.alpha, nightly_alpha, doc
+    )
+    print(
+        render(args.benchmark, false_pos, rows, args.histories, args.nights, n, pool_seeds, args.alpha, nightly_alpha)
+    )
     return 0
 
 

@@ -57,8 +57,10 @@ def load(paths):
             raise BadInput(f"{path}: no calibration records. Give the --results files of `python -m bench calibrate`.")
         for r in records:
             if not r.get("environment"):
-                raise BadInput(f"{path}: its records do not say which environment trained them (written before "
-                               "calibrate recorded it); calibrate again into a new file.")
+                raise BadInput(
+                    f"{path}: its records do not say which environment trained them (written before "
+                    "calibrate recorded it); calibrate again into a new file."
+                )
             key = (r["benchmark"], r["protocol"], r["case"], r["condition"])
             found.setdefault(key, {}).setdefault(r["environment"], {})[r["seed"]] = r["metrics"]
     return found
@@ -74,9 +76,11 @@ def seed_sets(found, benchmark, n, resamples, rng):
                 common = set(seeds) if common is None else common & set(seeds)
     seeds = sorted(common or ())
     if len(seeds) < n:
-        raise BadInput(f"{benchmark}: {len(seeds)} seeds trained unchanged in every environment, fewer than a "
-                       f"set of {n}; calibrate more --sets, or give --seeds.")
-    sets = [seeds[k * n:(k + 1) * n] for k in range(len(seeds) // n)]
+        raise BadInput(
+            f"{benchmark}: {len(seeds)} seeds trained unchanged in every environment, fewer than a "
+            f"set of {n}; calibrate more --sets, or give --seeds."
+        )
+    sets = [seeds[k * n : (k + 1) * n] for k in range(len(seeds) // n)]
     draws = [sorted(rng.choice(seeds, n, replace=False).tolist()) for _ in range(resamples)] if len(seeds) > n else []
     return sets, draws
 
@@ -89,8 +93,9 @@ def matrix_tests(envs, directory=baselines.DEFAULT_DIR):
 def _runs(env, key, by_seed, seeds):
     name, protocol, case, _ = key
     rows = [by_seed[s] for s in seeds]
-    return matrix.Runs(env, name, protocol, case, seeds=list(seeds),
-                       values={m: [r[m] for r in rows] for m in rows[0]}, epochs=0)
+    return matrix.Runs(
+        env, name, protocol, case, seeds=list(seeds), values={m: [r[m] for r in rows] for m in rows[0]}, epochs=0
+    )
 
 
 def _diverged(by_seed, seeds):
@@ -138,16 +143,25 @@ def render(name, doc, found, sets, draws, envs, reference, alpha, tests, directo
     benchmark = benchmarks.get(name)
     short = {env: f"[{i + 1}]" for i, env in enumerate(envs)}
     rows, any_false, any_false_drawn, any_caught = [], np.zeros(len(sets), bool), np.zeros(len(draws), bool), {}
-    columns = sorted({(k[3], env) for k, by_env in found.items() if k[0] == name and k[3] != "unchanged"
-                      for env in by_env if env in envs}, key=lambda c: (regressions.NAMES.index(c[0]), envs.index(c[1])))
+    columns = sorted(
+        {
+            (k[3], env)
+            for k, by_env in found.items()
+            if k[0] == name and k[3] != "unchanged"
+            for env in by_env
+            if env in envs
+        },
+        key=lambda c: (regressions.NAMES.index(c[0]), envs.index(c[1])),
+    )
     for protocol, case in benchmark.protocol_cases():
         key = (name, protocol, case, "unchanged")
         entries = baselines.case_entries(doc, protocol, case, directory, missing_ok=True)
         if key not in found or not gates.gated_metrics(entries):
             continue
         false, caught = calibrate_case(found, key, entries, envs, reference, sets, alpha)
-        false_drawn, caught_drawn = calibrate_case(found, key, entries, envs, reference, draws, alpha) if draws \
-            else ({}, {})
+        false_drawn, caught_drawn = (
+            calibrate_case(found, key, entries, envs, reference, draws, alpha) if draws else ({}, {})
+        )
         row = [protocol, case]
         for env in envs:
             row.append(_rate(false[env], false_drawn.get(env)))
@@ -164,18 +178,18 @@ def render(name, doc, found, sets, draws, envs, reference, alpha, tests, directo
             if draws:
                 totals[1] |= caught_drawn[column]
         rows.append(row)
-    headers = ["protocol", "case", *[f"false {short[e]}" for e in envs],
-               *[f"{c} {short[e]}" for c, e in columns]]
-    lines = [f"{name}: {len(sets)} disjoint sets of {len(sets[0])} seeds (re-drawn {len(draws)} times); alpha "
-             f"{alpha:.2g} per test = 1 % / {tests} tests of a matrix run",
-             "environments: " + "; ".join(f"{short[e]} {e}{' (reference)' if e == reference else ''}" for e in envs),
-             "false [k]: sets in which environment k, trained unchanged, is called CHANGED or WORSE; <regression> "
-             "[k]: sets in which k's runs with it are, beside the reference's unchanged runs (re-drawn sets in "
-             "brackets)",
-             tabulate(rows, headers=headers, disable_numparse=True),
-             f"{name}: sets with any false alarm (any case, any environment): {_rate(any_false, any_false_drawn)}"]
-    lines += [f"{name}: {c} in {short[e]}: sets with any case caught: {_rate(*any_caught[(c, e)])}"
-              for c, e in columns]
+    headers = ["protocol", "case", *[f"false {short[e]}" for e in envs], *[f"{c} {short[e]}" for c, e in columns]]
+    lines = [
+        f"{name}: {len(sets)} disjoint sets of {len(sets[0])} seeds (re-drawn {len(draws)} times); alpha "
+        f"{alpha:.2g} per test = 1 % / {tests} tests of a matrix run",
+        "environments: " + "; ".join(f"{short[e]} {e}{' (reference)' if e == reference else ''}" for e in envs),
+        "false [k]: sets in which environment k, trained unchanged, is called CHANGED or WORSE; <regression> "
+        "[k]: sets in which k's runs with it are, beside the reference's unchanged runs (re-drawn sets in "
+        "brackets)",
+        tabulate(rows, headers=headers, disable_numparse=True),
+        f"{name}: sets with any false alarm (any case, any environment): {_rate(any_false, any_false_drawn)}",
+    ]
+    lines += [f"{name}: {c} in {short[e]}: sets with any case caught: {_rate(*any_caught[(c, e)])}" for c, e in columns]
     return "\n".join(lines)
 
 
@@ -188,8 +202,12 @@ def parser():
     p = argparse.ArgumentParser(prog="python -m bench calibrate_matrix", description=__doc__.splitlines()[0])
     p.add_argument("files", nargs="+", help="calibration files of `python -m bench calibrate`, one per environment")
     p.add_argument("--seeds", type=int, default=None, help="seeds per set N (default: each benchmark's nightly's)")
-    p.add_argument("--envs", type=int, default=TOX_ENVS,
-                   help=f"environments of the matrix run whose alpha is used (default: tox's {TOX_ENVS})")
+    p.add_argument(
+        "--envs",
+        type=int,
+        default=TOX_ENVS,
+        help=f"environments of the matrix run whose alpha is used (default: tox's {TOX_ENVS})",
+    )
     p.add_argument("--resamples", type=int, default=RESAMPLES, help=f"re-drawn sets (default: {RESAMPLES})")
     return p
 
@@ -198,8 +216,10 @@ def main(argv=None):
     p = parser()
     args = p.parse_args(argv)
     if args.envs < 1 or args.resamples < 0 or (args.seeds is not None and args.seeds < 2):
-        p.error(f"--envs must be >= 1, --resamples >= 0 and --seeds >= 2. Received: --envs={args.envs} "
-                f"--resamples={args.resamples} --seeds={args.seeds}")
+        p.error(
+            f"--envs must be >= 1, --resamples >= 0 and --seeds >= 2. Received: --envs={args.envs} "
+            f"--resamples={args.resamples} --seeds={args.seeds}"
+        )
     try:
         found = load(args.files)
         tests = matrix_tests(args.envs)
@@ -207,12 +227,14 @@ def main(argv=None):
         out = []
         for name in sorted({k[0] for k in found}, key=benchmarks.names().index):
             benchmark = benchmarks.get(name)
-            envs = sorted({env for k, by_env in found.items() if k[0] == name and k[3] == "unchanged"
-                           for env in by_env})
+            envs = sorted(
+                {env for k, by_env in found.items() if k[0] == name and k[3] == "unchanged" for env in by_env}
+            )
             doc = baselines.load(name)
             reference = matrix.reference_env(envs, baselines.measured_in(doc))
-            sets, draws = seed_sets(found, name, args.seeds or benchmark.seeds, args.resamples,
-                                    np.random.default_rng(0))
+            sets, draws = seed_sets(
+                found, name, args.seeds or benchmark.seeds, args.resamples, np.random.default_rng(0)
+            )
             out.append(render(name, doc, found, sets, draws, envs, reference, alpha, tests))
     except (BadInput, baselines.BaselineError) as err:
         p.exit(2, f"{err}\n")

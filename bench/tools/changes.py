@@ -27,18 +27,39 @@ GIT_LOG_LINES = 10
 
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m bench changes", description=__doc__.splitlines()[0])
-    p.add_argument("benchmark", nargs="?", default=None,
-                   help="benchmark name, e.g. ionosphere (default: every benchmark in the history)")
-    p.add_argument("--history", default=None, metavar="URL",
-                   help="the history store: sqlite:///path/file.sqlite, a file path or postgresql://user@host/db "
-                        "(default: sqlite:///results/history.sqlite, what `pytest -m slow` writes)")
-    p.add_argument("--recent", type=int, default=1, metavar="K",
-                   help="exit 1 when a shift starts within the last K nights of its benchmark (default: 1)")
-    p.add_argument("--alpha", type=float, default=changepoints.HISTORY_ALPHA,
-                   help="chance that an unchanged history shows any shift, split over its series "
-                        f"(default: {changepoints.HISTORY_ALPHA})")
-    p.add_argument("--json", default=None, metavar="FILE",
-                   help="also write the shifts as JSON to FILE, which must not exist (default: none)")
+    p.add_argument(
+        "benchmark",
+        nargs="?",
+        default=None,
+        help="benchmark name, e.g. ionosphere (default: every benchmark in the history)",
+    )
+    p.add_argument(
+        "--history",
+        default=None,
+        metavar="URL",
+        help="the history store: sqlite:///path/file.sqlite, a file path or postgresql://user@host/db "
+        "(default: sqlite:///results/history.sqlite, what `pytest -m slow` writes)",
+    )
+    p.add_argument(
+        "--recent",
+        type=int,
+        default=1,
+        metavar="K",
+        help="exit 1 when a shift starts within the last K nights of its benchmark (default: 1)",
+    )
+    p.add_argument(
+        "--alpha",
+        type=float,
+        default=changepoints.HISTORY_ALPHA,
+        help="chance that an unchanged history shows any shift, split over its series "
+        f"(default: {changepoints.HISTORY_ALPHA})",
+    )
+    p.add_argument(
+        "--json",
+        default=None,
+        metavar="FILE",
+        help="also write the shifts as JSON to FILE, which must not exist (default: none)",
+    )
     args = p.parse_args(argv)
     if args.recent < 1:
         p.exit(2, f"--recent must be >= 1 (nights). Received: {args.recent}\n")
@@ -52,13 +73,19 @@ def main(argv=None):
         p.exit(2, f"{err}\n")
     names = [args.benchmark] if args.benchmark else store.benchmarks()
     if not names:
-        p.exit(2, f"no nights in {history_store.shown_url(url)}: run the nightly with --bench-history={url}, or "
-                  "import results folders (`python -m bench store import DIR --history URL`).\n")
+        p.exit(
+            2,
+            f"no nights in {history_store.shown_url(url)}: run the nightly with --bench-history={url}, or "
+            "import results folders (`python -m bench store import DIR --history URL`).\n",
+        )
     histories = [night_series.load(store, name) for name in names]
     empty = [h.benchmark for h in histories if not h.nights]
     if empty:
-        p.exit(2, f"no nights of {', '.join(empty)} in {history_store.shown_url(url)}; it holds "
-                  f"{', '.join(store.benchmarks()) or 'none'}.\n")
+        p.exit(
+            2,
+            f"no nights of {', '.join(empty)} in {history_store.shown_url(url)}; it holds "
+            f"{', '.join(store.benchmarks()) or 'none'}.\n",
+        )
     recent, found = False, []
     for history in histories:
         shifts = night_series.analyse(history, args.alpha)
@@ -72,8 +99,9 @@ def main(argv=None):
             recent = recent or is_recent
             found.append(as_dict(history, shift, is_recent))
     if args.json:
-        Path(args.json).write_text(json.dumps({"recent": args.recent, "alpha": args.alpha, "shifts": found},
-                                              indent=1) + "\n")
+        Path(args.json).write_text(
+            json.dumps({"recent": args.recent, "alpha": args.alpha, "shifts": found}, indent=1) + "\n"
+        )
     if recent:
         print(f"\nA shift starts within the last {args.recent} night(s): exit 1.")
     return 1 if recent else 0
@@ -83,8 +111,10 @@ def heading(history, shifts, alpha):
     nights = history.nights
     span = f"{_date(nights[0])} .. {_date(nights[-1])}" if nights else "-"
     tested = sum(len(s.points) >= 2 for s in history.series)
-    return (f"{history.benchmark}: {len(nights)} night(s), {span}; {tested} series (case x gated metric); "
-            f"{len(shifts)} shift(s) at alpha {alpha:g} over the history ({alpha / max(tested, 1):.2g} per series)")
+    return (
+        f"{history.benchmark}: {len(nights)} night(s), {span}; {tested} series (case x gated metric); "
+        f"{len(shifts)} shift(s) at alpha {alpha:g} over the history ({alpha / max(tested, 1):.2g} per series)"
+    )
 
 
 def grouped(history, shifts):
@@ -108,13 +138,17 @@ def describe(history, group):
         rel = f"{100 * c.relative:+.1f} %" if c.before else f"{c.shift:+.4g}"
         p = f"p {changepoints.p_text(c.p_value)}"
         way = "worse" if shift.worse else "better"
-        lines.append(f"  {s.name} {s.metric}: {shift.direction} {rel} ({way}), {c.before:.4f} -> {c.after:.4f} "
-                     f"[{METRICS[s.metric].unit}], z {c.z:+.1f}, {p}")
+        lines.append(
+            f"  {s.name} {s.metric}: {shift.direction} {rel} ({way}), {c.before:.4f} -> {c.after:.4f} "
+            f"[{METRICS[s.metric].unit}], z {c.z:+.1f}, {p}"
+        )
     changes = _environment_changes(history, first)
-    lines += [f"  last night before: night {first.before_night}, {_night_text(before)}",
-              f"  first night after: night {first.night}, {_night_text(after)}",
-              f"  commits: {_commits(before, after)}",
-              "  environment: " + ("; ".join(f"{k} {a} -> {b}" for k, a, b in changes) if changes else "unchanged")]
+    lines += [
+        f"  last night before: night {first.before_night}, {_night_text(before)}",
+        f"  first night after: night {first.night}, {_night_text(after)}",
+        f"  commits: {_commits(before, after)}",
+        "  environment: " + ("; ".join(f"{k} {a} -> {b}" for k, a, b in changes) if changes else "unchanged"),
+    ]
     return "\n".join(lines)
 
 
@@ -124,19 +158,37 @@ def _environment_changes(history, shift):
     s = shift.series
     return night_series.environment_changes(
         _point_env(s, shift.before_night) or history.night(shift.before_night)["environment"],
-        _point_env(s, shift.night) or history.night(shift.night)["environment"])
+        _point_env(s, shift.night) or history.night(shift.night)["environment"],
+    )
 
 
 def as_dict(history, shift, recent):
     c, s = shift.change, shift.series
     before, after = history.night(shift.before_night), history.night(shift.night)
-    return {"benchmark": s.benchmark, "protocol": s.protocol, "case": s.case, "metric": s.metric,
-            "unit": METRICS[s.metric].unit, "night": shift.night, "nights": len(history.nights),
-            "before_night": shift.before_night, "date": after["started"], "before": c.before, "after": c.after,
-            "shift": c.shift, "relative": c.relative, "direction": shift.direction, "worse": shift.worse,
-            "z": c.z, "p_value": c.p_value, "alpha": shift.alpha, "recent": recent,
-            "commit_before": before["commit"], "commit_after": after["commit"],
-            "environment_changes": [list(x) for x in _environment_changes(history, shift)]}
+    return {
+        "benchmark": s.benchmark,
+        "protocol": s.protocol,
+        "case": s.case,
+        "metric": s.metric,
+        "unit": METRICS[s.metric].unit,
+        "night": shift.night,
+        "nights": len(history.nights),
+        "before_night": shift.before_night,
+        "date": after["started"],
+        "before": c.before,
+        "after": c.after,
+        "shift": c.shift,
+        "relative": c.relative,
+        "direction": shift.direction,
+        "worse": shift.worse,
+        "z": c.z,
+        "p_value": c.p_value,
+        "alpha": shift.alpha,
+        "recent": recent,
+        "commit_before": before["commit"],
+        "commit_after": after["commit"],
+        "environment_changes": [list(x) for x in _environment_changes(history, shift)],
+    }
 
 
 def _point_env(series, night):
@@ -162,8 +214,9 @@ def _commits(before, after):
         dirty = " (uncommitted changes on one side)" if before["dirty"] or after["dirty"] else ""
         return f"same commit {a[:12]}{dirty}"
     try:
-        log = subprocess.run(["git", "log", "--oneline", "--no-decorate", f"{a}..{b}"], capture_output=True,
-                             text=True, timeout=30)
+        log = subprocess.run(
+            ["git", "log", "--oneline", "--no-decorate", f"{a}..{b}"], capture_output=True, text=True, timeout=30
+        )
     except (OSError, subprocess.TimeoutExpired):
         log = None
     if log is None or log.returncode != 0:

@@ -38,8 +38,10 @@ def load(dirs):
     for d in dirs:
         folders = results.sessions(d)
         if not folders:
-            raise BadInput(f"no results under {d}: run `pytest -m slow --bench-results={d}` first (tox writes "
-                           "one folder per environment under .tox/results/).")
+            raise BadInput(
+                f"no results under {d}: run `pytest -m slow --bench-results={d}` first (tox writes "
+                "one folder per environment under .tox/results/)."
+            )
         for folder in folders:  # sorted by name: a session's name starts with its date, so newer ones win
             runs = results.runs(folder)
             for record in results.records(folder):
@@ -66,10 +68,15 @@ def _runs(env, key, summary, seeds_runs):
         raise BadInput(f"{'/'.join(key)} in {env}: the summary names seeds {missing} whose runs are not recorded")
     chosen = [seeds_runs[s] for s in summary["seeds"]]
     epochs = {len(r.history.get("train_loss", [])) for r in chosen}
-    return matrix.Runs(env, *key, seeds=list(summary["seeds"]),
-                       values={m: [r.metrics[m] for r in chosen] for m in chosen[0].metrics},
-                       epochs=max(epochs), schedule=summary.get("schedule"),
-                       train_seconds=sum(r.train_time_s for r in chosen))
+    return matrix.Runs(
+        env,
+        *key,
+        seeds=list(summary["seeds"]),
+        values={m: [r.metrics[m] for r in chosen] for m in chosen[0].metrics},
+        epochs=max(epochs),
+        schedule=summary.get("schedule"),
+        train_seconds=sum(r.train_time_s for r in chosen),
+    )
 
 
 def check_epochs(by_case):
@@ -80,8 +87,10 @@ def check_epochs(by_case):
         want = benchmarks.get(name).config["epochs"]
         for env, runs in by_env.items():
             if runs.epochs != want:
-                raise BadInput(f"{name}/{protocol}/{case} in {env} trained {runs.epochs} epochs, the benchmark "
-                               f"trains {want}: the matrix judges only runs of the benchmark as declared.")
+                raise BadInput(
+                    f"{name}/{protocol}/{case} in {env} trained {runs.epochs} epochs, the benchmark "
+                    f"trains {want}: the matrix judges only runs of the benchmark as declared."
+                )
 
 
 def judge(by_case, stopped, baseline_dir=baselines.DEFAULT_DIR):
@@ -91,8 +100,7 @@ def judge(by_case, stopped, baseline_dir=baselines.DEFAULT_DIR):
 
     def doc(name):
         if name not in docs:
-            docs[name] = baselines.load(name, baseline_dir) if baselines.path_for(name, baseline_dir).exists() \
-                else None
+            docs[name] = baselines.load(name, baseline_dir) if baselines.path_for(name, baseline_dir).exists() else None
         return docs[name]
 
     def entries_of(key):
@@ -123,12 +131,15 @@ def judge(by_case, stopped, baseline_dir=baselines.DEFAULT_DIR):
 def render(cells, tests, alpha, references, fmt="simple"):
     envs = sorted({env for row in cells.values() for env in row})
     rows = [["/".join(key), *[row[env].text for env in envs]] for key, row in cells.items()]
-    table = tabulate(rows, headers=["case", *[f"[{i + 1}] {env}" for i, env in enumerate(envs)]], tablefmt=fmt,
-                     disable_numparse=True)
+    table = tabulate(
+        rows, headers=["case", *[f"[{i + 1}] {env}" for i, env in enumerate(envs)]], tablefmt=fmt, disable_numparse=True
+    )
     refs = sorted({ref for ref in references.values()})
-    notes = [f"alpha {alpha:.2g} per test = 1 % / {tests} tests (each environment's gates against the committed "
-             "baselines, and paired per-seed tests against the reference environment)",
-             "reference (seed-by-seed comparisons): " + "; ".join(f"[{envs.index(r) + 1}] {r}" for r in refs)]
+    notes = [
+        f"alpha {alpha:.2g} per test = 1 % / {tests} tests (each environment's gates against the committed "
+        "baselines, and paired per-seed tests against the reference environment)",
+        "reference (seed-by-seed comparisons): " + "; ".join(f"[{envs.index(r) + 1}] {r}" for r in refs),
+    ]
     return table, notes
 
 
@@ -141,26 +152,45 @@ def training_times(by_case):
         return None
     seconds = {env: sum(by_env[env].train_seconds for by_env in common) for env in envs}
     fastest = min(seconds.values()) or 1e-9
-    return (f"training time over the {len(common)} cases every environment trained: "
-            + "; ".join(f"[{i + 1}] {seconds[env]:.0f} s ({seconds[env] / fastest:.1f}x)" for i, env in enumerate(envs)))
+    return f"training time over the {len(common)} cases every environment trained: " + "; ".join(
+        f"[{i + 1}] {seconds[env]:.0f} s ({seconds[env] / fastest:.1f}x)" for i, env in enumerate(envs)
+    )
 
 
 def as_json(cells, tests, alpha, references):
-    return {"alpha": alpha, "tests": tests,
-            "references": {"/".join(k): v for k, v in references.items()},
-            "cells": [{**{k: v for k, v in vars(cell).items()}, "failed": cell.failed}
-                      for row in cells.values() for cell in row.values()]}
+    return {
+        "alpha": alpha,
+        "tests": tests,
+        "references": {"/".join(k): v for k, v in references.items()},
+        "cells": [
+            {**{k: v for k, v in vars(cell).items()}, "failed": cell.failed}
+            for row in cells.values()
+            for cell in row.values()
+        ],
+    }
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m bench cross_version", description=__doc__.splitlines()[0])
     p.add_argument("dirs", nargs="+", help="--bench-results folders, one per environment (e.g. .tox/results/*)")
-    p.add_argument("--md", default=None, metavar="FILE", help="also write the table as Markdown to FILE, which must "
-                                                             "not exist (default: none)")
-    p.add_argument("--json", default=None, metavar="FILE", help="also write every cell as JSON to FILE, which must "
-                                                               "not exist (default: none)")
-    p.add_argument("--baselines", default=str(baselines.DEFAULT_DIR), metavar="DIR",
-                   help="the baseline folder the gates read (default: the project's baselines/)")
+    p.add_argument(
+        "--md",
+        default=None,
+        metavar="FILE",
+        help="also write the table as Markdown to FILE, which must not exist (default: none)",
+    )
+    p.add_argument(
+        "--json",
+        default=None,
+        metavar="FILE",
+        help="also write every cell as JSON to FILE, which must not exist (default: none)",
+    )
+    p.add_argument(
+        "--baselines",
+        default=str(baselines.DEFAULT_DIR),
+        metavar="DIR",
+        help="the baseline folder the gates read (default: the project's baselines/)",
+    )
     args = p.parse_args(argv)
     for option in (args.md, args.json):
         if option and Path(option).exists():

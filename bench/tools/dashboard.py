@@ -19,12 +19,22 @@ from bench.report import dashboard
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m bench dashboard", description=__doc__.splitlines()[0])
     p.add_argument("out_dir", metavar="OUT_DIR", help="folder to write the site into (new, or empty)")
-    p.add_argument("--history", default=None, metavar="URL",
-                   help="the history store (default: sqlite:///results/history.sqlite)")
-    p.add_argument("--benchmark", action="append", default=[], metavar="NAME",
-                   help="only these benchmarks (repeatable; default: every benchmark in the history)")
-    p.add_argument("--alpha", type=float, default=changepoints.HISTORY_ALPHA,
-                   help=f"change points' alpha over each benchmark's history (default: {changepoints.HISTORY_ALPHA})")
+    p.add_argument(
+        "--history", default=None, metavar="URL", help="the history store (default: sqlite:///results/history.sqlite)"
+    )
+    p.add_argument(
+        "--benchmark",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only these benchmarks (repeatable; default: every benchmark in the history)",
+    )
+    p.add_argument(
+        "--alpha",
+        type=float,
+        default=changepoints.HISTORY_ALPHA,
+        help=f"change points' alpha over each benchmark's history (default: {changepoints.HISTORY_ALPHA})",
+    )
     args = p.parse_args(argv)
     out = Path(args.out_dir)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from bench.engine.records import METRICS
 from bench.harness import baselines, results
 from bench.report.plots import plot_drift
-from bench.engine.records import METRICS
 
 
 def sessions(results_root, benchmark):
@@ -35,9 +35,21 @@ def sessions(results_root, benchmark):
 
 def table(found, metric):
     cases = sorted({case for _, _, c in found for case in c})
-    rows = [[name, date, *[(f"{c[case][metric]['mean']:.4f} +- {c[case][metric]['std']:.4f} ({c[case][metric]['n']})"
-                            if case in c and metric in c[case] else "-") for case in cases]]
-            for name, date, c in found]
+    rows = [
+        [
+            name,
+            date,
+            *[
+                (
+                    f"{c[case][metric]['mean']:.4f} +- {c[case][metric]['std']:.4f} ({c[case][metric]['n']})"
+                    if case in c and metric in c[case]
+                    else "-"
+                )
+                for case in cases
+            ],
+        ]
+        for name, date, c in found
+    ]
     return tabulate(rows, headers=["session", "date", *["/".join(case) for case in cases]], disable_numparse=True)
 
 
@@ -46,22 +58,31 @@ def main(argv=None):
     p.add_argument("benchmark", help="benchmark name, e.g. ionosphere")
     p.add_argument("--results", default="results", help="the --bench-results folder to read (default: results)")
     p.add_argument("--last", type=int, default=10, help="how many of the newest sessions (default: 10)")
-    p.add_argument("--metric", default=None, choices=list(METRICS),
-                   help="metric to show (default: the benchmark's own headline metric)")
-    p.add_argument("--plot", default=None,
-                   help="also write a drift plot (PNG) of --case to this new file (default: no plot)")
+    p.add_argument(
+        "--metric",
+        default=None,
+        choices=list(METRICS),
+        help="metric to show (default: the benchmark's own headline metric)",
+    )
+    p.add_argument(
+        "--plot", default=None, help="also write a drift plot (PNG) of --case to this new file (default: no plot)"
+    )
     p.add_argument("--case", default=None, help="PROTOCOL/CASE for --plot, e.g. published/step (default: none)")
-    p.add_argument("--baselines", default=str(baselines.DEFAULT_DIR),
-                   help="baseline folder for the plot's lines (default: the project's baselines/)")
+    p.add_argument(
+        "--baselines",
+        default=str(baselines.DEFAULT_DIR),
+        help="baseline folder for the plot's lines (default: the project's baselines/)",
+    )
     args = p.parse_args(argv)
     if args.metric is None:
         from bench import benchmarks
 
-        args.metric = benchmarks.get(args.benchmark).metric if args.benchmark in benchmarks.names() \
-            else "final_val_accuracy"
+        args.metric = (
+            benchmarks.get(args.benchmark).metric if args.benchmark in benchmarks.names() else "final_val_accuracy"
+        )
     if not Path(args.results).is_dir():
         p.exit(2, f"no results folder {args.results}: run `pytest -m slow --bench-results={args.results}` first\n")
-    found = sessions(args.results, args.benchmark)[-args.last:]
+    found = sessions(args.results, args.benchmark)[-args.last :]
     if not found:
         p.exit(2, f"no {args.benchmark} results under {args.results}\n")
     print(f"{args.benchmark}: {args.metric} [{METRICS[args.metric].unit}], mean +- std (n seeds), oldest first")

@@ -22,11 +22,19 @@ from bench.harness import baselines
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench pending", description=__doc__.splitlines()[0])
-    parser.add_argument("cases", nargs="+", metavar="BENCHMARK/PROTOCOL/CASE",
-                        help="the cases with no baseline yet (several of one benchmark or of several)")
+    parser.add_argument(
+        "cases",
+        nargs="+",
+        metavar="BENCHMARK/PROTOCOL/CASE",
+        help="the cases with no baseline yet (several of one benchmark or of several)",
+    )
     parser.add_argument("--why", required=True, help="what measuring them needs that is not here (required)")
-    parser.add_argument("--baselines", default=str(baselines.DEFAULT_DIR), metavar="DIR",
-                        help="directory of baseline files (default: the project's baselines/)")
+    parser.add_argument(
+        "--baselines",
+        default=str(baselines.DEFAULT_DIR),
+        metavar="DIR",
+        help="directory of baseline files (default: the project's baselines/)",
+    )
     args = parser.parse_args(argv)
     by_benchmark = {}
     try:

@@ -21,26 +21,39 @@ from bench.harness import baselines
 def published_document(benchmark, date):
     why = "the write-up did not run it; it needs a reviewed GPU run here"
     command = f"python -m bench published {benchmark.name}"
-    cases = {name: {baselines.PENDING: {"why": why, "date": date, "command": command}}
-             for name in benchmark.cases}  # a case the write-up did not run: no baseline yet
+    cases = {
+        name: {baselines.PENDING: {"why": why, "date": date, "command": command}} for name in benchmark.cases
+    }  # a case the write-up did not run: no baseline yet
     for case, accuracy in benchmark.published.items():
-        cases[case] = {"final_val_accuracy": {
-            "n": 1, "mean": accuracy, "std": 0.0, "min": accuracy, "max": accuracy,
-            "unit": "fraction", "better": "higher", "question": "worse",
-            "threshold": benchmark.published_floors[case],
-            "rule": "published floor: the write-up's own gate, else its figure - 0.01",
-            "provenance": {"source": "published", "reference": benchmark.reference,
-                           "note": "published, not yet reproduced here"},
-            "holds_for": [],
-        }}
+        cases[case] = {
+            "final_val_accuracy": {
+                "n": 1,
+                "mean": accuracy,
+                "std": 0.0,
+                "min": accuracy,
+                "max": accuracy,
+                "unit": "fraction",
+                "better": "higher",
+                "question": "worse",
+                "threshold": benchmark.published_floors[case],
+                "rule": "published floor: the write-up's own gate, else its figure - 0.01",
+                "provenance": {
+                    "source": "published",
+                    "reference": benchmark.reference,
+                    "note": "published, not yet reproduced here",
+                },
+                "holds_for": [],
+            }
+        }
     return {"format": baselines.FORMAT, "benchmark": benchmark.name, "cases": {benchmark.protocols[0]: cases}}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench published", description=__doc__.splitlines()[0])
     parser.add_argument("benchmark", choices=[b.name for b in benchmarks.all_benchmarks() if b.published])
-    parser.add_argument("--baselines", default=str(baselines.DEFAULT_DIR),
-                        help="directory (default: the project's baselines/)")
+    parser.add_argument(
+        "--baselines", default=str(baselines.DEFAULT_DIR), help="directory (default: the project's baselines/)"
+    )
     args = parser.parse_args(argv)
     path = baselines.path_for(args.benchmark, args.baselines)
     if path.exists():

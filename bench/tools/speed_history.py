@@ -34,12 +34,21 @@ def main(argv=None):
         except history_store.HistoryError as err:
             p.exit(2, f"{err}\n")
         if store.counts()["nights"]:
-            p.exit(2, f"{history_store.shown_url(url)} holds nights; the rounds would add theirs to its history. "
-                      "Give an empty store (a new SQLite file, or a new PostgreSQL database).\n")
+            p.exit(
+                2,
+                f"{history_store.shown_url(url)} holds nights; the rounds would add theirs to its history. "
+                "Give an empty store (a new SQLite file, or a new PostgreSQL database).\n",
+            )
         print(f"{history_store.shown_url(url)} ({store.dialect}): {len(records)} records of {args.folder}")
         for k in range(args.rounds):
-            night = store.night({"key": f"speed-{uuid.uuid4().hex}", "started": "1970-01-01T00:00:00Z",
-                                 "environment": {}, "options": {"speed_history": True}})
+            night = store.night(
+                {
+                    "key": f"speed-{uuid.uuid4().hex}",
+                    "started": "1970-01-01T00:00:00Z",
+                    "environment": {},
+                    "options": {"speed_history": True},
+                }
+            )
             start = time.perf_counter()
             for record in records:
                 store.add(night, record)

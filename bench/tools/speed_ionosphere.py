@@ -26,7 +26,7 @@ from tabulate import tabulate
 
 from bench.benchmarks import RunOptions
 from bench.benchmarks import ionosphere as io
-from bench.engine import compiled, loop
+from bench.engine import compiled
 
 TARGET = 20.0  # plain fit's time / the suite's, at least
 
@@ -45,8 +45,10 @@ def run_suite(case, seeds):
 
 
 def run_one_at_a_time(case, seeds):
-    return [io.train(case, seed, "published", options=RunOptions(engine="keras")).metrics["final_val_accuracy"]
-            for seed in seeds]
+    return [
+        io.train(case, seed, "published", options=RunOptions(engine="keras")).metrics["final_val_accuracy"]
+        for seed in seeds
+    ]
 
 
 def run_fit_same(case, seed):
@@ -55,9 +57,17 @@ def run_fit_same(case, seed):
     x, y = io.load_data()
     train, val = io.split(x, y, "published", seed)
     model, opt = _model_and_optimizer(case, seed)
-    h = compiled.fit_in_same_order(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
-                               train, val, epochs=io.CONFIG["epochs"], batch_size=io.CONFIG["batch_size"],
-                               seed=seed)
+    h = compiled.fit_in_same_order(
+        model,
+        opt,
+        keras.losses.BinaryCrossentropy(),
+        keras.metrics.binary_accuracy,
+        train,
+        val,
+        epochs=io.CONFIG["epochs"],
+        batch_size=io.CONFIG["batch_size"],
+        seed=seed,
+    )
     return h["val_accuracy"][-1]
 
 
@@ -65,8 +75,15 @@ def run_fit_plain(case, seed):
     x, y = io.load_data()
     model, opt = _model_and_optimizer(case, seed)
     model.compile(optimizer=opt, loss="binary_crossentropy", metrics=["accuracy"])
-    h = model.fit(x, y, validation_split=io.CONFIG["validation_fraction"], batch_size=io.CONFIG["batch_size"],
-                  epochs=io.CONFIG["epochs"], shuffle=True, verbose=0)
+    h = model.fit(
+        x,
+        y,
+        validation_split=io.CONFIG["validation_fraction"],
+        batch_size=io.CONFIG["batch_size"],
+        epochs=io.CONFIG["epochs"],
+        shuffle=True,
+        verbose=0,
+    )
     return h.history["val_accuracy"][-1]
 
 
@@ -74,8 +91,12 @@ def _each_seed(runner):
     return lambda case, seeds: [runner(case, seed) for seed in seeds]
 
 
-RUNNERS = {"suite (seeds together)": run_suite, "suite, one seed at a time": run_one_at_a_time,
-           "fit, same batches": _each_seed(run_fit_same), "fit, plain (published)": _each_seed(run_fit_plain)}
+RUNNERS = {
+    "suite (seeds together)": run_suite,
+    "suite, one seed at a time": run_one_at_a_time,
+    "fit, same batches": _each_seed(run_fit_same),
+    "fit, plain (published)": _each_seed(run_fit_plain),
+}
 
 
 def measure(seeds):
@@ -83,17 +104,35 @@ def measure(seeds):
     for label, runner in RUNNERS.items():
         start = time.perf_counter()
         accs = [acc for case in io.CASES for acc in runner(case, list(range(seeds)))]
-        records.append({"runner": label, "runs": len(accs), "total_s": time.perf_counter() - start,
-                        "mean_final_val_accuracy": float(np.mean(accs))})
+        records.append(
+            {
+                "runner": label,
+                "runs": len(accs),
+                "total_s": time.perf_counter() - start,
+                "mean_final_val_accuracy": float(np.mean(accs)),
+            }
+        )
     return records
 
 
 def render(records):
     suite_s = records[0]["total_s"]
-    rows = [[r["runner"], r["runs"], f"{r['total_s']:.1f}", f"{r['total_s'] / r['runs']:.2f}",
-             f"{r['total_s'] / suite_s:.1f}x", f"{r['mean_final_val_accuracy']:.4f}"] for r in records]
-    return tabulate(rows, headers=["runner", "runs", "total s", "s per run", "time vs suite",
-                                   "mean final val acc"], disable_numparse=True)
+    rows = [
+        [
+            r["runner"],
+            r["runs"],
+            f"{r['total_s']:.1f}",
+            f"{r['total_s'] / r['runs']:.2f}",
+            f"{r['total_s'] / suite_s:.1f}x",
+            f"{r['mean_final_val_accuracy']:.4f}",
+        ]
+        for r in records
+    ]
+    return tabulate(
+        rows,
+        headers=["runner", "runs", "total s", "s per run", "time vs suite", "mean final val acc"],
+        disable_numparse=True,
+    )
 
 
 def main(argv=None):
@@ -108,13 +147,17 @@ def main(argv=None):
     imported = time.perf_counter() - start
     env = environment()
     print(f"TensorFlow + Keras import: {imported:.1f} s, once, not counted below")
-    print(f"ionosphere, 4 schedules x {args.seeds} seeds x {io.CONFIG['epochs']} epochs, published split; "
-          f"TF {env.get('tensorflow')} / Keras {env.get('keras')}, {env['device']}; wall time, one process")
+    print(
+        f"ionosphere, 4 schedules x {args.seeds} seeds x {io.CONFIG['epochs']} epochs, published split; "
+        f"TF {env.get('tensorflow')} / Keras {env.get('keras')}, {env['device']}; wall time, one process"
+    )
     records = measure(args.seeds)
     print(render(records))
     ratio = records[-1]["total_s"] / records[0]["total_s"]
-    print(f"plain fit / suite: {records[-1]['total_s']:.1f} s / {records[0]['total_s']:.1f} s = {ratio:.1f}x "
-          f"(target >= {TARGET:.0f}x: {'met' if ratio >= TARGET else 'NOT met'})")
+    print(
+        f"plain fit / suite: {records[-1]['total_s']:.1f} s / {records[0]['total_s']:.1f} s = {ratio:.1f}x "
+        f"(target >= {TARGET:.0f}x: {'met' if ratio >= TARGET else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

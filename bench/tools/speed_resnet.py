@@ -40,15 +40,21 @@ def _setup(images, seed, mixed):
     with precision.policy(mixed):
         model = resnet.build_model()
     s = resnet.BENCHMARK.case("step").build()
-    opt = keras.optimizers.SGD(s.as_keras_schedule(steps_per_epoch=-(-images // resnet.CONFIG["batch_size"])),
-                               momentum=0.9)
+    opt = keras.optimizers.SGD(
+        s.as_keras_schedule(steps_per_epoch=-(-images // resnet.CONFIG["batch_size"])), momentum=0.9
+    )
     return x, y, model, precision.wrap(opt, mixed)
 
 
 def _figures(model, images, stamps):
     epoch_s = float(np.median(np.diff(stamps)[1:]))
-    return {"params": model.count_params(), "images": images, "epoch_s": epoch_s, "images_per_s": images / epoch_s,
-            "epoch_50k_s": 50_000 / (images / epoch_s)}
+    return {
+        "params": model.count_params(),
+        "images": images,
+        "epoch_s": epoch_s,
+        "images_per_s": images / epoch_s,
+        "epoch_50k_s": 50_000 / (images / epoch_s),
+    }
 
 
 def measure_suite(images, epochs, xla=False, mixed=False, seed=0):
@@ -56,9 +62,19 @@ def measure_suite(images, epochs, xla=False, mixed=False, seed=0):
 
     x, y, model, opt = _setup(images, seed, mixed)
     stamps = [time.perf_counter()]
-    loop.train_loop(model, opt, keras.losses.CategoricalCrossentropy(), keras.metrics.categorical_accuracy,
-                    (x, y), (x[:256], y[:256]), epochs=epochs, batch_size=resnet.CONFIG["batch_size"], seed=seed,
-                    on_epoch=lambda e, r: stamps.append(time.perf_counter()), xla=xla)
+    loop.train_loop(
+        model,
+        opt,
+        keras.losses.CategoricalCrossentropy(),
+        keras.metrics.categorical_accuracy,
+        (x, y),
+        (x[:256], y[:256]),
+        epochs=epochs,
+        batch_size=resnet.CONFIG["batch_size"],
+        seed=seed,
+        on_epoch=lambda e, r: stamps.append(time.perf_counter()),
+        xla=xla,
+    )
     return _figures(model, images, stamps)
 
 
@@ -66,19 +82,33 @@ def measure_fit(images, epochs, xla=False, mixed=False, seed=0):
     from schedules.backend import keras
 
     x, y, model, opt = _setup(images, seed, mixed)
-    model.compile(optimizer=opt, loss=keras.losses.CategoricalCrossentropy(),
-                  metrics=[keras.metrics.categorical_accuracy], jit_compile=xla)
+    model.compile(
+        optimizer=opt,
+        loss=keras.losses.CategoricalCrossentropy(),
+        metrics=[keras.metrics.categorical_accuracy],
+        jit_compile=xla,
+    )
     stamps = [time.perf_counter()]
-    model.fit(x, y, batch_size=resnet.CONFIG["batch_size"], epochs=epochs, validation_data=(x[:256], y[:256]),
-              verbose=0, callbacks=[keras.callbacks.LambdaCallback(
-                  on_epoch_end=lambda e, logs: stamps.append(time.perf_counter()))])
+    model.fit(
+        x,
+        y,
+        batch_size=resnet.CONFIG["batch_size"],
+        epochs=epochs,
+        validation_data=(x[:256], y[:256]),
+        verbose=0,
+        callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: stamps.append(time.perf_counter()))],
+    )
     return _figures(model, images, stamps)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench speed_resnet", description=__doc__.splitlines()[0])
-    parser.add_argument("--config", choices=["full", "tiny"], default="tiny",
-                        help="full: stages (9, 9, 9); tiny: (1, 1, 1) with filters (8, 8, 16, 32) (default: tiny)")
+    parser.add_argument(
+        "--config",
+        choices=["full", "tiny"],
+        default="tiny",
+        help="full: stages (9, 9, 9); tiny: (1, 1, 1) with filters (8, 8, 16, 32) (default: tiny)",
+    )
     parser.add_argument("--images", type=int, default=1024, help="training images per epoch (default: 1024)")
     parser.add_argument("--epochs", type=int, default=3, help="epochs; the first is not counted (default: 3)")
     parser.add_argument("--xla", action="store_true", help="compile with XLA, both sides (default: off)")
@@ -91,17 +121,34 @@ def main(argv=None):
     for name, measure in (("suite", measure_suite), ("fit", measure_fit)):
         rows[name] = measure(args.images, args.epochs, xla=args.xla, mixed=args.mixed_precision)
     env = environment()
-    print(f"ResNet ({args.config}) on synthetic CIFAR-shaped data, batch {resnet.CONFIG['batch_size']}; "
-          f"XLA {'on' if args.xla else 'off'}, {'mixed_float16' if args.mixed_precision else 'float32'}; "
-          f"TF {env.get('tensorflow')} / Keras {env.get('keras')}, {env['device']}; median of epochs 2..{args.epochs}, "
-          "wall time")
-    print(tabulate([[name, f"{r['params']:,}", r["images"], f"{r['epoch_s']:.2f}", f"{r['images_per_s']:.0f}",
-                     f"{r['epoch_50k_s']:.0f}"] for name, r in rows.items()],
-                   headers=["runner", "parameters", "images/epoch", "epoch s", "images/s", "50k-image epoch s (extrap.)"],
-                   disable_numparse=True))
+    print(
+        f"ResNet ({args.config}) on synthetic CIFAR-shaped data, batch {resnet.CONFIG['batch_size']}; "
+        f"XLA {'on' if args.xla else 'off'}, {'mixed_float16' if args.mixed_precision else 'float32'}; "
+        f"TF {env.get('tensorflow')} / Keras {env.get('keras')}, {env['device']}; median of epochs 2..{args.epochs}, "
+        "wall time"
+    )
+    print(
+        tabulate(
+            [
+                [
+                    name,
+                    f"{r['params']:,}",
+                    r["images"],
+                    f"{r['epoch_s']:.2f}",
+                    f"{r['images_per_s']:.0f}",
+                    f"{r['epoch_50k_s']:.0f}",
+                ]
+                for name, r in rows.items()
+            ],
+            headers=["runner", "parameters", "images/epoch", "epoch s", "images/s", "50k-image epoch s (extrap.)"],
+            disable_numparse=True,
+        )
+    )
     ratio = rows["suite"]["images_per_s"] / rows["fit"]["images_per_s"]
-    print(f"suite / fit images/s: {rows['suite']['images_per_s']:.0f} / {rows['fit']['images_per_s']:.0f} = "
-          f"{ratio:.2f}x (target >= {TARGET_RATIO:.1f}x: {'met' if ratio >= TARGET_RATIO else 'NOT met'})")
+    print(
+        f"suite / fit images/s: {rows['suite']['images_per_s']:.0f} / {rows['fit']['images_per_s']:.0f} = "
+        f"{ratio:.2f}x (target >= {TARGET_RATIO:.1f}x: {'met' if ratio >= TARGET_RATIO else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

@@ -43,21 +43,40 @@ def measure(n, repeats):
     for name in schedules.available():
         s = schedules.get(name, **schedules.declared(name).example)
         times_ms = _time_ms(lambda: s.values(ts), repeats)
-        records.append({"schedule": name, "n": n, "repeats": repeats,
-                        "median_ms": statistics.median(times_ms), "best_ms": min(times_ms),
-                        "floor_median_ms": statistics.median(floor)})
+        records.append(
+            {
+                "schedule": name,
+                "n": n,
+                "repeats": repeats,
+                "median_ms": statistics.median(times_ms),
+                "best_ms": min(times_ms),
+                "floor_median_ms": statistics.median(floor),
+            }
+        )
     return records
 
 
 def render(records):
-    rows = [[r["schedule"], f"{r['n']:,}", r["repeats"], f"{r['median_ms']:.1f}", f"{r['best_ms']:.1f}",
-             f"{r['median_ms'] / r['floor_median_ms']:.1f}x",
-             "yes" if r["median_ms"] <= TARGET_MS else "no (over by {:.0f} ms)".format(r["median_ms"] - TARGET_MS)]
-            for r in records]
+    rows = [
+        [
+            r["schedule"],
+            f"{r['n']:,}",
+            r["repeats"],
+            f"{r['median_ms']:.1f}",
+            f"{r['best_ms']:.1f}",
+            f"{r['median_ms'] / r['floor_median_ms']:.1f}x",
+            "yes" if r["median_ms"] <= TARGET_MS else "no (over by {:.0f} ms)".format(r["median_ms"] - TARGET_MS),
+        ]
+        for r in records
+    ]
     floor = records[0]["floor_median_ms"]
-    return (tabulate(rows, headers=["schedule", "indices", "repeats", "median ms", "best ms", "vs floor",
-                                    f"<= {TARGET_MS:.0f} ms"])
-            + f"\nfloor: numpy.exp(ts * -1e-6) on the same {records[0]['n']:,} int64 indices, median {floor:.1f} ms")
+    return (
+        tabulate(
+            rows,
+            headers=["schedule", "indices", "repeats", "median ms", "best ms", "vs floor", f"<= {TARGET_MS:.0f} ms"],
+        )
+        + f"\nfloor: numpy.exp(ts * -1e-6) on the same {records[0]['n']:,} int64 indices, median {floor:.1f} ms"
+    )
 
 
 def main(argv=None):
@@ -66,8 +85,10 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=20, help="timed calls per schedule (default: 20)")
     args = parser.parse_args(argv)
     records = measure(args.n, args.repeats)
-    print(f"Schedule.values() wall time; numpy {np.__version__}, {platform.processor() or platform.machine()}, "
-          f"time.perf_counter, after one warm-up call")
+    print(
+        f"Schedule.values() wall time; numpy {np.__version__}, {platform.processor() or platform.machine()}, "
+        f"time.perf_counter, after one warm-up call"
+    )
     print(render(records))
     return 0
 

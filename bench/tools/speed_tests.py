@@ -46,11 +46,13 @@ def phases(started, ended, marks):
     missing = {"sessionstart", "collected", "sessionfinish"} - set(marks)
     if missing:
         raise ValueError(f"the timing plugin did not record {sorted(missing)}: the session did not get that far")
-    return {"wall": ended - started,
-            "start-up": marks["sessionstart"] - started,
-            "collection": marks["collected"] - marks["sessionstart"],
-            "tests": marks["sessionfinish"] - marks["collected"],
-            "exit": ended - marks["sessionfinish"]}
+    return {
+        "wall": ended - started,
+        "start-up": marks["sessionstart"] - started,
+        "collection": marks["collected"] - marks["sessionstart"],
+        "tests": marks["sessionfinish"] - marks["collected"],
+        "exit": ended - marks["sessionfinish"],
+    }
 
 
 def _read_marks(path):
@@ -59,8 +61,11 @@ def _read_marks(path):
     marks = {}
     for line in Path(path).read_text().splitlines():
         phase, at = line.split()
-        marks[phase] = min(marks.get(phase, float(at)), float(at)) if phase == "sessionstart" else \
-            max(marks.get(phase, float(at)), float(at))
+        marks[phase] = (
+            min(marks.get(phase, float(at)), float(at))
+            if phase == "sessionstart"
+            else max(marks.get(phase, float(at)), float(at))
+        )
     return marks
 
 
@@ -68,15 +73,22 @@ def time_suite(root):
     """One run of the fast tier in ``root``: its phases (seconds), pytest's summary and exit status."""
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "timeline"
-        env = {**os.environ, "BENCH_TIMELINE": str(log),
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))}
+        env = {
+            **os.environ,
+            "BENCH_TIMELINE": str(log),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")])),
+        }
         started = time.time()
-        done = subprocess.run([*_pytest(), *COMMAND, "-p", "_pytest_timeline"], cwd=root, env=env,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [*_pytest(), *COMMAND, "-p", "_pytest_timeline"], cwd=root, env=env, capture_output=True, text=True
+        )
         ended = time.time()
         found = _SUMMARY.findall(done.stdout)
-        record = {"summary": found[-1] if found else "(no summary)", "returncode": done.returncode,
-                  "output": done.stdout[-3000:] + done.stderr[-2000:]}
+        record = {
+            "summary": found[-1] if found else "(no summary)",
+            "returncode": done.returncode,
+            "output": done.stdout[-3000:] + done.stderr[-2000:],
+        }
         if done.returncode == 0:
             record.update(phases(started, ended, _read_marks(log) if log.exists() else {}))
         return record
@@ -85,8 +97,9 @@ def time_suite(root):
 def time_import(module="tensorflow"):
     """Wall seconds of a fresh ``python -c "import <module>"``; None where it cannot be imported."""
     started = time.time()
-    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
-                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], capture_output=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    )
     return time.time() - started if done.returncode == 0 else None
 
 
@@ -94,36 +107,47 @@ def render(records, floor=None):
     rows = [[i + 1, *(r[k] for k in COLUMNS), r["summary"]] for i, r in enumerate(records)]
     median = {k: statistics.median(r[k] for r in records) for k in COLUMNS}
     rows.append(["median", *(median[k] for k in COLUMNS), ""])
-    lines = [tabulate(rows, headers=["run", "wall s", *(f"{p} s" for p in PHASES), "pytest's summary"],
-                      floatfmt=".1f")]
+    lines = [tabulate(rows, headers=["run", "wall s", *(f"{p} s" for p in PHASES), "pytest's summary"], floatfmt=".1f")]
     if floor:
         ratio = median["wall"] / statistics.median(floor)
         verdict = "yes" if ratio <= TARGET_RATIO else "no"
-        lines += [f"floor: python -c \"import tensorflow\" (interpreter start, import, exit), timed before each run, "
-                  f"median of {len(floor)}: {statistics.median(floor):.1f} s",
-                  f"target: median wall <= {TARGET_RATIO:.0f}x the floor: {ratio:.2f}x, {verdict}"]
+        lines += [
+            f'floor: python -c "import tensorflow" (interpreter start, import, exit), timed before each run, '
+            f"median of {len(floor)}: {statistics.median(floor):.1f} s",
+            f"target: median wall <= {TARGET_RATIO:.0f}x the floor: {ratio:.2f}x, {verdict}",
+        ]
     else:
-        lines.append(f"no floor timed, so no verdict: the target is the median wall within {TARGET_RATIO:.0f}x a bare "
-                     "TensorFlow import timed beside it")
+        lines.append(
+            f"no floor timed, so no verdict: the target is the median wall within {TARGET_RATIO:.0f}x a bare "
+            "TensorFlow import timed beside it"
+        )
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        lines.append("PYTHONDONTWRITEBYTECODE is set: Python recompiles this project's modules and pytest rewrites "
-                     "its test modules on every run (measured on a 2-core machine: collection 2 s longer, 12.0 s against 10.0 s)")
+        lines.append(
+            "PYTHONDONTWRITEBYTECODE is set: Python recompiles this project's modules and pytest rewrites "
+            "its test modules on every run (measured on a 2-core machine: collection 2 s longer, 12.0 s against 10.0 s)"
+        )
     return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench speed_tests", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="timed runs of the fast tier (default: 3)")
-    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2],
-                        help="the checkout to time (default: this one)")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path(__file__).resolve().parents[2],
+        help="the checkout to time (default: this one)",
+    )
     parser.add_argument("--no-floor", action="store_true", help="do not time python -c 'import tensorflow'")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error(f"--runs must be at least 1; got {args.runs}")
     if not (args.root / "conftest.py").exists():
         parser.error(f"--root {args.root} is not a checkout of this suite (no conftest.py there)")
-    print(f"pytest {shlex.join(COMMAND)} in {args.root}, {os.cpu_count()} CPU(s), wall time from outside the process; "
-          "phases from a timing plugin")
+    print(
+        f"pytest {shlex.join(COMMAND)} in {args.root}, {os.cpu_count()} CPU(s), wall time from outside the process; "
+        "phases from a timing plugin"
+    )
     records, floor = [], []
     for _ in range(args.runs):
         if not args.no_floor:

@@ -22,9 +22,13 @@ def main(argv=None):
     imp.add_argument("folders", nargs="+", metavar="DIR", help="results folders (any depth of session folders)")
     info = sub.add_parser("info", help="schema version, rows and nights per benchmark")
     for parser in (imp, info):
-        parser.add_argument("--history", default=None, metavar="URL",
-                            help="sqlite:///path/file.sqlite, a file path or postgresql://user@host/db "
-                                 "(default: sqlite:///results/history.sqlite)")
+        parser.add_argument(
+            "--history",
+            default=None,
+            metavar="URL",
+            help="sqlite:///path/file.sqlite, a file path or postgresql://user@host/db "
+            "(default: sqlite:///results/history.sqlite)",
+        )
     args = p.parse_args(argv)
     url = args.history or history_store.default_url("results")
     if args.command == "import":

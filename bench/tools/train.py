@@ -31,17 +31,25 @@ def parser():
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--case", "-c", help="one of the benchmark's cases (an unknown name is refused with the list)")
     which.add_argument("--schedule", "-s", help="a registry schedule: trains the benchmark's one case that uses it")
-    p.add_argument("--epochs", "-e", type=int, default=None,
-                   help="epochs to train (default: the benchmark's published number)")
+    p.add_argument(
+        "--epochs", "-e", type=int, default=None, help="epochs to train (default: the benchmark's published number)"
+    )
     p.add_argument("--lr-plot", "-l", default="lr.png", help="PNG of the learning rate per epoch (default: lr.png)")
-    p.add_argument("--train-plot", "-t", default="training.png",
-                   help="PNG of loss and accuracy per epoch (default: training.png)")
+    p.add_argument(
+        "--train-plot", "-t", default="training.png", help="PNG of loss and accuracy per epoch (default: training.png)"
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed, keras.utils.set_random_seed (default: 0)")
     p.add_argument("--protocol", default=None, help="data protocol (default: the benchmark's first)")
-    p.add_argument("--cifar10", default=None, help="offline CIFAR-10 archive or folder "
-                                                   "(default: $LR_SUITE_CIFAR10, else Keras' cache)")
-    p.add_argument("--fashion-mnist", default=None, help="offline Fashion-MNIST folder "
-                                                         "(default: $LR_SUITE_FASHION_MNIST, else Keras' cache)")
+    p.add_argument(
+        "--cifar10",
+        default=None,
+        help="offline CIFAR-10 archive or folder (default: $LR_SUITE_CIFAR10, else Keras' cache)",
+    )
+    p.add_argument(
+        "--fashion-mnist",
+        default=None,
+        help="offline Fashion-MNIST folder (default: $LR_SUITE_FASHION_MNIST, else Keras' cache)",
+    )
     p.add_argument("--allow-cpu", action="store_true", help="run a GPU benchmark on the CPU (default: refuse)")
     p.add_argument("--force", action="store_true", help="overwrite existing plot files (default: refuse)")
     return p
@@ -57,9 +65,14 @@ def case_for(p, benchmark, args):
     using = [name for name, case in benchmark.cases.items() if case.schedule == args.schedule]
     if len(using) != 1:
         trained = sorted({case.schedule for case in benchmark.cases.values()})
-        p.error(f"--schedule {args.schedule!r}: {benchmark.name} has {len(using)} cases that train it"
-                + (f" ({', '.join(using)}); pick one with --case" if using else
-                   f"; it trains {', '.join(trained)}, or pick a case with --case ({', '.join(cases)})"))
+        p.error(
+            f"--schedule {args.schedule!r}: {benchmark.name} has {len(using)} cases that train it"
+            + (
+                f" ({', '.join(using)}); pick one with --case"
+                if using
+                else f"; it trains {', '.join(trained)}, or pick a case with --case ({', '.join(cases)})"
+            )
+        )
     return using[0]
 
 
@@ -70,8 +83,9 @@ def main(argv=None):
     case = case_for(p, benchmark, args)
     protocol = args.protocol or benchmark.protocols[0]
     if protocol not in benchmark.protocols:
-        p.error(f"--protocol {protocol!r} is not a {args.benchmark} protocol; "
-                f"choose from {', '.join(benchmark.protocols)}")
+        p.error(
+            f"--protocol {protocol!r} is not a {args.benchmark} protocol; choose from {', '.join(benchmark.protocols)}"
+        )
     if args.epochs is not None and args.epochs < 1:
         p.error(f"--epochs must be >= 1. Received: --epochs={args.epochs}")
     for flag, path in (("--lr-plot", args.lr_plot), ("--train-plot", args.train_plot)):
@@ -82,8 +96,13 @@ def main(argv=None):
             p.error(f"{flag} {path}: folder {folder} does not exist; create it or choose another path")
         if not os.access(folder, os.W_OK):
             p.error(f"{flag} {path}: folder {folder} is not writable; choose another path")
-    options = RunOptions(cifar10=args.cifar10, fashion_mnist=args.fashion_mnist, allow_cpu=args.allow_cpu,
-                         keep_predictions=True, epochs=args.epochs)
+    options = RunOptions(
+        cifar10=args.cifar10,
+        fashion_mnist=args.fashion_mnist,
+        allow_cpu=args.allow_cpu,
+        keep_predictions=True,
+        epochs=args.epochs,
+    )
     missing = benchmark.unmet(options)
     if missing:
         hint = " Pass --allow-cpu to run it on the CPU anyway." if missing[0] == "gpu" else ""
@@ -92,8 +111,11 @@ def main(argv=None):
 
     def progress(epoch, record):
         metric = next(k for k in record if k.startswith("val_") and k != "val_loss")
-        print(f"epoch {epoch + 1}/{epochs}: lr {record['lr']:.6g}  loss {record['train_loss']:.4f}  "
-              f"val_loss {record['val_loss']:.4f}  {metric} {record[metric]:.4f}", flush=True)
+        print(
+            f"epoch {epoch + 1}/{epochs}: lr {record['lr']:.6g}  loss {record['train_loss']:.4f}  "
+            f"val_loss {record['val_loss']:.4f}  {metric} {record[metric]:.4f}",
+            flush=True,
+        )
 
     run = benchmark.train(case, args.seed, protocol, on_epoch=progress, options=options)
     print()
@@ -111,8 +133,14 @@ def report_text(benchmark, run):
     from sklearn.metrics import classification_report
 
     names = list(benchmark.class_names)
-    return classification_report(run.history["val_true"], run.history["val_predicted"],
-                                 labels=list(range(len(names))), target_names=names, digits=4, zero_division=0)
+    return classification_report(
+        run.history["val_true"],
+        run.history["val_predicted"],
+        labels=list(range(len(names))),
+        target_names=names,
+        digits=4,
+        zero_division=0,
+    )
 
 
 if __name__ == "__main__":

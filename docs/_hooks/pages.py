@@ -27,14 +27,27 @@ def schedule_section(name):
 
     cls = schedules.declared(name)
     path = inspect.getfile(cls).split("schedules/")[-1]
-    rows = [f"| `{arg}` | {rng.requirement} | {_default(cls, arg)} | "
-            f"{'`' + repr(cls.example[arg]) + '`' if arg in cls.example else ''} |" for arg, rng in cls.params.items()]
-    return "\n".join([
-        f"### `{name}`", "",
-        f"Counts **{cls.unit}s** from 0. Class `{cls.__module__}.{cls.__name__}` (`schedules/{path}`).", "",
-        "```text", inspect.getdoc(cls), "```", "",
-        "| argument | accepted | default | example |", "|---|---|---|---|", *rows, "",
-    ])
+    rows = [
+        f"| `{arg}` | {rng.requirement} | {_default(cls, arg)} | "
+        f"{'`' + repr(cls.example[arg]) + '`' if arg in cls.example else ''} |"
+        for arg, rng in cls.params.items()
+    ]
+    return "\n".join(
+        [
+            f"### `{name}`",
+            "",
+            f"Counts **{cls.unit}s** from 0. Class `{cls.__module__}.{cls.__name__}` (`schedules/{path}`).",
+            "",
+            "```text",
+            inspect.getdoc(cls),
+            "```",
+            "",
+            "| argument | accepted | default | example |",
+            "|---|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
 
 
 def reference_markdown():

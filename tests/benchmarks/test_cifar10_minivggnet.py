@@ -3,9 +3,8 @@
 import pytest
 
 pytest.importorskip("keras")
-from schedules.backend import keras  # noqa: E402
-
 import bench.benchmarks.cifar10_minivggnet as vgg  # noqa: E402
+from schedules.backend import keras  # noqa: E402
 
 
 def test_architecture_is_source_b():
@@ -22,5 +21,7 @@ def test_architecture_is_source_b():
 def test_step_decay_every_5_epochs_in_source_b_convention():
     quarter, half = vgg.BENCHMARK.case("step_0.25").build(), vgg.BENCHMARK.case("step_0.5").build()
     assert [quarter(e) for e in (0, 3, 4, 9)] == pytest.approx([0.01, 0.01, 0.0025, 0.000625])
-    assert half(14) == pytest.approx(0.00125)  # B's printed figure belongs to factor 0.5 (docs/reference.md#reference-values)
+    assert half(14) == pytest.approx(
+        0.00125
+    )  # B's printed figure belongs to factor 0.5 (docs/reference.md#reference-values)
     assert vgg.BENCHMARK.published_floors == {"step_0.25": 0.74, "step_0.5": 0.77}

@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 
 pytest.importorskip("keras")
-from schedules.backend import keras, tensorflow_backend_reason  # noqa: E402
-
 import bench.benchmarks.cifar10_resnet as resnet  # noqa: E402
 from bench.data import cifar10 as cifar10_data  # noqa: E402
 from bench.harness import baselines  # noqa: E402
+from schedules.backend import keras, tensorflow_backend_reason  # noqa: E402
 
 pytestmark = pytest.mark.skipif(tensorflow_backend_reason() is not None, reason=str(tensorflow_backend_reason()))
 pytest_plugins = ["pytester"]
@@ -38,15 +37,25 @@ def test_architecture_is_source_a():
 
 
 def test_published_figures_and_floors_are_the_issue_s():
-    assert resnet.BENCHMARK.published == {"none": 0.8421, "standard": 0.8208, "step": 0.8652, "linear": 0.8808,
-                                "poly": 0.8601}
-    assert resnet.BENCHMARK.published_floors == {"none": 0.83, "standard": 0.81, "step": 0.86, "linear": 0.87,
-                                       "poly": 0.85}
+    assert resnet.BENCHMARK.published == {
+        "none": 0.8421,
+        "standard": 0.8208,
+        "step": 0.8652,
+        "linear": 0.8808,
+        "poly": 0.8601,
+    }
+    assert resnet.BENCHMARK.published_floors == {
+        "none": 0.83,
+        "standard": 0.81,
+        "step": 0.86,
+        "linear": 0.87,
+        "poly": 0.85,
+    }
     assert resnet.BENCHMARK.case("standard").build().decay == pytest.approx(0.001)
     assert resnet.BENCHMARK.case("step").build()(98) == pytest.approx(2.44140625e-05)
 
 
-INNER = '''
+INNER = """
 import pytest
 import bench.benchmarks.cifar10_resnet as resnet
 
@@ -59,7 +68,7 @@ def test_case(bench_session, schedule):
     failures = bench_session.failures(verdicts)
     if failures:
         pytest.fail("\\\\n".join(v.failure_message() for v in failures), pytrace=False)
-'''
+"""
 
 
 @pytest.fixture
@@ -81,18 +90,40 @@ def inner(pytester, tmp_path, monkeypatch):
     pytester.makepyfile(test_inner=INNER)
 
     def run(*args):
-        return pytester.runpytest("-p", "bench.harness.plugin", "-p", "no:hypothesispytest", "-m", "slow", "--bench-seeds=1",
-                                  f"--bench-baselines={tmp_path / 'baselines'}",
-                                  f"--bench-results={tmp_path / 'results'}", *args)
+        return pytester.runpytest(
+            "-p",
+            "bench.harness.plugin",
+            "-p",
+            "no:hypothesispytest",
+            "-m",
+            "slow",
+            "--bench-seeds=1",
+            f"--bench-baselines={tmp_path / 'baselines'}",
+            f"--bench-results={tmp_path / 'results'}",
+            *args,
+        )
+
     return run
 
 
 def _loose_baseline(directory):
     """A floor for the tiny configuration that any working pipeline meets (accuracy >= 0)."""
-    floor = {"n": 1, "mean": 0.1, "std": 0.0, "min": 0.1, "max": 0.1, "threshold": 0.0, "better": "higher",
-             "question": "worse", "provenance": {"source": "published", "reference": "a test floor"}}
-    doc = {"format": baselines.FORMAT, "benchmark": "cifar10_resnet",
-           "cases": {"published": {"linear": {"final_val_accuracy": floor}}}}
+    floor = {
+        "n": 1,
+        "mean": 0.1,
+        "std": 0.0,
+        "min": 0.1,
+        "max": 0.1,
+        "threshold": 0.0,
+        "better": "higher",
+        "question": "worse",
+        "provenance": {"source": "published", "reference": "a test floor"},
+    }
+    doc = {
+        "format": baselines.FORMAT,
+        "benchmark": "cifar10_resnet",
+        "cases": {"published": {"linear": {"final_val_accuracy": floor}}},
+    }
     baselines.write_atomic(baselines.path_for("cifar10_resnet", directory), doc)
 
 
@@ -101,9 +132,13 @@ def test_pipeline_end_to_end_on_synthetic_cifar(inner, synthetic, tmp_path):
     _loose_baseline(tmp_path / "baselines")
     gated = inner(f"--bench-cifar10={synthetic}", "--bench-allow-cpu")
     gated.assert_outcomes(passed=1)
-    gated.stdout.fnmatch_lines(["*cifar10_resnet/published/linear seed 0 (1 of 1) epoch 1/1: lr 0.1,*",
-                                "*cifar10_resnet*published*linear*final_val_accuracy*>= 0.0000*pass*",
-                                "*cifar10_resnet*published*linear*final_train_loss*none yet*new*"])
+    gated.stdout.fnmatch_lines(
+        [
+            "*cifar10_resnet/published/linear seed 0 (1 of 1) epoch 1/1: lr 0.1,*",
+            "*cifar10_resnet*published*linear*final_val_accuracy*>= 0.0000*pass*",
+            "*cifar10_resnet*published*linear*final_train_loss*none yet*new*",
+        ]
+    )
 
 
 def test_without_gpu_or_data_it_skips_and_says_why(inner, synthetic):

@@ -39,13 +39,18 @@ def test_every_registered_schedule_has_a_case_starting_or_peaking_at_0_1():
     cases = digits.BENCHMARK.cases
     trained = {c.schedule for c in cases.values()}
     missing, unknown = sorted(set(schedules.available()) - trained), sorted(trained - set(schedules.available()))
-    assert not missing, (f"no digits case trains {missing}: add one to CASES in bench/benchmarks/digits.py, starting "
-                         "or peaking at peak_lr, then write its baseline (docs/contributing.md#4-train-it-in-the-benchmarks)")
+    assert not missing, (
+        f"no digits case trains {missing}: add one to CASES in bench/benchmarks/digits.py, starting "
+        "or peaking at peak_lr, then write its baseline (docs/contributing.md#4-train-it-in-the-benchmarks)"
+    )
     assert not unknown, f"digits cases train {unknown}, which the registry does not have (schedules/__init__.py)"
     for name, case in cases.items():
         s = case.build()
         peak = max(s(i) for i in range(digits.STEPS if s.unit == "iteration" else digits.CONFIG["epochs"]))
-        assert abs(peak - digits.CONFIG["peak_lr"]) <= 0.005 * digits.CONFIG["peak_lr"], (name, peak)  # 1cycle peaks between steps
+        assert abs(peak - digits.CONFIG["peak_lr"]) <= 0.005 * digits.CONFIG["peak_lr"], (
+            name,
+            peak,
+        )  # 1cycle peaks between steps
 
 
 @pytest.mark.e2e  # builds a Keras model

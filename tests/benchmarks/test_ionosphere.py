@@ -42,8 +42,13 @@ def test_stratified_split_keeps_class_shares_and_varies_by_seed():
 def test_time_based_run_is_per_iteration_decay_on_every_keras():
     case = io.BENCHMARK.case("time")
     s = case.build()
-    assert (s.name, s.unit, s.initial_lr, s.decay, case.optimizer["momentum"]) == ("standard", "iteration", 0.1,
-                                                                                  0.002, 0.8)
+    assert (s.name, s.unit, s.initial_lr, s.decay, case.optimizer["momentum"]) == (
+        "standard",
+        "iteration",
+        0.1,
+        0.002,
+        0.8,
+    )
     step = io.BENCHMARK.case("step").build()
     assert (step(9), step(10)) == (0.1, 0.05)  # source D's convention: first drop at epoch 10
 
@@ -58,12 +63,17 @@ def test_unknown_protocol_and_schedule_are_clear_errors():
 
 def test_missing_data_file_says_how_to_restore_it(tmp_path, monkeypatch):
     # outside the checkout, git cannot restore it: say where the file comes from instead
-    with pytest.raises(DataFileError, match=r"ionosphere.data is missing\. Copy the project's bench/data/ionosphere.data "
-                                            "into "):
+    with pytest.raises(
+        DataFileError,
+        match=r"ionosphere.data is missing\. Copy the project's bench/data/ionosphere.data "
+        "into ",
+    ):
         verified_path("ionosphere.data", data_dir=tmp_path)
     # the project's own folder: git restores it
     monkeypatch.setattr(vendored, "DATA_DIR", tmp_path)
-    with pytest.raises(DataFileError, match=r"ionosphere.data is missing\. Restore it with `git checkout -- bench/data/"):
+    with pytest.raises(
+        DataFileError, match=r"ionosphere.data is missing\. Restore it with `git checkout -- bench/data/"
+    ):
         verified_path("ionosphere.data", data_dir=tmp_path)
 
 
@@ -72,7 +82,9 @@ def test_corrupt_data_file_is_refused(tmp_path):
     with open(tmp_path / "ionosphere.data", "r+b") as f:
         f.seek(100)
         f.write(b"9")
-    with pytest.raises(DataFileError, match=f"is corrupt: sha256 [0-9a-f]{{64}}, expected {CHECKSUMS['ionosphere.data']}"):
+    with pytest.raises(
+        DataFileError, match=f"is corrupt: sha256 [0-9a-f]{{64}}, expected {CHECKSUMS['ionosphere.data']}"
+    ):
         verified_path("ionosphere.data", data_dir=tmp_path)
 
 
@@ -82,8 +94,14 @@ def test_short_run_returns_a_complete_record(monkeypatch):
     if io.BENCHMARK.unmet(RunOptions()):
         pytest.skip(io.BENCHMARK.unmet(RunOptions())[1])
     run = io.train("exp", seed=1, protocol="published", options=RunOptions(epochs=3))
-    assert run.metrics.keys() == {"final_val_accuracy", "best_val_accuracy", "epochs_to_target",
-                                  "final_train_loss", "mean_train_loss", "final_val_loss"}
+    assert run.metrics.keys() == {
+        "final_val_accuracy",
+        "best_val_accuracy",
+        "epochs_to_target",
+        "final_train_loss",
+        "mean_train_loss",
+        "final_val_loss",
+    }
     np.testing.assert_allclose(run.history["lr"], [0.01, 0.0099004983, 0.0098019867], rtol=1e-6)
     assert run.majority_rate == pytest.approx(107 / 116)
     backend = run.environment["keras_backend"]  # and that backend's version: TensorFlow's, JAX's or PyTorch's

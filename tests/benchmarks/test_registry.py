@@ -15,8 +15,15 @@ REGISTERED = benchmarks.all_benchmarks()
 
 
 def test_the_registry_lists_each_benchmark_file_once_in_table_order():
-    assert benchmarks.names() == ("ionosphere", "digits", "cifar10_resnet", "cifar10_minivggnet", "cifar10_onecycle",
-                                  "fashion_mnist_onecycle", "boston_housing")
+    assert benchmarks.names() == (
+        "ionosphere",
+        "digits",
+        "cifar10_resnet",
+        "cifar10_minivggnet",
+        "cifar10_onecycle",
+        "fashion_mnist_onecycle",
+        "boston_housing",
+    )
     assert [b.name for b in REGISTERED] == list(benchmarks.names())
     with pytest.raises(ValueError, match="Unknown benchmark 'mnist'; valid: ionosphere, digits, cifar10_resnet"):
         benchmarks.get("mnist")
@@ -37,7 +44,8 @@ def test_every_protocol_and_case_it_trains_is_in_its_baseline_file(declared):
         if not entries:  # no baseline yet (no published figure, no reviewed run): the file must say why
             assert baselines.pending_reason(doc, protocol, case), (
                 f"{declared.name}/{protocol}/{case} is empty; record why: "
-                f"{baselines.pending_command(declared.name, protocol, case)}")
+                f"{baselines.pending_command(declared.name, protocol, case)}"
+            )
         elif declared.published is None:  # measured here: the headline metric is gated
             assert declared.metric in entries, f"{declared.name}/{protocol}/{case} has no {declared.metric}"
     assert set(doc["cases"]) == set(declared.protocols)  # nothing stale either
@@ -76,15 +84,19 @@ def test_every_registered_schedule_has_a_cpu_gate():
     # CPU benchmark (which CI runs) trains it
     on_cpu = {case.schedule for b in REGISTERED if not b.needs_gpu for case in b.cases.values()}
     missing = sorted(set(schedules.available()) - on_cpu)
-    assert not missing, (f"registered schedules no CPU benchmark trains: {', '.join(missing)}; add a case to "
-                         "CASES in bench/benchmarks/digits.py (docs/contributing.md#add-a-schedule)")
+    assert not missing, (
+        f"registered schedules no CPU benchmark trains: {', '.join(missing)}; add a case to "
+        "CASES in bench/benchmarks/digits.py (docs/contributing.md#add-a-schedule)"
+    )
 
 
 def test_source_a_s_resnet_trains_every_registered_schedule():
     resnet = benchmarks.get("cifar10_resnet")
     missing = sorted(set(schedules.available()) - {case.schedule for case in resnet.cases.values()})
-    assert not missing, (f"registered schedules source A's ResNet does not train: {', '.join(missing)}; add a case "
-                         "to CASES in bench/benchmarks/cifar10_resnet.py (docs/contributing.md#add-a-schedule)")
+    assert not missing, (
+        f"registered schedules source A's ResNet does not train: {', '.join(missing)}; add a case "
+        "to CASES in bench/benchmarks/cifar10_resnet.py (docs/contributing.md#add-a-schedule)"
+    )
     assert set(resnet.published) == {"none", "standard", "step", "linear", "poly"}  # only A's own have figures
 
 
@@ -105,16 +117,23 @@ def _inside_functions(tree):
             yield from ast.walk(node)
 
 
-@pytest.mark.parametrize("path", sorted(p for p in (Path(benchmarks.__file__).parent).glob("*.py")
-                                        if p.name not in ("spec.py", "regressions.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in (Path(benchmarks.__file__).parent).glob("*.py") if p.name not in ("spec.py", "regressions.py")),
+    ids=lambda p: p.name,
+)
 def test_runs_build_through_the_declaration_so_an_injected_regression_reaches_them(path):
     """Inside functions a benchmark file reads the batch size, SGD's arguments and a seeded model only
     through ``Benchmark.batch_size`` / ``optimizer_args`` / ``new_model`` (module-level constants such
     as digits' STEPS_PER_EPOCH are the published configuration, and stay)."""
     found = []
     for node in _inside_functions(ast.parse(path.read_text())):
-        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "batch_size":
-            found.append(f"line {node.lineno}: [\"batch_size\"] (use BENCHMARK.batch_size(options))")
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value == "batch_size"
+        ):
+            found.append(f'line {node.lineno}: ["batch_size"] (use BENCHMARK.batch_size(options))')
         elif isinstance(node, ast.Attribute) and node.attr == "optimizer" and isinstance(node.value, ast.Call):
             found.append(f"line {node.lineno}: .case(...).optimizer (use BENCHMARK.optimizer_args(case, options))")
         elif isinstance(node, ast.Attribute) and node.attr == "set_random_seed":

@@ -10,8 +10,13 @@ from bench.benchmarks import Case, regressions
 def test_rate_regressions_scale_every_rate_parameter_and_nothing_else():
     s = schedules.get("onecycle", max_lr=0.1, total_steps=100, initial_lr=0.01, final_lr=1e-5)
     half = regressions.get("x0.5").schedule(s)
-    assert half.get_config() == {"max_lr": 0.05, "total_steps": 100, "initial_lr": 0.005, "final_lr": 5e-6,
-                                 "final_fraction": 0.1}
+    assert half.get_config() == {
+        "max_lr": 0.05,
+        "total_steps": 100,
+        "initial_lr": 0.005,
+        "final_lr": 5e-6,
+        "final_fraction": 0.1,
+    }
     assert half(45) == pytest.approx(s(45) / 2, rel=1e-12)
     assert regressions.get("x2").schedule(schedules.get("constant", lr=0.1))(0) == 0.2
     step = schedules.get("step", initial_lr=0.1, factor=0.25, drop_every=15)
@@ -39,19 +44,26 @@ def test_library_regressions_change_the_optimizer_run_length_and_batch():
     assert regressions.get("fewer_epochs").epochs(50) == 40 and regressions.get("fewer_epochs").epochs(1) == 1
     assert regressions.get("batch_x2").batch_factor == 2 and regressions.get(None).batch_factor == 1
     assert regressions.get("initializer").kernel_initializer == "he_normal"
-    assert regressions.GROUPS == {"schedule": ("x0.5", "x2", "step_early", "decay_dropped", "fewer_epochs"),
-                                  "library": ("momentum", "nesterov", "initializer", "batch_x2"),
-                                  "small": ("x0.99", "x0.98", "x0.95", "x0.9", "x0.85")}
+    assert regressions.GROUPS == {
+        "schedule": ("x0.5", "x2", "step_early", "decay_dropped", "fewer_epochs"),
+        "library": ("momentum", "nesterov", "initializer", "batch_x2"),
+        "small": ("x0.99", "x0.98", "x0.95", "x0.9", "x0.85"),
+    }
     with pytest.raises(ValueError, match="Unknown regression 'x3'; valid: x0.5, x2, step_early"):
         regressions.get("x3")
 
 
-@pytest.mark.parametrize("case, applies", [
-    (Case("constant", {"lr": 0.1}), [True, True, False, False, True, False, False, True, True] + [True] * 5),
-    (Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}, {"momentum": 0.9}), [True] * 14),
-    (Case("exp", {"initial_lr": 0.1, "k": 0.1}, {"momentum": 0.9, "nesterov": True}),
-     [True, True, False, True, True, True, False, True, True] + [True] * 5),
-])
+@pytest.mark.parametrize(
+    "case, applies",
+    [
+        (Case("constant", {"lr": 0.1}), [True, True, False, False, True, False, False, True, True] + [True] * 5),
+        (Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}, {"momentum": 0.9}), [True] * 14),
+        (
+            Case("exp", {"initial_lr": 0.1, "k": 0.1}, {"momentum": 0.9, "nesterov": True}),
+            [True, True, False, True, True, True, False, True, True] + [True] * 5,
+        ),
+    ],
+)
 def test_where_each_regression_applies(case, applies):
     assert [r.applies(case) for r in regressions.REGRESSIONS.values()] == applies
 
@@ -86,13 +98,16 @@ def test_a_library_regression_reaches_both_engines_and_reruns_bit_for_bit(regres
     from bench.engine import loop, records
 
     def run(name, engine="auto"):
-        return ionosphere.BENCHMARK.run("time", [3], "published",
-                                        options=RunOptions(epochs=3, regression=name, engine=engine))[0]
+        return ionosphere.BENCHMARK.run(
+            "time", [3], "published", options=RunOptions(epochs=3, regression=name, engine=engine)
+        )[0]
 
     plain, changed, again, one_seed = run(None), run(regression), run(regression), run(regression, "keras")
     together = "stacked" if records.keras_backend() == "tensorflow" else loop.engine_name()
     assert (changed.environment["engine"], one_seed.environment["engine"]) == (together, loop.engine_name())
     assert changed.history == again.history and changed.metrics == again.metrics
     np.testing.assert_allclose(changed.history["train_loss"], one_seed.history["train_loss"], rtol=1e-5)
-    assert abs(changed.metrics["final_train_loss"] - plain.metrics["final_train_loss"]) > \
-        1e-3 * plain.metrics["final_train_loss"]
+    assert (
+        abs(changed.metrics["final_train_loss"] - plain.metrics["final_train_loss"])
+        > 1e-3 * plain.metrics["final_train_loss"]
+    )

@@ -11,7 +11,11 @@ from bench.benchmarks import RunOptions
 
 CPU = [b for b in benchmarks.all_benchmarks() if not b.needs_gpu]
 # one case each that needs no range test (1cycle on Boston runs one first: slower, same code path)
-CASES = {"ionosphere": ("published", "step"), "digits": ("holdout", "cosine"), "boston_housing": ("keras_split", "constant")}
+CASES = {
+    "ionosphere": ("published", "step"),
+    "digits": ("holdout", "cosine"),
+    "boston_housing": ("keras_split", "constant"),
+}
 
 
 @pytest.mark.e2e  # trains each benchmark three times: about 1.3 s each

@@ -10,28 +10,40 @@ from bench.engine.records import RunResult
 
 
 def _declare(**changes):
-    fields = dict(name="demo", source="D: a test", cases={"c": Case("constant", {"lr": 0.1})},
-                  protocols=("p",), metric="final_val_accuracy", config={"epochs": 1}, requires=(),
-                  train=lambda *a, **k: None)
+    fields = dict(
+        name="demo",
+        source="D: a test",
+        cases={"c": Case("constant", {"lr": 0.1})},
+        protocols=("p",),
+        metric="final_val_accuracy",
+        config={"epochs": 1},
+        requires=(),
+        train=lambda *a, **k: None,
+    )
     return Benchmark(**{**fields, **changes})
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"cases": {}}, "Benchmark 'demo': argument `cases` must be a non-empty mapping"),
-    ({"protocols": ()}, "argument `protocols` must be a non-empty tuple. Received: protocols=()"),
-    ({"metric": "accuracy"}, "argument `metric` must be one of final_val_accuracy"),
-    ({"config": {}}, "argument `config` must be a mapping with 'epochs'"),
-    ({"name": "my-bench"}, "argument `name` must be a Python identifier"),
-    ({"published": {"c": 0.9}}, "argument `published_floors` must be given exactly when `published` is"),
-    ({"published": {"x": 0.9}, "published_floors": {"x": 0.8}}, "argument `published` must be figures of declared"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"cases": {}}, "Benchmark 'demo': argument `cases` must be a non-empty mapping"),
+        ({"protocols": ()}, "argument `protocols` must be a non-empty tuple. Received: protocols=()"),
+        ({"metric": "accuracy"}, "argument `metric` must be one of final_val_accuracy"),
+        ({"config": {}}, "argument `config` must be a mapping with 'epochs'"),
+        ({"name": "my-bench"}, "argument `name` must be a Python identifier"),
+        ({"published": {"c": 0.9}}, "argument `published_floors` must be given exactly when `published` is"),
+        ({"published": {"x": 0.9}, "published_floors": {"x": 0.8}}, "argument `published` must be figures of declared"),
+    ],
+)
 def test_an_incomplete_declaration_is_refused_when_built(changes, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         _declare(**changes)
 
 
 def test_a_case_is_checked_against_the_schedule_registry_when_declared():
-    with pytest.raises(ValueError, match=r"Argument `schedule` must be one of constant, cosine.*Received: schedule='cosin'"):
+    with pytest.raises(
+        ValueError, match=r"Argument `schedule` must be one of constant, cosine.*Received: schedule='cosin'"
+    ):
         Case("cosin", {"initial_lr": 0.1, "decay_steps": 10})
     with pytest.raises(ValueError, match="Argument `drop_every` must be a positive integer"):
         Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 0})
@@ -67,10 +79,19 @@ def _fake_run(case, seed, protocol, **_):
 
 def test_run_trains_one_seed_at_a_time_in_order_and_hands_each_result_on():
     seen, epochs = [], []
-    demo = _declare(train=lambda case, seed, protocol, on_epoch=None, options=None: (
-        on_epoch(0, {"lr": 0.1}), _fake_run(case, seed, protocol))[1])
-    runs = demo.run("c", [3, 1, 2], "p", on_epoch=lambda first, epoch, records: epochs.append((first, len(records))),
-                    on_run=lambda run: seen.append(run.seed))
+    demo = _declare(
+        train=lambda case, seed, protocol, on_epoch=None, options=None: (
+            on_epoch(0, {"lr": 0.1}),
+            _fake_run(case, seed, protocol),
+        )[1]
+    )
+    runs = demo.run(
+        "c",
+        [3, 1, 2],
+        "p",
+        on_epoch=lambda first, epoch, records: epochs.append((first, len(records))),
+        on_run=lambda run: seen.append(run.seed),
+    )
     assert [r.seed for r in runs] == [3, 1, 2] == seen  # each as soon as it exists
     assert epochs == [(0, 1), (1, 1), (2, 1)]  # record i of seeds[first + i]
     assert not demo.trains_together("c", RunOptions())
@@ -88,15 +109,19 @@ def test_run_trains_seeds_together_only_where_the_benchmark_and_the_options_allo
         return [_fake_run(case, seed, protocol) for seed in seeds]
 
     chosen = Case("onecycle", None, chosen_by="a range test per seed")
-    demo = _declare(train=lambda case, seed, protocol, **k: _fake_run(case, seed, protocol), train_seeds=together,
-                    cases={"c": Case("constant", {"lr": 0.1}), "rt": chosen})
+    demo = _declare(
+        train=lambda case, seed, protocol, **k: _fake_run(case, seed, protocol),
+        train_seeds=together,
+        cases={"c": Case("constant", {"lr": 0.1}), "rt": chosen},
+    )
     epochs = []
     runs = demo.run("c", [0, 1, 2], "p", on_epoch=lambda first, epoch, records: epochs.append((first, len(records))))
     assert calls == [[0, 1, 2]] and [r.seed for r in runs] == [0, 1, 2] and epochs == [(0, 3)]
     assert demo.trains_together("c", RunOptions())
     assert not demo.trains_together("c", RunOptions(engine="keras"))  # one at a time with Keras' own layers
-    assert not demo.trains_together("c", RunOptions(xla=True)) and not demo.trains_together("c", RunOptions(
-        mixed_precision=True))
+    assert not demo.trains_together("c", RunOptions(xla=True)) and not demo.trains_together(
+        "c", RunOptions(mixed_precision=True)
+    )
     assert not demo.trains_together("rt", RunOptions())  # parameters chosen per seed at run time
     demo.run("rt", [5, 6], "p")
     assert calls == [[0, 1, 2]]  # not together
@@ -105,8 +130,10 @@ def test_run_trains_seeds_together_only_where_the_benchmark_and_the_options_allo
 
 
 def test_an_injected_regression_reaches_the_schedule_epochs_batch_and_optimizer_and_nothing_else():
-    demo = _declare(cases={"c": Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}, {"momentum": 0.9})},
-                    config={"epochs": 10, "batch_size": 32})
+    demo = _declare(
+        cases={"c": Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}, {"momentum": 0.9})},
+        config={"epochs": 10, "batch_size": 32},
+    )
     plain = demo.schedule_for("c")
     assert isinstance(plain, schedules.declared("step")) and plain(0) == 0.1
     assert (demo.epochs(None), demo.batch_size(None), demo.optimizer_args("c", None)) == (10, 32, {"momentum": 0.9})
@@ -126,8 +153,11 @@ def test_an_injected_regression_reaches_the_schedule_epochs_batch_and_optimizer_
 def test_options_and_requirements_say_what_is_wrong():
     with pytest.raises(ValueError, match="Unknown engine 'fast'; valid: auto, keras"):
         RunOptions(engine="fast")
-    with pytest.raises(ValueError, match="Unknown regression 'x3'; valid: x0.5, x2, step_early, decay_dropped, "
-                                         "fewer_epochs, momentum, nesterov, initializer, batch_x2"):
+    with pytest.raises(
+        ValueError,
+        match="Unknown regression 'x3'; valid: x0.5, x2, step_early, decay_dropped, "
+        "fewer_epochs, momentum, nesterov, initializer, batch_x2",
+    ):
         RunOptions(regression="x3")
     with pytest.raises(ValueError, match="Argument `why` must say why the benchmark needs this"):
         Requirement("gpu", " ", lambda options: None)
@@ -149,8 +179,9 @@ def test_the_stacked_engine_is_used_exactly_on_tensorflow():
 def test_a_quick_pass_trains_two_epochs_of_three_batches_of_32_rows_and_a_short_range_test():
     import numpy as np
 
-    demo = _declare(config={"epochs": 100, "batch_size": 128, "range_test": {"min_lr": 1e-6, "max_lr": 1.0,
-                                                                             "num_iterations": 300}})
+    demo = _declare(
+        config={"epochs": 100, "batch_size": 128, "range_test": {"min_lr": 1e-6, "max_lr": 1.0, "num_iterations": 300}}
+    )
     quick = RunOptions(quick=True)
     assert (demo.epochs(quick), demo.batch_size(quick)) == (2, 32)
     assert (demo.epochs(RunOptions()), demo.batch_size(RunOptions())) == (100, 128)  # untouched otherwise
@@ -186,6 +217,8 @@ def test_a_quick_pass_runs_gpu_cases_on_the_cpu_and_only_a_quick_pass_takes_synt
     needs_data = data("Fashion-MNIST, 60,000 + 10,000 images", lambda options: folder)
     assert needs_data.check(RunOptions(quick=True)) is None
     refused = needs_data.check(RunOptions())
-    assert refused.startswith(f"{folder} holds synthetic files written for a quick pass (synthetic.json), not "
-                              "Fashion-MNIST, 60,000 + 10,000 images; a run that measures needs the real data")
+    assert refused.startswith(
+        f"{folder} holds synthetic files written for a quick pass (synthetic.json), not "
+        "Fashion-MNIST, 60,000 + 10,000 images; a run that measures needs the real data"
+    )
     assert "--bench-quick" in refused

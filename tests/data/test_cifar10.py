@@ -15,8 +15,13 @@ N = 4  # rows per batch file
 
 def _row(r_value, g_value, b_value):
     """One CIFAR row as documented: 1024 red, then 1024 green, then 1024 blue, each 32x32 row-major."""
-    return np.concatenate([np.asarray(r_value, np.uint8).ravel(), np.asarray(g_value, np.uint8).ravel(),
-                           np.asarray(b_value, np.uint8).ravel()])
+    return np.concatenate(
+        [
+            np.asarray(r_value, np.uint8).ravel(),
+            np.asarray(g_value, np.uint8).ravel(),
+            np.asarray(b_value, np.uint8).ravel(),
+        ]
+    )
 
 
 ROWS_OF_IMAGE = np.repeat(np.arange(32)[:, None], 32, axis=1)  # value = row index
@@ -29,8 +34,9 @@ def write_folder(folder):
     for f, name in enumerate(cd.TRAIN_FILES + [cd.TEST_FILE]):
         data = np.stack([_row(ROWS_OF_IMAGE, COLS_OF_IMAGE, np.full((32, 32), 10 * f + i)) for i in range(N)])
         with open(folder / name, "wb") as fh:
-            pickle.dump({b"batch_label": b"x", b"labels": [(f + i) % 10 for i in range(N)], b"data": data}, fh,
-                        protocol=2)
+            pickle.dump(
+                {b"batch_label": b"x", b"labels": [(f + i) % 10 for i in range(N)], b"data": data}, fh, protocol=2
+            )
     return folder
 
 
@@ -41,7 +47,7 @@ def check_layout(train, test):
     assert x[0, 5, 9].tolist() == [5, 9, 0]  # red = row, green = column, blue = 10*file + image
     assert x[N + 2, 31, 0].tolist() == [31, 0, 12]
     assert xt[3, 0, 17].tolist() == [0, 17, 53]
-    assert y[:, 0].tolist()[:N + 1] == [0, 1, 2, 3, 1] and yt[:, 0].tolist() == [5, 6, 7, 8]
+    assert y[:, 0].tolist()[: N + 1] == [0, 1, 2, 3, 1] and yt[:, 0].tolist() == [5, 6, 7, 8]
 
 
 def test_reads_an_extracted_folder(tmp_path):
@@ -77,8 +83,12 @@ def test_no_data_says_exactly_what_to_put_where(tmp_path, monkeypatch):
     with pytest.raises(cd.DataUnavailable) as err:
         cd.load()
     message = str(err.value)
-    for part in ("cifar-10-python.tar.gz", "--bench-cifar10=PATH", cd.ENV_VAR,
-                 str(tmp_path / "datasets" / "cifar-10-batches-py-target" / "cifar-10-batches-py")):
+    for part in (
+        "cifar-10-python.tar.gz",
+        "--bench-cifar10=PATH",
+        cd.ENV_VAR,
+        str(tmp_path / "datasets" / "cifar-10-batches-py-target" / "cifar-10-batches-py"),
+    ):
         assert part in message
     with pytest.raises(cd.DataUnavailable, match="The CIFAR-10 path given names .*nowhere, which does not exist"):
         cd.load(tmp_path / "nowhere")

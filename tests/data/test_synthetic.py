@@ -35,16 +35,18 @@ def test_fashion_mnist_stand_in_passes_its_own_checksums_only(tmp_path):
 
 
 def test_a_real_copy_is_not_taken_for_a_synthetic_one(tmp_path):
-    real = cifar10.write_batches(tmp_path / "cifar-10-batches-py", np.zeros((12, 32, 32, 3), np.uint8),
-                                 np.arange(12) % 10, per_batch=2)
+    real = cifar10.write_batches(
+        tmp_path / "cifar-10-batches-py", np.zeros((12, 32, 32, 3), np.uint8), np.arange(12) % 10, per_batch=2
+    )
     assert not manifest.is_synthetic(real) and manifest.checksums(real) is None
 
 
 def test_processes_writing_the_same_stand_in_at_once_leave_one_whole_copy(tmp_path):
     target = tmp_path / "synthetic-data" / "fashion_mnist"
     found = []
-    threads = [threading.Thread(target=lambda: found.append(synthetic.write_once("fashion_mnist", target)))
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: found.append(synthetic.write_once("fashion_mnist", target))) for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:

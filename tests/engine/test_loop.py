@@ -8,8 +8,7 @@ from bench.engine.rules import epoch_order
 pytest.importorskip("keras")
 from schedules.backend import keras, tensorflow_backend_reason  # noqa: E402
 
-pytestmark = pytest.mark.skipif(tensorflow_backend_reason() is not None,
-                                reason=str(tensorflow_backend_reason()))
+pytestmark = pytest.mark.skipif(tensorflow_backend_reason() is not None, reason=str(tensorflow_backend_reason()))
 from bench.benchmarks import ionosphere as io  # noqa: E402
 from bench.engine import compiled, loop, rules  # noqa: E402
 
@@ -34,8 +33,18 @@ def _setup(seed, lr=None):
 
 def _run(runner, seed, epochs, lr=None, **kw):
     model, opt, train, val, _ = _setup(seed, lr)
-    return runner(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy, train, val,
-                  epochs=epochs, batch_size=28, seed=seed, **kw)
+    return runner(
+        model,
+        opt,
+        keras.losses.BinaryCrossentropy(),
+        keras.metrics.binary_accuracy,
+        train,
+        val,
+        epochs=epochs,
+        batch_size=28,
+        seed=seed,
+        **kw,
+    )
 
 
 @pytest.mark.e2e  # trains the ionosphere model twice, once with model.fit: about 1.6 s
@@ -70,7 +79,7 @@ def _per_batch_loop(model, optimizer, loss_fn, train, *, epochs, batch_size, see
         order = epoch_order(seed, epoch, len(x))
         total = 0.0
         for start in range(0, len(x), batch_size):
-            rows = order[start:start + batch_size]
+            rows = order[start : start + batch_size]
             total += float(step(x[rows], y[rows])) * len(rows)
         losses.append(total / len(x))
     return losses
@@ -82,8 +91,17 @@ def test_compiled_epochs_give_the_per_batch_loop_s_numbers_bit_for_bit():
     reference = _per_batch_loop(model, opt, keras.losses.BinaryCrossentropy(), train, epochs=6, batch_size=28, seed=4)
     reference_weights = [w.numpy() for w in model.weights]
     model, opt, train, val, _ = _setup(4)
-    ours = loop.train_loop(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy, train, val,
-                           epochs=6, batch_size=28, seed=4)
+    ours = loop.train_loop(
+        model,
+        opt,
+        keras.losses.BinaryCrossentropy(),
+        keras.metrics.binary_accuracy,
+        train,
+        val,
+        epochs=6,
+        batch_size=28,
+        seed=4,
+    )
     assert ours["train_loss"] == reference
     assert all(np.array_equal(a, b.numpy()) for a, b in zip(reference_weights, model.weights))
 
@@ -91,9 +109,18 @@ def test_compiled_epochs_give_the_per_batch_loop_s_numbers_bit_for_bit():
 @pytest.mark.e2e  # trains the ionosphere model 12 epochs: about 0.5 s
 def test_history_records_the_rate_the_optimizer_used():
     model, opt, train, val, s = _setup(0)
-    h = loop.train_loop(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
-                        train, val, epochs=12, batch_size=28, seed=0,
-                        expected_lr=lambda epoch, it: s(epoch))
+    h = loop.train_loop(
+        model,
+        opt,
+        keras.losses.BinaryCrossentropy(),
+        keras.metrics.binary_accuracy,
+        train,
+        val,
+        epochs=12,
+        batch_size=28,
+        seed=0,
+        expected_lr=lambda epoch, it: s(epoch),
+    )
     np.testing.assert_allclose(h["lr"], [0.1] * 10 + [0.05] * 2, rtol=1e-6)  # D: halves at epoch 10
 
 
@@ -108,7 +135,17 @@ def test_nan_loss_stops_the_run_at_that_batch():
     model, opt, train, val, _ = _setup(0, lr=1e12)
     seen = []
     with pytest.raises(rules.NonFiniteLoss, match=r"loss became (nan|inf) at epoch 0, batch \d+"):
-        loop.train_loop(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
-                        train, val, epochs=50, batch_size=28, seed=0, on_epoch=lambda e, r: seen.append(e))
+        loop.train_loop(
+            model,
+            opt,
+            keras.losses.BinaryCrossentropy(),
+            keras.metrics.binary_accuracy,
+            train,
+            val,
+            epochs=50,
+            batch_size=28,
+            seed=0,
+            on_epoch=lambda e, r: seen.append(e),
+        )
     assert seen == []  # not one epoch finished
     assert int(opt.iterations.numpy()) < 9  # stopped inside the first epoch

@@ -13,8 +13,10 @@ from bench.engine import loop, portable, rules
 from bench.engine.rules import epoch_order
 from schedules.backend import BACKEND, keras
 
-pytestmark = pytest.mark.skipif(BACKEND not in ("jax", "torch"),
-                                reason=f"the portable engine trains on Keras' JAX and PyTorch backends; this is {BACKEND}")
+pytestmark = pytest.mark.skipif(
+    BACKEND not in ("jax", "torch"),
+    reason=f"the portable engine trains on Keras' JAX and PyTorch backends; this is {BACKEND}",
+)
 
 
 def _setup(seed, lr=None):
@@ -28,8 +30,18 @@ def _setup(seed, lr=None):
 
 def _ours(seed, epochs, lr=None, **kw):
     model, opt, train, val, s = _setup(seed, lr)
-    history = portable.train_loop(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy,
-                                  train, val, epochs=epochs, batch_size=28, seed=seed, **kw)
+    history = portable.train_loop(
+        model,
+        opt,
+        keras.losses.BinaryCrossentropy(),
+        keras.metrics.binary_accuracy,
+        train,
+        val,
+        epochs=epochs,
+        batch_size=28,
+        seed=seed,
+        **kw,
+    )
     return history, model, opt, s
 
 
@@ -40,8 +52,16 @@ def _fit(seed, epochs):
     history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
     for epoch in range(epochs):
         order = epoch_order(seed, epoch, len(x))
-        h = model.fit(x[order], y[order], batch_size=28, epochs=epoch + 1, initial_epoch=epoch, shuffle=False,
-                      validation_data=val, verbose=0).history
+        h = model.fit(
+            x[order],
+            y[order],
+            batch_size=28,
+            epochs=epoch + 1,
+            initial_epoch=epoch,
+            shuffle=False,
+            validation_data=val,
+            verbose=0,
+        ).history
         history["train_loss"] += h["loss"]
         history["val_loss"] += h["val_loss"]
         history["val_accuracy"] += h["val_binary_accuracy"]
@@ -90,8 +110,18 @@ def test_a_non_finite_loss_stops_the_run_naming_the_epoch_and_batch():
 def test_tensorflow_only_options_are_refused_with_what_to_do():
     model, opt, train, val, _ = _setup(0)
     with pytest.raises(ValueError, match="--bench-xla and --bench-mixed-precision are TensorFlow's options"):
-        loop.train_loop(model, opt, keras.losses.BinaryCrossentropy(), keras.metrics.binary_accuracy, train, val,
-                        epochs=1, batch_size=28, seed=0, xla=True)
+        loop.train_loop(
+            model,
+            opt,
+            keras.losses.BinaryCrossentropy(),
+            keras.metrics.binary_accuracy,
+            train,
+            val,
+            epochs=1,
+            batch_size=28,
+            seed=0,
+            xla=True,
+        )
 
 
 @pytest.mark.e2e  # trains the ionosphere model 2 epochs: about 1 s

@@ -7,10 +7,9 @@ import pytest
 pytest.importorskip("keras")
 from schedules.backend import keras, tensorflow_backend_reason  # noqa: E402
 
-pytestmark = pytest.mark.skipif(tensorflow_backend_reason() is not None,
-                                reason=str(tensorflow_backend_reason()))
+pytestmark = pytest.mark.skipif(tensorflow_backend_reason() is not None, reason=str(tensorflow_backend_reason()))
 from bench.benchmarks import RunOptions, boston_housing, digits, ionosphere  # noqa: E402
-from bench.engine import loop, rules, stacked  # noqa: E402
+from bench.engine import rules, stacked  # noqa: E402
 
 SHORT = RunOptions(epochs=3)
 
@@ -33,11 +32,14 @@ def _weights_after(benchmark_module, case, seeds, protocol, options=SHORT):
 
 
 @pytest.mark.e2e  # trains each benchmark's model four times: about 1 s each
-@pytest.mark.parametrize("module, case, protocol", [
-    (ionosphere, "step", "stratified"),  # every seed its own split, as well as its own order
-    (digits, "cosine", "holdout"),  # a convolution and a max-pool
-    (boston_housing, "constant", "keras_split"),  # MSE, linear output
-])
+@pytest.mark.parametrize(
+    "module, case, protocol",
+    [
+        (ionosphere, "step", "stratified"),  # every seed its own split, as well as its own order
+        (digits, "cosine", "holdout"),  # a convolution and a max-pool
+        (boston_housing, "constant", "keras_split"),  # MSE, linear output
+    ],
+)
 def test_a_seed_gives_the_same_bits_alone_as_in_a_group(module, case, protocol):
     group, group_weights = _weights_after(module, case, [11, 12, 13], protocol)
     alone, alone_weights = _weights_after(module, case, [12], protocol)
@@ -49,11 +51,14 @@ def test_a_seed_gives_the_same_bits_alone_as_in_a_group(module, case, protocol):
 
 
 @pytest.mark.e2e  # trains each benchmark's model with both engines: about 1 s each
-@pytest.mark.parametrize("module, case, protocol, rtol", [
-    (ionosphere, "step", "published", 1e-5),
-    (digits, "cosine", "holdout", 1e-5),
-    (boston_housing, "constant", "keras_split", 1e-4),
-])
+@pytest.mark.parametrize(
+    "module, case, protocol, rtol",
+    [
+        (ionosphere, "step", "published", 1e-5),
+        (digits, "cosine", "holdout", 1e-5),
+        (boston_housing, "constant", "keras_split", 1e-4),
+    ],
+)
 def test_stacked_equals_keras_one_seed_loop_to_float32_rounding(module, case, protocol, rtol):
     """Not bit for bit: the bias gradient and the loss mean are summed in another order, so the two
     drift apart by rounding (about 1e-7 relative after 3 epochs; 1e-3 on Boston's RMSE after 100)."""
@@ -82,12 +87,30 @@ def test_a_layer_it_cannot_reproduce_is_refused_before_training():
     models = [_mlp(0, [keras.layers.Dense(3), keras.layers.BatchNormalization(), keras.layers.Dense(1)])]
     data = (np.zeros((8, 4), np.float32), np.zeros((8, 1), np.float32))
     with pytest.raises(stacked.CannotStack, match="BatchNormalization is not supported"):
-        stacked.train_stacked(models, keras.optimizers.SGD(0.1), keras.losses.mean_squared_error,
-                              keras.metrics.mean_absolute_error, [data], [data], epochs=1, batch_size=4, seeds=[0])
+        stacked.train_stacked(
+            models,
+            keras.optimizers.SGD(0.1),
+            keras.losses.mean_squared_error,
+            keras.metrics.mean_absolute_error,
+            [data],
+            [data],
+            epochs=1,
+            batch_size=4,
+            seeds=[0],
+        )
     regularized = [_mlp(0, [keras.layers.Dense(1, kernel_regularizer="l2")])]
     with pytest.raises(stacked.CannotStack, match="kernel_regularizer"):
-        stacked.train_stacked(regularized, keras.optimizers.SGD(0.1), keras.losses.mean_squared_error,
-                              keras.metrics.mean_absolute_error, [data], [data], epochs=1, batch_size=4, seeds=[0])
+        stacked.train_stacked(
+            regularized,
+            keras.optimizers.SGD(0.1),
+            keras.losses.mean_squared_error,
+            keras.metrics.mean_absolute_error,
+            [data],
+            [data],
+            epochs=1,
+            batch_size=4,
+            seeds=[0],
+        )
 
 
 @pytest.mark.e2e  # compiles and runs the engine's epoch: about 0.5 s
@@ -98,9 +121,18 @@ def test_a_diverging_copy_is_named_with_its_epoch_and_batch():
     models = [_mlp(s, [keras.layers.Dense(1)]) for s in (0, 1)]
     seen = []
     with pytest.raises(rules.NonFiniteLoss, match=r"loss became (nan|inf) at epoch 0, batch \d+ .*seed\(s\) \[0, 1\]"):
-        stacked.train_stacked(models, keras.optimizers.SGD(1e6), keras.losses.mean_squared_error,
-                              keras.metrics.mean_absolute_error, [data, data], [data, data], epochs=5, batch_size=8,
-                              seeds=[0, 1], on_epoch=lambda e, r: seen.append(e))
+        stacked.train_stacked(
+            models,
+            keras.optimizers.SGD(1e6),
+            keras.losses.mean_squared_error,
+            keras.metrics.mean_absolute_error,
+            [data, data],
+            [data, data],
+            epochs=5,
+            batch_size=8,
+            seeds=[0, 1],
+            on_epoch=lambda e, r: seen.append(e),
+        )
     assert seen == []
 
 
@@ -108,15 +140,32 @@ def test_a_diverging_copy_is_named_with_its_epoch_and_batch():
 def test_wiring_mismatch_fails_at_the_first_epoch():
     data = (np.zeros((8, 4), np.float32), np.zeros((8, 1), np.float32))
     with pytest.raises(rules.WiringError, match="epoch 0: the optimizer's rate is 0.1.* schedule gives 0.2"):
-        stacked.train_stacked([_mlp(0, [keras.layers.Dense(1)])], keras.optimizers.SGD(0.1),
-                              keras.losses.mean_squared_error, keras.metrics.mean_absolute_error, [data], [data],
-                              epochs=2, batch_size=4, seeds=[0], expected_lr=lambda epoch, it: 0.2)
+        stacked.train_stacked(
+            [_mlp(0, [keras.layers.Dense(1)])],
+            keras.optimizers.SGD(0.1),
+            keras.losses.mean_squared_error,
+            keras.metrics.mean_absolute_error,
+            [data],
+            [data],
+            epochs=2,
+            batch_size=4,
+            seeds=[0],
+            expected_lr=lambda epoch, it: 0.2,
+        )
 
 
 def test_unequal_data_sizes_are_refused():
     a = (np.zeros((8, 4), np.float32), np.zeros((8, 1), np.float32))
     b = (np.zeros((9, 4), np.float32), np.zeros((9, 1), np.float32))
     with pytest.raises(ValueError, match="same number of rows"):
-        stacked.train_stacked([_mlp(0, [keras.layers.Dense(1)])] * 2, keras.optimizers.SGD(0.1),
-                              keras.losses.mean_squared_error, keras.metrics.mean_absolute_error, [a, b], [a, a],
-                              epochs=1, batch_size=4, seeds=[0, 1])
+        stacked.train_stacked(
+            [_mlp(0, [keras.layers.Dense(1)])] * 2,
+            keras.optimizers.SGD(0.1),
+            keras.losses.mean_squared_error,
+            keras.metrics.mean_absolute_error,
+            [a, b],
+            [a, a],
+            epochs=1,
+            batch_size=4,
+            seeds=[0, 1],
+        )

@@ -44,4 +44,3 @@ def postgres_databases(required=True):
             for database in made:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
-

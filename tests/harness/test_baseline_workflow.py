@@ -43,9 +43,18 @@ def accuracy(pytester, tmp_path):
     pytester.makepyfile(test_accuracy=(ROOT / "tests" / "test_accuracy.py").read_text())
 
     def run(*args):
-        return pytester.runpytest("-p", "bench.harness.plugin", "-p", "no:hypothesispytest", "-p", "no:cacheprovider",
-                                  f"--bench-baselines={tmp_path / 'baselines'}",
-                                  f"--bench-results={tmp_path / 'results'}", *args)
+        return pytester.runpytest(
+            "-p",
+            "bench.harness.plugin",
+            "-p",
+            "no:hypothesispytest",
+            "-p",
+            "no:cacheprovider",
+            f"--bench-baselines={tmp_path / 'baselines'}",
+            f"--bench-results={tmp_path / 'results'}",
+            *args,
+        )
+
     run.baselines = tmp_path / "baselines"
     return run
 
@@ -66,8 +75,9 @@ def test_a_removed_entry_is_recreated_by_the_printed_command_and_nothing_else_ch
     message = refused.stderr.str() + refused.stdout.str()
     assert "has no entry holdout/step" in message
     command = re.search(r"create it with: (pytest [^;\n]*)", message).group(1)
-    assert command == ("pytest -m slow --bench-case=digits/holdout/step --update-baselines --bench-seeds=40 "
-                       "--bench-first-seed=1000")
+    assert command == (
+        "pytest -m slow --bench-case=digits/holdout/step --update-baselines --bench-seeds=40 --bench-first-seed=1000"
+    )
 
     made = accuracy(*shlex.split(command)[1:])
     made.assert_outcomes(passed=1)  # that case alone trained
@@ -88,8 +98,9 @@ def test_a_removed_entry_is_recreated_by_the_printed_command_and_nothing_else_ch
 def test_a_case_that_cannot_train_here_does_not_change_the_others_alpha(accuracy):
     alone = accuracy("-m", "slow", "--bench-case=ionosphere/published/step")
     alone.assert_outcomes(passed=1)
-    with_gpu_case = accuracy("-m", "slow", "--bench-case=ionosphere/published/step",
-                             "--bench-case=cifar10_resnet/published/cosine")
+    with_gpu_case = accuracy(
+        "-m", "slow", "--bench-case=ionosphere/published/step", "--bench-case=cifar10_resnet/published/cosine"
+    )
     with_gpu_case.assert_outcomes(passed=1, skipped=1)
     for result in (alone, with_gpu_case):  # T = 3: ionosphere step's gated metrics; the GPU case is judged on nothing
         result.stdout.fnmatch_lines(["gates: worse*alpha 0.0033 = 1 % / the session's gated*"])
@@ -97,7 +108,9 @@ def test_a_case_that_cannot_train_here_does_not_change_the_others_alpha(accuracy
     assert "PytestBenchmarkWarning" not in out and "Name (time in" not in out  # no timer table, no unused timer
     lines = out.splitlines()
     table_end = max(i for i, line in enumerate(lines) if line.startswith("ionosphere "))
-    tail = [line for line in lines[table_end + 1:] if line.strip() and not line.startswith(("=", "gates:", "schedules "))]
+    tail = [
+        line for line in lines[table_end + 1 :] if line.strip() and not line.startswith(("=", "gates:", "schedules "))
+    ]
     assert any(line.startswith("did not train: cifar10_resnet/published/cosine: needs a GPU") for line in tail), tail
 
 

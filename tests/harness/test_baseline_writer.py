@@ -45,5 +45,6 @@ def test_confirming_adds_this_environment_to_the_cases_that_held_and_names_the_o
     label = baselines.environment_label(PYTHON)
     assert all(label in e.get("holds_for", []) for e in doc["cases"]["p"]["c"].values())
     assert reporter.lines[1].endswith(f"demo.json: 1 case(s) hold for {label}")
-    assert reporter.lines[2] == (f"demo/p/other differs beyond noise on {label}: not confirmed; it needs its own "
-                                 "baseline for this environment")
+    assert reporter.lines[2] == (
+        f"demo/p/other differs beyond noise on {label}: not confirmed; it needs its own baseline for this environment"
+    )

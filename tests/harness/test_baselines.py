@@ -14,8 +14,15 @@ from bench import benchmarks
 from bench.harness import baselines, gates
 from bench.harness.baselines import BaselineError
 
-PROV = {"source": "measured", "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test",
-        "date": "2026-11-21T00:00:00Z", "command": "pytest -m slow --update-baselines", "seeds": [0, 1, 2]}
+PROV = {
+    "source": "measured",
+    "tensorflow": "2.21.0",
+    "keras": "3.15.1",
+    "device": "CPU: test",
+    "date": "2026-11-21T00:00:00Z",
+    "command": "pytest -m slow --update-baselines",
+    "seeds": [0, 1, 2],
+}
 
 
 def _doc(**case_values):
@@ -41,19 +48,33 @@ def test_missing_file_names_it_and_the_command(tmp_path):
         baselines.load("demo", tmp_path)
 
 
-@pytest.mark.parametrize("content, match", [
-    ("{not json", r"is not valid JSON \(.* at line 1"),
-    ('{"format": 2, "benchmark": "other", "cases": {}}', "it is for benchmark 'other', not 'demo'"),
-    ('{"format": 1, "benchmark": "demo", "cases": {}}', "format is 1, this suite reads format 2 .*re-measure"),
-    ('{"format": 2, "benchmark": "demo"}', "no 'cases' object"),
-    ('{"format": 2, "benchmark": "demo", "cases": {"p": {"s": {"final_val_accuracy": {"n": 5}}}}}',
-     "p/s/final_val_accuracy lacks mean, std, better, provenance"),
-    ('{"format": 2, "benchmark": "demo", "cases": {"p": {"s": {"accuracy": {}}}}}', "unknown metric at p/s/accuracy"),
-    ('{"format": 2, "benchmark": "demo", "cases": {"p": {"s": {"final_val_accuracy": {"n": 2, "mean": 0.9, '
-     '"std": 0.0, "better": "higher", "provenance": {}, "values": [0.9]}}}}}', "lacks its 2 per-seed 'values'"),
-    ('{"format": 2, "benchmark": "demo", "cases": {"p": {"s": {"final_val_accuracy": {"n": 1, "mean": 0.9, '
-     '"std": 0.0, "better": "higher", "provenance": {"source": "published"}}}}}}', "published figure without its floor"),
-])
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        ("{not json", r"is not valid JSON \(.* at line 1"),
+        ('{"format": 2, "benchmark": "other", "cases": {}}', "it is for benchmark 'other', not 'demo'"),
+        ('{"format": 1, "benchmark": "demo", "cases": {}}', "format is 1, this suite reads format 2 .*re-measure"),
+        ('{"format": 2, "benchmark": "demo"}', "no 'cases' object"),
+        (
+            '{"format": 2, "benchmark": "demo", "cases": {"p": {"s": {"final_val_accuracy": {"n": 5}}}}}',
+            "p/s/final_val_accuracy lacks mean, std, better, provenance",
+        ),
+        (
+            '{"format": 2, "benchmark": "demo", "cases": {"p": {"s": {"accuracy": {}}}}}',
+            "unknown metric at p/s/accuracy",
+        ),
+        (
+            '{"format": 2, "benchmark": "demo", "cases": {"p": {"s": {"final_val_accuracy": {"n": 2, "mean": 0.9, '
+            '"std": 0.0, "better": "higher", "provenance": {}, "values": [0.9]}}}}}',
+            "lacks its 2 per-seed 'values'",
+        ),
+        (
+            '{"format": 2, "benchmark": "demo", "cases": {"p": {"s": {"final_val_accuracy": {"n": 1, "mean": 0.9, '
+            '"std": 0.0, "better": "higher", "provenance": {"source": "published"}}}}}}',
+            "published figure without its floor",
+        ),
+    ],
+)
 def test_malformed_file_names_the_file_and_the_problem(tmp_path, content, match):
     path = _write(tmp_path, content)
     with pytest.raises(BaselineError, match=match) as err:
@@ -77,8 +98,12 @@ def test_missing_case_names_the_key(tmp_path):
 
 
 def test_update_replaces_measured_cases_and_keeps_the_rest():
-    old = baselines.updated(None, "demo", {("p", "a"): {"final_val_accuracy": [0.9, 0.9]},
-                                           ("p", "b"): {"final_val_accuracy": [0.8, 0.8]}}, PROV)
+    old = baselines.updated(
+        None,
+        "demo",
+        {("p", "a"): {"final_val_accuracy": [0.9, 0.9]}, ("p", "b"): {"final_val_accuracy": [0.8, 0.8]}},
+        PROV,
+    )
     new = baselines.updated(old, "demo", {("p", "a"): {"final_val_accuracy": [0.95, 0.95, 0.95]}}, PROV)
     assert new["cases"]["p"]["b"] == old["cases"]["p"]["b"]
     assert new["cases"]["p"]["a"]["final_val_accuracy"]["mean"] == pytest.approx(0.95)
@@ -138,16 +163,44 @@ def test_an_installed_copy_finds_the_baselines_it_carries(tmp_path):
     """Installed (not editable, no checkout beside it), the suite reads the baseline files the wheel carries."""
     root = Path(__file__).resolve().parents[2]
     source = tmp_path / "source"
-    shutil.copytree(root, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", ".tox", "mutants", "site", "results", "build", "*.egg-info", "__pycache__", ".*cache*"))
+    shutil.copytree(
+        root,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", ".tox", "mutants", "site", "results", "build", "*.egg-info", "__pycache__", ".*cache*"
+        ),
+    )
     site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index",
-                    "--quiet", "--target", str(site), str(source)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--quiet",
+            "--target",
+            str(site),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
     shutil.rmtree(source)  # nothing of a checkout is left to find
-    probe = ("from bench.harness import baselines; "
-             "print(baselines.DEFAULT_DIR); print(baselines.load('digits')['benchmark'])")
-    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(site)}).stdout.split()
+    probe = (
+        "from bench.harness import baselines; "
+        "print(baselines.DEFAULT_DIR); print(baselines.load('digits')['benchmark'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(site)},
+    ).stdout.split()
     assert out == [str(site / "baselines"), "digits"]
 
 

@@ -41,8 +41,12 @@ def test_a_step_is_found_at_the_night_it_starts_with_its_size():
 
 def test_unchanged_nights_rarely_show_a_change_at_their_alpha():
     rng = np.random.default_rng(2)
-    hits = sum(bool(changepoints.find(0.5 + rng.standard_normal(30) * 0.02 / math.sqrt(20), [0.02] * 30,
-                                      [20] * 30, alpha=0.05)) for _ in range(400))
+    hits = sum(
+        bool(
+            changepoints.find(0.5 + rng.standard_normal(30) * 0.02 / math.sqrt(20), [0.02] * 30, [20] * 30, alpha=0.05)
+        )
+        for _ in range(400)
+    )
     assert hits / 400 == pytest.approx(0.05, abs=0.03)
 
 

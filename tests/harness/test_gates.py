@@ -8,8 +8,14 @@ import pytest
 from bench.harness import gates
 from bench.harness.verdicts import Verdict
 
-PROV = {"source": "measured", "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test",
-        "date": "2026-11-21T00:00:00Z", "seeds": list(range(1000, 1020))}
+PROV = {
+    "source": "measured",
+    "tensorflow": "2.21.0",
+    "keras": "3.15.1",
+    "device": "CPU: test",
+    "date": "2026-11-21T00:00:00Z",
+    "seeds": list(range(1000, 1020)),
+}
 # 20 baseline seeds: ten at a, ten at b. The mean of 5 draws is a + (b - a) * k / 5, k ~ Binomial(5, 1/2).
 TWO_LEVELS = {"acc": [0.97] * 10 + [0.99] * 10, "loss": [0.10] * 10 + [0.12] * 10}
 SCALE = math.sqrt(1 + 5 / 20)  # the baseline mean's own noise: sqrt(1 + n / B) = 1.1180
@@ -17,8 +23,16 @@ SCALE = math.sqrt(1 + 5 / 20)  # the baseline mean's own noise: sqrt(1 + n / B) 
 
 def entry(values, better="higher"):
     v = np.asarray(values)
-    return {"n": len(v), "mean": float(v.mean()), "std": float(v.std(ddof=1)), "min": float(v.min()),
-            "max": float(v.max()), "values": list(values), "better": better, "provenance": PROV}
+    return {
+        "n": len(v),
+        "mean": float(v.mean()),
+        "std": float(v.std(ddof=1)),
+        "min": float(v.min()),
+        "max": float(v.max()),
+        "values": list(values),
+        "better": better,
+        "provenance": PROV,
+    }
 
 
 def measured(mean, n=5, std=0.01):
@@ -83,8 +97,14 @@ def test_info_new_and_published():
     base = entry(TWO_LEVELS["acc"])
     assert judged("best_val_accuracy", 0.5, base).verdict == "info"
     assert judged("final_val_accuracy", 0.5, None).verdict == "new"
-    published = {"n": 1, "mean": 0.8652, "std": 0.0, "threshold": 0.86, "better": "higher",
-                 "provenance": {"source": "published", "reference": "source A"}}
+    published = {
+        "n": 1,
+        "mean": 0.8652,
+        "std": 0.0,
+        "threshold": 0.86,
+        "better": "higher",
+        "provenance": {"source": "published", "reference": "source A"},
+    }
     assert judged("final_val_accuracy", 0.859, published).verdict == "FAIL"
     ok = judged("final_val_accuracy", 0.861, published)
     assert ok.verdict == "pass" and ok.low == 0.86 and ok.p_value is None
@@ -92,4 +112,3 @@ def test_info_new_and_published():
 
 def test_bonferroni_over_the_session():
     assert gates.alpha_for(60) == pytest.approx(1 / 6000) and gates.alpha_for(0) == 0.01
-

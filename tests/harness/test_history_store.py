@@ -12,21 +12,52 @@ from bench.harness import history_store, results
 
 
 def run(seed, acc=0.9, case="c"):
-    return {"kind": "run", "benchmark": "demo", "protocol": "p", "case": case, "schedule": "step", "seed": seed,
-            "metrics": {"final_val_accuracy": acc, "final_train_loss": float("nan")}, "history": {},
-            "environment": {"python": "3.11", "date": "2026-11-30T01:00:00Z"}}
+    return {
+        "kind": "run",
+        "benchmark": "demo",
+        "protocol": "p",
+        "case": case,
+        "schedule": "step",
+        "seed": seed,
+        "metrics": {"final_val_accuracy": acc, "final_train_loss": float("nan")},
+        "history": {},
+        "environment": {"python": "3.11", "date": "2026-11-30T01:00:00Z"},
+    }
 
 
 def summary(mean, verdict="pass", case="c", seeds=(0, 1)):
-    return {"kind": "summary", "benchmark": "demo", "protocol": "p", "case": case, "schedule": "step",
-            "seeds": list(seeds), "environment": {"python": "3.11"}, "summaries": {},
-            "verdicts": [{"metric": "final_val_accuracy", "measured": {"n": len(seeds), "mean": mean, "std": 0.01},
-                          "low": 0.85, "high": None, "verdict": verdict}]}
+    return {
+        "kind": "summary",
+        "benchmark": "demo",
+        "protocol": "p",
+        "case": case,
+        "schedule": "step",
+        "seeds": list(seeds),
+        "environment": {"python": "3.11"},
+        "summaries": {},
+        "verdicts": [
+            {
+                "metric": "final_val_accuracy",
+                "measured": {"n": len(seeds), "mean": mean, "std": 0.01},
+                "low": 0.85,
+                "high": None,
+                "verdict": verdict,
+            }
+        ],
+    }
 
 
 def night(key="k1", started="2026-11-30T01:00:00Z"):
-    return {"key": key, "started": started, "commit": "abc", "dirty": False, "branch": "main", "host": "h",
-            "environment": {"python": "3.11"}, "options": {"seeds": 2}}
+    return {
+        "key": key,
+        "started": started,
+        "commit": "abc",
+        "dirty": False,
+        "branch": "main",
+        "host": "h",
+        "environment": {"python": "3.11"},
+        "options": {"seeds": 2},
+    }
 
 
 def test_a_night_keeps_each_seed_once_and_the_newest_summary(store_url):
@@ -40,8 +71,13 @@ def test_a_night_keeps_each_seed_once_and_the_newest_summary(store_url):
     assert kept[("run", 0)]["metrics"]["final_val_accuracy"] == 0.9  # the first record of a seed wins
     assert kept[("run", 0)]["metrics"]["final_train_loss"] is None  # NaN: JSON (and PostgreSQL) hold null
     (verdict,) = store.verdict_rows()
-    assert (verdict["n"], verdict["mean"], verdict["verdict"], verdict["low"], verdict["high"]) == (3, 0.91, "FAIL",
-                                                                                                    0.85, None)
+    assert (verdict["n"], verdict["mean"], verdict["verdict"], verdict["low"], verdict["high"]) == (
+        3,
+        0.91,
+        "FAIL",
+        0.85,
+        None,
+    )
     second = store.night(night("k2", "2026-11-29T01:00:00Z"))
     store.add(second, run(0, case="other"))
     assert [n["key"] for n in store.nights()] == ["k2", "k1"]  # oldest first, by start
@@ -49,8 +85,7 @@ def test_a_night_keeps_each_seed_once_and_the_newest_summary(store_url):
     assert store.counts() == {"nights": 2, "records": 5, "verdicts": 1}
 
 
-def test_importing_a_results_folder_twice_adds_it_once_and_a_live_session_s_folder_keeps_its_night(tmp_path,
-                                                                                                     store_url):
+def test_importing_a_results_folder_twice_adds_it_once_and_a_live_session_s_folder_keeps_its_night(tmp_path, store_url):
     folder = tmp_path / "20261130-010000-1"
     folder.mkdir()
     results.append(folder, run(0))
@@ -87,8 +122,10 @@ def test_the_schema_is_versioned_and_a_new_step_runs_once_on_an_older_database(s
     history_store.open_store(url)
     assert calls == [1]  # at version 2 already
     monkeypatch.setattr(history_store, "SCHEMA_VERSION", 1)
-    with pytest.raises(history_store.HistoryError, match="has schema version 2; this version of the suite reads up "
-                                                         "to 1. Update the suite"):
+    with pytest.raises(
+        history_store.HistoryError,
+        match="has schema version 2; this version of the suite reads up to 1. Update the suite",
+    ):
         history_store.open_store(url)
 
 
@@ -103,7 +140,8 @@ def test_four_writers_at_once_lose_and_double_nothing(store_url, tmp_path):
         "for i in range(40):\n"
         "    rec = {'kind': 'run', 'benchmark': 'demo', 'protocol': 'p', 'case': 'c', 'metrics': {}, 'history': {}}\n"
         "    s.add(n, {**rec, 'seed': i})\n"  # every writer: the same 40 seeds
-        "    s.add(n, {**rec, 'seed': 1000 * (w + 1) + i})\n")  # and 40 of its own
+        "    s.add(n, {**rec, 'seed': 1000 * (w + 1) + i})\n"
+    )  # and 40 of its own
     writers = [subprocess.Popen([sys.executable, "-c", script, url, str(w)]) for w in range(4)]
     assert [p.wait(timeout=120) for p in writers] == [0] * 4
     store = history_store.open_store(url)
@@ -115,11 +153,14 @@ def test_four_writers_at_once_lose_and_double_nothing(store_url, tmp_path):
 def test_urls_are_checked_and_an_unreachable_server_says_what_to_do(tmp_path):
     assert history_store.engine_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert history_store.engine_url(tmp_path / "h.sqlite") == f"sqlite:///{tmp_path / 'h.sqlite'}"
-    with pytest.raises(history_store.HistoryError, match="give sqlite:///path/to/file.sqlite, a file path, or "
-                                                         "postgresql://user@host/database"):
+    with pytest.raises(
+        history_store.HistoryError,
+        match="give sqlite:///path/to/file.sqlite, a file path, or postgresql://user@host/database",
+    ):
         history_store.engine_url("mysql://u@h/db")
     try:
         import psycopg  # noqa: F401  (the test extra installs it; `.[cpu]` alone does not)
+
         expected = r"cannot open the history database postgresql://bench@127.0.0.1:9/none: .*Check the URL"
     except ImportError:
         expected = r"history URL postgresql://bench@127.0.0.1:9/none needs the database driver 'psycopg': pip install"

@@ -13,22 +13,46 @@ LOSS = [0.070, 0.065, 0.080, 0.072, 0.068, 0.075, 0.071, 0.066, 0.079, 0.069]
 
 def entry(values, better):
     values = [float(v) for v in values]
-    return {"n": len(values), "mean": float(np.mean(values)), "std": float(np.std(values, ddof=1)),
-            "values": values, "better": better, "provenance": {"source": "measured"}}
+    return {
+        "n": len(values),
+        "mean": float(np.mean(values)),
+        "std": float(np.std(values, ddof=1)),
+        "values": values,
+        "better": better,
+        "provenance": {"source": "measured"},
+    }
 
 
 # the committed baseline of the case: 20 seeds around the same values
-ENTRIES = {"final_val_accuracy": entry(ACC + ACC[::-1], "higher"), "final_train_loss": entry(LOSS + LOSS[::-1], "lower")}
+ENTRIES = {
+    "final_val_accuracy": entry(ACC + ACC[::-1], "higher"),
+    "final_train_loss": entry(LOSS + LOSS[::-1], "lower"),
+}
 
 
 def runs(env, acc=ACC, loss=LOSS, seeds=SEEDS):
-    return Runs(env, "digits", "holdout", "step", list(seeds),
-                {"final_val_accuracy": list(acc), "final_train_loss": list(loss), "best_val_accuracy": list(acc)},
-                epochs=6)
+    return Runs(
+        env,
+        "digits",
+        "holdout",
+        "step",
+        list(seeds),
+        {"final_val_accuracy": list(acc), "final_train_loss": list(loss), "best_val_accuracy": list(acc)},
+        epochs=6,
+    )
 
 
-@pytest.mark.parametrize("t, df, p", [(2.262, 9, 0.05), (3.250, 9, 0.01), (4.781, 9, 0.001), (12.706, 1, 0.05),
-                                      (2.0860, 20, 0.05), (1.960, 10**6, 0.05)])
+@pytest.mark.parametrize(
+    "t, df, p",
+    [
+        (2.262, 9, 0.05),
+        (3.250, 9, 0.01),
+        (4.781, 9, 0.001),
+        (12.706, 1, 0.05),
+        (2.0860, 20, 0.05),
+        (1.960, 10**6, 0.05),
+    ],
+)
 def test_student_t_against_its_printed_table(t, df, p):
     # two-sided critical values of Student's t, as printed in statistics tables to 3-4 places
     assert matrix.t_two_sided(t, df) == pytest.approx(p, rel=2e-3)

@@ -9,7 +9,7 @@ from bench.harness import history_store, results
 
 pytest_plugins = ["pytester"]
 
-FAKE_TEST = '''
+FAKE_TEST = """
 import os
 import pytest
 from bench.benchmarks import Benchmark, Case
@@ -48,7 +48,7 @@ def test_fake_case(bench_session, case, request):
     failures = bench_session.failures(verdicts)
     if failures:
         pytest.fail("\\n".join(v.failure_message() for v in failures), pytrace=False)
-'''
+"""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -75,9 +75,18 @@ def suite(pytester, tmp_path):
 
     def run(*args, subprocess=False):
         runner = pytester.runpytest_subprocess if subprocess else pytester.runpytest
-        return runner("-p", "bench.harness.plugin", "-p", "no:hypothesispytest", "-m", "slow",
-                                  f"--bench-baselines={dirs['baselines']}", f"--bench-results={dirs['results']}",
-                                  *args)
+        return runner(
+            "-p",
+            "bench.harness.plugin",
+            "-p",
+            "no:hypothesispytest",
+            "-m",
+            "slow",
+            f"--bench-baselines={dirs['baselines']}",
+            f"--bench-results={dirs['results']}",
+            *args,
+        )
+
     def baselined():
         """A baseline for the fake case, as ``--update-baselines --bench-seeds=20`` writes it (seeds 0..19):
         measured by the first test that asks, then copied (the fake trains the same numbers every time)."""
@@ -116,8 +125,13 @@ def test_missing_baseline_fails_and_names_the_file(suite):
 def test_update_then_pass_then_fail_with_a_useful_message(suite, monkeypatch):
     created = suite("--update-baselines", "--bench-first-seed=1000")
     created.assert_outcomes(passed=1)
-    created.stdout.fnmatch_lines(["*baseline update (review this before committing)*",
-                                  "*fake*p*s*final_val_accuracy*-*40*0.902*new*", "wrote *fake.json"])
+    created.stdout.fnmatch_lines(
+        [
+            "*baseline update (review this before committing)*",
+            "*fake*p*s*final_val_accuracy*-*40*0.902*new*",
+            "wrote *fake.json",
+        ]
+    )
     doc = json.loads((suite.dirs["baselines"] / "fake.json").read_text())
     entry = doc["cases"]["p"]["s"]["final_val_accuracy"]
     # seeds 1000..1039: 1000 % 3 = 1, so 14 at 0.902, 13 at 0.904, 13 at 0.900; mean 36.08 / 40 = 0.902
@@ -128,18 +142,26 @@ def test_update_then_pass_then_fail_with_a_useful_message(suite, monkeypatch):
 
     again = suite()
     again.assert_outcomes(passed=1)
-    again.stdout.fnmatch_lines(["*learning-rate schedule benchmarks*",
-                                "*fake*p*s*final_val_accuracy [[]fraction[]]*>= 0.8970 (mean 0.9020)*0.9020 +- 0.0020 (3)*pass*",
-                                "*majority class scores 0.600*", "gates: worse*alpha 0.005 = 1 % / the session's gated*"])
+    again.stdout.fnmatch_lines(
+        [
+            "*learning-rate schedule benchmarks*",
+            "*fake*p*s*final_val_accuracy [[]fraction[]]*>= 0.8970 (mean 0.9020)*0.9020 +- 0.0020 (3)*pass*",
+            "*majority class scores 0.600*",
+            "gates: worse*alpha 0.005 = 1 % / the session's gated*",
+        ]
+    )
     # T = 2: the fake case's gated metrics are final_val_accuracy (worse) and final_train_loss (changed)
     assert "overlap" not in again.stdout.str()  # seeds 0..2 are not the baseline's 1000..1039
-    again.stdout.fnmatch_lines(["*fake/p/s seed 2 (3 of 3) epoch 2/2: lr 0.1, loss 0.5000, val_accuracy 0.9040, case ETA 0 s"])
+    again.stdout.fnmatch_lines(
+        ["*fake/p/s seed 2 (3 of 3) epoch 2/2: lr 0.1, loss 0.5000, val_accuracy 0.9040, case ETA 0 s"]
+    )
 
     monkeypatch.setenv("FAKE_ACC", "0.80")
     regressed = suite()
     regressed.assert_outcomes(failed=1)
-    regressed.stdout.fnmatch_lines([
-        "*fake / p / s: WORSE: final_val_accuracy mean 0.8020*is below 0.8970*--update-baselines*"])
+    regressed.stdout.fnmatch_lines(
+        ["*fake / p / s: WORSE: final_val_accuracy mean 0.8020*is below 0.8970*--update-baselines*"]
+    )
     assert json.loads((suite.dirs["baselines"] / "fake.json").read_text()) == doc  # untouched
 
 
@@ -158,8 +180,9 @@ def test_every_seed_is_written_as_it_finishes(suite, monkeypatch):
 def _verdicts(session_dir):
     """Each case's last summary (a resumed session writes a case's summary again): its verdicts."""
     last = {r["case"]: r for r in _results(session_dir) if r["kind"] == "summary"}
-    return {case: [(v["metric"], v["verdict"], v["measured"]["mean"]) for v in r["verdicts"]]
-            for case, r in last.items()}
+    return {
+        case: [(v["metric"], v["verdict"], v["measured"]["mean"]) for v in r["verdicts"]] for case, r in last.items()
+    }
 
 
 @pytest.mark.e2e  # a pytest session in a subprocess: about 1 s
@@ -199,13 +222,27 @@ def test_resume_refuses_a_folder_without_results_and_runs_of_another_length(suit
     other = tmp_path / "other"
     other.mkdir()
     # a record of the first layout (no format; "schedule" held the case name): still read
-    run = {"kind": "run", "benchmark": "fake", "protocol": "p", "schedule": "s", "seed": 0, "metrics": {},
-           "history": {"train_loss": [0.5]}, "train_time_s": 0.0, "majority_rate": 0.5, "environment": {}}
+    run = {
+        "kind": "run",
+        "benchmark": "fake",
+        "protocol": "p",
+        "schedule": "s",
+        "seed": 0,
+        "metrics": {},
+        "history": {"train_loss": [0.5]},
+        "train_time_s": 0.0,
+        "majority_rate": 0.5,
+        "environment": {},
+    }
     (other / "results.jsonl").write_text(json.dumps(run) + "\n")
     result = suite(f"--bench-resume={other}")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*fake/p/s seed 0 in *other cannot be resumed: it trained 1 epochs, this session "
-                                 "trains 2. Resume with the options that folder was made with*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*fake/p/s seed 0 in *other cannot be resumed: it trained 1 epochs, this session "
+            "trains 2. Resume with the options that folder was made with*"
+        ]
+    )
 
 
 def test_ray_without_ray_installed_is_a_usage_error(suite, monkeypatch):
@@ -222,7 +259,8 @@ def test_ray_with_xdist_or_resume_with_update_is_a_usage_error(suite, tmp_path):
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "results.jsonl").write_text("")
     suite("--update-baselines", f"--bench-resume={tmp_path / 'old'}").stderr.fnmatch_lines(
-        ["*--bench-resume with --update-baselines would write baselines from runs of another session*"])
+        ["*--bench-resume with --update-baselines would write baselines from runs of another session*"]
+    )
 
 
 def test_provenance_line_says_which_engine_and_options_trained(suite):
@@ -230,13 +268,19 @@ def test_provenance_line_says_which_engine_and_options_trained(suite):
 
     suite.baselined()
     if BACKEND != "tensorflow":
-        suite().stdout.fnmatch_lines([f"how: engine keras-train-step (Keras' own train step on its {BACKEND} "
-                                      "backend, one seed at a time)"])
+        suite().stdout.fnmatch_lines(
+            [f"how: engine keras-train-step (Keras' own train step on its {BACKEND} backend, one seed at a time)"]
+        )
         return
     suite("--bench-xla", "--bench-mixed-precision").stdout.fnmatch_lines(
-        ["how: engine keras (one seed at a time), XLA on, mixed_float16 on"])
-    suite().stdout.fnmatch_lines(["how: engine auto (a case's seeds trained together where the model and fixed "
-                                  "parameters allow: ionosphere, digits, boston_housing)"])
+        ["how: engine keras (one seed at a time), XLA on, mixed_float16 on"]
+    )
+    suite().stdout.fnmatch_lines(
+        [
+            "how: engine auto (a case's seeds trained together where the model and fixed "
+            "parameters allow: ionosphere, digits, boston_housing)"
+        ]
+    )
 
 
 def test_results_of_a_whole_case(suite):
@@ -245,13 +289,17 @@ def test_results_of_a_whole_case(suite):
     records = _results(session_dir)
     assert [r["kind"] for r in records] == ["run"] * 20 + ["summary"]
     assert records[-1]["summaries"]["final_val_accuracy"]["n"] == 20
-    assert records[-1]["seeds"] == list(range(20)) and (records[-1]["case"], records[-1]["schedule"]) == ("s", "constant")
+    assert records[-1]["seeds"] == list(range(20)) and (records[-1]["case"], records[-1]["schedule"]) == (
+        "s",
+        "constant",
+    )
 
 
 def test_reports_are_written_and_never_overwritten(suite, tmp_path):
     md, js = tmp_path / "report.md", tmp_path / "report.json"
-    suite("--update-baselines", "--bench-seeds=20", f"--bench-report-md={md}",
-          f"--bench-report-json={js}").assert_outcomes(passed=1)
+    suite(
+        "--update-baselines", "--bench-seeds=20", f"--bench-report-md={md}", f"--bench-report-json={js}"
+    ).assert_outcomes(passed=1)
     assert "| fake " in md.read_text()
     verdict = json.loads(js.read_text())["verdicts"][0]
     assert (verdict["benchmark"], verdict["case"], verdict["schedule"]) == ("fake", "s", "constant")
@@ -292,7 +340,8 @@ def test_confirm_records_where_a_baseline_holds(suite, monkeypatch):
 
 def test_too_few_seeds_for_a_baseline_is_a_usage_error(suite):
     suite("--update-baselines", "--bench-seeds=19").stderr.fnmatch_lines(
-        ["*--update-baselines needs at least 20 seeds per case*Received: --bench-seeds=19*--bench-first-seed=1000*"])
+        ["*--update-baselines needs at least 20 seeds per case*Received: --bench-seeds=19*--bench-first-seed=1000*"]
+    )
     assert not suite.dirs["baselines"].exists()
 
 
@@ -300,8 +349,9 @@ def test_a_run_on_the_baseline_s_own_seeds_says_so(suite):
     suite.baselined()  # seeds 0..19
     same = suite()  # seeds 0..2: all inside
     same.assert_outcomes(passed=1)
-    same.stdout.fnmatch_lines(["*this run's seeds overlap the seeds its baseline was measured on*",
-                               "*--bench-first-seed*"])  # one note, wrapped to the table's width
+    same.stdout.fnmatch_lines(
+        ["*this run's seeds overlap the seeds its baseline was measured on*", "*--bench-first-seed*"]
+    )  # one note, wrapped to the table's width
     unseen = suite("--bench-first-seed=500")
     unseen.assert_outcomes(passed=1)
     assert "overlap" not in unseen.stdout.str() and "seeds 500..502 per case" in unseen.stdout.str()
@@ -321,20 +371,26 @@ def test_strict_fails_a_case_without_a_baseline_entry(suite):
     suite().assert_outcomes(passed=1)
     strict = suite("--bench-strict")
     strict.assert_outcomes(failed=1)
-    strict.stdout.fnmatch_lines(["*fake / p / s: no baseline entry for any gate of this case (measured "
-                                 "final_val_accuracy 0.9020*--update-baselines*"])
+    strict.stdout.fnmatch_lines(
+        [
+            "*fake / p / s: no baseline entry for any gate of this case (measured "
+            "final_val_accuracy 0.9020*--update-baselines*"
+        ]
+    )
 
 
 def test_update_and_confirm_together_is_a_usage_error(suite):
-    suite("--update-baselines", "--bench-confirm-baselines").stderr.fnmatch_lines(
-        ["*use one at a time*"])
+    suite("--update-baselines", "--bench-confirm-baselines").stderr.fnmatch_lines(["*use one at a time*"])
 
 
 def test_an_injected_regression_never_writes_or_confirms_baselines(suite):
     for option in ("--update-baselines", "--bench-confirm-baselines"):
         suite("--bench-inject=momentum", option).stderr.fnmatch_lines(
-            [f"*--bench-inject=momentum trains with a regression on purpose; its results must not become or confirm "
-             f"baselines. Drop {option}, or --bench-inject.*"])
+            [
+                f"*--bench-inject=momentum trains with a regression on purpose; its results must not become or confirm "
+                f"baselines. Drop {option}, or --bench-inject.*"
+            ]
+        )
     assert not suite.dirs["baselines"].exists()
     suite("--bench-inject=x3").stderr.fnmatch_lines(["*--bench-inject: invalid choice: 'x3'*"])
 
@@ -347,9 +403,15 @@ def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypa
     result = suite("-n", "2", "--update-baselines", "--bench-seeds=20", subprocess=True)
     result.assert_outcomes(passed=4)
     # one table, rows in a fixed order whichever worker finished first
-    result.stdout.fnmatch_lines(["*fake*p*a*final_val_accuracy*new*", "*fake*p*b*final_val_accuracy*new*",
-                                 "*fake*p*c*final_val_accuracy*new*", "*fake*p*d*final_val_accuracy*new*",
-                                 "wrote *fake.json"])
+    result.stdout.fnmatch_lines(
+        [
+            "*fake*p*a*final_val_accuracy*new*",
+            "*fake*p*b*final_val_accuracy*new*",
+            "*fake*p*c*final_val_accuracy*new*",
+            "*fake*p*d*final_val_accuracy*new*",
+            "wrote *fake.json",
+        ]
+    )
     (session_dir,) = _sessions(suite.dirs)
     records = _results(session_dir)
     assert sorted(r["case"] for r in records if r["kind"] == "summary") == ["a", "b", "c", "d"]
@@ -358,7 +420,8 @@ def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypa
     (night,) = store.nights()
     assert night["key"] == json.loads((session_dir / "session.json").read_text())["key"]
     assert sorted((r["kind"], r["case"], r.get("seed")) for _, r in store.records()) == sorted(
-        (r["kind"], r["case"], r.get("seed")) for r in records)
+        (r["kind"], r["case"], r.get("seed")) for r in records
+    )
     doc = json.loads((suite.dirs["baselines"] / "fake.json").read_text())
     assert sorted(doc["cases"]["p"]) == ["a", "b", "c", "d"]
 
@@ -417,13 +480,27 @@ def test_cases_that_cannot_be_judged_stop_the_session_before_anything_trains(pyt
     pytest.importorskip("tensorflow")
     pytester.makeini("[pytest]\nmarkers =\n    slow: trains\n    gpu: needs a GPU\n")
     pytester.makepyfile(test_acc=(Path(__file__).parents[1] / "test_accuracy.py").read_text())
-    result = pytester.runpytest("-p", "bench.harness.plugin", "-p", "no:hypothesispytest", "-m", "slow", "-k", "ionosphere",
-                                f"--bench-baselines={tmp_path / 'none'}", f"--bench-results={tmp_path / 'r'}")
+    result = pytester.runpytest(
+        "-p",
+        "bench.harness.plugin",
+        "-p",
+        "no:hypothesispytest",
+        "-m",
+        "slow",
+        "-k",
+        "ionosphere",
+        f"--bench-baselines={tmp_path / 'none'}",
+        f"--bench-results={tmp_path / 'r'}",
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*8 selected case(s) cannot be judged, so nothing was trained:*",
-                                 "*- ionosphere/published/constant, ionosphere/published/time, *ionosphere/stratified/exp: "
-                                 "No baseline file*ionosphere.json*",
-                                 "*What to do: fix or restore the files named above (each line says how)*"])
+    result.stderr.fnmatch_lines(
+        [
+            "*8 selected case(s) cannot be judged, so nothing was trained:*",
+            "*- ionosphere/published/constant, ionosphere/published/time, *ionosphere/stratified/exp: "
+            "No baseline file*ionosphere.json*",
+            "*What to do: fix or restore the files named above (each line says how)*",
+        ]
+    )
     assert not (tmp_path / "r").exists()  # no results folder: nothing ran
 
 
@@ -447,17 +524,31 @@ def test_a_strict_gpu_nightly_without_a_gpu_fails_and_says_why(pytester, tmp_pat
         pytest.skip("this machine has a GPU: the strict nightly would train")
     pytester.makeini("[pytest]\nmarkers =\n    slow: trains\n    gpu: needs a GPU\n")
     pytester.makepyfile(test_acc=(Path(__file__).parents[1] / "test_accuracy.py").read_text())
-    args = ("-p", "bench.harness.plugin", "-p", "no:hypothesispytest", "-m", "slow and gpu", f"--bench-results={tmp_path / 'r'}", "-p", "no:randomly")
+    args = (
+        "-p",
+        "bench.harness.plugin",
+        "-p",
+        "no:hypothesispytest",
+        "-m",
+        "slow and gpu",
+        f"--bench-results={tmp_path / 'r'}",
+        "-p",
+        "no:randomly",
+    )
     lenient = pytester.runpytest(*args)
     assert lenient.ret == pytest.ExitCode.OK  # skips, with their reasons: the old behaviour without --bench-strict
     strict = pytester.runpytest(*args, "--bench-strict")
     assert strict.ret == pytest.ExitCode.TESTS_FAILED
     outcomes = strict.parseoutcomes()
     assert outcomes["failed"] >= 10 and "passed" not in outcomes and "skipped" not in outcomes
-    strict.stdout.fnmatch_lines(["*cifar10_resnet: did not train: needs a GPU*backend sees none. Pass --bench-allow-cpu*"
-                                 "--bench-strict: a case that does not train fails the nightly*",
-                                 f"*no benchmark case trained: {outcomes['failed']} selected, {outcomes['failed']} failed "
-                                 "before training, 0 skipped*--bench-strict: this session fails*"])
+    strict.stdout.fnmatch_lines(
+        [
+            "*cifar10_resnet: did not train: needs a GPU*backend sees none. Pass --bench-allow-cpu*"
+            "--bench-strict: a case that does not train fails the nightly*",
+            f"*no benchmark case trained: {outcomes['failed']} selected, {outcomes['failed']} failed "
+            "before training, 0 skipped*--bench-strict: this session fails*",
+        ]
+    )
 
 
 def test_a_broken_baseline_file_is_reported_once_when_updating(suite):

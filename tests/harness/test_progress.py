@@ -22,7 +22,8 @@ def test_a_line_per_seed_counts_the_seeds_resumed_before():
     assert reporter.lines == [
         "demo/p/c: 1 of 3 seeds already in results/x (--bench-resume); training 2",
         "demo/p/c seed 1 (2/3 done): final_val_accuracy 0.9100, 1.2 s",
-        "demo/p/c seed 2 (3/3 done): final_val_accuracy 0.9100, 6.0 s for 2 seeds together"]
+        "demo/p/c seed 2 (3/3 done): final_val_accuracy 0.9100, 6.0 s for 2 seeds together",
+    ]
 
 
 def test_epoch_lines_every_tenth_in_a_log_and_every_one_on_a_terminal():
@@ -33,8 +34,10 @@ def test_epoch_lines_every_tenth_in_a_log_and_every_one_on_a_terminal():
         on_epoch = case.epoch_printer([4, 5])
         for epoch in range(20):
             on_epoch(0, epoch, [record, record])  # both seeds together
-    assert [line.split(":")[0] for line in log.lines] == ["demo/p/c seeds 4..5 together (2 of 2) epoch 10/20",
-                                                          "demo/p/c seeds 4..5 together (2 of 2) epoch 20/20"]
+    assert [line.split(":")[0] for line in log.lines] == [
+        "demo/p/c seeds 4..5 together (2 of 2) epoch 10/20",
+        "demo/p/c seeds 4..5 together (2 of 2) epoch 20/20",
+    ]
     assert log.lines[-1].endswith("lr 0.05, loss 0.5000, val_accuracy 0.8000, case ETA 0 s")
     assert len(terminal.lines) == 20 and all(line.startswith("\r") for line in terminal.lines)
 

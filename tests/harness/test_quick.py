@@ -35,9 +35,21 @@ def quick(pytester, tmp_path, monkeypatch):
     pytester.makepyfile(test_accuracy=ACCURACY)
 
     def run(*args):
-        return pytester.runpytest("-p", "bench.harness.plugin", "-p", "no:hypothesispytest", "-m", "slow",
-                                  "--bench-quick", f"--bench-case={CASE}", "--bench-strict",
-                                  f"--bench-results={tmp_path / 'results'}", "--bench-history=off", *args)
+        return pytester.runpytest(
+            "-p",
+            "bench.harness.plugin",
+            "-p",
+            "no:hypothesispytest",
+            "-m",
+            "slow",
+            "--bench-quick",
+            f"--bench-case={CASE}",
+            "--bench-strict",
+            f"--bench-results={tmp_path / 'results'}",
+            "--bench-history=off",
+            *args,
+        )
+
     return run
 
 
@@ -47,8 +59,13 @@ def test_a_gpu_case_trains_on_synthetic_files_says_so_and_fails_where_its_model_
 
     works = quick()
     works.assert_outcomes(passed=1)
-    works.stdout.fnmatch_lines(["*QUICK PASS (--bench-quick)*", "*synthetic-data/cifar10)*",
-                                "*cifar10_minivggnet*published*step_0.5*final_val_accuracy*quick: trained, not judged*"])
+    works.stdout.fnmatch_lines(
+        [
+            "*QUICK PASS (--bench-quick)*",
+            "*synthetic-data/cifar10)*",
+            "*cifar10_minivggnet*published*step_0.5*final_val_accuracy*quick: trained, not judged*",
+        ]
+    )
     assert "did not train" not in works.stdout.str()
 
     original = cifar10_minivggnet.build_model
@@ -56,8 +73,11 @@ def test_a_gpu_case_trains_on_synthetic_files_says_so_and_fails_where_its_model_
     quick().assert_outcomes(failed=1)  # a broken model: its output no longer fits the labels
     monkeypatch.setattr(cifar10_minivggnet, "build_model", original)
 
-    monkeypatch.setattr(cifar10_data, "_parse", lambda raw, name: (_ for _ in ()).throw(
-        cifar10_data.DataCorrupt(f"{name}: a broken loader")))
+    monkeypatch.setattr(
+        cifar10_data,
+        "_parse",
+        lambda raw, name: (_ for _ in ()).throw(cifar10_data.DataCorrupt(f"{name}: a broken loader")),
+    )
     broken_loader = quick()
     broken_loader.assert_outcomes(failed=1)
     broken_loader.stdout.fnmatch_lines(["*a broken loader*"])

@@ -31,11 +31,30 @@ def pytest_unconfigure(config):
 def _session(tmp_path, name, *args):
     results = tmp_path / name
     (tmp_path / "probe_plugin.py").write_text(PROBE)
-    done = subprocess.run([sys.executable, "-m", "pytest", "tests/test_accuracy.py", "-m", "slow", "-k", CASE,
-                           "-p", "no:cacheprovider", "-p", "probe_plugin", "--bench-seeds=4",
-                           f"--bench-results={results}", *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/test_accuracy.py",
+            "-m",
+            "slow",
+            "-k",
+            CASE,
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "probe_plugin",
+            "--bench-seeds=4",
+            f"--bench-results={results}",
+            *args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (folder,) = [p for p in results.iterdir() if p.is_dir()]  # beside it: the history store's SQLite file
     records = [json.loads(line) for line in (folder / "results.jsonl").read_text().splitlines()]
@@ -83,8 +102,14 @@ def test_a_failing_task_runs_once_more_then_its_seed_is_reported_and_the_others_
     runner = RayRunner(num_cpus=2, task=task)
     arrived = []
     try:
-        runs, failures = runner.run(ionosphere.BENCHMARK, "step", [0, 1, 2], "published", RunOptions(),
-                                    on_run=lambda run: arrived.append(run.seed))
+        runs, failures = runner.run(
+            ionosphere.BENCHMARK,
+            "step",
+            [0, 1, 2],
+            "published",
+            RunOptions(),
+            on_run=lambda run: arrived.append(run.seed),
+        )
     finally:
         runner.shutdown()
     assert sorted(runs) == sorted(arrived) == [0, 1]  # seed 1 passed on its retry

@@ -23,7 +23,9 @@ def test_a_gpu_benchmark_needs_a_gpu_in_the_cluster_not_here(tmp_path):
     resnet = benchmarks.get("cifar10_resnet")
     absent = RunOptions(cifar10=str(tmp_path / "none"))
     assert _runner(0).unmet(resnet, absent) == (
-        "gpu", "needs a GPU (source A: ~171 s per epoch x 100 epochs on one); the Ray cluster at head:6379 has none.")
+        "gpu",
+        "needs a GPU (source A: ~171 s per epoch x 100 epochs on one); the Ray cluster at head:6379 has none.",
+    )
     kind, reason = _runner(4).unmet(resnet, absent)  # the cluster has GPUs: the data is next
     assert kind == "data" and "none" in reason
     assert _runner(0).unmet(resnet, RunOptions(cifar10=str(tmp_path / "none"), allow_cpu=True))[0] == "data"

@@ -9,15 +9,30 @@ from bench.tools import history
 
 
 def summary(benchmark="ionosphere", case="step", mean=0.98, date="2026-11-30T00:00:00Z"):
-    return {"kind": "summary", "benchmark": benchmark, "protocol": "published", "case": case, "schedule": case,
-            "environment": {"date": date, "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test"},
-            "summaries": {"final_val_accuracy": {"n": 3, "mean": mean, "std": 0.01, "min": mean, "max": mean}}}
+    return {
+        "kind": "summary",
+        "benchmark": benchmark,
+        "protocol": "published",
+        "case": case,
+        "schedule": case,
+        "environment": {"date": date, "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test"},
+        "summaries": {"final_val_accuracy": {"n": 3, "mean": mean, "std": 0.01, "min": mean, "max": mean}},
+    }
 
 
 def run(seed, case="step"):
-    return {"kind": "run", "benchmark": "ionosphere", "protocol": "published", "case": case, "seed": seed,
-            "metrics": {"final_val_accuracy": 0.9}, "history": {"train_loss": [0.5]}, "train_time_s": 0.1,
-            "majority_rate": 0.9, "environment": {}}
+    return {
+        "kind": "run",
+        "benchmark": "ionosphere",
+        "protocol": "published",
+        "case": case,
+        "seed": seed,
+        "metrics": {"final_val_accuracy": 0.9},
+        "history": {"train_loss": [0.5]},
+        "train_time_s": 0.1,
+        "majority_rate": 0.9,
+        "environment": {},
+    }
 
 
 def test_a_record_is_written_with_its_format_and_read_back(tmp_path):
@@ -39,8 +54,11 @@ def test_a_line_cut_by_a_kill_and_unmerged_worker_files_are_read(tmp_path, capsy
     assert [r["case"] for r in results.records(session)] == ["step", "time", "exp"]  # main, then gw0, gw1
     assert results.sessions(tmp_path) == [session]
     (found,) = history.sessions(tmp_path, "ionosphere")
-    assert found[0] == session.name and set(found[2]) == {("published", "step"), ("published", "time"),
-                                                           ("published", "exp")}
+    assert found[0] == session.name and set(found[2]) == {
+        ("published", "step"),
+        ("published", "time"),
+        ("published", "exp"),
+    }
     assert history.main(["ionosphere", "--results", str(tmp_path)]) == 0  # python -m bench history
     table = capsys.readouterr().out
     assert all(f"published/{case}" in table for case in ("step", "time", "exp")) and "0.9800 +- 0.0100 (3)" in table
@@ -74,9 +92,17 @@ def test_no_results_is_no_session(tmp_path):
 def test_records_of_format_1_read_as_format_2():
     """Format 1 called the case ``schedule`` and the registry name ``registry_schedule``, in a summary's
     verdicts too; a calibration record of the first layout had no ``kind``."""
-    old = {"format": 1, "kind": "summary", "benchmark": "ionosphere", "protocol": "published", "schedule": "time",
-           "registry_schedule": "standard", "verdicts": [{"metric": "final_train_loss", "schedule": "time",
-                                                          "registry_schedule": "standard", "verdict": "pass"}]}
+    old = {
+        "format": 1,
+        "kind": "summary",
+        "benchmark": "ionosphere",
+        "protocol": "published",
+        "schedule": "time",
+        "registry_schedule": "standard",
+        "verdicts": [
+            {"metric": "final_train_loss", "schedule": "time", "registry_schedule": "standard", "verdict": "pass"}
+        ],
+    }
     new = results.upgrade(old)
     assert (new["format"], new["case"], new["schedule"]) == (2, "time", "standard")
     assert (new["verdicts"][0]["case"], new["verdicts"][0]["schedule"]) == ("time", "standard")
@@ -91,8 +117,10 @@ def test_records_of_format_1_read_as_format_2():
 
 def test_append_refuses_a_record_without_a_known_kind_and_starts_its_own_line(tmp_path):
     path = tmp_path / "calibrate-digits.jsonl"
-    with pytest.raises(ValueError, match="A result record's `kind` must be one of run, summary, not_trained, failed, calibration. "
-                                         "Received: None"):
+    with pytest.raises(
+        ValueError,
+        match="A result record's `kind` must be one of run, summary, not_trained, failed, calibration. Received: None",
+    ):
         results.append_to(path, {"seed": 1})
     assert not path.exists()
     path.write_text('{"kind": "calibration", "se')  # cut by a kill

@@ -14,41 +14,86 @@ from bench.engine.records import RunResult
 from bench.harness import baselines, results
 from bench.harness.session import BASELINE_SEEDS, BenchSession, quick_text
 
-DEFAULTS = {"--bench-seeds": None, "--bench-first-seed": 0, "--bench-strict": False, "--bench-cifar10": None,
-            "--bench-fashion-mnist": None, "--bench-allow-cpu": False, "--bench-engine": "auto", "--bench-xla": False,
-            "--bench-mixed-precision": False, "--bench-require-data": False, "--bench-tensorboard": None,
-            "--update-baselines": False, "--bench-baselines": None, "--bench-results": None, "--bench-resume": None,
-            "--bench-ray": False, "--bench-confirm-baselines": False, "--bench-inject": None, "--bench-history": [],
-            "--bench-case": [], "--bench-quick": False}
+DEFAULTS = {
+    "--bench-seeds": None,
+    "--bench-first-seed": 0,
+    "--bench-strict": False,
+    "--bench-cifar10": None,
+    "--bench-fashion-mnist": None,
+    "--bench-allow-cpu": False,
+    "--bench-engine": "auto",
+    "--bench-xla": False,
+    "--bench-mixed-precision": False,
+    "--bench-require-data": False,
+    "--bench-tensorboard": None,
+    "--update-baselines": False,
+    "--bench-baselines": None,
+    "--bench-results": None,
+    "--bench-resume": None,
+    "--bench-ray": False,
+    "--bench-confirm-baselines": False,
+    "--bench-inject": None,
+    "--bench-history": [],
+    "--bench-case": [],
+    "--bench-quick": False,
+}
 
 
 def config(tmp_path, **options):
-    given = {**DEFAULTS, "--bench-baselines": str(tmp_path / "baselines"), "--bench-results": str(tmp_path / "results"),
-             **{"--" + k.replace("_", "-"): v for k, v in options.items()}}
-    return types.SimpleNamespace(getoption=given.__getitem__,
-                                 pluginmanager=types.SimpleNamespace(getplugin=lambda name: None),
-                                 option=types.SimpleNamespace(collectonly=False), rootpath=tmp_path,
-                                 invocation_params=types.SimpleNamespace(args=("-m", "slow")))
+    given = {
+        **DEFAULTS,
+        "--bench-baselines": str(tmp_path / "baselines"),
+        "--bench-results": str(tmp_path / "results"),
+        **{"--" + k.replace("_", "-"): v for k, v in options.items()},
+    }
+    return types.SimpleNamespace(
+        getoption=given.__getitem__,
+        pluginmanager=types.SimpleNamespace(getplugin=lambda name: None),
+        option=types.SimpleNamespace(collectonly=False),
+        rootpath=tmp_path,
+        invocation_params=types.SimpleNamespace(args=("-m", "slow")),
+    )
 
 
 def train(case, seed, protocol, on_epoch=None, options=None):
     on_epoch(0, {"lr": 0.1, "train_loss": 0.5, "val_accuracy": 0.9})
     acc = 0.90 + 0.002 * (seed % 3)
-    return RunResult("demo", protocol, case, seed, {"final_val_accuracy": acc, "final_train_loss": 0.3,
-                                                    "best_val_accuracy": acc}, {"train_loss": [0.3]}, 0.01, 0.6, {})
+    return RunResult(
+        "demo",
+        protocol,
+        case,
+        seed,
+        {"final_val_accuracy": acc, "final_train_loss": 0.3, "best_val_accuracy": acc},
+        {"train_loss": [0.3]},
+        0.01,
+        0.6,
+        {},
+    )
 
 
-DEMO = Benchmark(name="demo", source="a test", cases={"c": Case("step", {"initial_lr": 0.1, "factor": 0.5,
-                                                                         "drop_every": 2})},
-                 protocols=("p",), metric="final_val_accuracy", config={"epochs": 1}, requires=(), train=train,
-                 seeds=3)
+DEMO = Benchmark(
+    name="demo",
+    source="a test",
+    cases={"c": Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2})},
+    protocols=("p",),
+    metric="final_val_accuracy",
+    config={"epochs": 1},
+    requires=(),
+    train=train,
+    seeds=3,
+)
 
 
 def baseline(tmp_path, seeds=range(1000, 1020)):
     """A measured baseline of DEMO's case c on ``seeds``, written where the session looks."""
     runs = [train("c", s, "p", on_epoch=lambda *a: None) for s in seeds]
-    doc = baselines.updated(None, "demo", {("p", "c"): {m: [r.metrics[m] for r in runs] for m in runs[0].metrics}},
-                            {"source": "measured", "seeds": list(seeds)}, [])
+    doc = baselines.updated(
+        None,
+        "demo",
+        {("p", "c"): {m: [r.metrics[m] for r in runs] for m in runs[0].metrics}},
+        {"source": "measured", "seeds": list(seeds)},
+        [],
+    )
     (tmp_path / "baselines").mkdir(exist_ok=True)
     baselines.write_atomic(baselines.path_for("demo", tmp_path / "baselines"), doc)
 
@@ -66,8 +111,11 @@ def test_a_case_is_trained_recorded_and_judged(tmp_path):
     runs, verdicts = session.run_case(DEMO, "p", "c")
     assert [r.seed for r in runs] == [0, 1, 2]
     judged = {v.metric: (v.case, v.schedule, v.verdict) for v in verdicts}
-    assert judged == {"final_val_accuracy": ("c", "step", "pass"), "final_train_loss": ("c", "step", "pass"),
-                      "best_val_accuracy": ("c", "step", "info")}
+    assert judged == {
+        "final_val_accuracy": ("c", "step", "pass"),
+        "final_train_loss": ("c", "step", "pass"),
+        "best_val_accuracy": ("c", "step", "info"),
+    }
     records = list(results.records(session.results_dir))
     assert [r["kind"] for r in records] == ["run"] * 3 + ["summary"]
     assert all(r["format"] == results.FORMAT for r in records)
@@ -83,8 +131,9 @@ def test_a_resumed_session_trains_only_the_seeds_its_folder_lacks(tmp_path):
     results.append(folder, {"kind": "run", **train("c", 1, "p", on_epoch=lambda *a: None).to_dict()})
     trained = []
     session = BenchSession(config(tmp_path, bench_resume=str(folder)))
-    demo = Benchmark(**{**DEMO.__dict__, "train": lambda case, seed, *a, **k: trained.append(seed) or train(
-        case, seed, *a, **k)})
+    demo = Benchmark(
+        **{**DEMO.__dict__, "train": lambda case, seed, *a, **k: trained.append(seed) or train(case, seed, *a, **k)}
+    )
     runs, _ = session.run_case(demo, "p", "c")
     assert trained == [0, 2] and [r.seed for r in runs] == [0, 1, 2]
     assert sorted(r["seed"] for r in results.records(folder, "run")) == [0, 1, 2]  # appended there, once each
@@ -100,8 +149,11 @@ def test_gated_tests_are_counted_from_the_baseline_entries_of_cases_that_will_be
 
 def test_cases_that_cannot_be_judged_stop_the_session_before_training(tmp_path):
     session = BenchSession(config(tmp_path))
-    with pytest.raises(pytest.UsageError, match=r"1 selected case\(s\) cannot be judged, so nothing was trained:\n"
-                                                r"- demo/p/c: No baseline file .*demo.json"):
+    with pytest.raises(
+        pytest.UsageError,
+        match=r"1 selected case\(s\) cannot be judged, so nothing was trained:\n"
+        r"- demo/p/c: No baseline file .*demo.json",
+    ):
         session.check_baselines([("demo", "p", "c")])
 
 
@@ -128,18 +180,29 @@ def test_a_worker_s_books_travel_to_the_controller_whole(tmp_path):
 def test_an_injected_regression_marks_every_record_and_cannot_be_resumed_without_it(tmp_path):
     baseline(tmp_path)
     seen = []
-    demo = Benchmark(**{**DEMO.__dict__, "train": lambda case, seed, *a, options=None, **k: seen.append(
-        options.regression) or train(case, seed, *a, **k)})
+    demo = Benchmark(
+        **{
+            **DEMO.__dict__,
+            "train": lambda case, seed, *a, options=None, **k: (
+                seen.append(options.regression) or train(case, seed, *a, **k)
+            ),
+        }
+    )
     session = BenchSession(config(tmp_path, bench_inject="momentum"))
     session.run_case(demo, "p", "c")
     assert seen == ["momentum"] * 3  # the benchmark is asked to train with it
     records = list(results.records(session.results_dir))
     assert [r["environment"].get("injected") for r in records] == ["momentum"] * 4  # three runs and the summary
-    assert session.environment()["injected"] == "momentum" and "injected" not in BenchSession(
-        config(tmp_path)).environment()
+    assert (
+        session.environment()["injected"] == "momentum"
+        and "injected" not in BenchSession(config(tmp_path)).environment()
+    )
     plain = BenchSession(config(tmp_path, bench_resume=str(session.results_dir)))
-    with pytest.raises(pytest.fail.Exception, match=r"demo/p/c seed 0 in .* cannot be resumed: it was trained with "
-                                                    r"injected=momentum, this session with injected=None"):
+    with pytest.raises(
+        pytest.fail.Exception,
+        match=r"demo/p/c seed 0 in .* cannot be resumed: it was trained with "
+        r"injected=momentum, this session with injected=None",
+    ):
         plain.run_case(demo, "p", "c")
 
 
@@ -158,8 +221,9 @@ def test_a_case_whose_training_stops_leaves_a_failed_record_saying_why(tmp_path)
         session.run_case(Benchmark(**{**DEMO.__dict__, "train": diverging}), "p", "c")
     records = list(results.records(session.results_dir))
     assert [r["kind"] for r in records] == ["run", "failed"]  # seed 0 finished; no summary
-    assert records[-1]["why"] == ("NonFiniteLoss: loss became inf at epoch 3, batch 2 (rate 0.2); the run was "
-                                  "stopped there")
+    assert records[-1]["why"] == (
+        "NonFiniteLoss: loss became inf at epoch 3, batch 2 (rate 0.2); the run was stopped there"
+    )
     assert (records[-1]["case"], records[-1]["schedule"]) == ("c", "step") and "device" in records[-1]["environment"]
 
 
@@ -211,7 +275,8 @@ def test_a_quick_pass_trains_one_seed_judges_nothing_and_marks_what_it_records(t
     assert session.environment()["quick"] is True and session.options_record()["quick"] is True
     assert quick_text(session.synthetic) == (
         "QUICK PASS (--bench-quick): 1 seed, 2 epochs of at most 3 batches of 32 rows and 64 validation rows per case, "
-        "GPU cases on the CPU, the smaller models benchmarks declare for it; nothing judged")
+        "GPU cases on the CPU, the smaller models benchmarks declare for it; nothing judged"
+    )
     assert "quick" not in BenchSession(config(tmp_path)).environment()
 
 
@@ -221,9 +286,17 @@ def test_a_quick_pass_writes_a_synthetic_stand_in_for_absent_data_and_reads_it(t
 
     monkeypatch.delenv(fashion_mnist.ENV_VAR, raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "no-keras-cache"))
-    needs = Benchmark(name="demo", source="a test", cases=DEMO.cases, protocols=("p",), metric="final_val_accuracy",
-                      config={"epochs": 1}, train=train, data_option="fashion_mnist",
-                      requires=(data("Fashion-MNIST", lambda o: fashion_mnist.locate(o.fashion_mnist)),))
+    needs = Benchmark(
+        name="demo",
+        source="a test",
+        cases=DEMO.cases,
+        protocols=("p",),
+        metric="final_val_accuracy",
+        config={"epochs": 1},
+        train=train,
+        data_option="fashion_mnist",
+        requires=(data("Fashion-MNIST", lambda o: fashion_mnist.locate(o.fashion_mnist)),),
+    )
     session = BenchSession(config(tmp_path, bench_quick=True))
     session.check_requirements(needs, "p", "c")  # trains: no skip
     folder = session.results_dir / "synthetic-data" / "fashion_mnist"

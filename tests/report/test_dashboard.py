@@ -12,11 +12,28 @@ def site(tmp_path, **kwargs):
     url = f"sqlite:///{tmp_path / 'h.sqlite'}"
     store = fill(url, **kwargs)
     night = store.nights()[4]  # night 5's train loss failed its gate
-    store.add(night["id"], {"kind": "summary", "benchmark": "ionosphere", "protocol": "published", "case": "step",
-                            "schedule": "step", "seeds": list(range(20)), "environment": night["environment"],
-                            "summaries": {}, "verdicts": [{"metric": "final_train_loss", "verdict": "CHANGED",
-                                                           "low": 0.1, "high": 0.14,
-                                                           "measured": {"n": 20, "mean": 0.121, "std": 0.01}}]})
+    store.add(
+        night["id"],
+        {
+            "kind": "summary",
+            "benchmark": "ionosphere",
+            "protocol": "published",
+            "case": "step",
+            "schedule": "step",
+            "seeds": list(range(20)),
+            "environment": night["environment"],
+            "summaries": {},
+            "verdicts": [
+                {
+                    "metric": "final_train_loss",
+                    "verdict": "CHANGED",
+                    "low": 0.1,
+                    "high": 0.14,
+                    "measured": {"n": 20, "mean": 0.121, "std": 0.01},
+                }
+            ],
+        },
+    )
     assert dashboard.main([str(tmp_path / "site"), "--history", url]) == 0
     return tmp_path / "site"
 
@@ -30,8 +47,9 @@ def test_the_site_has_an_index_and_a_page_per_benchmark_with_a_chart_per_series(
     assert "from night 7 (p &lt; 1e-05)" in page
     assert "night 10: ionosphere/published/exp: failed: NonFiniteLoss" in page
     index = (out / "index.html").read_text()
-    assert '<a href="ionosphere.html">ionosphere</a></td><td>10</td><td>2026-11-10 02:00</td><td>1</td><td>1</td>' \
-        in index
+    assert (
+        '<a href="ionosphere.html">ionosphere</a></td><td>10</td><td>2026-11-10 02:00</td><td>1</td><td>1</td>' in index
+    )
 
 
 def test_the_dashboard_refuses_a_folder_with_files_and_an_empty_history(tmp_path, capsys):
@@ -39,9 +57,10 @@ def test_the_dashboard_refuses_a_folder_with_files_and_an_empty_history(tmp_path
     (tmp_path / "full" / "keep.txt").write_text("mine")
     url = f"sqlite:///{tmp_path / 'h.sqlite'}"
     fill(url)
-    for argv, message in (([str(tmp_path / "full"), "--history", url], "never overwrites"),
-                          ([str(tmp_path / "new"), "--history", f"sqlite:///{tmp_path / 'empty.sqlite'}"],
-                           "no nights of any benchmark")):
+    for argv, message in (
+        ([str(tmp_path / "full"), "--history", url], "never overwrites"),
+        ([str(tmp_path / "new"), "--history", f"sqlite:///{tmp_path / 'empty.sqlite'}"], "no nights of any benchmark"),
+    ):
         with pytest.raises(SystemExit) as exit_:
             dashboard.main(argv)
         assert exit_.value.code == 2 and message in capsys.readouterr().err
@@ -56,8 +75,10 @@ def test_the_change_point_sits_between_its_nights_in_chromium(tmp_path, browser)
     page.goto((out / "ionosphere.html").as_uri())
     page.wait_for_load_state("load")
     chart = page.query_selector("svg:has(.change-point)")
-    centre = {k: (lambda b: b["x"] + b["width"] / 2)(chart.query_selector(f'.night[data-night="{k}"]').bounding_box())
-              for k in range(1, 11)}
+    centre = {
+        k: (lambda b: b["x"] + b["width"] / 2)(chart.query_selector(f'.night[data-night="{k}"]').bounding_box())
+        for k in range(1, 11)
+    }
     mark = chart.query_selector('.change-point[data-night="7"]').bounding_box()
     assert centre[6] < mark["x"] + mark["width"] / 2 < centre[7]
     assert all(centre[k] < centre[k + 1] for k in range(1, 10))  # nights left to right

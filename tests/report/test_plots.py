@@ -14,8 +14,12 @@ def png_size(path):
 
 
 def history(offset):
-    return {"lr": [0.1, 0.1, 0.05, 0.05], "train_loss": [1.0 - offset, 0.6, 0.4, 0.3],
-            "val_loss": [1.1, 0.7, 0.5, 0.45 + offset], "val_accuracy": [0.5, 0.7, 0.8 + offset, 0.85]}
+    return {
+        "lr": [0.1, 0.1, 0.05, 0.05],
+        "train_loss": [1.0 - offset, 0.6, 0.4, 0.3],
+        "val_loss": [1.1, 0.7, 0.5, 0.45 + offset],
+        "val_accuracy": [0.5, 0.7, 0.8 + offset, 0.85],
+    }
 
 
 @pytest.mark.parametrize("plot", [plot_lr, plot_training])
@@ -27,6 +31,11 @@ def test_run_plots_are_800_by_500_pngs_with_content(tmp_path, plot):
 
 def test_drift_plot(tmp_path):
     summary = {"n": 5, "mean": 0.98, "std": 0.01, "min": 0.97, "max": 0.99}
-    path = plot_drift([("run 1", summary), ("run 2", dict(summary, mean=0.975))], tmp_path / "d.png", "drift",
-                      "fraction", {"mean": 0.985, "threshold": 0.96})
+    path = plot_drift(
+        [("run 1", summary), ("run 2", dict(summary, mean=0.975))],
+        tmp_path / "d.png",
+        "drift",
+        "fraction",
+        {"mean": 0.985, "threshold": 0.96},
+    )
     assert png_size(path) == (800, 500) and path.stat().st_size > 15_000

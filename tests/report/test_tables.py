@@ -6,30 +6,56 @@ from bench.harness import baselines, gates
 from bench.harness.verdicts import Verdict
 from bench.report.tables import render_comparison, render_json, render_markdown
 
-PROV = {"source": "measured", "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test",
-        "date": "2026-11-21", "command": "pytest -m slow --update-baselines", "seeds": list(range(1000, 1020))}
+PROV = {
+    "source": "measured",
+    "tensorflow": "2.21.0",
+    "keras": "3.15.1",
+    "device": "CPU: test",
+    "date": "2026-11-21",
+    "command": "pytest -m slow --update-baselines",
+    "seeds": list(range(1000, 1020)),
+}
 S = {"n": 5, "mean": 0.98, "std": 0.01, "min": 0.97, "max": 0.99}
 
 
 def _verdicts():
-    doc = baselines.updated(None, "demo", {("p", "s"): {"final_val_accuracy": [0.97] * 10 + [0.99] * 10,
-                                                        "final_train_loss": [0.10] * 10 + [0.12] * 10}}, PROV)
+    doc = baselines.updated(
+        None,
+        "demo",
+        {("p", "s"): {"final_val_accuracy": [0.97] * 10 + [0.99] * 10, "final_train_loss": [0.10] * 10 + [0.12] * 10}},
+        PROV,
+    )
     entries = doc["cases"]["p"]["s"]
-    return [gates.judge_metric(Verdict("demo", "p", "s", metric, summary, baseline=entries[metric],
-                                             majority_rate=0.922, schedule="step"), 0.01)
-            for metric, summary in (("final_val_accuracy", dict(S, mean=0.9)),
-                                    ("final_train_loss", dict(S, mean=0.09)))]
+    return [
+        gates.judge_metric(
+            Verdict("demo", "p", "s", metric, summary, baseline=entries[metric], majority_rate=0.922, schedule="step"),
+            0.01,
+        )
+        for metric, summary in (("final_val_accuracy", dict(S, mean=0.9)), ("final_train_loss", dict(S, mean=0.09)))
+    ]
 
 
 def test_terminal_table_has_every_column_and_a_unit():
     text = render_comparison(_verdicts())
     # worse: the lowest 5-seed mean of the baseline's seeds, 0.97, has p = 1/32 > 0.01, so the limit is
     # 0.98 - 0.01 * sqrt(1 + 5/20) = 0.9688; changed: 0.11 -/+ 0.01 * sqrt(1.25) = 0.0988 .. 0.1212
-    for part in ("benchmark", "measured mean +- std (n)", "final_val_accuracy [fraction]", ">= 0.9688 (mean 0.9800)",
-                 "0.9000 +- 0.0100 (5)", "-0.0800", "FAIL", "final_train_loss [loss]", "0.0988 .. 0.1212 (mean 0.1100)",
-                 "CHANGED", "majority class scores 0.922", "n=20 seeds, TF 2.21.0 / Keras 3.15.1, CPU: test",
-                 "gates: worse (one-sided, headline metric) and changed", "alpha 0.01",
-                 "schedules gated in this run: step: demo (s)"):
+    for part in (
+        "benchmark",
+        "measured mean +- std (n)",
+        "final_val_accuracy [fraction]",
+        ">= 0.9688 (mean 0.9800)",
+        "0.9000 +- 0.0100 (5)",
+        "-0.0800",
+        "FAIL",
+        "final_train_loss [loss]",
+        "0.0988 .. 0.1212 (mean 0.1100)",
+        "CHANGED",
+        "majority class scores 0.922",
+        "n=20 seeds, TF 2.21.0 / Keras 3.15.1, CPU: test",
+        "gates: worse (one-sided, headline metric) and changed",
+        "alpha 0.01",
+        "schedules gated in this run: step: demo (s)",
+    ):
         assert part in text
 
 

@@ -18,8 +18,13 @@ def read_scalars(folder):
 
 
 def test_every_epoch_s_scalars_come_back_under_one_folder_per_case_and_seed(tmp_path):
-    history = {"lr": [0.1, 0.05], "train_loss": [0.7, 0.5], "train_accuracy": [0.6, 0.8], "val_loss": [0.65, 0.55],
-               "val_accuracy": [0.62, 0.75]}
+    history = {
+        "lr": [0.1, 0.05],
+        "train_loss": [0.7, 0.5],
+        "train_accuracy": [0.6, 0.8],
+        "val_loss": [0.65, 0.55],
+        "val_accuracy": [0.62, 0.75],
+    }
     run = RunResult("demo", "p", "step", 3, {}, history, 0.1, 0.5, {})
     folder = tensorboard.write_run(tmp_path, run)
     assert folder == tmp_path / "demo" / "p" / "step" / "seed_3"

@@ -23,9 +23,7 @@ def test_index_error_names_the_unit():
         STANDARD(-1)
 
 
-@pytest.mark.parametrize(
-    "bad", [[0, 1, -2], np.array([0.0, 1.5]), np.array([0.0, np.nan]), ["a"], np.array([True])]
-)
+@pytest.mark.parametrize("bad", [[0, 1, -2], np.array([0.0, 1.5]), np.array([0.0, np.nan]), ["a"], np.array([True])])
 def test_bad_index_arrays_are_clear_errors(bad):
     with pytest.raises(ValueError, match="`t`|`ts`"):
         STEP.values(bad)

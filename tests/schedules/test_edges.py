@@ -37,70 +37,128 @@ def rejects(text, name, **params):
 
 # -- every documented range, accepted at its ends and refused just outside ---------------------
 
-@pytest.mark.parametrize("name, params, expected_at_0", [
-    ("constant", {"lr": TINY}, TINY),
-    ("constant", {"lr": HUGE}, HUGE),
-    ("standard", {"initial_lr": 0.1, "decay": 0.0}, 0.1),  # decay >= 0: 0 is the constant rate
-    ("time", {"initial_lr": 0.1, "decay": 0.0}, 0.1),
-    ("exp", {"initial_lr": 0.1, "k": 0.0}, 0.1),
-    ("step", {"initial_lr": 0.1, "factor": 1.0, "drop_every": 1}, 0.1),  # factor in (0, 1]: 1 included
-    ("step", {"initial_lr": 0.1, "factor": TINY, "drop_every": 1, "offset": 0}, 0.1),
-    ("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 15.0, "offset": 0.0}, 0.1),  # integral floats
-    ("linear", {"initial_lr": 0.1, "max_epochs": 1, "final_lr": 0.1}, 0.1),  # final_lr <= initial_lr: equal
-    ("poly", {"initial_lr": 0.1, "max_epochs": 1, "power": TINY}, 0.1),
-    ("cosine", {"initial_lr": 0.1, "decay_steps": 1, "final_lr": 0.1, "warmup_steps": 0}, 0.1),
-    ("onecycle", {"max_lr": 0.1, "total_steps": 3, "initial_lr": 0.1, "final_lr": 0.1,
-                  "final_fraction": 1 / 3}, 0.1),  # initial_lr <= max_lr and final_lr <= initial_lr: equal
-    ("cyclical", {"base_lr": 0.1, "max_lr": 0.10000000000000002, "step_size": 1}, 0.1),  # max_lr > base_lr
-    ("cyclical", {"base_lr": 0.1, "max_lr": 0.2, "step_size": 1, "mode": "exp_range", "gamma": 1.0}, 0.1),
-    ("cyclical", {"base_lr": 0.1, "max_lr": 0.2, "step_size": 1, "mode": "exp_range", "gamma": TINY}, 0.1),
-])
+
+@pytest.mark.parametrize(
+    "name, params, expected_at_0",
+    [
+        ("constant", {"lr": TINY}, TINY),
+        ("constant", {"lr": HUGE}, HUGE),
+        ("standard", {"initial_lr": 0.1, "decay": 0.0}, 0.1),  # decay >= 0: 0 is the constant rate
+        ("time", {"initial_lr": 0.1, "decay": 0.0}, 0.1),
+        ("exp", {"initial_lr": 0.1, "k": 0.0}, 0.1),
+        ("step", {"initial_lr": 0.1, "factor": 1.0, "drop_every": 1}, 0.1),  # factor in (0, 1]: 1 included
+        ("step", {"initial_lr": 0.1, "factor": TINY, "drop_every": 1, "offset": 0}, 0.1),
+        ("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 15.0, "offset": 0.0}, 0.1),  # integral floats
+        ("linear", {"initial_lr": 0.1, "max_epochs": 1, "final_lr": 0.1}, 0.1),  # final_lr <= initial_lr: equal
+        ("poly", {"initial_lr": 0.1, "max_epochs": 1, "power": TINY}, 0.1),
+        ("cosine", {"initial_lr": 0.1, "decay_steps": 1, "final_lr": 0.1, "warmup_steps": 0}, 0.1),
+        (
+            "onecycle",
+            {"max_lr": 0.1, "total_steps": 3, "initial_lr": 0.1, "final_lr": 0.1, "final_fraction": 1 / 3},
+            0.1,
+        ),  # initial_lr <= max_lr and final_lr <= initial_lr: equal
+        ("cyclical", {"base_lr": 0.1, "max_lr": 0.10000000000000002, "step_size": 1}, 0.1),  # max_lr > base_lr
+        ("cyclical", {"base_lr": 0.1, "max_lr": 0.2, "step_size": 1, "mode": "exp_range", "gamma": 1.0}, 0.1),
+        ("cyclical", {"base_lr": 0.1, "max_lr": 0.2, "step_size": 1, "mode": "exp_range", "gamma": TINY}, 0.1),
+    ],
+)
 def test_the_ends_of_every_documented_range_are_accepted(name, params, expected_at_0):
     s = schedules.get(name, **params)
     assert s(0) == expected_at_0
 
 
-@pytest.mark.parametrize("name, params, text", [
-    ("constant", {"lr": 0}, message("lr", "a finite number > 0", "0.0")),
-    ("constant", {"lr": -TINY}, message("lr", "a finite number > 0", "-5e-324")),
-    ("constant", {"lr": "0.1"}, message("lr", "a finite number > 0", "'0.1'")),
-    ("constant", {"lr": math.inf}, message("lr", "a finite number > 0", "inf")),
-    ("standard", {"initial_lr": 0.1, "decay": -TINY}, message("decay", "a finite number >= 0", "-5e-324")),
-    ("standard", {"initial_lr": 0.1, "decay": None}, message("decay", "a finite number >= 0", "None")),
-    ("exp", {"initial_lr": 0.1, "k": math.nan}, message("k", "a finite number >= 0", "nan")),
-    ("step", {"initial_lr": 0.1, "factor": 0, "drop_every": 1}, message("factor", "in (0, 1]", "0.0")),
-    ("step", {"initial_lr": 0.1, "factor": 1.0000000000000002, "drop_every": 1},
-     message("factor", "in (0, 1]", "1.0000000000000002")),
-    ("step", {"initial_lr": 0.1, "factor": "0.5", "drop_every": 1}, message("factor", "in (0, 1]", "'0.5'")),
-    ("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 0}, message("drop_every", "a positive integer", "0")),
-    ("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 1.5},
-     message("drop_every", "a positive integer", "1.5")),
-    ("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": "2"}, message("drop_every", "a positive integer", "'2'")),
-    ("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 1, "offset": -1},
-     message("offset", "a non-negative integer", "-1")),
-    ("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 1, "offset": math.inf},
-     message("offset", "a non-negative integer", "inf")),
-    ("linear", {"initial_lr": 0.1, "max_epochs": 0}, message("max_epochs", "a positive integer", "0")),
-    ("linear", {"initial_lr": 0.1, "max_epochs": 10, "final_lr": 0.10000000000000002},
-     "Argument `final_lr` must be <= `initial_lr` (0.1). Received: final_lr=0.10000000000000002"),
-    ("poly", {"initial_lr": 0.1, "max_epochs": 10, "power": 0}, message("power", "a finite number > 0", "0.0")),
-    ("cosine", {"initial_lr": 0.1, "decay_steps": 10, "final_lr": 0.2},
-     "Argument `final_lr` must be <= `initial_lr` (0.1). Received: final_lr=0.2"),
-    ("cosine", {"initial_lr": 0.1, "decay_steps": 10, "warmup_steps": -1},
-     message("warmup_steps", "a non-negative integer", "-1")),
-    ("onecycle", {"max_lr": 0.1, "total_steps": 10, "initial_lr": 0.10000000000000002},
-     "Argument `initial_lr` must be <= `max_lr` (0.1). Received: initial_lr=0.10000000000000002"),
-    ("onecycle", {"max_lr": 0.1, "total_steps": 10, "initial_lr": 0.01, "final_lr": 0.02},
-     "Argument `final_lr` must be <= `initial_lr` (0.01). Received: final_lr=0.02"),
-    ("onecycle", {"max_lr": 0.1, "total_steps": 10, "final_fraction": 1}, message("final_fraction", "in (0, 1)", "1.0")),
-    ("onecycle", {"max_lr": 0.1, "total_steps": 10, "final_fraction": 0}, message("final_fraction", "in (0, 1)", "0.0")),
-    ("cyclical", {"base_lr": 0.1, "max_lr": 0.2, "step_size": 1, "mode": "exp_range", "gamma": 0},
-     message("gamma", "in (0, 1]", "0.0")),
-    ("cyclical", {"base_lr": 0.1, "max_lr": 0.2, "step_size": 1, "mode": "exp_range", "gamma": 1.0000000000000002},
-     message("gamma", "in (0, 1]", "1.0000000000000002")),
-    ("cyclical", {"base_lr": 0.1, "max_lr": 0.2, "step_size": 1, "mode": "sine"},
-     message("mode", "one of 'triangular', 'triangular2', 'exp_range'", "'sine'")),
-])
+@pytest.mark.parametrize(
+    "name, params, text",
+    [
+        ("constant", {"lr": 0}, message("lr", "a finite number > 0", "0.0")),
+        ("constant", {"lr": -TINY}, message("lr", "a finite number > 0", "-5e-324")),
+        ("constant", {"lr": "0.1"}, message("lr", "a finite number > 0", "'0.1'")),
+        ("constant", {"lr": math.inf}, message("lr", "a finite number > 0", "inf")),
+        ("standard", {"initial_lr": 0.1, "decay": -TINY}, message("decay", "a finite number >= 0", "-5e-324")),
+        ("standard", {"initial_lr": 0.1, "decay": None}, message("decay", "a finite number >= 0", "None")),
+        ("exp", {"initial_lr": 0.1, "k": math.nan}, message("k", "a finite number >= 0", "nan")),
+        ("step", {"initial_lr": 0.1, "factor": 0, "drop_every": 1}, message("factor", "in (0, 1]", "0.0")),
+        (
+            "step",
+            {"initial_lr": 0.1, "factor": 1.0000000000000002, "drop_every": 1},
+            message("factor", "in (0, 1]", "1.0000000000000002"),
+        ),
+        ("step", {"initial_lr": 0.1, "factor": "0.5", "drop_every": 1}, message("factor", "in (0, 1]", "'0.5'")),
+        ("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 0}, message("drop_every", "a positive integer", "0")),
+        (
+            "step",
+            {"initial_lr": 0.1, "factor": 0.5, "drop_every": 1.5},
+            message("drop_every", "a positive integer", "1.5"),
+        ),
+        (
+            "step",
+            {"initial_lr": 0.1, "factor": 0.5, "drop_every": "2"},
+            message("drop_every", "a positive integer", "'2'"),
+        ),
+        (
+            "step",
+            {"initial_lr": 0.1, "factor": 0.5, "drop_every": 1, "offset": -1},
+            message("offset", "a non-negative integer", "-1"),
+        ),
+        (
+            "step",
+            {"initial_lr": 0.1, "factor": 0.5, "drop_every": 1, "offset": math.inf},
+            message("offset", "a non-negative integer", "inf"),
+        ),
+        ("linear", {"initial_lr": 0.1, "max_epochs": 0}, message("max_epochs", "a positive integer", "0")),
+        (
+            "linear",
+            {"initial_lr": 0.1, "max_epochs": 10, "final_lr": 0.10000000000000002},
+            "Argument `final_lr` must be <= `initial_lr` (0.1). Received: final_lr=0.10000000000000002",
+        ),
+        ("poly", {"initial_lr": 0.1, "max_epochs": 10, "power": 0}, message("power", "a finite number > 0", "0.0")),
+        (
+            "cosine",
+            {"initial_lr": 0.1, "decay_steps": 10, "final_lr": 0.2},
+            "Argument `final_lr` must be <= `initial_lr` (0.1). Received: final_lr=0.2",
+        ),
+        (
+            "cosine",
+            {"initial_lr": 0.1, "decay_steps": 10, "warmup_steps": -1},
+            message("warmup_steps", "a non-negative integer", "-1"),
+        ),
+        (
+            "onecycle",
+            {"max_lr": 0.1, "total_steps": 10, "initial_lr": 0.10000000000000002},
+            "Argument `initial_lr` must be <= `max_lr` (0.1). Received: initial_lr=0.10000000000000002",
+        ),
+        (
+            "onecycle",
+            {"max_lr": 0.1, "total_steps": 10, "initial_lr": 0.01, "final_lr": 0.02},
+            "Argument `final_lr` must be <= `initial_lr` (0.01). Received: final_lr=0.02",
+        ),
+        (
+            "onecycle",
+            {"max_lr": 0.1, "total_steps": 10, "final_fraction": 1},
+            message("final_fraction", "in (0, 1)", "1.0"),
+        ),
+        (
+            "onecycle",
+            {"max_lr": 0.1, "total_steps": 10, "final_fraction": 0},
+            message("final_fraction", "in (0, 1)", "0.0"),
+        ),
+        (
+            "cyclical",
+            {"base_lr": 0.1, "max_lr": 0.2, "step_size": 1, "mode": "exp_range", "gamma": 0},
+            message("gamma", "in (0, 1]", "0.0"),
+        ),
+        (
+            "cyclical",
+            {"base_lr": 0.1, "max_lr": 0.2, "step_size": 1, "mode": "exp_range", "gamma": 1.0000000000000002},
+            message("gamma", "in (0, 1]", "1.0000000000000002"),
+        ),
+        (
+            "cyclical",
+            {"base_lr": 0.1, "max_lr": 0.2, "step_size": 1, "mode": "sine"},
+            message("mode", "one of 'triangular', 'triangular2', 'exp_range'", "'sine'"),
+        ),
+    ],
+)
 def test_just_outside_a_range_is_refused_with_the_documented_message(name, params, text):
     rejects(text, name, **params)
 
@@ -117,12 +175,20 @@ def test_onecycle_smallest_run_has_one_iteration_per_phase():
 
 
 def test_smallest_sizes_give_the_knot_values():
-    assert schedules.get("linear", initial_lr=0.1, max_epochs=1, final_lr=0.01).values([0, 1, 2]).tolist() == \
-        [0.1, 0.01, 0.01]
+    assert schedules.get("linear", initial_lr=0.1, max_epochs=1, final_lr=0.01).values([0, 1, 2]).tolist() == [
+        0.1,
+        0.01,
+        0.01,
+    ]
     assert schedules.get("cosine", initial_lr=0.1, decay_steps=1, final_lr=0.01, warmup_steps=1).values(
-        [0, 1, 2, 3]).tolist() == [0.0, 0.1, 0.01, 0.01]
-    assert schedules.get("cyclical", base_lr=0.1, max_lr=0.2, step_size=1).values([0, 1, 2, 3]).tolist() == \
-        [0.1, 0.2, 0.1, 0.2]
+        [0, 1, 2, 3]
+    ).tolist() == [0.0, 0.1, 0.01, 0.01]
+    assert schedules.get("cyclical", base_lr=0.1, max_lr=0.2, step_size=1).values([0, 1, 2, 3]).tolist() == [
+        0.1,
+        0.2,
+        0.1,
+        0.2,
+    ]
 
 
 def test_cyclical_gamma_belongs_to_exp_range_only():
@@ -130,21 +196,30 @@ def test_cyclical_gamma_belongs_to_exp_range_only():
         schedules.get("cyclical", base_lr=0.1, max_lr=0.2, step_size=1, mode="triangular", gamma=0.5)
 
 
-@pytest.mark.parametrize("bad, text", [
-    ("zzz", "Unknown schedule 'zzz'. Valid names: {names}"),
-    ("stpe", "Unknown schedule 'stpe'. Did you mean 'step'? Valid names: {names}"),
-])
+@pytest.mark.parametrize(
+    "bad, text",
+    [
+        ("zzz", "Unknown schedule 'zzz'. Valid names: {names}"),
+        ("stpe", "Unknown schedule 'stpe'. Did you mean 'step'? Valid names: {names}"),
+    ],
+)
 def test_unknown_names_say_what_is_valid(bad, text):
     with pytest.raises(ValueError) as err:
         schedules.get(bad)
     assert str(err.value) == text.format(names=", ".join(schedules.available()))
 
 
-@pytest.mark.parametrize("param, text", [
-    ("qqq", "Schedule 'step' has no parameter 'qqq'. Its parameters: initial_lr, factor, drop_every, offset"),
-    ("factr", "Schedule 'step' has no parameter 'factr'. Did you mean 'factor'? "
-              "Its parameters: initial_lr, factor, drop_every, offset"),
-])
+@pytest.mark.parametrize(
+    "param, text",
+    [
+        ("qqq", "Schedule 'step' has no parameter 'qqq'. Its parameters: initial_lr, factor, drop_every, offset"),
+        (
+            "factr",
+            "Schedule 'step' has no parameter 'factr'. Did you mean 'factor'? "
+            "Its parameters: initial_lr, factor, drop_every, offset",
+        ),
+    ],
+)
 def test_unknown_parameters_say_what_is_valid(param, text):
     with pytest.raises(ValueError) as err:
         schedules.get("step", initial_lr=0.1, factor=0.5, drop_every=1, **{param: 1})
@@ -165,14 +240,31 @@ def test_the_shared_interval_check_handles_a_closed_low_end():
 STANDARD = {"initial_lr": 0.01, "decay": 0.00025}
 # 0.01 / (1 + 0.00025 * t) in float64 at each dtype's largest value (Python float arithmetic on the formula)
 LARGEST = {
-    np.int8: 0.009692270414344561, np.uint8: 0.009400705052878966,
-    np.int16: 0.0010879321130361464, np.float16: 0.0005755064456721915,
-    np.int64: 4.336808689942016e-18, np.uint64: 2.1684043449710085e-18,
+    np.int8: 0.009692270414344561,
+    np.uint8: 0.009400705052878966,
+    np.int16: 0.0010879321130361464,
+    np.float16: 0.0005755064456721915,
+    np.int64: 4.336808689942016e-18,
+    np.uint64: 2.1684043449710085e-18,
 }
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
-                                   np.uint64, np.float16, np.float32, np.float64])
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        np.int8,
+        np.int16,
+        np.int32,
+        np.int64,
+        np.uint8,
+        np.uint16,
+        np.uint32,
+        np.uint64,
+        np.float16,
+        np.float32,
+        np.float64,
+    ],
+)
 def test_index_zero_and_the_largest_index_of_each_dtype(dtype):
     s = schedules.get("standard", **STANDARD)
     largest = np.finfo(dtype).max if np.dtype(dtype).kind == "f" else np.iinfo(dtype).max
@@ -184,8 +276,10 @@ def test_index_zero_and_the_largest_index_of_each_dtype(dtype):
 
 
 def test_index_zero_as_a_float_array_is_an_index():
-    for name, params, lr0 in (("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 10}, 0.1),
-                              ("cosine", {"initial_lr": 0.2, "decay_steps": 10}, 0.2)):
+    for name, params, lr0 in (
+        ("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 10}, 0.1),
+        ("cosine", {"initial_lr": 0.2, "decay_steps": 10}, 0.2),
+    ):
         assert schedules.get(name, **params).values(np.array([0.0, -0.0])).tolist() == [lr0, lr0]
 
 
@@ -194,8 +288,9 @@ def test_a_python_integer_beyond_int64_is_a_valid_index():
     assert s(10**20) == pytest.approx(4e-19, rel=1e-15)  # 0.01 / (1 + 0.00025e20) = 0.01 / 2.5e16
 
 
-@pytest.mark.parametrize("bad, shown", [(np.inf, "inf"), (-np.inf, "-inf"), (np.nan, "nan"), (-1.0, "-1.0"),
-                                        (2.5, "2.5")])
+@pytest.mark.parametrize(
+    "bad, shown", [(np.inf, "inf"), (-np.inf, "-inf"), (np.nan, "nan"), (-1.0, "-1.0"), (2.5, "2.5")]
+)
 def test_a_float_index_must_be_finite_integral_and_non_negative(bad, shown):
     s = schedules.get("exp", initial_lr=0.1, k=0.01)
     with pytest.raises(ValueError) as err:
@@ -209,6 +304,7 @@ def test_an_index_error_names_the_schedule_s_unit():
 
 
 # -- rates and factors at the extremes of float64 ------------------------------------------------
+
 
 def test_step_with_factor_one_never_drops():
     s = schedules.get("step", initial_lr=0.1, factor=1.0, drop_every=1, offset=0)
@@ -229,15 +325,18 @@ def test_step_with_a_factor_just_below_one_builds_at_once_and_decays_slowly():
     assert 0 < s(10**18) < 0.1 and s(10**19) == 0.0
 
 
-@pytest.mark.parametrize("factor, last_kept, value", [
-    # rate = factor ** k while factor ** k >= 1e-150 (decay.py's FLUSH_BELOW), exactly 0 after
-    (0.5, 498, 2.0**-498),  # 2**-498 = 1.22e-150 >= 1e-150 > 2**-499 = 6.1e-151
-    (1e-150, 1, 1e-150),  # equal to the bound: kept
-    # log(1e-150) / log(factor) rounds to 26, one below the last kept power: 27
-    (2.782559402207125e-06, 27, 1.0000000000000052e-150),
-    # log(1e-150) / log(factor) rounds to 2, one above the last kept power: 1
-    (9.999999999999996e-76, 1, 9.999999999999996e-76),
-])
+@pytest.mark.parametrize(
+    "factor, last_kept, value",
+    [
+        # rate = factor ** k while factor ** k >= 1e-150 (decay.py's FLUSH_BELOW), exactly 0 after
+        (0.5, 498, 2.0**-498),  # 2**-498 = 1.22e-150 >= 1e-150 > 2**-499 = 6.1e-151
+        (1e-150, 1, 1e-150),  # equal to the bound: kept
+        # log(1e-150) / log(factor) rounds to 26, one below the last kept power: 27
+        (2.782559402207125e-06, 27, 1.0000000000000052e-150),
+        # log(1e-150) / log(factor) rounds to 2, one above the last kept power: 1
+        (9.999999999999996e-76, 1, 9.999999999999996e-76),
+    ],
+)
 def test_step_keeps_every_rate_down_to_1e_150_and_flushes_below(factor, last_kept, value):
     s = schedules.get("step", initial_lr=1.0, factor=factor, drop_every=1, offset=0)
     assert s(last_kept) == pytest.approx(value, rel=1e-12) and s(last_kept) >= 1e-150
@@ -245,18 +344,21 @@ def test_step_keeps_every_rate_down_to_1e_150_and_flushes_below(factor, last_kep
     assert s.values([last_kept, last_kept + 1]).tolist() == [s(last_kept), 0.0]
 
 
-@pytest.mark.parametrize("name, params, t, expected", [
-    ("standard", {"initial_lr": HUGE, "decay": 0.0}, 10**9, HUGE),
-    ("exp", {"initial_lr": HUGE, "k": 0.0}, 10**9, HUGE),
-    ("exp", {"initial_lr": 0.1, "k": HUGE}, 1, 0.0),  # exp(-huge) underflows to 0
-    ("time", {"initial_lr": TINY, "decay": HUGE}, 1, 0.0),  # 5e-324 / huge underflows to 0
-    ("poly", {"initial_lr": HUGE, "max_epochs": 2, "power": 1}, 0, HUGE),
-    ("poly", {"initial_lr": HUGE, "max_epochs": 2, "power": 1}, 1, HUGE / 2),
-    ("poly", {"initial_lr": 0.1, "max_epochs": 2, "power": HUGE}, 1, 0.0),  # 0.5 ** huge = 0
-    ("cosine", {"initial_lr": HUGE, "decay_steps": 2}, 0, HUGE),
-    ("cyclical", {"base_lr": TINY, "max_lr": HUGE, "step_size": 2}, 2, HUGE),
-    ("onecycle", {"max_lr": HUGE, "total_steps": 10}, 4, None),  # between knots: finite, checked below
-])
+@pytest.mark.parametrize(
+    "name, params, t, expected",
+    [
+        ("standard", {"initial_lr": HUGE, "decay": 0.0}, 10**9, HUGE),
+        ("exp", {"initial_lr": HUGE, "k": 0.0}, 10**9, HUGE),
+        ("exp", {"initial_lr": 0.1, "k": HUGE}, 1, 0.0),  # exp(-huge) underflows to 0
+        ("time", {"initial_lr": TINY, "decay": HUGE}, 1, 0.0),  # 5e-324 / huge underflows to 0
+        ("poly", {"initial_lr": HUGE, "max_epochs": 2, "power": 1}, 0, HUGE),
+        ("poly", {"initial_lr": HUGE, "max_epochs": 2, "power": 1}, 1, HUGE / 2),
+        ("poly", {"initial_lr": 0.1, "max_epochs": 2, "power": HUGE}, 1, 0.0),  # 0.5 ** huge = 0
+        ("cosine", {"initial_lr": HUGE, "decay_steps": 2}, 0, HUGE),
+        ("cyclical", {"base_lr": TINY, "max_lr": HUGE, "step_size": 2}, 2, HUGE),
+        ("onecycle", {"max_lr": HUGE, "total_steps": 10}, 4, None),  # between knots: finite, checked below
+    ],
+)
 def test_rates_at_the_extremes_of_float64_stay_finite(name, params, t, expected):
     s = schedules.get(name, **params)
     value = s(int(t))
@@ -307,8 +409,9 @@ def test_onecycle_knots_are_exact(max_lr, total, fraction, a, b):
     if final_steps < 1 or total - final_steps < 2:
         return  # refused, see test_onecycle_smallest_run_has_one_iteration_per_phase
     initial, final = max_lr * a, max_lr * a * b
-    s = schedules.get("onecycle", max_lr=max_lr, total_steps=total, final_fraction=fraction, initial_lr=initial,
-                      final_lr=final)
+    s = schedules.get(
+        "onecycle", max_lr=max_lr, total_steps=total, final_fraction=fraction, initial_lr=initial, final_lr=final
+    )
     cycle = total - final_steps
     knots = [0, cycle, total, total + 1] + ([cycle // 2] if cycle % 2 == 0 else [])
     expected = [initial, initial, final, final] + ([max_lr] if cycle % 2 == 0 else [])
@@ -342,35 +445,45 @@ def test_a_scalar_index_of_any_numeric_type_computes_in_float64(index):
 def test_a_bad_scalar_index_is_named_in_the_error(bad, shown):
     with pytest.raises(ValueError) as err:
         schedules.get("standard", **STANDARD)(bad)
-    assert str(err.value) == f"Index `t` must be a non-negative integer (iterations counted from 0). Received: t={shown}"
+    assert (
+        str(err.value) == f"Index `t` must be a non-negative integer (iterations counted from 0). Received: t={shown}"
+    )
 
 
 def test_indices_that_are_not_numbers_are_refused_with_their_dtype():
     with pytest.raises(ValueError) as err:
         schedules.get("standard", **STANDARD).values(["0", "1"])
-    assert str(err.value) == ("Indices `ts` must be integers >= 0 (a list, range or numpy array of them). "
-                              "Received an array of dtype <U1")
+    assert str(err.value) == (
+        "Indices `ts` must be integers >= 0 (a list, range or numpy array of them). Received an array of dtype <U1"
+    )
 
 
 def test_too_short_a_onecycle_run_says_why():
     with pytest.raises(ValueError) as err:
         schedules.get("onecycle", max_lr=0.1, total_steps=2, final_fraction=0.5)
-    assert str(err.value) == ("Argument `total_steps` is too small for final_fraction=0.5: every phase needs at least "
-                              "one iteration (got 1 cycle and 1 final iterations). Received: total_steps=2")
+    assert str(err.value) == (
+        "Argument `total_steps` is too small for final_fraction=0.5: every phase needs at least "
+        "one iteration (got 1 cycle and 1 final iterations). Received: total_steps=2"
+    )
 
 
 def test_a_missing_parameter_lists_the_required_ones():
     with pytest.raises(ValueError) as err:
         schedules.get("step", initial_lr=0.1)
-    assert str(err.value) == ("Schedule 'step' needs parameter 'factor'. Required: initial_lr, factor, drop_every; "
-                              "all parameters: initial_lr, factor, drop_every, offset")
+    assert str(err.value) == (
+        "Schedule 'step' needs parameter 'factor'. Required: initial_lr, factor, drop_every; "
+        "all parameters: initial_lr, factor, drop_every, offset"
+    )
 
 
-@pytest.mark.parametrize("name, params", [
-    ("standard", {"initial_lr": 0.1, "decay": HUGE}),
-    ("time", {"initial_lr": 0.1, "decay": HUGE}),
-    ("exp", {"initial_lr": 0.1, "k": HUGE}),
-])
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        ("standard", {"initial_lr": 0.1, "decay": HUGE}),
+        ("time", {"initial_lr": 0.1, "decay": HUGE}),
+        ("exp", {"initial_lr": 0.1, "k": HUGE}),
+    ],
+)
 def test_a_huge_decay_gives_zero_past_epoch_0_without_an_overflow_warning(name, params):
     s = schedules.get(name, **params)
     with warnings.catch_warnings():

@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 pytest.importorskip("keras")
-from schedules.backend import BACKEND, keras  # noqa: E402
 import schedules  # noqa: E402
+from schedules.backend import BACKEND, keras  # noqa: E402
 from schedules.keras_adapter import KERAS_MAJOR, KerasSchedule, _compute_dtype  # noqa: E402
 
 STEPS_PER_EPOCH = 4
@@ -37,8 +37,7 @@ def close(actual, expected):
 
 
 def probe_model(optimizer):
-    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False,
-                                                                    kernel_initializer="zeros")])
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
     model.compile(optimizer=optimizer, loss="mae")
     return model
 
@@ -92,8 +91,7 @@ def fit_rates(model, epochs=EPOCHS, callbacks=()):
     x = np.ones((STEPS_PER_EPOCH, 1), "float32")
     y = np.full((STEPS_PER_EPOCH, 1), -1000.0, "float32")
     recorder = RecordAppliedRate()
-    model.fit(x, y, batch_size=1, epochs=epochs, shuffle=False, verbose=0,
-              callbacks=[*callbacks, recorder])
+    model.fit(x, y, batch_size=1, epochs=epochs, shuffle=False, verbose=0, callbacks=[*callbacks, recorder])
     return np.array(recorder.rates)
 
 
@@ -129,8 +127,7 @@ def test_callback_applies_s_of_epoch_to_every_batch(name):
 def test_keras_schedule_holds_the_epoch_value_within_each_epoch(name):
     s = schedules.get(name, **EPOCH_SCHEDULES[name])
     opt = keras.optimizers.SGD(learning_rate=s.as_keras_schedule(steps_per_epoch=STEPS_PER_EPOCH))
-    close(OptimizerProbe(probe_model(opt)).rates(len(ITERATIONS)),
-          s.values(ITERATIONS // STEPS_PER_EPOCH))
+    close(OptimizerProbe(probe_model(opt)).rates(len(ITERATIONS)), s.values(ITERATIONS // STEPS_PER_EPOCH))
 
 
 @pytest.mark.parametrize("name", ITERATION_SCHEDULES)
@@ -144,8 +141,9 @@ def test_keras_schedule_applies_s_of_iteration(name):
 
 def _callback_run():
     step = schedules.get("step", **EPOCH_SCHEDULES["step"])
-    return fit_rates(probe_model(keras.optimizers.SGD(0.123)), callbacks=[step.as_callback()]), \
-        step.values(ITERATIONS // STEPS_PER_EPOCH)
+    return fit_rates(probe_model(keras.optimizers.SGD(0.123)), callbacks=[step.as_callback()]), step.values(
+        ITERATIONS // STEPS_PER_EPOCH
+    )
 
 
 def _held_run():
@@ -159,8 +157,9 @@ def _iteration_run():
     return fit_rates(probe_model(keras.optimizers.SGD(cosine.as_keras_schedule()))), cosine.values(ITERATIONS)
 
 
-@pytest.mark.parametrize("run", [_callback_run, _held_run, _iteration_run],
-                         ids=["callback", "epoch-held schedule", "iteration schedule"])
+@pytest.mark.parametrize(
+    "run", [_callback_run, _held_run, _iteration_run], ids=["callback", "epoch-held schedule", "iteration schedule"]
+)
 def test_model_fit_applies_each_adapter_s_rates(run):
     """Each adapter inside ``model.fit``: its callbacks, its iteration counter, its compiled step."""
     applied, expected = run()
@@ -241,8 +240,10 @@ def test_a_training_schedule_takes_the_epoch_length_whatever_the_unit():
     held = step.as_training_schedule(steps_per_epoch=STEPS_PER_EPOCH)
     assert held.get_config()["steps_per_epoch"] == STEPS_PER_EPOCH  # an epoch schedule holds its value per epoch
     assert cosine.as_training_schedule(steps_per_epoch=STEPS_PER_EPOCH).get_config()["steps_per_epoch"] is None
-    close(OptimizerProbe(probe_model(keras.optimizers.SGD(learning_rate=held))).rates(len(ITERATIONS)),
-          step.values(ITERATIONS // STEPS_PER_EPOCH))
+    close(
+        OptimizerProbe(probe_model(keras.optimizers.SGD(learning_rate=held))).rates(len(ITERATIONS)),
+        step.values(ITERATIONS // STEPS_PER_EPOCH),
+    )
 
 
 class _WarmRestarts(schedules.Schedule):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import schedules
 from schedules import _ranges as ranges
 
+
 def draw(rng, default):
     """A hypothesis strategy for one argument, from its declared range, sized for rates and run
     lengths: numbers up to 10 (from 1e-4 where 0 is refused), counts up to 300; and the
@@ -61,16 +62,16 @@ def check_shape_of_curve(s, ts, v):
     if s.name in ("constant", "standard", "time", "step", "linear", "poly", "exp"):
         assert non_increasing(v, v[0])
     if s.name in ("linear", "poly"):
-        assert v[c["max_epochs"]:] == pytest.approx(c["final_lr"], rel=1e-12, abs=1e-300)
+        assert v[c["max_epochs"] :] == pytest.approx(c["final_lr"], rel=1e-12, abs=1e-300)
     if s.name == "onecycle":
         peak = (s.total_steps - round(s.final_fraction * s.total_steps)) // 2
-        assert non_decreasing(v[: peak + 1], s.max_lr) and non_increasing(v[peak + 1:], s.max_lr)
+        assert non_decreasing(v[: peak + 1], s.max_lr) and non_increasing(v[peak + 1 :], s.max_lr)
         assert v.max() <= s.max_lr * (1 + 1e-12)
-        assert v[s.total_steps:] == pytest.approx(s.final_lr, rel=1e-12, abs=1e-300)
+        assert v[s.total_steps :] == pytest.approx(s.final_lr, rel=1e-12, abs=1e-300)
     if s.name == "cosine":
         w = c["warmup_steps"]
         assert non_decreasing(v[: w + 1], s.initial_lr) and non_increasing(v[w:], s.initial_lr)
-        assert v[w + c["decay_steps"]:] == pytest.approx(c["final_lr"], rel=1e-9, abs=1e-15)
+        assert v[w + c["decay_steps"] :] == pytest.approx(c["final_lr"], rel=1e-9, abs=1e-15)
     if s.name == "cyclical":
         assert np.all(v >= s.base_lr * (1 - 1e-12)) and np.all(v <= s.max_lr * (1 + 1e-12))
         if s.mode == "triangular":
@@ -96,7 +97,8 @@ def test_properties_over_zero_to_2t(name):
         assert bad.size == 0, (
             f"{name}{params}: rate {float(v[bad[0]])!r} at t={int(ts[bad[0]])}, a configuration its declared ranges admit; "
             f"narrow the range in {type(s).__name__}.params (schedules/_ranges.py) or keep the formula finite and "
-            f">= 0 there (e.g. clip an exponent); docs/contributing.md#1-write-its-module")
+            f">= 0 there (e.g. clip an exponent); docs/contributing.md#1-write-its-module"
+        )
         # s(t) evaluates a length-1 array, values() a long one: NumPy's vector loops and scalar tails must
         # agree to the bit. 33 points spread over the run, both ends included, meet both kinds of loop.
         sample = np.unique(np.linspace(0, len(ts) - 1, 33).astype(int))

@@ -16,11 +16,14 @@ def test_suggestion_ignores_non_finite_losses():
     assert suggest_max_lr([0.1, 1.0, 10.0], [1.0, 0.5, np.nan]) == pytest.approx(0.1)
 
 
-@pytest.mark.parametrize("lrs, losses, match", [
-    ([], [], "non-empty"),
-    ([0.1, 1.0], [1.0], "equally long"),
-    ([0.1, 1.0], [np.nan, np.inf], "lower `min_lr`"),
-])
+@pytest.mark.parametrize(
+    "lrs, losses, match",
+    [
+        ([], [], "non-empty"),
+        ([0.1, 1.0], [1.0], "equally long"),
+        ([0.1, 1.0], [np.nan, np.inf], "lower `min_lr`"),
+    ],
+)
 def test_suggestion_bad_input(lrs, losses, match):
     with pytest.raises(ValueError, match=match):
         suggest_max_lr(lrs, losses)

@@ -27,8 +27,7 @@ STEP_D = ("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 10, "offset":
 ONECYCLE = ("onecycle", {"max_lr": 0.1, "total_steps": 1000})
 CLR = ("cyclical", {"base_lr": 0.001, "max_lr": 0.006, "step_size": 2000})
 CLR2 = ("cyclical", {"base_lr": 0.001, "max_lr": 0.006, "step_size": 2000, "mode": "triangular2"})
-CLR_EXP = ("cyclical", {"base_lr": 0.001, "max_lr": 0.006, "step_size": 2000, "mode": "exp_range",
-                        "gamma": 0.9999})
+CLR_EXP = ("cyclical", {"base_lr": 0.001, "max_lr": 0.006, "step_size": 2000, "mode": "exp_range", "gamma": 0.9999})
 COS_WARM = ("cosine", {"initial_lr": 0.1, "decay_steps": 100, "warmup_steps": 10})
 COS_FINAL = ("cosine", {"initial_lr": 0.1, "decay_steps": 100, "final_lr": 0.01})
 
@@ -49,19 +48,29 @@ REFERENCES = [
     (*STEP_D, 9, 0.1, EXACT, "REF / D: floor(9/10)=0"),
     (*STEP_D, 10, 0.05, EXACT, "REF / D: floor(10/10)=1"),
     ("linear", {"initial_lr": 0.1, "max_epochs": 100}, 50, 0.05, EXACT, "REF: 0.1*(1-50/100)"),
-    ("poly", {"initial_lr": 0.1, "max_epochs": 100, "power": 5}, 50, 0.003125, EXACT,
-     "REF: 0.1*0.5**5"),
+    ("poly", {"initial_lr": 0.1, "max_epochs": 100, "power": 5}, 50, 0.003125, EXACT, "REF: 0.1*0.5**5"),
     ("exp", {"initial_lr": 0.01, "k": 0.01}, 1, 0.0099, printed(4), "REF / D: printed 0.0099"),
     ("exp", {"initial_lr": 0.01, "k": 0.01}, 1, 0.00990050, printed(8), "REF: printed 0.00990050"),
     ("exp", {"initial_lr": 0.01, "k": 0.01}, 1, 0.009900498337491681, EXACT, "hand: 0.01*e**-0.01"),
-    ("time", {"initial_lr": 0.1, "decay": 0.002}, 10, 0.0980392, printed(7),
-     "REF / D: printed 0.0980392"),
+    ("time", {"initial_lr": 0.1, "decay": 0.002}, 10, 0.0980392, printed(7), "REF / D: printed 0.0980392"),
     ("time", {"initial_lr": 0.1, "decay": 0.002}, 10, 0.09803921568627451, EXACT, "hand: 0.1/1.02"),
     # Source B's printed 0.00125 "after 15 epochs" (lr 0.01, every 5) is factor 0.5's value:
-    ("step", {"initial_lr": 0.01, "factor": 0.25, "drop_every": 5}, 15, 1.5625e-04, EXACT,
-     "REF: factor 0.25 gives 0.01*0.25**3 (B printed 0.00125, which is wrong for 0.25)"),
-    ("step", {"initial_lr": 0.01, "factor": 0.5, "drop_every": 5}, 15, 0.00125, EXACT,
-     "REF: B's 0.00125 is 0.01*0.5**3"),
+    (
+        "step",
+        {"initial_lr": 0.01, "factor": 0.25, "drop_every": 5},
+        15,
+        1.5625e-04,
+        EXACT,
+        "REF: factor 0.25 gives 0.01*0.25**3 (B printed 0.00125, which is wrong for 0.25)",
+    ),
+    (
+        "step",
+        {"initial_lr": 0.01, "factor": 0.5, "drop_every": 5},
+        15,
+        0.00125,
+        EXACT,
+        "REF: B's 0.00125 is 0.01*0.5**3",
+    ),
     ("constant", {"lr": 0.1}, 0, 0.1, EXACT, "REF (schedules): constant"),
     ("constant", {"lr": 0.1}, 10**6, 0.1, EXACT, "REF (schedules): constant"),
     ("constant", {"lr": 0.05}, 7, 0.05, EXACT, "REF (schedules): constant at any epoch"),
@@ -78,8 +87,14 @@ REFERENCES = [
     (*ONECYCLE, 950, 0.005005, EXACT, "hand: 0.01 + (1e-5 - 0.01)*50/100"),
     (*ONECYCLE, 1000, 1e-05, EXACT, "hand: final = initial/1000"),
     (*ONECYCLE, 5000, 1e-05, EXACT, "hand: past the end holds final_lr"),
-    ("onecycle", {"max_lr": 0.1, "total_steps": 101}, 45, 0.09901098901098901, EXACT,
-     "hand: F=round(10.1)=10, C=91, peak at 45.5: 0.01 + 0.09*45/45.5"),
+    (
+        "onecycle",
+        {"max_lr": 0.1, "total_steps": 101},
+        45,
+        0.09901098901098901,
+        EXACT,
+        "hand: F=round(10.1)=10, C=91, peak at 45.5: 0.01 + 0.09*45/45.5",
+    ),
     ("onecycle", {"max_lr": 0.1, "total_steps": 101}, 91, 0.01, EXACT, "hand: C = 91"),
     # --- cyclical (Smith 2015's example: 0.001..0.006, step 2000) ------------------
     (*CLR, 0, 0.001, EXACT, "hand: cycle 1, x=1"),
@@ -104,20 +119,42 @@ REFERENCES = [
     (*COS_FINAL, 50, 0.055, EXACT, "hand: 0.01+0.09*0.5"),
     (*COS_FINAL, 300, 0.01, EXACT, "hand: past the end holds final_lr"),
     # --- past the end: published poly goes negative / rises / NaN; ours holds -----
-    ("poly", {"initial_lr": 0.1, "max_epochs": 100, "power": 1}, 150, 0.0, {"atol": 0.0},
-     "hand: published 0.1*(1-1.5) = -0.05; ours holds final_lr=0"),
-    ("poly", {"initial_lr": 0.1, "max_epochs": 100, "power": 2}, 150, 0.0, {"atol": 0.0},
-     "hand: published 0.1*(-0.5)**2 = 0.025 (rises); ours holds 0"),
-    ("poly", {"initial_lr": 0.1, "max_epochs": 100, "power": 0.5}, 150, 0.0, {"atol": 0.0},
-     "hand: published (-0.5)**0.5 is NaN/complex; ours holds 0"),
-    ("poly", {"initial_lr": 0.1, "max_epochs": 100, "power": 2, "final_lr": 0.001}, 200, 0.001,
-     EXACT, "hand: holds final_lr"),
-    ("linear", {"initial_lr": 0.1, "max_epochs": 100, "final_lr": 0.01}, 50, 0.055, EXACT,
-     "hand: 0.09*0.5 + 0.01"),
+    (
+        "poly",
+        {"initial_lr": 0.1, "max_epochs": 100, "power": 1},
+        150,
+        0.0,
+        {"atol": 0.0},
+        "hand: published 0.1*(1-1.5) = -0.05; ours holds final_lr=0",
+    ),
+    (
+        "poly",
+        {"initial_lr": 0.1, "max_epochs": 100, "power": 2},
+        150,
+        0.0,
+        {"atol": 0.0},
+        "hand: published 0.1*(-0.5)**2 = 0.025 (rises); ours holds 0",
+    ),
+    (
+        "poly",
+        {"initial_lr": 0.1, "max_epochs": 100, "power": 0.5},
+        150,
+        0.0,
+        {"atol": 0.0},
+        "hand: published (-0.5)**0.5 is NaN/complex; ours holds 0",
+    ),
+    (
+        "poly",
+        {"initial_lr": 0.1, "max_epochs": 100, "power": 2, "final_lr": 0.001},
+        200,
+        0.001,
+        EXACT,
+        "hand: holds final_lr",
+    ),
+    ("linear", {"initial_lr": 0.1, "max_epochs": 100, "final_lr": 0.01}, 50, 0.055, EXACT, "hand: 0.09*0.5 + 0.01"),
     ("linear", {"initial_lr": 0.1, "max_epochs": 100}, 100, 0.0, {"atol": 0.0}, "hand: end"),
     (*STD, 10**9, 3.9999840000639996e-08, EXACT, "hand: 0.01/(1+250000)"),
-    (*STEP_D, 4980, 0.1 * 1.221974545399842e-150, EXACT,
-     "hand: 0.5**498 = 1.222e-150, the last drop kept (>= 1e-150)"),
+    (*STEP_D, 4980, 0.1 * 1.221974545399842e-150, EXACT, "hand: 0.5**498 = 1.222e-150, the last drop kept (>= 1e-150)"),
     (*STEP_D, 4990, 0.0, {"atol": 0.0}, "hand: 0.5**499 = 6.1e-151 < 1e-150: flushed to 0"),
     (*STEP_A, 10**6, 0.0, {"atol": 0.0}, "hand: 0.25**66667 underflows; flushed to 0"),
 ]
@@ -142,7 +179,6 @@ def test_step_a_drops_one_epoch_before_step_d():
     assert [d(8), d(9), d(10)] == [0.1, 0.1, 0.05]
 
 
-
 @pytest.mark.parametrize("name", schedules.available())
 def test_every_registered_schedule_has_hand_computed_references(name):
     """A new schedule needs rows above: at least three values at two or more indices, each saying
@@ -150,5 +186,6 @@ def test_every_registered_schedule_has_hand_computed_references(name):
     rows = [r for r in REFERENCES if r[0] == name]
     assert len(rows) >= 3 and len({r[2] for r in rows}) >= 2, (
         f"schedule {name!r} has {len(rows)} reference row(s) in tests/schedules/test_reference_values.py; "
-        "add at least three hand-computed values, at two or more indices, with their provenance")
+        "add at least three hand-computed values, at two or more indices, with their provenance"
+    )
     assert all(r[5].strip() for r in rows), f"a reference row of {name!r} does not say where its value comes from"

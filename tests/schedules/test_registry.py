@@ -18,8 +18,9 @@ def test_available_lists_every_registered_class_by_its_name_sorted():
     names = [cls.name for cls in schedules._REGISTRY.values()]
     assert schedules.available() == sorted(names)
     assert len(set(names)) == len(names)
-    assert all(issubclass(cls, Schedule) and schedules.declared(cls.name) is cls
-               for cls in schedules._REGISTRY.values())
+    assert all(
+        issubclass(cls, Schedule) and schedules.declared(cls.name) is cls for cls in schedules._REGISTRY.values()
+    )
 
 
 def test_unknown_name_lists_valid_names_and_suggests():
@@ -42,9 +43,18 @@ def test_missing_parameter_is_named():
 
 @pytest.mark.parametrize(
     "name, unit",
-    [("constant", "epoch"), ("standard", "iteration"), ("time", "epoch"), ("step", "epoch"),
-     ("linear", "epoch"), ("poly", "epoch"), ("exp", "epoch"), ("onecycle", "iteration"),
-     ("cyclical", "iteration"), ("cosine", "iteration")],
+    [
+        ("constant", "epoch"),
+        ("standard", "iteration"),
+        ("time", "epoch"),
+        ("step", "epoch"),
+        ("linear", "epoch"),
+        ("poly", "epoch"),
+        ("exp", "epoch"),
+        ("onecycle", "iteration"),
+        ("cyclical", "iteration"),
+        ("cosine", "iteration"),
+    ],
 )
 def test_units_match_the_reference_table(name, unit):
     # docs/reference.md#schedules: each schedule's index unit, as its source uses it
@@ -59,11 +69,16 @@ def test_every_registered_schedule_has_a_unit(name):
 def test_config_names_are_the_constructor_arguments():
     s = schedules.get("onecycle", max_lr=0.1, total_steps=1000)
     assert s.get_config() == {
-        "max_lr": 0.1, "total_steps": 1000, "initial_lr": 0.01, "final_lr": 1e-05,
+        "max_lr": 0.1,
+        "total_steps": 1000,
+        "initial_lr": 0.01,
+        "final_lr": 1e-05,
         "final_fraction": 0.1,
     }
     assert schedules.get("linear", initial_lr=0.1, max_epochs=100).get_config() == {
-        "initial_lr": 0.1, "max_epochs": 100, "final_lr": 0.0,
+        "initial_lr": 0.1,
+        "max_epochs": 100,
+        "final_lr": 0.0,
     }
 
 
@@ -80,7 +95,8 @@ def test_every_constructor_argument_has_a_declared_range(name):
     arguments = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
     assert list(cls.params) == arguments, (
         f"{cls.__module__}.{cls.__name__}.params must declare a range for each constructor argument, "
-        f"in order: {arguments}; it declares {list(cls.params)}")
+        f"in order: {arguments}; it declares {list(cls.params)}"
+    )
     for arg, rng in cls.params.items():
         assert isinstance(rng, RANGE_KINDS), f"{cls.__name__}.params[{arg!r}] is not a range from schedules._validate"
 
@@ -96,8 +112,10 @@ def test_every_schedule_declares_an_example_that_builds(name):
 def test_every_docstring_gives_the_formula_its_arguments_and_an_example(name):
     cls = schedules.declared(name)
     doc = inspect.getdoc(cls) or ""
-    assert ".. math::" in doc or "=====" in doc, f"{cls.__name__}'s docstring has no formula (a `.. math::` block or a table)"
-    assert "0-based" in doc, f"{cls.__name__}'s docstring does not say what t counts (\"t is the 0-based {cls.unit}\")"
+    assert ".. math::" in doc or "=====" in doc, (
+        f"{cls.__name__}'s docstring has no formula (a `.. math::` block or a table)"
+    )
+    assert "0-based" in doc, f'{cls.__name__}\'s docstring does not say what t counts ("t is the 0-based {cls.unit}")'
     args = doc.split("Args:", 1)[1] if "Args:" in doc else ""
     missing = [p for p in cls.params if f"{p}:" not in args]
     assert not missing, f"{cls.__name__}'s docstring has no Args entry for: {', '.join(missing)}"
@@ -114,5 +132,5 @@ def test_every_schedule_s_module_is_in_the_mutation_run(name):
     config = _mutation_config()
     module = Path(inspect.getfile(schedules.declared(name))).resolve().relative_to(ROOT).as_posix()
     assert any(fnmatch.fnmatch(module, p) for p in config["only_mutate"]) and not any(
-        fnmatch.fnmatch(module, p) for p in config.get("do_not_mutate", [])), (
-        f"{module} is not mutated by `tox -e mutation`: pyproject.toml's [tool.mutmut] only_mutate / do_not_mutate")
+        fnmatch.fnmatch(module, p) for p in config.get("do_not_mutate", [])
+    ), f"{module} is not mutated by `tox -e mutation`: pyproject.toml's [tool.mutmut] only_mutate / do_not_mutate"

@@ -48,8 +48,12 @@ def test_a_value_outside_the_declared_range_is_refused_with_its_message(name, ar
 
 
 def end_cases():
-    return [pytest.param(name, arg, end, id=f"{name}.{arg}={end!r}")
-            for name, cls in declared() for arg, rng in cls.params.items() for end in rng.ends()]
+    return [
+        pytest.param(name, arg, end, id=f"{name}.{arg}={end!r}")
+        for name, cls in declared()
+        for arg, rng in cls.params.items()
+        for end in rng.ends()
+    ]
 
 
 @pytest.mark.parametrize("name, arg, end", end_cases())
@@ -67,35 +71,41 @@ def test_the_ends_of_each_declared_range_pass_its_own_check(name, arg, end):
     assert all(math.isfinite(r) and r >= 0 for r in rates), rates
 
 
-@pytest.mark.parametrize("rng, requirement", [
-    (ranges.POSITIVE, "a finite number > 0"),
-    (ranges.NON_NEGATIVE, "a finite number >= 0"),
-    (ranges.POSITIVE_INT, "a positive integer"),
-    (ranges.NON_NEGATIVE_INT, "a non-negative integer"),
-    (ranges.fraction(low_open=True, high_open=False), "in (0, 1]"),
-    (ranges.fraction(low_open=False, high_open=True), "in [0, 1)"),
-    (ranges.fraction(low_open=True, high_open=True), "in (0, 1)"),
-    (ranges.Choice(("a", "b")), "one of 'a', 'b'"),
-    (ranges.Real(1, low_open=True), "in (1, inf)"),
-    (ranges.Integer(2), "an integer >= 2"),
-])
+@pytest.mark.parametrize(
+    "rng, requirement",
+    [
+        (ranges.POSITIVE, "a finite number > 0"),
+        (ranges.NON_NEGATIVE, "a finite number >= 0"),
+        (ranges.POSITIVE_INT, "a positive integer"),
+        (ranges.NON_NEGATIVE_INT, "a non-negative integer"),
+        (ranges.fraction(low_open=True, high_open=False), "in (0, 1]"),
+        (ranges.fraction(low_open=False, high_open=True), "in [0, 1)"),
+        (ranges.fraction(low_open=True, high_open=True), "in (0, 1)"),
+        (ranges.Choice(("a", "b")), "one of 'a', 'b'"),
+        (ranges.Real(1, low_open=True), "in (1, inf)"),
+        (ranges.Integer(2), "an integer >= 2"),
+    ],
+)
 def test_each_kind_of_range_says_what_it_requires(rng, requirement):
     assert rng.requirement == requirement
 
 
-@pytest.mark.parametrize("rng, ends, outside", [
-    (ranges.POSITIVE, [5e-324, 1.7976931348623157e308], [0.0]),
-    (ranges.NON_NEGATIVE, [0.0, 1.7976931348623157e308], [-5e-324]),
-    (ranges.fraction(low_open=True, high_open=False), [5e-324, 1.0], [0.0, 1.0000000000000002]),
-    (ranges.fraction(low_open=False, high_open=True), [0.0, 0.9999999999999999], [-5e-324, 1.0]),
-    (ranges.POSITIVE_INT, [1, 1.0, 10**9], [0, 1.5]),
-    (ranges.NON_NEGATIVE_INT, [0, 0.0, 10**9], [-1, 0.5]),
-    (ranges.Real(1, low_open=True), [1.0000000000000002, 1.7976931348623157e308], [1.0]),
-    (ranges.Integer(2), [2, 2.0, 10**9], [1, 2.5]),
-])
+@pytest.mark.parametrize(
+    "rng, ends, outside",
+    [
+        (ranges.POSITIVE, [5e-324, 1.7976931348623157e308], [0.0]),
+        (ranges.NON_NEGATIVE, [0.0, 1.7976931348623157e308], [-5e-324]),
+        (ranges.fraction(low_open=True, high_open=False), [5e-324, 1.0], [0.0, 1.0000000000000002]),
+        (ranges.fraction(low_open=False, high_open=True), [0.0, 0.9999999999999999], [-5e-324, 1.0]),
+        (ranges.POSITIVE_INT, [1, 1.0, 10**9], [0, 1.5]),
+        (ranges.NON_NEGATIVE_INT, [0, 0.0, 10**9], [-1, 0.5]),
+        (ranges.Real(1, low_open=True), [1.0000000000000002, 1.7976931348623157e308], [1.0]),
+        (ranges.Integer(2), [2, 2.0, 10**9], [1, 2.5]),
+    ],
+)
 def test_the_ends_and_just_outside_are_the_neighbouring_floats(rng, ends, outside):
     assert rng.ends() == ends
-    assert rng.outside()[:len(outside)] == outside
+    assert rng.outside()[: len(outside)] == outside
     for value in ends:
         rng.check("x", value)
     for value in rng.outside():
@@ -119,9 +129,7 @@ def test_gamma_outside_exp_range_is_refused_not_ignored():
 def test_message_shape_follows_keras():
     with pytest.raises(ValueError) as err:
         schedules.get("step", initial_lr=0.1, factor=0.5, drop_every=0)
-    assert str(err.value) == (
-        "Argument `drop_every` must be a positive integer. Received: drop_every=0"
-    )
+    assert str(err.value) == ("Argument `drop_every` must be a positive integer. Received: drop_every=0")
 
 
 def test_integral_float_counts_are_accepted_as_ints():
@@ -138,21 +146,39 @@ def test_an_argument_without_a_declared_range_is_a_clear_error():
         def __init__(self, lr):
             self._accept(lr=lr)
 
-    with pytest.raises(TypeError, match=r"Undeclared declares no range for argument `lr`: add it to "
-                                        r"Undeclared.params"):
+    with pytest.raises(
+        TypeError,
+        match=r"Undeclared declares no range for argument `lr`: add it to "
+        r"Undeclared.params",
+    ):
         Undeclared(0.1)
 
 
-@pytest.mark.parametrize("name, params, text", [
-    ("cyclical", {"base_lr": 0.001, "max_lr": 0.001, "step_size": 10},
-     "Argument `max_lr` must be > `base_lr` (0.001). Received: max_lr=0.001"),
-    ("cyclical", {"base_lr": 0.01, "max_lr": 0.006, "step_size": 10},
-     "Argument `max_lr` must be > `base_lr` (0.01). Received: max_lr=0.006"),
-    ("poly", {"initial_lr": 0.1, "max_epochs": 10, "power": 2, "final_lr": 0.2},
-     "Argument `final_lr` must be <= `initial_lr` (0.1). Received: final_lr=0.2"),
-    ("onecycle", {"max_lr": 0.005, "total_steps": 100, "initial_lr": 0.01},
-     "Argument `initial_lr` must be <= `max_lr` (0.005). Received: initial_lr=0.01"),
-])
+@pytest.mark.parametrize(
+    "name, params, text",
+    [
+        (
+            "cyclical",
+            {"base_lr": 0.001, "max_lr": 0.001, "step_size": 10},
+            "Argument `max_lr` must be > `base_lr` (0.001). Received: max_lr=0.001",
+        ),
+        (
+            "cyclical",
+            {"base_lr": 0.01, "max_lr": 0.006, "step_size": 10},
+            "Argument `max_lr` must be > `base_lr` (0.01). Received: max_lr=0.006",
+        ),
+        (
+            "poly",
+            {"initial_lr": 0.1, "max_epochs": 10, "power": 2, "final_lr": 0.2},
+            "Argument `final_lr` must be <= `initial_lr` (0.1). Received: final_lr=0.2",
+        ),
+        (
+            "onecycle",
+            {"max_lr": 0.005, "total_steps": 100, "initial_lr": 0.01},
+            "Argument `initial_lr` must be <= `max_lr` (0.005). Received: initial_lr=0.01",
+        ),
+    ],
+)
 def test_a_rule_between_arguments_is_refused_naming_both(name, params, text):
     with pytest.raises(ValueError) as err:
         schedules.get(name, **params)

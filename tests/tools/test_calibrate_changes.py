@@ -14,19 +14,31 @@ def records(path, shift=1.05, seeds=600):
         for case in ("constant", "step"):
             for seed in range(seeds):
                 loss = 0.12 * factor + rng.standard_normal() * 0.01
-                results.append_to(path, {"kind": "calibration", "benchmark": "ionosphere", "protocol": "published",
-                                         "case": case, "condition": condition, "seed": 400000 + seed,
-                                         "metrics": {"final_val_accuracy": 0.98, "final_train_loss": loss,
-                                                     "mean_train_loss": 2 * loss, "best_val_accuracy": 0.99},
-                                         "environment": "TF test"})
+                results.append_to(
+                    path,
+                    {
+                        "kind": "calibration",
+                        "benchmark": "ionosphere",
+                        "protocol": "published",
+                        "case": case,
+                        "condition": condition,
+                        "seed": 400000 + seed,
+                        "metrics": {
+                            "final_val_accuracy": 0.98,
+                            "final_train_loss": loss,
+                            "mean_train_loss": 2 * loss,
+                            "best_val_accuracy": 0.99,
+                        },
+                        "environment": "TF test",
+                    },
+                )
 
 
 @pytest.mark.e2e  # 40 histories of 30 nights, each judged over 6 series with 100,000 simulated nulls: ~3 s
 def test_a_5_percent_shift_is_found_at_its_night_and_unchanged_histories_show_none(tmp_path, capsys):
     path = tmp_path / "calibrate.jsonl"
     records(path)
-    assert calibrate_changes.main(["ionosphere", "--results", str(path), "--histories", "40", "--sizes",
-                                   "x0.85"]) == 0
+    assert calibrate_changes.main(["ionosphere", "--results", str(path), "--histories", "40", "--sizes", "x0.85"]) == 0
     out = capsys.readouterr().out
     assert "40 histories of 30 nights x 20 seeds a night, re-drawn from 600 unchanged seeds per case" in out
     assert "unchanged: histories with any change point: 0/40 (0.0 %)" in out
@@ -39,8 +51,11 @@ def test_too_few_seeds_or_a_missing_shift_is_refused_saying_what_to_train(tmp_pa
     records(path, seeds=100)
     with pytest.raises(SystemExit, match="a 30-night history of 20 seeds a night needs 600"):
         calibrate_changes.main(["ionosphere", "--results", str(path), "--sizes", "x0.85"])
-    with pytest.raises(SystemExit, match="no x0.9 seeds of published/constant: train them with python -m bench "
-                                         "calibrate ionosphere --regressions x0.9"):
+    with pytest.raises(
+        SystemExit,
+        match="no x0.9 seeds of published/constant: train them with python -m bench "
+        "calibrate ionosphere --regressions x0.9",
+    ):
         calibrate_changes.main(["ionosphere", "--results", str(path), "--nights", "5", "--sizes", "x0.9"])
     with pytest.raises(SystemExit) as exit_:
         calibrate_changes.main(["digits", "--results", str(path)])

@@ -19,34 +19,77 @@ def calibration_file(path, env, conditions):
     for condition, (factor, shift) in conditions.items():
         for s in SEEDS:
             loss = LOSS[s] * factor(s)
-            results.append_to(path, {"kind": "calibration", "benchmark": "ionosphere", "protocol": "published",
-                                     "case": "step", "condition": condition, "seed": s, "environment": env,
-                                     "metrics": {"final_val_accuracy": ACC[s] + shift, "final_train_loss": loss,
-                                                 "mean_train_loss": 2.2 * loss}})
+            results.append_to(
+                path,
+                {
+                    "kind": "calibration",
+                    "benchmark": "ionosphere",
+                    "protocol": "published",
+                    "case": "step",
+                    "condition": condition,
+                    "seed": s,
+                    "environment": env,
+                    "metrics": {
+                        "final_val_accuracy": ACC[s] + shift,
+                        "final_train_loss": loss,
+                        "mean_train_loss": 2.2 * loss,
+                    },
+                },
+            )
     return str(path)
 
 
 def test_false_alarms_and_detections_per_environment_and_regression(tmp_path, capsys):
-    reference = calibration_file(tmp_path / "tf.jsonl", REFERENCE, {"unchanged": (lambda s: 1.0, 0.0),
-                                                                     "momentum": (lambda s: 1.06, 0.0)})
+    reference = calibration_file(
+        tmp_path / "tf.jsonl", REFERENCE, {"unchanged": (lambda s: 1.0, 0.0), "momentum": (lambda s: 1.06, 0.0)}
+    )
     # another backend: per-seed differences that centre on zero (+-0.2 %); its momentum change moves every
     # seed's loss up 5 % (inside the gate's band of the 20-seed mean, far outside the paired test's);
     # its initializer change moves nothing
-    jitter = (lambda s: 1 + 0.002 * (1 if s % 2 else -1))
-    other = calibration_file(tmp_path / "jax.jsonl", OTHER, {
-        "unchanged": (jitter, 0.0), "momentum": (lambda s: 1.05 * jitter(s), 0.0), "initializer": (jitter, 0.0)})
+    jitter = lambda s: 1 + 0.002 * (1 if s % 2 else -1)
+    other = calibration_file(
+        tmp_path / "jax.jsonl",
+        OTHER,
+        {"unchanged": (jitter, 0.0), "momentum": (lambda s: 1.05 * jitter(s), 0.0), "initializer": (jitter, 0.0)},
+    )
     assert main([reference, other, "--resamples", "50"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
     tests = calibrate_matrix.matrix_tests(6)  # 660 with today's cases (checked against cross_version below)
-    assert lines[0] == (f"ionosphere: 2 disjoint sets of 20 seeds (re-drawn 50 times); alpha {0.01 / tests:.2g} per "
-                        f"test = 1 % / {tests} tests of a matrix run")
+    assert lines[0] == (
+        f"ionosphere: 2 disjoint sets of 20 seeds (re-drawn 50 times); alpha {0.01 / tests:.2g} per "
+        f"test = 1 % / {tests} tests of a matrix run"
+    )
     assert lines[1] == f"environments: [1] {OTHER}; [2] {REFERENCE} (reference)"
     header, row = lines[3], lines[5]
-    assert header.split() == ["protocol", "case", "false", "[1]", "false", "[2]", "momentum", "[1]", "momentum", "[2]",
-                              "initializer", "[1]"]
-    assert row.split() == ["published", "step", "0/2", "(0.0%)", "0/2", "(0.0%)", "2/2", "(100.0%)", "2/2",
-                           "(100.0%)", "0/2", "(0.0%)"]
+    assert header.split() == [
+        "protocol",
+        "case",
+        "false",
+        "[1]",
+        "false",
+        "[2]",
+        "momentum",
+        "[1]",
+        "momentum",
+        "[2]",
+        "initializer",
+        "[1]",
+    ]
+    assert row.split() == [
+        "published",
+        "step",
+        "0/2",
+        "(0.0%)",
+        "0/2",
+        "(0.0%)",
+        "2/2",
+        "(100.0%)",
+        "2/2",
+        "(100.0%)",
+        "0/2",
+        "(0.0%)",
+    ]
     assert "ionosphere: sets with any false alarm (any case, any environment): 0/2 (0.0%)" in lines
     assert "ionosphere: momentum in [1]: sets with any case caught: 2/2 (100.0%)" in lines
     assert "ionosphere: initializer in [1]: sets with any case caught: 0/2 (0.0%)" in lines
@@ -76,18 +119,30 @@ def test_the_alpha_is_that_of_a_matrix_run_of_the_environments_given():
         return baselines.case_entries(docs[key[0]], key[1], key[2], baselines.DEFAULT_DIR, missing_ok=True)
 
     for envs in (2, 6):
-        by_case = {key: {f"env{i}": matrix.Runs(f"env{i}", *key, seeds=list(range(10)),
-                                                values={m: [0.5] * 10 for m in entries_of(key)}, epochs=1)
-                         for i in range(envs)} for key in keys}
+        by_case = {
+            key: {
+                f"env{i}": matrix.Runs(
+                    f"env{i}", *key, seeds=list(range(10)), values={m: [0.5] * 10 for m in entries_of(key)}, epochs=1
+                )
+                for i in range(envs)
+            }
+            for key in keys
+        }
         assert calibrate_matrix.matrix_tests(envs) == matrix.count_tests(by_case, entries_of, lambda name: "env0")
 
 
-@pytest.mark.parametrize("write, message", [
-    (None, "no such file. Give the --results files of `python -m bench calibrate`."),
-    ('{"kind": "run", "benchmark": "ionosphere"}\n', "no calibration records"),
-    ('{"kind": "calibration", "benchmark": "ionosphere", "protocol": "published", "case": "step", '
-     '"condition": "unchanged", "seed": 1, "metrics": {}}\n', "its records do not say which environment"),
-])
+@pytest.mark.parametrize(
+    "write, message",
+    [
+        (None, "no such file. Give the --results files of `python -m bench calibrate`."),
+        ('{"kind": "run", "benchmark": "ionosphere"}\n', "no calibration records"),
+        (
+            '{"kind": "calibration", "benchmark": "ionosphere", "protocol": "published", "case": "step", '
+            '"condition": "unchanged", "seed": 1, "metrics": {}}\n',
+            "its records do not say which environment",
+        ),
+    ],
+)
 def test_files_it_cannot_use_are_refused_with_what_to_do(tmp_path, capsys, write, message):
     path = tmp_path / "c.jsonl"
     if write is not None:
@@ -101,17 +156,31 @@ def test_too_few_shared_seeds_for_a_set_is_refused(tmp_path, capsys):
     path = calibration_file(tmp_path / "tf.jsonl", REFERENCE, {"unchanged": (lambda s: 1.0, 0.0)})
     with pytest.raises(SystemExit) as exit_:
         main([path, "--seeds", "50"])
-    assert exit_.value.code == 2 and "ionosphere: 40 seeds trained unchanged in every environment, fewer than a set " \
-                                     "of 50" in capsys.readouterr().err
+    assert (
+        exit_.value.code == 2
+        and "ionosphere: 40 seeds trained unchanged in every environment, fewer than a set of 50"
+        in capsys.readouterr().err
+    )
 
 
 def test_a_seed_that_diverged_fails_its_set(tmp_path, capsys):
-    reference = calibration_file(tmp_path / "tf.jsonl", REFERENCE, {"unchanged": (lambda s: 1.0, 0.0),
-                                                                     "nesterov": (lambda s: 1.0, 0.0)})
+    reference = calibration_file(
+        tmp_path / "tf.jsonl", REFERENCE, {"unchanged": (lambda s: 1.0, 0.0), "nesterov": (lambda s: 1.0, 0.0)}
+    )
     # the injected change leaves every seed alone but one of the second set, whose loss stopped being finite
-    results.append_to(tmp_path / "tf.jsonl", {"kind": "calibration", "benchmark": "ionosphere", "protocol": "published",
-                                               "case": "step", "condition": "nesterov", "seed": 100_030,
-                                               "environment": REFERENCE, "metrics": None,
-                                               "diverged": "loss became inf at epoch 3, batch 2"})
+    results.append_to(
+        tmp_path / "tf.jsonl",
+        {
+            "kind": "calibration",
+            "benchmark": "ionosphere",
+            "protocol": "published",
+            "case": "step",
+            "condition": "nesterov",
+            "seed": 100_030,
+            "environment": REFERENCE,
+            "metrics": None,
+            "diverged": "loss became inf at epoch 3, batch 2",
+        },
+    )
     assert main([reference, "--resamples", "0"]) == 0
     assert capsys.readouterr().out.splitlines()[5].split() == ["published", "step", "0/2", "1/2"]

@@ -26,10 +26,24 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def nightly(results, night, urls, inject=None):
-    args = [sys.executable, "-m", "pytest", "tests/test_accuracy.py", "-m", "slow and not gpu", "--bench-strict",
-            "--bench-case=ionosphere/published", f"--bench-first-seed={FIRST_SEED + SEEDS * (night - 1)}",
-            f"--bench-results={results}", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-            *[f"--bench-history={url}" for url in urls]]
+    args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "tests/test_accuracy.py",
+        "-m",
+        "slow and not gpu",
+        "--bench-strict",
+        "--bench-case=ionosphere/published",
+        f"--bench-first-seed={FIRST_SEED + SEEDS * (night - 1)}",
+        f"--bench-results={results}",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        *[f"--bench-history={url}" for url in urls],
+    ]
     if inject:
         args.append(f"--bench-inject={inject}")
     done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
@@ -40,8 +54,12 @@ def nightly(results, night, urls, inject=None):
 def histories(tmp_path_factory):
     """``{store kind: {"unchanged": url, "shifted": url}}`` after the fourteen nightlies."""
     tmp = tmp_path_factory.mktemp("nights")
-    urls = {"sqlite": {"unchanged": f"sqlite:///{tmp / 'unchanged.sqlite'}",
-                       "shifted": f"sqlite:///{tmp / 'shifted.sqlite'}"}}
+    urls = {
+        "sqlite": {
+            "unchanged": f"sqlite:///{tmp / 'unchanged.sqlite'}",
+            "shifted": f"sqlite:///{tmp / 'shifted.sqlite'}",
+        }
+    }
     with stores.postgres_databases(required=False) as new_database:
         if new_database is not None:
             urls["postgresql"] = {"unchanged": new_database("unchanged"), "shifted": new_database("shifted")}
@@ -52,8 +70,7 @@ def histories(tmp_path_factory):
         for night in range(7, 11):
             rc, out = nightly(tmp / "results", night, [pair["unchanged"] for pair in urls.values()])
             assert rc == 0, out
-            rc, out = nightly(tmp / "results-x0.85", night, [pair["shifted"] for pair in urls.values()],
-                              inject="x0.85")
+            rc, out = nightly(tmp / "results-x0.85", night, [pair["shifted"] for pair in urls.values()], inject="x0.85")
             assert rc in (0, 1), out  # a night's gate may or may not catch x0.85
         yield urls
 

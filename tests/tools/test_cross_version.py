@@ -26,15 +26,51 @@ def environment_folder(root, name, env, loss=LOSS, acc=ACC, epochs=50, not_train
     folder = root / name / "20261130-000000-1"
     folder.mkdir(parents=True)
     for seed in range(20):
-        metrics = {"final_val_accuracy": acc[seed], "final_train_loss": loss[seed], "mean_train_loss": 2.21 * loss[seed]}
-        results.append(folder, {"kind": "run", "benchmark": "ionosphere", "protocol": "published", "case": "step",
-                                "seed": seed, "metrics": metrics, "history": {"train_loss": [0.5] * epochs},
-                                "train_time_s": 0.1, "majority_rate": 0.922, "environment": env})
-    results.append(folder, {"kind": "summary", "benchmark": "ionosphere", "protocol": "published", "case": "step",
-                            "schedule": "step", "seeds": list(range(20)), "environment": env, "summaries": {}})
+        metrics = {
+            "final_val_accuracy": acc[seed],
+            "final_train_loss": loss[seed],
+            "mean_train_loss": 2.21 * loss[seed],
+        }
+        results.append(
+            folder,
+            {
+                "kind": "run",
+                "benchmark": "ionosphere",
+                "protocol": "published",
+                "case": "step",
+                "seed": seed,
+                "metrics": metrics,
+                "history": {"train_loss": [0.5] * epochs},
+                "train_time_s": 0.1,
+                "majority_rate": 0.922,
+                "environment": env,
+            },
+        )
+    results.append(
+        folder,
+        {
+            "kind": "summary",
+            "benchmark": "ionosphere",
+            "protocol": "published",
+            "case": "step",
+            "schedule": "step",
+            "seeds": list(range(20)),
+            "environment": env,
+            "summaries": {},
+        },
+    )
     for case, why in not_trained:
-        results.append(folder, {"kind": "not_trained", "benchmark": "ionosphere", "protocol": "published",
-                                "case": case, "why": why, "environment": env})
+        results.append(
+            folder,
+            {
+                "kind": "not_trained",
+                "benchmark": "ionosphere",
+                "protocol": "published",
+                "case": case,
+                "why": why,
+                "environment": env,
+            },
+        )
     return root / name
 
 
@@ -48,21 +84,29 @@ def test_environments_with_the_same_seeds_bit_for_bit_are_identical_and_exit_0(t
     assert f"[1] {LABEL_A}" in header and f"[2] {LABEL_B}" in header
     assert [c.strip() for c in step.split("  ") if c.strip()] == ["ionosphere/published/step", "identical", "same"]
     assert "did not train: the suite's training loop runs on TF" in exp and exp.split()[-2:] == ["not", "run"]
-    assert "1 % / 9 tests" in out  # 3 gated metrics in each of the 2 environments, 3 paired tests of the 1 not the reference
+    assert (
+        "1 % / 9 tests" in out
+    )  # 3 gated metrics in each of the 2 environments, 3 paired tests of the 1 not the reference
     cells = json.loads(js.read_text())["cells"]
     assert {(c["case"], c["env"], c["status"]) for c in cells} == {
-        ("step", LABEL_A, "identical"), ("step", LABEL_B, "same"),
-        ("exp", LABEL_A, "did not train"), ("exp", LABEL_B, "not run")}
+        ("step", LABEL_A, "identical"),
+        ("step", LABEL_B, "same"),
+        ("exp", LABEL_A, "did not train"),
+        ("exp", LABEL_B, "not run"),
+    }
     assert "| ionosphere/published/step | identical" in md.read_text()
 
 
 def test_a_change_on_every_seed_in_one_environment_exits_1_naming_it_and_the_case(tmp_path, capsys):
-    a = environment_folder(tmp_path, "tf215", ENV_A, loss=[v * 0.97 for v in LOSS])  # every seed's loss 3 % lower: inside the gate's band
+    a = environment_folder(
+        tmp_path, "tf215", ENV_A, loss=[v * 0.97 for v in LOSS]
+    )  # every seed's loss 3 % lower: inside the gate's band
     b = environment_folder(tmp_path, "tf221", ENV_B)
     assert main([str(a), str(b)]) == 1
     out = capsys.readouterr().out
-    assert f"CHANGED: ionosphere/published/step in {LABEL_A}: CHANGED final_train_loss -3.0 % (p < 1e-05, paired)" \
-        in out
+    assert (
+        f"CHANGED: ionosphere/published/step in {LABEL_A}: CHANGED final_train_loss -3.0 % (p < 1e-05, paired)" in out
+    )
 
 
 def test_bad_input_exits_2_with_what_to_do(tmp_path, capsys):
@@ -74,8 +118,10 @@ def test_bad_input_exits_2_with_what_to_do(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main([str(short)])
     assert exit_.value.code == 2
-    assert "ionosphere/published/step in " + LABEL_A + " trained 10 epochs, the benchmark trains 50" in \
-        capsys.readouterr().err
+    assert (
+        "ionosphere/published/step in " + LABEL_A + " trained 10 epochs, the benchmark trains 50"
+        in capsys.readouterr().err
+    )
     (tmp_path / "taken.md").write_text("x")
     with pytest.raises(SystemExit) as exit_:
         main([str(short), "--md", str(tmp_path / "taken.md")])
@@ -88,8 +134,10 @@ def test_training_time_per_environment_over_the_cases_all_of_them_trained(tmp_pa
     for path in b.rglob("results.jsonl"):  # the other environment trains 3x as long
         path.write_text(path.read_text().replace('"train_time_s": 0.1', '"train_time_s": 0.3'))
     assert main([str(a), str(b)]) == 0
-    assert "training time over the 1 cases every environment trained: [1] 2 s (1.0x); [2] 6 s (3.0x)" in \
-        capsys.readouterr().out
+    assert (
+        "training time over the 1 cases every environment trained: [1] 2 s (1.0x); [2] 6 s (3.0x)"
+        in capsys.readouterr().out
+    )
 
 
 @pytest.mark.e2e(minutes=1)  # two nightlies of ionosphere's published cases in inner pytest processes
@@ -99,10 +147,25 @@ def test_a_momentum_change_injected_in_one_environment_exits_1_naming_it_and_the
     root = Path(__file__).resolve().parents[2]
 
     def nightly(folder, *extra):
-        return subprocess.run([sys.executable, "-m", "pytest", "tests/test_accuracy.py", "-m", "slow and not gpu",
-                               "--bench-case=ionosphere/published", "-p", "no:cacheprovider",
-                               f"--bench-results={tmp_path / folder}", *extra],
-                              cwd=root, capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "tests/test_accuracy.py",
+                "-m",
+                "slow and not gpu",
+                "--bench-case=ionosphere/published",
+                "-p",
+                "no:cacheprovider",
+                f"--bench-results={tmp_path / folder}",
+                *extra,
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
     plain = nightly("plain")
     assert plain.returncode == 0, plain.stdout[-3000:]
@@ -125,8 +188,17 @@ def test_a_case_whose_training_stopped_in_an_environment_fails_it_until_a_newer_
     b = environment_folder(tmp_path, "tf221", ENV_B)
     later = b / "20261201-000000-1"  # a newer session of tf221: step diverged there
     later.mkdir()
-    results.append(later, {"kind": "failed", "benchmark": "ionosphere", "protocol": "published", "case": "step",
-                           "why": "NonFiniteLoss: loss became inf at epoch 23, batch 2", "environment": ENV_B})
+    results.append(
+        later,
+        {
+            "kind": "failed",
+            "benchmark": "ionosphere",
+            "protocol": "published",
+            "case": "step",
+            "why": "NonFiniteLoss: loss became inf at epoch 23, batch 2",
+            "environment": ENV_B,
+        },
+    )
     assert main([str(a), str(b)]) == 1
     out = capsys.readouterr().out
     assert f"FAILED: ionosphere/published/step in {LABEL_B}: FAILED: NonFiniteLoss: loss became inf at epoch 23" in out

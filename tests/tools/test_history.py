@@ -12,11 +12,25 @@ def _session(root, name, date, mean):
     d = root / name
     d.mkdir(parents=True)
     s = {"n": 5, "mean": mean, "std": 0.004, "min": mean - 0.01, "max": mean + 0.01}
-    lines = [{"kind": "run", "seed": 0},
-             {"kind": "summary", "benchmark": "ionosphere", "protocol": "published", "schedule": "step",
-              "environment": {"date": date}, "summaries": {"final_val_accuracy": s}},
-             {"kind": "summary", "benchmark": "other", "protocol": "p", "schedule": "s",
-              "environment": {"date": date}, "summaries": {"final_val_accuracy": s}}]
+    lines = [
+        {"kind": "run", "seed": 0},
+        {
+            "kind": "summary",
+            "benchmark": "ionosphere",
+            "protocol": "published",
+            "schedule": "step",
+            "environment": {"date": date},
+            "summaries": {"final_val_accuracy": s},
+        },
+        {
+            "kind": "summary",
+            "benchmark": "other",
+            "protocol": "p",
+            "schedule": "s",
+            "environment": {"date": date},
+            "summaries": {"final_val_accuracy": s},
+        },
+    ]
     (d / "results.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
 
 
@@ -36,8 +50,10 @@ def test_sessions_are_oldest_first_and_per_benchmark(results):
 
 def test_table_of_the_last_n_and_a_drift_plot(results, tmp_path, capsys):
     plot = tmp_path / "drift.png"
-    assert main(["ionosphere", "--results", str(results), "--last", "2", "--plot", str(plot),
-                 "--case", "published/step"]) == 0
+    assert (
+        main(["ionosphere", "--results", str(results), "--last", "2", "--plot", str(plot), "--case", "published/step"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "s1" not in out and "0.9850 +- 0.0040 (5)" in out and "0.9810 +- 0.0040 (5)" in out
     assert "published/step" in out and png_size(plot) == (800, 500)
@@ -49,5 +65,7 @@ def test_missing_results_and_existing_plot_are_clear(results, tmp_path, capsys):
     assert "run `pytest -m slow --bench-results=" in capsys.readouterr().err
     (tmp_path / "taken.png").write_bytes(b"x")
     with pytest.raises(SystemExit):
-        main(["ionosphere", "--results", str(results), "--plot", str(tmp_path / "taken.png"), "--case", "published/step"])
+        main(
+            ["ionosphere", "--results", str(results), "--plot", str(tmp_path / "taken.png"), "--case", "published/step"]
+        )
     assert "exists; choose another file" in capsys.readouterr().err

@@ -41,17 +41,22 @@ def test_a_case_with_a_baseline_is_refused_and_nothing_is_written(folder, capsys
     with pytest.raises(SystemExit) as err:
         main(["cifar10_resnet/published/step", "--why", "x", f"--baselines={folder}"])
     assert err.value.code == 2
-    assert ("cifar10_resnet/published/step already has a baseline (final_val_accuracy); a measurement replaces it "
-            "(--update-baselines), a note does not. Nothing was written.") in capsys.readouterr().err
+    assert (
+        "cifar10_resnet/published/step already has a baseline (final_val_accuracy); a measurement replaces it "
+        "(--update-baselines), a note does not. Nothing was written."
+    ) in capsys.readouterr().err
     assert (folder / "cifar10_resnet.json").read_bytes() == before
 
 
-@pytest.mark.parametrize("argument, error", [
-    ("cifar10_resnet/published/cosin", "Unknown cifar10_resnet case 'cosin'; valid: "),
-    ("cifar10_resnet/cosine", "'cifar10_resnet/cosine' is not BENCHMARK/PROTOCOL/CASE"),
-    ("resnet/published/cosine", "Unknown benchmark 'resnet'; valid: ionosphere"),
-    ("cifar10_resnet/test/cosine", "Unknown cifar10_resnet protocol 'test'; valid: published"),
-])
+@pytest.mark.parametrize(
+    "argument, error",
+    [
+        ("cifar10_resnet/published/cosin", "Unknown cifar10_resnet case 'cosin'; valid: "),
+        ("cifar10_resnet/cosine", "'cifar10_resnet/cosine' is not BENCHMARK/PROTOCOL/CASE"),
+        ("resnet/published/cosine", "Unknown benchmark 'resnet'; valid: ionosphere"),
+        ("cifar10_resnet/test/cosine", "Unknown cifar10_resnet protocol 'test'; valid: published"),
+    ],
+)
 def test_bad_case_names_say_what_is_valid(folder, capsys, argument, error):
     with pytest.raises(SystemExit):
         main([argument, "--why", "x", f"--baselines={folder}"])
@@ -62,8 +67,10 @@ def test_bad_case_names_say_what_is_valid(folder, capsys, argument, error):
 
 
 def test_a_new_benchmark_gets_its_file(tmp_path, capsys):
-    assert main(["fashion_mnist_onecycle/published/onecycle", "--why", "needs Fashion-MNIST",
-                 f"--baselines={tmp_path}"]) == 0
+    assert (
+        main(["fashion_mnist_onecycle/published/onecycle", "--why", "needs Fashion-MNIST", f"--baselines={tmp_path}"])
+        == 0
+    )
     doc = baselines.load("fashion_mnist_onecycle", tmp_path)
     assert list(doc["cases"]["published"]) == ["onecycle"] and doc["format"] == baselines.FORMAT
 

@@ -10,14 +10,25 @@ def test_times_each_round_and_refuses_a_store_with_nights(tmp_path, capsys):
     folder = tmp_path / "session"
     folder.mkdir()
     for seed in range(3):
-        results.append(folder, {"kind": "run", "benchmark": "demo", "protocol": "p", "case": "c", "seed": seed,
-                                "metrics": {}, "history": {}})
+        results.append(
+            folder,
+            {
+                "kind": "run",
+                "benchmark": "demo",
+                "protocol": "p",
+                "case": "c",
+                "seed": seed,
+                "metrics": {},
+                "history": {},
+            },
+        )
     assert speed_history.main([str(folder), "--rounds", "2"]) == 0
     out = capsys.readouterr().out
     assert "(sqlite): 3 records of" in out and out.count(" ms per record") == 2
     url = f"sqlite:///{tmp_path / 'team.sqlite'}"
-    history_store.open_store(url).night({"key": "k", "started": "2026-11-30T00:00:00Z", "environment": {},
-                                         "options": {}})
+    history_store.open_store(url).night(
+        {"key": "k", "started": "2026-11-30T00:00:00Z", "environment": {}, "options": {}}
+    )
     with pytest.raises(SystemExit) as exit_:
         speed_history.main([str(folder), "--history", url])
     assert exit_.value.code == 2 and "holds nights" in capsys.readouterr().err

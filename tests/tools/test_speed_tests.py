@@ -11,7 +11,12 @@ from bench.tools import speed_tests
 def test_phases_split_the_wall_time_at_the_plugin_s_marks():
     marks = {"sessionstart": 100.5, "collected": 104.0, "sessionfinish": 110.0}
     assert speed_tests.phases(100.0, 110.25, marks) == {
-        "wall": 10.25, "start-up": 0.5, "collection": 3.5, "tests": 6.0, "exit": 0.25}
+        "wall": 10.25,
+        "start-up": 0.5,
+        "collection": 3.5,
+        "tests": 6.0,
+        "exit": 0.25,
+    }
 
 
 def test_a_session_that_stopped_early_is_not_a_measurement():
@@ -20,8 +25,7 @@ def test_a_session_that_stopped_early_is_not_a_measurement():
 
 
 def _record(wall):
-    return {"wall": wall, "start-up": 0.3, "collection": 4.0, "tests": wall - 4.5, "exit": 0.2,
-            "summary": "700 passed"}
+    return {"wall": wall, "start-up": 0.3, "collection": 4.0, "tests": wall - 4.5, "exit": 0.2, "summary": "700 passed"}
 
 
 def test_report_gives_each_run_the_median_and_the_target(monkeypatch):
@@ -29,8 +33,10 @@ def test_report_gives_each_run_the_median_and_the_target(monkeypatch):
     text = speed_tests.render([_record(12.0), _record(18.0), _record(16.0)], floor=[3.5, 3.7, 3.6])
     assert "\nmedian      16.0           0.3             4.0       11.5       0.2" in text and "700 passed" in text
     assert "target: median wall <= 3x the floor: 4.44x, no" in text  # median 16.0 / median 3.6
-    assert ('floor: python -c "import tensorflow" (interpreter start, import, exit), timed before each run, '
-            "median of 3: 3.6 s") in text
+    assert (
+        'floor: python -c "import tensorflow" (interpreter start, import, exit), timed before each run, '
+        "median of 3: 3.6 s"
+    ) in text
     assert "PYTHONDONTWRITEBYTECODE" not in text
     monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
     assert "target: median wall <= 3x the floor: 2.75x, yes" in speed_tests.render([_record(11.0)], floor=[4.0])
@@ -47,11 +53,13 @@ def test_a_root_that_is_not_a_checkout_is_refused(tmp_path, capsys):
 @pytest.mark.e2e  # starts three pytest sessions in subprocesses: about 2 s
 def test_times_a_real_session_phase_by_phase_and_stops_on_failing_tests(tmp_path, capsys):
     (tmp_path / "conftest.py").write_text("")
-    (tmp_path / "test_small.py").write_text(textwrap.dedent("""
+    (tmp_path / "test_small.py").write_text(
+        textwrap.dedent("""
         import time
         def test_sleeps():
             time.sleep(0.3)
-    """))
+    """)
+    )
     assert speed_tests.main(["--root", str(tmp_path), "--runs", "1", "--no-floor"]) == 0
     out = capsys.readouterr().out
     (row,) = [line for line in out.splitlines() if line.startswith("1 ")]

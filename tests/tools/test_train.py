@@ -2,9 +2,8 @@
 
 import pytest
 
-from bench.benchmarks import ionosphere
+from bench.benchmarks import RunOptions, ionosphere
 from bench.tools.train import main, parser
-from bench.benchmarks import RunOptions
 from tests.report.test_plots import png_size
 
 pytest.importorskip("keras")
@@ -12,8 +11,20 @@ pytest.importorskip("keras")
 
 def test_help_documents_every_option_with_its_default():
     text = " ".join(parser().format_help().split())  # argparse wraps lines
-    for option in ("--benchmark", "--case", "--schedule", "--epochs", "--lr-plot", "--train-plot", "--seed", "--protocol",
-                   "--cifar10", "--fashion-mnist", "--allow-cpu", "--force"):
+    for option in (
+        "--benchmark",
+        "--case",
+        "--schedule",
+        "--epochs",
+        "--lr-plot",
+        "--train-plot",
+        "--seed",
+        "--protocol",
+        "--cifar10",
+        "--fashion-mnist",
+        "--allow-cpu",
+        "--force",
+    ):
         assert option in text
     assert "(default: lr.png)" in text and "(default: training.png)" in text and "(default: 0)" in text
     assert "(default: None)" not in text and text.count("(default:") == 9  # one per option that has one
@@ -24,8 +35,23 @@ def test_trains_reports_per_class_and_writes_both_plots(tmp_path, capsys, monkey
     if ionosphere.BENCHMARK.unmet(RunOptions()):
         pytest.skip(ionosphere.BENCHMARK.unmet(RunOptions())[1])
     lr, training = tmp_path / "lr.png", tmp_path / "training.png"
-    assert main(["--benchmark", "ionosphere", "--case", "step", "--epochs", "3",
-                 "--lr-plot", str(lr), "--train-plot", str(training)]) == 0
+    assert (
+        main(
+            [
+                "--benchmark",
+                "ionosphere",
+                "--case",
+                "step",
+                "--epochs",
+                "3",
+                "--lr-plot",
+                str(lr),
+                "--train-plot",
+                str(training),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "epoch 1/3: lr 0.1" in out and "epoch 3/3:" in out
     for part in ("precision", "recall", "f1-score", "b (bad)", "g (good)", "116"):  # 116 validation rows
@@ -42,12 +68,15 @@ def test_refuses_to_overwrite_and_names_bad_input(tmp_path, capsys):
     assert existing.read_bytes() == b"keep me"
     with pytest.raises(SystemExit):
         main(["--benchmark", "ionosphere", "--case", "cosine"])
-    assert "--case 'cosine' is not a case of ionosphere; choose from constant, time, step, exp" in \
-        capsys.readouterr().err
+    assert (
+        "--case 'cosine' is not a case of ionosphere; choose from constant, time, step, exp" in capsys.readouterr().err
+    )
     with pytest.raises(SystemExit):
         main(["--benchmark", "ionosphere", "--schedule", "cosine"])
-    assert ("--schedule 'cosine': ionosphere has 0 cases that train it; it trains constant, exp, standard, step, "
-            "or pick a case with --case (constant, time, step, exp)") in capsys.readouterr().err
+    assert (
+        "--schedule 'cosine': ionosphere has 0 cases that train it; it trains constant, exp, standard, step, "
+        "or pick a case with --case (constant, time, step, exp)"
+    ) in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--benchmark", "ionosphere", "--schedule", "step", "--epochs", "0"])
     assert "--epochs must be >= 1" in capsys.readouterr().err
@@ -57,7 +86,11 @@ def test_schedule_picks_the_case_that_trains_it():
     p = parser()
     # ionosphere's "time" case trains the registry's "standard" (source D gave the optimizer its decay)
     from bench.tools.train import case_for
-    assert case_for(p, ionosphere.BENCHMARK, p.parse_args(["--benchmark", "ionosphere", "--schedule", "standard"])) == "time"
+
+    assert (
+        case_for(p, ionosphere.BENCHMARK, p.parse_args(["--benchmark", "ionosphere", "--schedule", "standard"]))
+        == "time"
+    )
     assert case_for(p, ionosphere.BENCHMARK, p.parse_args(["--benchmark", "ionosphere", "--case", "time"])) == "time"
 
 
