@@ -58,7 +58,8 @@ def test_a_test_outside_the_partition_is_named_with_what_to_do():
     problems = tiers.misplaced([CASE, both, slow_check, unmarked_case, FAST])
     assert problems == [
         "suite/test_somewhere.py::test_both is marked both slow and e2e; a test belongs to one tier",
-        "suite/test_somewhere.py::test_long is marked slow but is not a benchmark case (only tests/test_accuracy.py's cases are); "
+        "suite/test_somewhere.py::test_long is marked slow but is not a benchmark case "
+        "(only tests/test_accuracy.py's cases are); "
         "mark a long check of the suite itself e2e",
         "tests/test_accuracy.py::test_accuracy_meets_baseline[digits-holdout-cosine] is a benchmark case without the "
         "slow marker; `pytest -m slow` would not run it",

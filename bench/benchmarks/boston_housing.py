@@ -1,4 +1,5 @@
-"""Source C: a dense regression network on Boston housing, constant rate vs 1cycle (docs/reference.md#c-1cycle-with-tensorflow-and-keras).
+"""Source C: a dense regression network on Boston housing, constant rate vs 1cycle
+(docs/reference.md#c-1cycle-with-tensorflow-and-keras).
 
 Runs on any CPU in seconds. Run on its own: ``python -m bench.benchmarks.boston_housing [--seeds 5]``.
 
@@ -182,7 +183,8 @@ def train_seeds(case, seeds, protocol="keras_split", on_epoch=None, options=RunO
 
 BENCHMARK = Benchmark(
     name=NAME,
-    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); docs/reference.md#c-1cycle-with-tensorflow-and-keras",
+    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); "
+    "docs/reference.md#c-1cycle-with-tensorflow-and-keras",
     cases=CASES,
     protocols=PROTOCOLS,
     metric="final_val_rmse",

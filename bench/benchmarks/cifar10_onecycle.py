@@ -1,4 +1,5 @@
-"""Source C: constant rate vs 1cycle on CIFAR-10, max_lr from the range test (docs/reference.md#c-1cycle-with-tensorflow-and-keras).
+"""Source C: constant rate vs 1cycle on CIFAR-10, max_lr from the range test
+(docs/reference.md#c-1cycle-with-tensorflow-and-keras).
 
 Needs a GPU and CIFAR-10. Run on its own: ``python -m bench.benchmarks.cifar10_onecycle --seeds 1``.
 
@@ -46,7 +47,8 @@ build_model = cifar10_minivggnet.build_model
 
 BENCHMARK = classifier.image_benchmark(
     __name__,
-    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); docs/reference.md#c-1cycle-with-tensorflow-and-keras",
+    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); "
+    "docs/reference.md#c-1cycle-with-tensorflow-and-keras",
     **classifier.on_gpu("25 epochs of a VGG-style CNN on 50,000 images at batch 32", cifar10_data),
 )
 

@@ -1,4 +1,5 @@
-"""Source C: constant rate vs 1cycle on Fashion-MNIST, max_lr from the range test (docs/reference.md#c-1cycle-with-tensorflow-and-keras).
+"""Source C: constant rate vs 1cycle on Fashion-MNIST, max_lr from the range test
+(docs/reference.md#c-1cycle-with-tensorflow-and-keras).
 
 Needs a GPU and Fashion-MNIST (``bench/data/fashion_mnist.py``). Run on its own:
 ``python -m bench.benchmarks.fashion_mnist_onecycle --seeds 1 [--fashion-mnist DIR] [--allow-cpu]``.
@@ -69,7 +70,8 @@ def build_model():
 
 BENCHMARK = classifier.image_benchmark(
     __name__,
-    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); docs/reference.md#c-1cycle-with-tensorflow-and-keras",
+    source="C: '1cycle learning rate scheduling with TensorFlow and Keras' (Towards AI); "
+    "docs/reference.md#c-1cycle-with-tensorflow-and-keras",
     **classifier.on_gpu("15 epochs of a CNN on 60,000 images at batch 32", fashion_mnist_data),
 )
 

@@ -9,8 +9,8 @@ builds something:
   ``step_early``, ``decay_dropped``; and ``fewer_epochs`` in the training length;
 - in the library under the schedule (the optimizer, the model, the batching), as a release
   could change them: ``momentum``, ``nesterov``, ``initializer``, ``batch_x2``;
-- small shifts of every rate (``x0.99``, ``x0.98``, ``x0.95``, ``x0.9``, ``x0.85``), in the schedule definition too: what
-  ``python -m bench changes`` is calibrated to find across nights (docs/history.md).
+- small shifts of every rate (``x0.99``, ``x0.98``, ``x0.95``, ``x0.9``, ``x0.85``), in the schedule definition
+  too: what ``python -m bench changes`` is calibrated to find across nights (docs/history.md).
 
 ``python -m bench calibrate`` trains fresh seeds with each (docs/calibration.md); ``pytest
 --bench-inject NAME`` runs a whole nightly with one, its records marked ``injected``, so that
@@ -32,8 +32,9 @@ class Regression:
     ``group``: ``schedule`` (the schedule definition and the run's length) or ``library`` (what
     the library does under the schedule); ``where``: schedule / training / optimizer / model /
     batching; ``small``: every rate scaled a little (x0.99 to x0.85), the shifts a night's gate
-    alone misses and the change points across nights are measured on (docs/history.md). ``applies(case)``: whether it changes how ``case`` (a ``Case``) trains. The rest say
-    what it changes, each None (or 1) when it leaves that part alone: ``schedule(s) -> s'``, ``epochs_fraction`` of the epochs kept,
+    alone misses and the change points across nights are measured on (docs/history.md). ``applies(case)``:
+    whether it changes how ``case`` (a ``Case``) trains. The rest say what it changes, each None (or 1) when it
+    leaves that part alone: ``schedule(s) -> s'``, ``epochs_fraction`` of the epochs kept,
     ``optimizer(args) -> args'`` on the SGD arguments, ``batch_factor`` on the batch size,
     ``kernel_initializer`` every kernel is drawn from again after the model is built.
     """

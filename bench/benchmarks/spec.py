@@ -159,7 +159,8 @@ class Benchmark:
         reference: citation of the published figures.
         reference_note: a sentence the table prints under its rows (published figures not gated, ...).
         data_option: the data set option it reads (``cifar10`` / ``fashion_mnist``), if any.
-        seeds: seeds per case in a nightly, chosen from the power of its gates (docs/accuracy-suite.md#gates-two-questions-per-case).
+        seeds: seeds per case in a nightly, chosen from the power of its gates
+            (docs/accuracy-suite.md#gates-two-questions-per-case).
         quick_model: keyword arguments for ``build_model`` in a quick pass (``RunOptions.quick``), where
             the published model takes too long to build and trace on a CPU (source A's ResNet: one module per
             stage instead of nine); empty: the published model.

@@ -230,8 +230,8 @@ class _TorchSteps:
         # bookkeeping (name scopes, autocast, masks, input checks) is most of a small model's step on PyTorch.
         plain = (
             isinstance(model, keras.Sequential)
-            and all(type(l).__name__ in self.PLAIN for l in model.layers)
-            and not any(getattr(l, "activity_regularizer", None) for l in model.layers)
+            and all(type(layer).__name__ in self.PLAIN for layer in model.layers)
+            and not any(getattr(layer, "activity_regularizer", None) for layer in model.layers)
         )
         self.layers = list(model.layers) if plain else None
         optimizer.build(model.trainable_variables)

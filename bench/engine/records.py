@@ -96,7 +96,8 @@ class RunResult:
 
     @classmethod
     def from_dict(cls, record):
-        """The run ``to_dict`` wrote (a results.jsonl line; keys that are no field, ``kind`` and ``format``, ignored)."""
+        """The run ``to_dict`` wrote (a results.jsonl line; keys that are no field, ``kind`` and ``format``,
+        ignored)."""
         return cls(**{f.name: record[f.name] for f in dataclasses.fields(cls)})
 
 

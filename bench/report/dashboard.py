@@ -98,8 +98,9 @@ def series_section(history, series, shifts, label):
         f"<td>{p.mean:.4f}</td><td>{p.std:.4f}</td><td>{p.n}</td><td>{_band(p)}</td><td>{_e(p.verdict)}</td></tr>"
         for p in series.points
     )
+    anchor = f"{'quick-' if series.quick else ''}{_e(series.protocol)}-{_e(series.case)}-{_e(series.metric)}"
     return (
-        f'<h2 id="{"quick-" if series.quick else ""}{_e(series.protocol)}-{_e(series.case)}-{_e(series.metric)}">{_e(title)}</h2>'
+        f'<h2 id="{anchor}">{_e(title)}</h2>'
         + chart(history, series, shifts, label)
         + (f"<ul>{shift_text}</ul>" if shift_text else "")
         + "<details><summary>nights</summary><table><tr><th>night</th><th>date (UTC)</th><th>commit</th>"

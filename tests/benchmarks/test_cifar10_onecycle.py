@@ -1,4 +1,5 @@
-"""bench/benchmarks/cifar10_onecycle.py and bench/benchmarks/fashion_mnist_onecycle.py: protocol pieces that need no data."""
+"""bench/benchmarks/cifar10_onecycle.py and bench/benchmarks/fashion_mnist_onecycle.py: protocol pieces that need
+no data."""
 
 import numpy as np
 import pytest

@@ -95,7 +95,8 @@ def test_properties_over_zero_to_2t(name):
         v = s.values(ts)
         bad = np.flatnonzero(~np.isfinite(v) | (v < 0))
         assert bad.size == 0, (
-            f"{name}{params}: rate {float(v[bad[0]])!r} at t={int(ts[bad[0]])}, a configuration its declared ranges admit; "
+            f"{name}{params}: rate {float(v[bad[0]])!r} at t={int(ts[bad[0]])}, a configuration its declared ranges "
+            "admit; "
             f"narrow the range in {type(s).__name__}.params (schedules/_ranges.py) or keep the formula finite and "
             f">= 0 there (e.g. clip an exponent); docs/contributing.md#1-write-its-module"
         )

@@ -2,8 +2,8 @@
 
 Each row: schedule, parameters, index, expected value, tolerance, provenance.
 Expected values are literals: from docs/reference.md#reference-values (a provenance that starts
-"REF"; A/B/D = the write-ups of docs/reference.md#sources), or worked by hand from the formula in the schedule's docstring,
-with the arithmetic in the provenance column. Exact values are checked at
+"REF"; A/B/D = the write-ups of docs/reference.md#sources), or worked by hand from the formula in the schedule's
+docstring, with the arithmetic in the provenance column. Exact values are checked at
 rtol 1e-9; published rounded figures at the precision they were printed with
 (abs tolerance = half a unit in the last printed digit).
 """
