@@ -75,4 +75,4 @@ def pytest_collection_modifyitems(config, items):
         kept = set(map(id, dropped))
         config.hook.pytest_deselected(items=dropped)
         items[:] = [item for item in items if id(item) not in kept]
-    items.sort(key=tiers.longest_first)  # under -n, the longest checks start at once instead of last
+    tiers.longest_first(items)  # under -n, the longest checks start at once instead of last

@@ -71,8 +71,21 @@ def test_the_longest_e2e_checks_come_first_and_the_rest_keep_their_order():
         item(f"suite/test_{n}.py::t", "e2e", minutes=m) for n, m in (("a", None), ("b", 2), ("c", 7))
     )
     items = [FAST, short, long, CASE, longest]
-    items.sort(key=tiers.longest_first)
+    tiers.longest_first(items)
     assert items == [longest, long, FAST, short, CASE]
+
+
+def test_a_file_s_tests_stay_together_behind_its_longest():
+    """A module fixture shared by a long test and a short one is built once only if the two run back to back
+    (the history scenario's nightlies once ran twice: 371 s and 365 s of setup in one CI run)."""
+    long, other, short = (
+        item("suite/test_x.py::long", "e2e", minutes=4),
+        item("suite/test_y.py::t", "e2e", minutes=2),
+        item("suite/test_x.py::short", "e2e"),
+    )
+    items = [FAST, long, other, short]
+    tiers.longest_first(items)
+    assert items == [long, short, other, FAST]
 
 
 @pytest.mark.parametrize(
