@@ -1,5 +1,10 @@
 """Learning-rate schedules as pure functions of an integer index, with thin Keras adapters.
 
+One module per family: ``decay`` (constant, standard, time, step, exp), ``polynomial`` (linear, poly),
+``cosine``, ``onecycle``, ``cyclical``; built on ``_base`` (the ``Schedule`` class), ``_piecewise`` (joins),
+``_ranges`` and ``_validate`` (each argument's range and its message). ``keras_adapter`` and ``backend`` (the
+Keras in use) are the Keras side, ``range_test`` the learning-rate range test, ``_plot`` a schedule's plot.
+
 >>> import schedules
 >>> "step" in schedules.available()
 True

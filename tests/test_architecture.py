@@ -209,3 +209,34 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     relative = tmp_path / "ionosphere.py"
     relative.write_text("from . import spec\nfrom ..engine import records\n")
     assert imports_of(relative, "bench.benchmarks.ionosphere") >= {"bench.benchmarks.spec", "bench.engine.records"}
+
+
+def _registered_modules(package):
+    """Modules a registry lists, which a package docstring need not name one by one: each benchmark's file
+    (``bench.benchmarks.MODULES``) and each registered schedule's module (a new one is one line of a guide)."""
+    if package == "bench.benchmarks":
+        from bench.benchmarks import MODULES as names
+
+        return set(names)
+    if package == "schedules":
+        import schedules
+
+        return {schedules.declared(n).__module__.rpartition(".")[2] for n in schedules.available()}
+    return set()
+
+
+PACKAGES = sorted(m for m, path in MODULES.items() if path.name == "__init__.py")
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_each_package_s_docstring_names_its_modules(package):
+    import re
+
+    init = MODULES[package]
+    doc = ast.get_docstring(ast.parse(init.read_text())) or ""
+    inside = sorted(
+        [p.stem for p in init.parent.glob("*.py") if p.stem not in ("__init__", "__main__")]
+        + [p.parent.name for p in init.parent.glob("*/__init__.py")]
+    )
+    unnamed = [m for m in inside if m not in _registered_modules(package) and not re.search(rf"\b{m}\b", doc)]
+    assert unnamed == [], f"{init.relative_to(ROOT)}'s docstring does not name {unnamed}: say what each is for"

@@ -7,6 +7,11 @@ for a small example), add its name to ``MODULES`` below, and measure its baselin
 ``pytest -m slow --bench-case=<name> --update-baselines --bench-seeds=40 --bench-first-seed=1000``
 (or record each case that cannot be measured here with ``python -m bench pending``).
 ``tests/benchmarks/test_registry.py`` checks the declaration.
+
+Beside the benchmarks (``MODULES``): ``spec`` (the declaration), ``classifier`` and ``together`` (shared
+plumbing: one seed, or a case's seeds together), ``processes`` (a case's seeds in worker processes),
+``regressions`` (the changes ``calibrate`` and ``--bench-inject`` train with) and ``standalone`` (a
+benchmark run on its own: ``python -m bench.benchmarks.<name>``).
 """
 
 import importlib
