@@ -75,7 +75,7 @@ def histories(tmp_path_factory):
         yield urls
 
 
-# Both tests share the module's nightlies: one xdist worker runs them (`-n 2 --dist loadgroup`).
+# Both tests share the module's nightlies: one xdist worker runs them (`-n 3 --dist loadgroup`).
 @pytest.mark.xdist_group("changes_scenario")
 @pytest.mark.e2e(minutes=4)  # fourteen ionosphere nightlies (once for the module)
 def test_ten_nights_name_the_shift_at_night_7_and_unchanged_nights_exit_0(histories, capsys):
