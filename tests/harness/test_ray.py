@@ -12,8 +12,13 @@ import pytest
 
 from bench.harness import history_store
 
-pytest.importorskip("ray")
 pytestmark = pytest.mark.e2e  # two pytest sessions that train, one of them starting Ray (about 30 s)
+
+
+@pytest.fixture(autouse=True)
+def _ray_installed():
+    pytest.importorskip("ray")  # the optional extra: .[ray]
+
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = "ionosphere-published-step"

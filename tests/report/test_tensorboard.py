@@ -2,13 +2,12 @@
 
 import pytest
 
-tf = pytest.importorskip("tensorflow")
-
-from bench.engine.records import RunResult  # noqa: E402
-from bench.report import tensorboard  # noqa: E402
+from bench.engine.records import RunResult
+from bench.report import tensorboard
 
 
 def read_scalars(folder):
+    tf = pytest.importorskip("tensorflow")  # its event reader; Keras 3 on JAX or PyTorch has no TensorFlow
     out = {}
     for path in sorted(folder.glob("events.out.tfevents.*")):
         for event in tf.compat.v1.train.summary_iterator(str(path)):
