@@ -76,8 +76,8 @@ def test_the_longest_e2e_checks_come_first_and_the_rest_keep_their_order():
 
 
 def test_a_file_s_tests_stay_together_behind_its_longest():
-    """A module fixture shared by a long test and a short one is built once only if the two run back to back
-    (the history scenario's nightlies once ran twice: 371 s and 365 s of setup in one CI run)."""
+    """A module fixture shared by a long test and a short one is built once only if the two run back to back:
+    sorted test by test, a serial `pytest -m e2e` would move the long one ahead and build the fixture twice."""
     long, other, short = (
         item("suite/test_x.py::long", "e2e", minutes=4),
         item("suite/test_y.py::t", "e2e", minutes=2),

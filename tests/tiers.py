@@ -54,7 +54,7 @@ def minutes(item):
 def longest_first(items):
     """Reorder ``items`` in place: the files whose e2e checks declare the most minutes first, everything else
     in its collected order (``list.sort`` is stable). A file's tests stay together, so a module-scoped fixture
-    (the history scenario's fourteen nightlies) is built once, not once per test."""
+    is built once, not once per test (in a serial run; pytest-xdist sends tests to workers one by one)."""
     most = {}
     for item in items:
         path = item.nodeid.split("::")[0]
