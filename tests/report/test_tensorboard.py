@@ -6,8 +6,13 @@ from bench.engine.records import RunResult
 from bench.report import tensorboard
 
 
-def read_scalars(folder):
-    tf = pytest.importorskip("tensorflow")  # its event reader; Keras 3 on JAX or PyTorch has no TensorFlow
+@pytest.fixture
+def tf():
+    """TensorFlow, which writes the event files and reads them back; Keras 3 on JAX or PyTorch has none."""
+    return pytest.importorskip("tensorflow")
+
+
+def read_scalars(tf, folder):
     out = {}
     for path in sorted(folder.glob("events.out.tfevents.*")):
         for event in tf.compat.v1.train.summary_iterator(str(path)):
@@ -16,7 +21,7 @@ def read_scalars(folder):
     return out
 
 
-def test_every_epoch_s_scalars_come_back_under_one_folder_per_case_and_seed(tmp_path):
+def test_every_epoch_s_scalars_come_back_under_one_folder_per_case_and_seed(tf, tmp_path):
     history = {
         "lr": [0.1, 0.05],
         "train_loss": [0.7, 0.5],
@@ -27,7 +32,7 @@ def test_every_epoch_s_scalars_come_back_under_one_folder_per_case_and_seed(tmp_
     run = RunResult("demo", "p", "step", 3, {}, history, 0.1, 0.5, {})
     folder = tensorboard.write_run(tmp_path, run)
     assert folder == tmp_path / "demo" / "p" / "step" / "seed_3"
-    scalars = read_scalars(folder)
+    scalars = read_scalars(tf, folder)
     assert scalars["learning_rate"] == [(1, pytest.approx(0.1)), (2, pytest.approx(0.05))]
     assert scalars["loss/train"] == [(1, pytest.approx(0.7)), (2, pytest.approx(0.5))]
     assert scalars["loss/validation"] == [(1, pytest.approx(0.65)), (2, pytest.approx(0.55))]
