@@ -1,12 +1,18 @@
 """Training benchmarks for learning-rate schedules, and the machinery that runs and reports them.
 
-Packages, lowest first; a package imports only from those listed before it:
+Packages, lowest first; a package imports only from packages of a lower rank
+(``tests/test_architecture.py``):
 
     schedules            (top level) the schedules: pure math and Keras adapters
     bench.engine         the training loop and the result record
     bench.data           vendored files and data-set loaders
-    bench.benchmarks     one file per published experiment, each a declared ``Benchmark``
     bench.report         tables, plots and the HTML report, rendered from records
-    bench.harness        the pytest plugin, the session, baselines and gates
+    bench.stores         where records are kept: baseline files, results folders, the history store
+    bench.benchmarks     one file per published experiment, each a declared ``Benchmark``
+    bench.statistics     the gates, the version matrix's rule, change points and calibration's figures
+    bench.harness        the pytest glue: plugin, session, progress, the closing table, baseline writes
     bench.tools          command-line programs (``python -m bench <tool>``)
+
+Packages on one line of ``tests/test_architecture.py``'s ranks (engine and data; report and stores;
+benchmarks and statistics) do not import each other.
 """

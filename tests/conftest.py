@@ -22,7 +22,7 @@ def store_url(request, tmp_path):
     """A factory of new, empty history-store URLs: SQLite files under tmp_path, or throwaway databases on the
     PostgreSQL server BENCH_TEST_POSTGRES_URL names (`.ci/start-postgres` starts one and prints it). Without
     that server the PostgreSQL half skips, except under CI=true, where it fails."""
-    from tests.harness import stores
+    from tests.stores import postgres as stores
 
     if request.param == "sqlite":
         yield lambda name="history": f"sqlite:///{tmp_path / name}.sqlite"

@@ -303,7 +303,7 @@ def _check_postgres(service):
     try:
         import sqlalchemy as sa
 
-        from bench.harness.history_store import engine_url
+        from bench.stores.history_store import engine_url
 
         engine = sa.create_engine(engine_url(url))
         with engine.connect():

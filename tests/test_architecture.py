@@ -5,9 +5,9 @@ rank, never from one of the same rank or higher:
 
     0  schedules
     1  bench.engine, bench.data
-    2  bench.report
-    3  bench.benchmarks
-    4  bench.harness
+    2  bench.report, bench.stores
+    3  bench.benchmarks, bench.statistics
+    4  bench.harness (the pytest glue)
     5  bench.tools (and ``python -m bench``)
 
 Imports inside functions count too: a lazy import upward is still a dependency upward.
@@ -28,7 +28,9 @@ RANK = {
     "bench.engine": 1,
     "bench.data": 1,
     "bench.report": 2,
+    "bench.stores": 2,
     "bench.benchmarks": 3,
+    "bench.statistics": 3,
     "bench.harness": 4,
     "bench.tools": 5,
     "bench": 5,
@@ -203,8 +205,8 @@ def test_no_private_module_or_name_is_imported_from_another_package(module):
 
 def test_the_checker_sees_an_upward_import(tmp_path):
     path = tmp_path / "loop.py"
-    path.write_text("def f():\n    from bench.harness import baselines\n")
-    assert "bench.harness.baselines" in imports_of(path, "bench.engine.loop")
+    path.write_text("def f():\n    from bench.stores import baselines\n")
+    assert "bench.stores.baselines" in imports_of(path, "bench.engine.loop")
     assert not imports_of(path, "bench.engine.loop", top_level_only=True)
     relative = tmp_path / "ionosphere.py"
     relative.write_text("from . import spec\nfrom ..engine import records\n")

@@ -93,7 +93,7 @@ def test_every_page_is_in_the_site_s_navigation():
 
 
 # Paths and dotted names of the project's own modules, as code, comments and docs write them:
-# ``bench/harness/session.py``, ``bench.engine.loop`` or ``bench.harness.gates.judge_metric``.
+# ``bench/harness/session.py``, ``bench.engine.loop`` or ``bench.statistics.gates.judge_metric``.
 PATH = re.compile(r"(?<![\w/.])((?:bench|schedules|tests|baselines)/[\w/]*\w\.(?:py|json))\b")
 DOTTED = re.compile(r"(?<![\w./-])((?:bench|schedules)(?:\.[A-Za-z_]\w*)+)")
 # What docs/contributing.md walks a contributor through creating, and mutmut's names of mutants.
@@ -143,7 +143,7 @@ def references():
 def test_there_are_references_to_check():
     refs = references()
     assert ("bench/harness/plugin.py", "bench.harness.session.BenchSession") in refs
-    assert any(target == "bench/harness/results.py" for _, target in refs)
+    assert any(target == "bench/stores/results.py" for _, target in refs)
 
 
 @pytest.mark.parametrize("where, target", sorted(set(references())))

@@ -99,7 +99,7 @@ def test_the_nightly_is_strict_writes_the_history_and_publishes_changes_dashboar
 
 def _postgres_server():
     """The local server `.ci/start-postgres` starts, which plays the jobs' postgres services; CI must have it."""
-    from tests.harness import stores
+    from tests.stores import postgres as stores
 
     if not os.environ.get(stores.ENV):
         reason = f"needs a PostgreSQL server: export {stores.ENV}=$(.ci/start-postgres)"
@@ -116,9 +116,9 @@ def test_the_nightly_rehearsed_as_written(tmp_path):
     changes and the dashboard run on it; every artifact the upload step names exists."""
     from bench import benchmarks
     from bench.data import synthetic
-    from bench.harness import history_store
+    from bench.stores import history_store
     from tests import rehearsal
-    from tests.harness import stores
+    from tests.stores import postgres as stores
 
     _postgres_server()
     cifar10 = synthetic.write_cifar10(tmp_path / "runner-data" / "cifar10")
@@ -171,7 +171,7 @@ def test_the_tests_workflow_s_fast_and_quick_jobs_rehearsed_as_written(tmp_path)
         "tests.yml",
         "fast",
         tmp_path / "fast" / "work",
-        add_options="tests/harness/test_history_store.py tests/report tests/test_workflows.py",
+        add_options="tests/stores/test_history_store.py tests/report tests/test_workflows.py",
     )
     assert fast.failed == [], fast.text()
     assert " passed" in fast.step("Install and run the fast tier").output

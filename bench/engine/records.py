@@ -1,8 +1,8 @@
 """Plain result records: what one training run measured, and summaries over seeds.
 
-The engines and benchmarks fill them; the results store (``bench/harness/results.py``) writes and
-reads them, the gates (``bench/harness/gates.py``) judge their summaries against the baselines
-(``bench/harness/baselines.py``), and ``bench/report/`` renders them. Nothing here trains or prints.
+The engines and benchmarks fill them; the results store (``bench/stores/results.py``) writes and
+reads them, the gates (``bench/statistics/gates.py``) judge their summaries against the baselines
+(``bench/stores/baselines.py``), and ``bench/report/`` renders them. Nothing here trains or prints.
 """
 
 import dataclasses

@@ -6,8 +6,8 @@ gates all passed. Each file is written whole and atomically (``baselines.write_a
 
 import shlex
 
-from bench.harness import baselines
 from bench.report.tables import render_baseline_diff
+from bench.stores import baselines
 
 
 def update(bench_session, reporter, env):

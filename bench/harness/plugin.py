@@ -14,8 +14,10 @@ import pytest
 
 from bench import benchmarks
 from bench.benchmarks import RunOptions, regressions
-from bench.harness import baseline_writer, baselines, gates, summary
+from bench.harness import baseline_writer, summary
 from bench.harness.session import BASELINE_SEEDS, BenchSession
+from bench.statistics import gates
+from bench.stores import baselines
 
 SESSION_KEY = pytest.StashKey()
 

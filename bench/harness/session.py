@@ -16,9 +16,10 @@ from bench.benchmarks import RunOptions
 from bench.benchmarks.spec import QUICK
 from bench.engine import loop, rules
 from bench.engine.records import METRICS, environment, keras_backend, per_seed, summarize_runs
-from bench.harness import baselines, gates, results
 from bench.harness.progress import Progress
-from bench.harness.verdicts import Verdict
+from bench.statistics import gates
+from bench.statistics.verdicts import Verdict
+from bench.stores import baselines, results
 
 BASELINE_SEEDS = 40  # seeds per case when --update-baselines is given without --bench-seeds
 
@@ -466,7 +467,7 @@ class BenchSession:
     def open_history(self):
         """Open every ``--bench-history`` store (default: ``<--bench-results>/history.sqlite``; ``off``:
         none), migrated; a ``pytest.UsageError`` saying what to do when one cannot be used."""
-        from bench.harness import history_store
+        from bench.stores import history_store
 
         if self._history_opened:
             return
@@ -483,7 +484,7 @@ class BenchSession:
     def night_description(self):
         """The night this session's records belong to: the one its results folder names (``session.json``,
         written when the folder is made; a resumed folder keeps its night), or a new one."""
-        from bench.harness import history_store
+        from bench.stores import history_store
 
         if self.night is None:
             folder = self.ensure_results_dir()

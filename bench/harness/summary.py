@@ -11,10 +11,10 @@ from pathlib import Path
 from bench import benchmarks
 from bench.benchmarks import regressions
 from bench.engine.records import METRICS
-from bench.harness import baselines
-from bench.harness.baselines import environment_label
 from bench.harness.session import quick_text
 from bench.report.tables import comparison_table, notes, render_json, render_markdown
+from bench.stores import baselines
+from bench.stores.baselines import environment_label
 
 
 def _position(sequence, item):

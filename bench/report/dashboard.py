@@ -1,6 +1,6 @@
 """The dashboard: a static site of the history, one page per benchmark (rendering only).
 
-``write(out_dir, analysed, source, label)`` takes ``[(History, [Shift])]`` (``bench/harness/night_series.py``)
+``write(out_dir, analysed, source, label)`` takes ``[(History, [Shift])]`` (``bench/statistics/night_series.py``)
 and a function naming an environment, and
 writes ``index.html`` and ``<benchmark>.html``: for every case and gated metric an SVG chart of the
 nights (the seed mean as a point, the seeds' standard deviation as its bar), the gate's band for

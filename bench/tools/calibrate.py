@@ -23,7 +23,7 @@ and in the library under the schedule, as a release could change it:
   initializer   every kernel drawn from he_normal instead of glorot_uniform
   batch_x2      the batch size doubled
 
-Each set is judged exactly as a nightly judges it (``bench.harness.gates``, alpha = 1 % / T with
+Each set is judged exactly as a nightly judges it (``bench.statistics.gates``, alpha = 1 % / T with
 T the gated tests of the CPU nightly, ``pytest -m "slow and not gpu"``), against the committed
 baseline. Printed per case and metric: the effect size of each regression (change of the mean
 over the pooled per-seed std), false alarms / K, detections / K, and the n a case would need
@@ -38,7 +38,6 @@ import argparse
 import concurrent.futures
 import math
 import multiprocessing
-import statistics
 import sys
 from pathlib import Path
 
@@ -49,9 +48,10 @@ from bench import benchmarks
 from bench.benchmarks import processes, regressions
 from bench.engine.records import METRICS, summarize
 from bench.engine.rules import NonFiniteLoss
-from bench.harness import baselines, gates, results
-from bench.harness.baselines import environment_label
-from bench.harness.verdicts import Verdict
+from bench.statistics import figures, gates
+from bench.statistics.verdicts import Verdict
+from bench.stores import baselines, results
+from bench.stores.baselines import environment_label
 
 REGRESSIONS = regressions.NAMES
 DEFAULT_FIRST_SEED = 100_000
@@ -154,29 +154,6 @@ def judge_set(entries, values_by_metric, alpha):
         verdict = gates.judge_metric(Verdict("", "", "", metric, summarize(values), baseline=entries[metric]), alpha)
         out[metric] = verdict.verdict
     return out
-
-
-def effect_size(base, changed):
-    """The change of the mean over the pooled per-seed std; infinite when both sets are constant but
-    their means differ (a metric every seed puts at 1.0, say), 0 when nothing differs."""
-    shift = statistics.fmean(changed) - statistics.fmean(base)
-    pooled = math.sqrt((statistics.variance(base) + statistics.variance(changed)) / 2)
-    if pooled == 0:
-        return 0.0 if shift == 0 else math.copysign(math.inf, shift)
-    return shift / pooled
-
-
-def needed_seeds(d, baseline_n, alpha, power=0.9):
-    """Seeds per nightly for a normal two-sided test to see effect size ``d`` with ``power``; None if none do
-    (2, the fewest a test takes, for an infinite ``d``)."""
-    from statistics import NormalDist
-
-    if math.isinf(d):
-        return 2
-
-    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
-    inverse = (abs(d) / z) ** 2 - 1 / baseline_n
-    return None if inverse <= 0 else max(2, math.ceil(1 / inverse))
 
 
 def parser():
@@ -371,12 +348,12 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
                         row.append("n/a")
                         continue
                     changed, diverged = _finite(done, (benchmark.name, protocol, name, regression), seeds, metric)
-                    d = effect_size(base, changed) if len(base) > 1 and len(changed) > 1 else math.nan
+                    d = figures.effect_size(base, changed) if len(base) > 1 and len(changed) > 1 else math.nan
                     hits = _flags(done, benchmark.name, protocol, name, regression, entries, metric, set_seeds, alpha)
                     caught[regression] |= hits
                     cell = f"{d:+.1f}: {hits.sum()}/{sets}"
                     if hits.sum() < 0.9 * sets and not math.isnan(d):
-                        need = needed_seeds(d, entries[metric]["n"], alpha)
+                        need = figures.needed_seeds(d, entries[metric]["n"], alpha)
                         cell += f" (n {need})" if need else " (no n)"
                     if diverged:
                         cell += f" ({diverged} diverged)"

@@ -8,7 +8,7 @@ A history is ``--nights`` nights, each a nightly's worth of distinct seeds (N pe
 benchmark's own number) drawn without replacement from the unchanged seeds, so no seed is in two
 nights of one history. A shifted history is the same draw with every night from a random night on
 (2..nights) taken from the same seeds trained with the regression. Each history is judged by the
-code ``changes`` runs (``bench.harness.night_series.analyse``: every case and gated metric, one
+code ``changes`` runs (``bench.statistics.night_series.analyse``: every case and gated metric, one
 alpha for the history). Printed per condition:
 
 - unchanged: the share of histories with any change point (the false positives);
@@ -29,8 +29,9 @@ from tabulate import tabulate
 from bench import benchmarks
 from bench.benchmarks import regressions
 from bench.engine.records import METRICS, summarize
-from bench.harness import baselines, changepoints, gates, night_series, results
-from bench.harness.verdicts import Verdict
+from bench.statistics import changepoints, gates, night_series
+from bench.statistics.verdicts import Verdict
+from bench.stores import baselines, results
 from bench.tools import calibrate
 
 BUCKETS = ((1, 1), (2, 4), (5, 9), (10, 1_000))  # nights before or after the shift, whichever are fewer

@@ -7,7 +7,7 @@ same first seed, sets and seeds in every environment; ``--regressions library`` 
 library's regressions). For each benchmark, the seeds every environment trained unchanged are
 cut into K disjoint sets of N (a nightly's seeds), and R random re-draws of N resolve rates
 far below 1 / K. On each set every case is judged exactly as ``python -m bench cross_version``
-judges a matrix run (``bench.harness.matrix.judge_case``: each environment's gates against the
+judges a matrix run (``bench.statistics.matrix.judge_case``: each environment's gates against the
 committed baseline, and a paired per-seed test against the reference environment, the one the
 baseline was measured in when present) at the matrix's alpha = 1 % / T, T the tests of a matrix
 run of E environments over every CPU case (``matrix.tests_per_case``; E = tox's environments).
@@ -35,7 +35,8 @@ from tabulate import tabulate
 
 from bench import benchmarks
 from bench.benchmarks import regressions
-from bench.harness import baselines, gates, matrix, results
+from bench.statistics import gates, matrix
+from bench.stores import baselines, results
 from bench.tools import calibrate
 
 RESAMPLES = 200

@@ -3,8 +3,8 @@
 Run: ``python -m bench changes [BENCHMARK] [--history URL] [--recent K] [--alpha A]``
 
 Reads the history store (``--history``, default the nightly's ``sqlite:///results/history.sqlite``;
-``bench/harness/history_store.py``), takes every case's gated metrics night by night (a seed mean, its
-spread and n) and finds the nights where a series shifted (``bench/harness/changepoints.py``: one
+``bench/stores/history_store.py``), takes every case's gated metrics night by night (a seed mean, its
+spread and n) and finds the nights where a series shifted (``bench/statistics/changepoints.py``: one
 alpha for the whole history, docs/history.md says how it is calibrated). Each shift is printed with
 its size and direction, the night it starts, and what changed between the last night before it and
 the first night after: the commits (with ``git log`` where this checkout has them) and the
@@ -20,7 +20,8 @@ import subprocess
 from pathlib import Path
 
 from bench.engine.records import METRICS
-from bench.harness import changepoints, history_store, night_series
+from bench.statistics import changepoints, night_series
+from bench.stores import history_store
 
 GIT_LOG_LINES = 10
 

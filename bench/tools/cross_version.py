@@ -2,9 +2,9 @@
 
 Run: ``python -m bench cross_version DIR [DIR ...] [--md FILE] [--json FILE]`` where each DIR is a
 ``--bench-results`` folder (tox writes one per environment under ``.tox/results/``). Reads every
-session below them through the results store (``bench.harness.results``; the newest session of
+session below them through the results store (``bench.stores.results``; the newest session of
 an environment and case wins) and judges each environment's runs of each case
-(``bench.harness.matrix``): the nightly's gates against the committed baselines, and seed by seed
+(``bench.statistics.matrix``): the nightly's gates against the committed baselines, and seed by seed
 against the environment the baseline was measured in. A cell says ``identical``, ``same``,
 ``CHANGED <metric> <change> (p ...)``, ``WORSE ...``, ``did not train: <why>`` or ``not run``.
 
@@ -19,9 +19,10 @@ from pathlib import Path
 from tabulate import tabulate
 
 from bench import benchmarks
-from bench.harness import baselines, gates, matrix, results
-from bench.harness.baselines import environment_label
 from bench.harness.summary import case_order
+from bench.statistics import gates, matrix
+from bench.stores import baselines, results
+from bench.stores.baselines import environment_label
 
 
 class BadInput(ValueError):

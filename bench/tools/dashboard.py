@@ -12,8 +12,9 @@ Exit status 2 on bad input (no history, an OUT_DIR with files in it).
 import argparse
 from pathlib import Path
 
-from bench.harness import changepoints, history_store, night_series
 from bench.report import dashboard
+from bench.statistics import changepoints, night_series
+from bench.stores import history_store
 
 
 def main(argv=None):

@@ -4,7 +4,7 @@ Run: ``python -m bench history ionosphere [--results results] [--last 10]
 [--plot drift.png --case published/step --metric final_val_accuracy]``
 
 Reads every session folder under ``--results`` through the results store
-(``bench.harness.results``: unmerged per-worker files included, a line cut by a kill skipped),
+(``bench.stores.results``: unmerged per-worker files included, a line cut by a kill skipped),
 takes each session's summary of every case, and shows the newest N sessions oldest first, so
 a slow drift shows before a gate trips.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 from tabulate import tabulate
 
 from bench.engine.records import METRICS
-from bench.harness import baselines, results
 from bench.report.plots import plot_drift
+from bench.stores import baselines, results
 
 
 def sessions(results_root, benchmark):

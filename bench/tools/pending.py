@@ -17,7 +17,7 @@ import sys
 import time
 
 from bench import benchmarks
-from bench.harness import baselines
+from bench.stores import baselines
 
 
 def main(argv=None):

@@ -15,7 +15,7 @@ import sys
 import time
 
 from bench import benchmarks
-from bench.harness import baselines
+from bench.stores import baselines
 
 
 def published_document(benchmark, date):

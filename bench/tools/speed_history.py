@@ -15,7 +15,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.harness import history_store, results
+from bench.stores import history_store, results
 
 
 def main(argv=None):

@@ -12,7 +12,7 @@ each table and the nights per benchmark.
 
 import argparse
 
-from bench.harness import history_store, results
+from bench.stores import history_store, results
 
 
 def main(argv=None):

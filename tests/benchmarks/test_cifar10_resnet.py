@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("keras")
 import bench.benchmarks.cifar10_resnet as resnet  # noqa: E402
 from bench.data import cifar10 as cifar10_data  # noqa: E402
-from bench.harness import baselines  # noqa: E402
+from bench.stores import baselines  # noqa: E402
 from schedules.backend import keras, tensorflow_backend_reason  # noqa: E402
 
 pytestmark = pytest.mark.skipif(tensorflow_backend_reason() is not None, reason=str(tensorflow_backend_reason()))

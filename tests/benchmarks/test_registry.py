@@ -9,7 +9,7 @@ import schedules
 from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.engine.records import METRICS
-from bench.harness import baselines
+from bench.stores import baselines
 
 REGISTERED = benchmarks.all_benchmarks()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import baselines
+from bench.stores import baselines
 
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.e2e  # each test trains real cases in an inner session: 5-20 s

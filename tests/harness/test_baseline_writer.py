@@ -3,8 +3,9 @@
 import json
 import types
 
-from bench.harness import baseline_writer, baselines
+from bench.harness import baseline_writer
 from bench.harness.session import BenchSession
+from bench.stores import baselines
 from tests.harness.fakes import Reporter
 from tests.harness.test_session import DEMO, baseline, config
 from tests.harness.test_summary import ENV

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from bench.harness import history_store, results
+from bench.stores import history_store, results
 
 pytest_plugins = ["pytester"]
 

@@ -22,7 +22,7 @@ def _tensorflow_first():
     pytest.importorskip("keras")
     import schedules.backend  # noqa: F401
     from bench import benchmarks
-    from bench.harness import history_store  # noqa: F401  (SQLAlchemy: its events break when imported twice)
+    from bench.stores import history_store  # noqa: F401  (SQLAlchemy: its events break when imported twice)
 
     benchmarks.all_benchmarks()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import history_store
+from bench.stores import history_store
 
 pytestmark = pytest.mark.e2e  # two pytest sessions that train, one of them starting Ray (about 30 s)
 

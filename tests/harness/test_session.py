@@ -11,8 +11,8 @@ import pytest
 
 from bench.benchmarks import Benchmark, Case
 from bench.engine.records import RunResult
-from bench.harness import baselines, results
 from bench.harness.session import BASELINE_SEEDS, BenchSession, quick_text
+from bench.stores import baselines, results
 
 DEFAULTS = {
     "--bench-seeds": None,
@@ -228,7 +228,7 @@ def test_a_case_whose_training_stops_leaves_a_failed_record_saying_why(tmp_path)
 
 
 def test_every_record_also_reaches_the_history_stores_under_one_night_and_a_resume_adds_to_it(tmp_path):
-    from bench.harness import history_store
+    from bench.stores import history_store
 
     baseline(tmp_path)
     urls = [f"sqlite:///{tmp_path / 'a.sqlite'}", f"sqlite:///{tmp_path / 'b.sqlite'}"]

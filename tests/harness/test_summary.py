@@ -5,7 +5,7 @@ import json
 from bench.engine.records import METRICS
 from bench.harness import summary
 from bench.harness.session import BenchSession
-from bench.harness.verdicts import Verdict
+from bench.statistics.verdicts import Verdict
 from tests.harness.fakes import Reporter
 from tests.harness.test_session import DEMO, baseline, config
 

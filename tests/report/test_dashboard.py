@@ -3,7 +3,7 @@ point drawn at the night it starts, failed nights marked, and each night's prove
 
 import pytest
 
-from bench.harness import history_store
+from bench.stores import history_store
 from bench.tools import dashboard
 from tests.tools.test_changes import fill
 

@@ -6,9 +6,10 @@ Needs Debian's chromium (/usr/bin/chromium) and the playwright package (`pip ins
 
 import pytest
 
-from bench.harness import baselines, gates
-from bench.harness.verdicts import Verdict
 from bench.report import html as html_report
+from bench.statistics import gates
+from bench.statistics.verdicts import Verdict
+from bench.stores import baselines
 from tests.report.test_plots import history, png_size
 
 PROV = {

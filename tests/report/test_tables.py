@@ -2,9 +2,10 @@
 
 import json
 
-from bench.harness import baselines, gates
-from bench.harness.verdicts import Verdict
 from bench.report.tables import render_comparison, render_json, render_markdown
+from bench.statistics import gates
+from bench.statistics.verdicts import Verdict
+from bench.stores import baselines
 
 PROV = {
     "source": "measured",

@@ -3,6 +3,7 @@
 import pytest
 
 from bench.benchmarks import regressions
+from bench.statistics import figures
 from bench.tools import calibrate
 
 
@@ -17,15 +18,15 @@ def test_the_regressions_are_the_suites_and_the_default_is_the_schedule_group():
 def test_seeds_a_nightly_would_need():
     # normal two-sided test at alpha 0.01, power 0.9: z = 2.576 + 1.282 = 3.858; d = 2, B = 40:
     # 1/n = (2 / 3.858)**2 - 1/40 = 0.2437 -> n = 5 (4.1 rounded up)
-    assert calibrate.needed_seeds(2.0, 40, 0.01) == 5
-    assert calibrate.needed_seeds(0.5, 40, 0.01) is None  # (0.5 / 3.858)**2 < 1/40: the baseline's own noise
-    assert calibrate.needed_seeds(float("inf"), 40, 0.01) == 2
+    assert figures.needed_seeds(2.0, 40, 0.01) == 5
+    assert figures.needed_seeds(0.5, 40, 0.01) is None  # (0.5 / 3.858)**2 < 1/40: the baseline's own noise
+    assert figures.needed_seeds(float("inf"), 40, 0.01) == 2
 
 
 def test_effect_size_of_a_change_between_seed_sets():
-    assert calibrate.effect_size([1.0, 3.0], [3.0, 5.0]) == pytest.approx(2 / 2**0.5)  # shift 2, pooled std sqrt 2
-    assert calibrate.effect_size([1.0, 1.0], [0.9, 0.9]) == float("-inf")  # every seed at 1.0, then all at 0.9
-    assert calibrate.effect_size([1.0, 1.0], [1.0, 1.0]) == 0.0
+    assert figures.effect_size([1.0, 3.0], [3.0, 5.0]) == pytest.approx(2 / 2**0.5)  # shift 2, pooled std sqrt 2
+    assert figures.effect_size([1.0, 1.0], [0.9, 0.9]) == float("-inf")  # every seed at 1.0, then all at 0.9
+    assert figures.effect_size([1.0, 1.0], [1.0, 1.0]) == 0.0
 
 
 def test_a_set_with_a_diverged_seed_fails_and_the_rest_give_the_effect_size():
@@ -53,7 +54,7 @@ def test_bad_arguments_are_refused_before_anything_trains(capsys):
 
 @pytest.mark.e2e  # trains ionosphere's published cases: about 20 s
 def test_a_calibration_is_recorded_in_the_results_store_and_resumes_where_it_stopped(tmp_path, capsys):
-    from bench.harness import results
+    from bench.stores import results
 
     path = tmp_path / "calibrate-ionosphere.jsonl"
     # a record of the first layout (no kind, no format), as an earlier version wrote it: read, not trained again

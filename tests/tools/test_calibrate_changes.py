@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from bench.harness import results
+from bench.stores import results
 from bench.tools import calibrate_changes
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.harness import results
+from bench.stores import results
 from bench.tools import calibrate_matrix
 from bench.tools.calibrate_matrix import main
 
@@ -108,7 +108,8 @@ def test_the_alpha_is_that_of_a_matrix_run_of_the_environments_given():
     """T as cross_version counts it (``matrix.count_tests``, from the runs it reads) when E environments
     trained every CPU case on the same seeds; one environment is the nightly's own T."""
     from bench import benchmarks
-    from bench.harness import baselines, matrix
+    from bench.statistics import matrix
+    from bench.stores import baselines
     from bench.tools import calibrate
 
     assert calibrate_matrix.matrix_tests(1) == calibrate.cpu_nightly_tests()

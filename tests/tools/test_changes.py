@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from bench.harness import history_store
+from bench.stores import history_store
 from bench.tools import changes
 from bench.tools import store as store_tool
 
@@ -139,7 +139,7 @@ def test_unchanged_nights_exit_0_and_bad_input_exits_2_saying_what_to_give(tmp_p
 
 
 def test_store_import_and_info(tmp_path, capsys):
-    from bench.harness import results
+    from bench.stores import results
 
     folder = tmp_path / "results" / "20261130-020000-7"
     folder.mkdir(parents=True)
@@ -172,7 +172,7 @@ def test_store_import_and_info(tmp_path, capsys):
 
 
 def test_a_quick_pass_s_nights_are_series_of_their_own(tmp_path, capsys):
-    from bench.harness import night_series
+    from bench.statistics import night_series
 
     store = fill(f"sqlite:///{tmp_path / 'h.sqlite'}", step_at=99)  # ten unchanged nights
     env = {"python": "3.11", "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test", "quick": True}

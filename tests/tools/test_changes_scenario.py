@@ -18,7 +18,7 @@ import sys
 import pytest
 
 from bench.tools import changes, dashboard
-from tests.harness import stores
+from tests.stores import postgres as stores
 
 FIRST_SEED = 200_000  # night k trains seeds 200000 + 20 (k - 1) ..: no baseline saw them (docs/history.md)
 SEEDS = 20

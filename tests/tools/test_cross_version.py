@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import results
+from bench.stores import results
 from bench.tools.cross_version import main
 
 ENV_A = {"tensorflow": "2.15.1", "keras": "2.15.0", "keras_backend": "tensorflow", "device": "CPU: x"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import baselines
+from bench.stores import baselines
 from bench.tools.pending import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.harness import history_store, results
+from bench.stores import history_store, results
 from bench.tools import speed_history
 
 

@@ -1,6 +1,6 @@
-"""bench/harness/verdicts.py: what a judged metric says to its reader, and its JSON record."""
+"""bench/statistics/verdicts.py: what a judged metric says to its reader, and its JSON record."""
 
-from tests.harness.test_gates import TWO_LEVELS, entry, judged
+from tests.statistics.test_gates import TWO_LEVELS, entry, judged
 
 
 def test_changed_message_names_the_direction_the_band_the_p_value_and_the_command():

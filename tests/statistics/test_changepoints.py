@@ -1,11 +1,11 @@
-"""bench/harness/changepoints.py: change points in a series of nights, against hand-built series."""
+"""bench/statistics/changepoints.py: change points in a series of nights, against hand-built series."""
 
 import math
 
 import numpy as np
 import pytest
 
-from bench.harness import changepoints
+from bench.statistics import changepoints
 
 
 def test_pooled_std_weights_each_night_by_its_degrees_of_freedom():

@@ -1,4 +1,4 @@
-"""bench/harness/history_store.py on SQLite and on a real PostgreSQL server (``store_url``, tests/conftest.py):
+"""bench/stores/history_store.py on SQLite and on a real PostgreSQL server (``store_url``, tests/conftest.py):
 nights, records kept once, newer summaries winning, imports, concurrent writers, the schema's versions."""
 
 import json
@@ -8,7 +8,7 @@ import sys
 import pytest
 import sqlalchemy as sa
 
-from bench.harness import history_store, results
+from bench.stores import history_store, results
 
 
 def run(seed, acc=0.9, case="c"):
@@ -134,7 +134,7 @@ def test_four_writers_at_once_lose_and_double_nothing(store_url, tmp_path):
     url = store_url()
     history_store.open_store(url).close()
     script = (
-        "import sys; from bench.harness import history_store as h\n"
+        "import sys; from bench.stores import history_store as h\n"
         "s = h.open_store(sys.argv[1]); w = int(sys.argv[2])\n"
         "n = s.night({'key': 'shared', 'started': '2026-11-30T00:00:00Z', 'environment': {}, 'options': {}})\n"
         "for i in range(40):\n"

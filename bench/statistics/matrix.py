@@ -23,8 +23,8 @@ import numpy as np
 from scipy import stats
 
 from bench.engine.records import summarize
-from bench.harness import gates
-from bench.harness.verdicts import Verdict
+from bench.statistics import gates
+from bench.statistics.verdicts import Verdict
 
 MIN_PAIRED_SEEDS = 5  # fewer shared seeds: no paired test (its p-value cannot get small enough)
 

@@ -25,7 +25,7 @@ def postgres_databases(required=True):
         return
     import sqlalchemy as sa
 
-    from bench.harness.history_store import engine_url
+    from bench.stores.history_store import engine_url
 
     admin = sa.create_engine(engine_url(server), isolation_level="AUTOCOMMIT")
     made = []

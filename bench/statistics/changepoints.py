@@ -13,7 +13,7 @@ are independent normal draws then, whatever the split). Below ``alpha``, the spl
 point; binary segmentation then looks again on each side (so a series that moved twice shows both).
 
 A shift smaller than the gates would call a change is not reported: ``min_shift`` (the metric's
-own margin, as ``bench/harness/gates.py`` uses it). Pure: numbers in, numbers out.
+own margin, as ``bench/statistics/gates.py`` uses it). Pure: numbers in, numbers out.
 """
 
 import dataclasses

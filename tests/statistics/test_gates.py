@@ -1,12 +1,12 @@
-"""bench/harness/gates.py: the worse and changed questions, by hand on small baselines."""
+"""bench/statistics/gates.py: the worse and changed questions, by hand on small baselines."""
 
 import math
 
 import numpy as np
 import pytest
 
-from bench.harness import gates
-from bench.harness.verdicts import Verdict
+from bench.statistics import gates
+from bench.statistics.verdicts import Verdict
 
 PROV = {
     "source": "measured",

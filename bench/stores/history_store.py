@@ -1,6 +1,6 @@
 """The history store: every night's records in one database named by a URL (docs/history.md).
 
-The results store (``bench/harness/results.py``) keeps one session's records in its folder; the
+The results store (``bench/stores/results.py``) keeps one session's records in its folder; the
 history store keeps every session's, so that ``python -m bench changes`` and ``python -m bench
 dashboard`` can read a run of nights, wherever they ran. A *night* is one pytest session of the
 suite (or one imported results folder): its commit of this repository (and whether the tree was
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.harness import results
+from bench.stores import results
 
 SQLITE_TIMEOUT_S = 60
 FILE_NAME = "history.sqlite"  # the default store: <--bench-results>/history.sqlite

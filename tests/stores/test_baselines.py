@@ -1,4 +1,4 @@
-"""bench/harness/baselines.py: the file format, its checks, updates and atomic writes."""
+"""bench/stores/baselines.py: the file format, its checks, updates and atomic writes."""
 
 import json
 import os
@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from bench import benchmarks
-from bench.harness import baselines, gates
-from bench.harness.baselines import BaselineError
+from bench.statistics import gates
+from bench.stores import baselines
+from bench.stores.baselines import BaselineError
 
 PROV = {
     "source": "measured",
@@ -190,8 +191,7 @@ def test_an_installed_copy_finds_the_baselines_it_carries(tmp_path):
     )
     shutil.rmtree(source)  # nothing of a checkout is left to find
     probe = (
-        "from bench.harness import baselines; "
-        "print(baselines.DEFAULT_DIR); print(baselines.load('digits')['benchmark'])"
+        "from bench.stores import baselines; print(baselines.DEFAULT_DIR); print(baselines.load('digits')['benchmark'])"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe],

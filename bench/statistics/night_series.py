@@ -3,7 +3,7 @@
 ``load`` reads what ``python -m bench changes`` and ``python -m bench dashboard`` show: the nights
 that hold the benchmark's records (oldest first, numbered from 1), and for every case and gated
 metric the nights' seed mean, spread, n, gate band and verdict. ``analyse`` finds each series'
-change points (``bench/harness/changepoints.py``) at one alpha for the whole history
+change points (``bench/statistics/changepoints.py``) at one alpha for the whole history
 (``changepoints.HISTORY_ALPHA`` over the series tested, Bonferroni) and says, for each, what
 changed between the last night before and the first night after: commit and environment.
 """
@@ -11,8 +11,8 @@ changed between the last night before and the first night after: commit and envi
 import dataclasses
 
 from bench.engine.records import METRICS
-from bench.harness import changepoints, gates
-from bench.harness.baselines import environment_label
+from bench.statistics import changepoints, gates
+from bench.stores.baselines import environment_label
 
 # Environment keys that differ between any two nights without anything having changed.
 NOT_A_CHANGE = ("date", "group_train_time_s", "seeds_together", "cuda_visible_devices", "gpu")

@@ -1,6 +1,6 @@
 """A judged metric as a plain record, and what it says to its reader.
 
-``Verdict`` is what the gates (``bench/harness/gates.py``) fill in, the results store records, the
+``Verdict`` is what the gates (``bench/statistics/gates.py``) fill in, the results store records, the
 table renders (``bench/report/tables.py``) and the plugin fails a test with: the case, the metric,
 the measured summary, the baseline entry, the band and the outcome. Its messages name the case, the
 numbers with their unit and provenance, and the command that updates the baseline.
@@ -9,8 +9,8 @@ numbers with their unit and provenance, and the command that updates the baselin
 import dataclasses
 
 from bench.engine.records import METRICS
-from bench.harness import baselines
-from bench.harness.gates import DRAWS
+from bench.statistics.gates import DRAWS
+from bench.stores import baselines
 
 
 @dataclasses.dataclass

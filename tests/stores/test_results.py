@@ -1,10 +1,10 @@
-"""bench/harness/results.py, the one store of result records, and a reader of it (history)."""
+"""bench/stores/results.py, the one store of result records, and a reader of it (history)."""
 
 import json
 
 import pytest
 
-from bench.harness import results
+from bench.stores import results
 from bench.tools import history
 
 

@@ -17,8 +17,8 @@ Multiple testing: a session of ``T`` such tests gives each ``alpha = SESSION_ALP
 
 Published baselines (a write-up's figure, one number) are gated by their stored floor instead.
 
-Statistics only: ``judge_metric`` fills a ``bench.harness.verdicts.Verdict`` in; what a verdict
-says to its reader (the failure message, the provenance) is ``bench/harness/verdicts.py``'s.
+Statistics only: ``judge_metric`` fills a ``bench.statistics.verdicts.Verdict`` in; what a verdict
+says to its reader (the failure message, the provenance) is ``bench/statistics/verdicts.py``'s.
 """
 
 import functools
@@ -55,7 +55,7 @@ def _null_deviations(values, n, draws, seed):
 
 
 def judge_metric(verdict, alpha):
-    """Fill in ``verdict``'s (a ``bench.harness.verdicts.Verdict``) question, band, p-value and verdict
+    """Fill in ``verdict``'s (a ``bench.statistics.verdicts.Verdict``) question, band, p-value and verdict
     from its baseline entry; returns it."""
     entry, metric = verdict.baseline, METRICS[verdict.metric]
     verdict.question = metric.question

@@ -1,10 +1,10 @@
-"""bench/harness/matrix.py: a verdict per environment, from gates and paired per-seed tests."""
+"""bench/statistics/matrix.py: a verdict per environment, from gates and paired per-seed tests."""
 
 import numpy as np
 import pytest
 
-from bench.harness import matrix
-from bench.harness.matrix import Runs
+from bench.statistics import matrix
+from bench.statistics.matrix import Runs
 
 SEEDS = list(range(10))
 ACC = [0.97, 0.96, 0.98, 0.97, 0.95, 0.97, 0.96, 0.98, 0.97, 0.96]

@@ -1,0 +1,8 @@
+"""Where records are kept, and nothing else: no statistics, no pytest.
+
+``baselines`` (the baseline files of ``baselines/``, their entries and provenance), ``results`` (a session's
+results folder: ``session.json`` and one JSONL file of per-seed records per benchmark), ``history_store``
+(every night's records in one SQL database, SQLite or PostgreSQL, chosen by URL).
+
+Uses the engine's records.
+"""
