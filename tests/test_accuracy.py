@@ -12,23 +12,23 @@ from bench import benchmarks
 
 CASES = [
     pytest.param(
-        name,
-        protocol,
-        case,
-        id=f"{name}-{protocol}-{case}",
-        marks=[pytest.mark.gpu] if benchmarks.get(name).needs_gpu else [],
+        case_id,
+        id="-".join(case_id),
+        marks=[pytest.mark.bench_case(case_id)]
+        + ([pytest.mark.gpu] if benchmarks.get(case_id.benchmark).needs_gpu else []),
     )
-    for name, protocol, case in benchmarks.cases()
+    for case_id in benchmarks.cases()
 ]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("benchmark_name, protocol, case", CASES)
-def test_accuracy_meets_baseline(benchmark_name, protocol, case, bench_session, request):
-    declared = benchmarks.get(benchmark_name)
-    bench_session.check_requirements(declared, protocol, case)
+@pytest.mark.parametrize("case_id", CASES)
+def test_accuracy_meets_baseline(case_id, bench_session, request):
+    declared = benchmarks.get(case_id.benchmark)
+    bench_session.check_requirements(declared, case_id.protocol, case_id.case)
     timer = request.getfixturevalue("benchmark")  # pytest-benchmark's fixture: only for a case that trains
-    runs, verdicts = timer.pedantic(bench_session.run_case, args=(declared, protocol, case), rounds=1, iterations=1)
+    args = (declared, case_id.protocol, case_id.case)
+    runs, verdicts = timer.pedantic(bench_session.run_case, args=args, rounds=1, iterations=1)
     timer.extra_info.update(
         {
             "seeds": len(runs),

@@ -19,15 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def item(nodeid, *markers, case=None, minutes=None):
     """A stand-in for a collected test: its node id, its markers (``minutes``: the e2e marker's) and, for a
-    benchmark case, the parameters ``tests/test_accuracy.py`` gives it (what ``bench.harness.plugin.case_of`` reads)."""
-    params = {} if case is None else dict(zip(("benchmark_name", "protocol", "case"), case))
+    benchmark case, the ``bench_case`` marker ``tests/test_accuracy.py`` gives it (what ``bench.harness.plugin.case_of``
+    reads)."""
     kwargs = {} if minutes is None else {"minutes": minutes}
-    return types.SimpleNamespace(
-        nodeid=nodeid,
-        callspec=types.SimpleNamespace(params=params),
-        fixturenames=("bench_session",) if case else (),
-        get_closest_marker=lambda name: types.SimpleNamespace(kwargs=kwargs) if name in markers else None,
-    )
+    found = {name: types.SimpleNamespace(args=(), kwargs=kwargs) for name in markers}
+    if case is not None:
+        found["bench_case"] = types.SimpleNamespace(args=(case,), kwargs={})
+    return types.SimpleNamespace(nodeid=nodeid, get_closest_marker=found.get)
 
 
 def config(markexpr="", args=()):

@@ -17,6 +17,7 @@ benchmark run on its own: ``python -m bench.benchmarks.<name>``).
 import importlib
 
 from bench.benchmarks.spec import Benchmark, Case, Requirement, RunOptions
+from bench.engine.records import CaseId
 
 # One line per benchmark, in the order the comparison table shows them.
 MODULES = (
@@ -64,7 +65,7 @@ def get(name):
 def selection(text, whole_case=False):
     """The parts of ``BENCHMARK[/PROTOCOL[/CASE]]`` (all three with ``whole_case``), each checked against
     the declarations; ``ValueError`` saying what is valid."""
-    parts = text.split("/")
+    parts = text.split(CaseId.SEPARATOR)
     if not all(parts) or len(parts) > 3 or (whole_case and len(parts) != 3):
         form = "BENCHMARK/PROTOCOL/CASE" if whole_case else "BENCHMARK, BENCHMARK/PROTOCOL or BENCHMARK/PROTOCOL/CASE"
         raise ValueError(f"{text!r} is not {form} (e.g. cifar10_resnet/published/cosine)")
@@ -73,7 +74,7 @@ def selection(text, whole_case=False):
         declared.check_protocol(parts[1])
     if len(parts) > 2:
         declared.case(parts[2])
-    return tuple(parts)
+    return CaseId(*parts) if whole_case else tuple(parts)
 
 
 def all_benchmarks():
@@ -81,5 +82,5 @@ def all_benchmarks():
 
 
 def cases():
-    """Every ``(benchmark, protocol, case)`` the slow suite runs, in table order."""
-    return [(b.name, protocol, case) for b in all_benchmarks() for protocol, case in b.protocol_cases()]
+    """Every case the slow suite runs (``CaseId``), in table order."""
+    return [CaseId(b.name, protocol, case) for b in all_benchmarks() for protocol, case in b.protocol_cases()]

@@ -12,6 +12,53 @@ import os
 import platform
 import statistics
 import sys
+import typing
+
+
+class CaseId(typing.NamedTuple):
+    """Which case a record, verdict or selection is about: a benchmark, one of its protocols, one of its cases.
+
+    A named tuple: equal to, and the same dictionary key as, the plain ``(benchmark, protocol, case)``.
+
+    Its one text form is ``BENCHMARK/PROTOCOL/CASE`` (``str``), read back by ``parse``; a selection
+    (``--bench-case``) is that form or a prefix of whole parts, matched by ``selected_by``. Whether the
+    names are declared is the registry's question (``bench.benchmarks.selection``), not this value's.
+    """
+
+    benchmark: str
+    protocol: str
+    case: str
+
+    SEPARATOR = "/"
+
+    def __str__(self):
+        return self.SEPARATOR.join((self.benchmark, self.protocol, self.case))
+
+    @classmethod
+    def parse(cls, text):
+        """The ``CaseId`` written ``BENCHMARK/PROTOCOL/CASE``; ``ValueError`` for any other shape."""
+        parts = str(text).split(cls.SEPARATOR)
+        if len(parts) != 3 or not all(parts):
+            raise ValueError(f"{text!r} is not BENCHMARK/PROTOCOL/CASE (e.g. cifar10_resnet/published/cosine)")
+        return cls(*parts)
+
+    @classmethod
+    def of(cls, item):
+        """The identity a record carries: a mapping or an object with ``benchmark``, ``protocol``, ``case``."""
+        if isinstance(item, dict):
+            return cls(item["benchmark"], item["protocol"], item["case"])
+        return cls(item.benchmark, item.protocol, item.case)
+
+    @classmethod
+    def selection(cls, benchmark, protocol=None, case=None):
+        """The ``--bench-case`` text that selects a benchmark, a protocol of it, or one case."""
+        return cls.SEPARATOR.join(part for part in (benchmark, protocol, case) if part)
+
+    def selected_by(self, selections):
+        """Whether any of ``selections`` (``BENCHMARK[/PROTOCOL[/CASE]]`` texts; none: all) names this case
+        or a benchmark or protocol it belongs to (whole parts only: ``digits/pub`` selects nothing)."""
+        key = str(self)
+        return not selections or any(key == s or key.startswith(s + self.SEPARATOR) for s in selections)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +137,10 @@ class RunResult:
     train_time_s: float
     majority_rate: float  # accuracy of always predicting the validation set's majority class
     environment: dict
+
+    @property
+    def case_id(self):
+        return CaseId.of(self)
 
     def to_dict(self):
         return dataclasses.asdict(self)

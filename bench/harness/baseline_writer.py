@@ -6,6 +6,7 @@ gates all passed. Each file is written whole and atomically (``baselines.write_a
 
 import shlex
 
+from bench.engine.records import CaseId
 from bench.report.tables import render_baseline_diff
 from bench.stores import baselines
 
@@ -50,11 +51,8 @@ def confirm(bench_session, reporter, env):
         path = baselines.path_for(benchmark, bench_session.baseline_dir)
         baselines.write_atomic(path, doc)
         reporter.write_line(f"{path}: {len(cases)} case(s) hold for {label}")
-    failed = sorted(
-        {(v.benchmark, v.protocol, v.case) for v in bench_session.verdicts if v.verdict in ("FAIL", "CHANGED")}
-    )
-    for benchmark, protocol, case in failed:
+    failed = sorted({CaseId.of(v) for v in bench_session.verdicts if v.verdict in ("FAIL", "CHANGED")})
+    for case_id in failed:
         reporter.write_line(
-            f"{benchmark}/{protocol}/{case} differs beyond noise on {label}: "
-            "not confirmed; it needs its own baseline for this environment"
+            f"{case_id} differs beyond noise on {label}: not confirmed; it needs its own baseline for this environment"
         )

@@ -14,6 +14,7 @@ import pytest
 
 from bench import benchmarks
 from bench.benchmarks import RunOptions, regressions
+from bench.engine.records import CaseId
 from bench.harness import baseline_writer, summary
 from bench.harness.session import BASELINE_SEEDS, BenchSession
 from bench.statistics import gates
@@ -281,12 +282,6 @@ def pytest_configure(config):
     config.stash[SESSION_KEY] = BenchSession(config)
 
 
-def _selected_by(selections, name, protocol, case):
-    """Whether ``--bench-case`` selections (none: all) include this case."""
-    key = f"{name}/{protocol}/{case}"
-    return not selections or any(key == s or key.startswith(s + "/") for s in selections)
-
-
 def _pin_gpu(worker_id):
     """Give pytest-xdist worker gwN the N-th visible GPU, before TensorFlow starts.
 
@@ -341,11 +336,11 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def _select(config, items, selections):
-    """``(benchmark, protocol, case)`` of each slow accuracy test left in ``items`` once those the
+    """The ``CaseId`` of each slow accuracy test left in ``items`` once those the
     ``--bench-case`` selections (none: all) leave out are deselected."""
     found = [(item, case_of(item)) for item in items]
     if selections:
-        kept = [(item, case) for item, case in found if case is not None and _selected_by(selections, *case)]
+        kept = [(item, case) for item, case in found if case is not None and case.selected_by(selections)]
         if len(kept) < len(found):
             chosen = {id(item) for item, _ in kept}
             config.hook.pytest_deselected(items=[item for item, _ in found if id(item) not in chosen])
@@ -355,11 +350,9 @@ def _select(config, items, selections):
 
 
 def case_of(item):
-    """``(benchmark, protocol, case)`` of a benchmark case's test (``tests/test_accuracy.py``), else None."""
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    if "benchmark_name" not in params or "bench_session" not in getattr(item, "fixturenames", ()):
-        return None
-    return params["benchmark_name"], params["protocol"], params["case"]
+    """The ``CaseId`` a benchmark case's test declares with its ``bench_case`` marker, else None."""
+    marker = item.get_closest_marker("bench_case")
+    return None if marker is None else CaseId(*marker.args[0])
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

@@ -15,13 +15,26 @@ from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.benchmarks.spec import QUICK
 from bench.engine import loop, rules
-from bench.engine.records import METRICS, environment, keras_backend, per_seed, summarize_runs
+from bench.engine.records import METRICS, CaseId, environment, keras_backend, per_seed, summarize_runs
 from bench.harness.progress import Progress
 from bench.statistics import gates
 from bench.statistics.verdicts import Verdict
 from bench.stores import baselines, results
 
 BASELINE_SEEDS = 40  # seeds per case when --update-baselines is given without --bench-seeds
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """The case a step works on: its benchmark, its identity and the registry schedule it trains, looked up once."""
+
+    benchmark: object  # a bench.benchmarks.Benchmark
+    id: CaseId
+    schedule: str
+
+    @classmethod
+    def of(cls, benchmark, protocol, case):
+        return cls(benchmark, CaseId(benchmark.name, protocol, case), benchmark.case(case).schedule)
 
 
 class BenchSession:
@@ -91,25 +104,30 @@ class BenchSession:
         seeds ``--bench-resume`` already holds, training the rest (each seed's record written as it
         finishes), judging, and keeping the books for the table and the baseline writer.
         """
-        baseline, entries = self._baseline_entries(benchmark, protocol, case)
+        target = Target.of(benchmark, protocol, case)
+        baseline, entries = self._baseline_entries(target)
         seeds = self.seeds_for(benchmark)
-        done = self._resumed_runs(benchmark, protocol, case, seeds)
-        trained = self._train(benchmark, protocol, case, seeds, done)
+        done = self._resumed_runs(target, seeds)
+        trained = self._train(target, seeds, done)
         runs = [done[seed] if seed in done else trained[seed] for seed in seeds]
-        verdicts = self._judge(benchmark, protocol, case, runs, baseline, entries)
-        self._keep(benchmark, protocol, case, runs, verdicts)
+        verdicts = self._judge(target, runs, baseline, entries)
+        self._keep(target, runs, verdicts)
         return runs, verdicts
 
-    def _baseline_entries(self, benchmark, protocol, case):
+    def _baseline_entries(self, target):
         """``(baseline document, the case's entries)``; --update-baselines may create the file or the entry."""
         problem = None
         try:
-            baseline = self.baseline(benchmark.name, missing_ok=self.update or self.quick)
+            baseline = self.baseline(target.id.benchmark, missing_ok=self.update or self.quick)
             entries = (
                 {}
                 if baseline is None
                 else baselines.case_entries(
-                    baseline, protocol, case, self.baseline_dir, missing_ok=self.update or self.quick
+                    baseline,
+                    target.id.protocol,
+                    target.id.case,
+                    self.baseline_dir,
+                    missing_ok=self.update or self.quick,
                 )
             )
         except baselines.BaselineError as err:
@@ -118,26 +136,24 @@ class BenchSession:
             pytest.fail(problem, pytrace=False)
         return baseline, entries
 
-    def _resumed_runs(self, benchmark, protocol, case, seeds):
+    def _resumed_runs(self, target, seeds):
         """``{seed: RunResult}`` of the seeds ``--bench-resume`` already holds, each checked to be what
         this session would train."""
-        done = {
-            seed: run for seed, run in self.resumed.get((benchmark.name, protocol, case), {}).items() if seed in seeds
-        }
+        done = {seed: run for seed, run in self.resumed.get(target.id, {}).items() if seed in seeds}
         for run in done.values():
-            self._check_resumable(benchmark, run)
+            self._check_resumable(target.benchmark, run)
         return done
 
-    def _train(self, benchmark, protocol, case, seeds, done):
+    def _train(self, target, seeds, done):
         """``{seed: RunResult}`` of the seeds not in ``done``: on Ray, or here (together where the
         benchmark can); each written to the results store as it finishes."""
+        benchmark, protocol, case = target.benchmark, target.id.protocol, target.id.case
         todo = [seed for seed in seeds if seed not in done]
-        label = f"{benchmark.name}/{protocol}/{case}"
-        shown = self.progress.case(label, seeds, benchmark.epochs(self.options), len(done), self.results_dir)
+        shown = self.progress.case(str(target.id), seeds, benchmark.epochs(self.options), len(done), self.results_dir)
 
         def on_run(run):
             self._mark(run.environment)
-            self._write_result({"kind": "run", **run.to_dict()})
+            self._write_result(results.run_record(run))
             if self.tensorboard:
                 from bench.report import tensorboard
 
@@ -150,9 +166,9 @@ class BenchSession:
             trained, failed = self._ray().run(benchmark, case, todo, protocol, self.options, on_run=on_run)
             if failed:
                 seed, why = min(failed.items())
-                self._write_failed(benchmark, protocol, case, f"seed {seed}: {why}")
+                self._write_failed(target, f"seed {seed}: {why}")
                 pytest.fail(
-                    f"{label}: {len(failed)} of {len(todo)} seed(s) failed on {self.ray.where}, each after "
+                    f"{target.id}: {len(failed)} of {len(todo)} seed(s) failed on {self.ray.where}, each after "
                     "one retry:\n"
                     + "\n".join(f"  seed {seed}: {why}" for seed, why in sorted(failed.items()))
                     + f"\nThe other seeds' results are in {self.results_dir}; --bench-resume="
@@ -168,56 +184,41 @@ class BenchSession:
                 )
             }
         except (rules.NonFiniteLoss, rules.WiringError) as err:
-            self._write_failed(benchmark, protocol, case, f"{type(err).__name__}: {err}")
+            self._write_failed(target, f"{type(err).__name__}: {err}")
             raise
 
-    def _write_failed(self, benchmark, protocol, case, why):
+    def _write_failed(self, target, why):
         """A ``failed`` record: the case's training stopped here, and why (``cross_version`` shows it)."""
-        self._write_result(
-            {
-                "kind": "failed",
-                "benchmark": benchmark.name,
-                "protocol": protocol,
-                "case": case,
-                "schedule": benchmark.case(case).schedule,
-                "why": why,
-                "environment": self.environment(),
-            }
-        )
+        self._write_result(results.stopped_record("failed", target.id, target.schedule, why, self.environment()))
 
-    def _judge(self, benchmark, protocol, case, runs, baseline, entries):
+    def _judge(self, target, runs, baseline, entries):
         """One verdict per measured metric, each against its baseline entry at the session's alpha; in a quick
         pass, one ``quick`` verdict per metric: trained, not judged."""
         if self.quick:
             return [
                 Verdict(
-                    benchmark.name,
-                    protocol,
-                    case,
+                    *target.id,
                     metric,
                     summary,
                     verdict="quick",
                     majority_rate=runs[0].majority_rate,
-                    schedule=benchmark.case(case).schedule,
+                    schedule=target.schedule,
                 )
                 for metric, summary in summarize_runs(runs).items()
             ]
         seeds = [run.seed for run in runs]
-        overlap = bool(set(seeds) & set(baselines.seeds_of(baseline, protocol, case)))
+        overlap = bool(set(seeds) & set(baselines.seeds_of(baseline, target.id.protocol, target.id.case)))
         alpha = gates.alpha_for(self.tests or len(gates.gated_metrics(entries)))
-        schedule = benchmark.case(case).schedule
         return [
             gates.judge_metric(
                 Verdict(
-                    benchmark.name,
-                    protocol,
-                    case,
+                    *target.id,
                     metric,
                     summary,
                     baseline=entries.get(metric),
                     majority_rate=runs[0].majority_rate,
-                    reference_note=benchmark.reference_note,
-                    schedule=schedule,
+                    reference_note=target.benchmark.reference_note,
+                    schedule=target.schedule,
                     seeds_overlap=overlap,
                 ),
                 alpha,
@@ -225,30 +226,19 @@ class BenchSession:
             for metric, summary in summarize_runs(runs).items()
         ]
 
-    def _keep(self, benchmark, protocol, case, runs, verdicts):
+    def _keep(self, target, runs, verdicts):
         """The case's summary record in the results store, and the books the end of the session reads:
         verdicts, histories, per-seed values for --update-baselines, cases that --bench-confirm-baselines confirms."""
         seeds = [run.seed for run in runs]
         self.verdicts.extend(verdicts)
         self.trained += 1
-        self._write_result(
-            {
-                "kind": "summary",
-                "benchmark": benchmark.name,
-                "protocol": protocol,
-                "case": case,
-                "schedule": benchmark.case(case).schedule,
-                "seeds": seeds,
-                "environment": runs[0].environment,
-                "summaries": {v.metric: v.measured for v in verdicts},
-                "verdicts": [v.to_dict() for v in verdicts],
-            }
-        )
-        self.histories[(benchmark.name, protocol, case)] = [r.history for r in runs]
-        self.measured.setdefault(benchmark.name, {})[(protocol, case)] = per_seed(runs)
-        self.seeds_used[benchmark.name] = seeds
+        self._write_result(results.summary_record(target.id, target.schedule, seeds, runs[0].environment, verdicts))
+        name, protocol, case = target.id
+        self.histories[target.id] = [r.history for r in runs]
+        self.measured.setdefault(name, {})[(protocol, case)] = per_seed(runs)
+        self.seeds_used[name] = seeds
         if all(v.verdict not in ("FAIL", "CHANGED") for v in verdicts):
-            self.confirmed.setdefault(benchmark.name, []).append((protocol, case))
+            self.confirmed.setdefault(name, []).append((protocol, case))
 
     def collected(self, cases):
         """The selected cases, once collected: unless measuring baselines (or in an xdist worker), a case
@@ -267,7 +257,7 @@ class BenchSession:
             try:
                 baselines.case_entries(self.baseline(name), protocol, case, self.baseline_dir)
             except baselines.BaselineError as err:
-                problems.setdefault(str(err), []).append(f"{name}/{protocol}/{case}")
+                problems.setdefault(str(err), []).append(str(CaseId(name, protocol, case)))
         if problems:
             count = sum(len(c) for c in problems.values())
             raise pytest.UsageError(
@@ -347,17 +337,10 @@ class BenchSession:
         missing = self._ray().unmet(benchmark, self.options) if self.use_ray else benchmark.unmet(self.options)
         if missing:
             kind, reason = missing
-            self.not_trained[(benchmark.name, protocol, case)] = reason
+            target = Target.of(benchmark, protocol, case)
+            self.not_trained[target.id] = reason
             self._write_result(
-                {
-                    "kind": "not_trained",
-                    "benchmark": benchmark.name,
-                    "protocol": protocol,
-                    "case": case,
-                    "schedule": benchmark.case(case).schedule,
-                    "why": reason,
-                    "environment": self.environment(),
-                }
+                results.stopped_record("not_trained", target.id, target.schedule, reason, self.environment())
             )
             if kind == "gpu":
                 reason += " Pass --bench-allow-cpu to run it on the CPU anyway."
@@ -406,7 +389,7 @@ class BenchSession:
         self.verdicts.extend(Verdict(**v) for v in payload["verdicts"])
         self.trained += payload["trained"]
         for benchmark, protocol, case, why in payload["not_trained"]:
-            self.not_trained[(benchmark, protocol, case)] = why
+            self.not_trained[CaseId(benchmark, protocol, case)] = why
         for benchmark, cases in payload["measured"].items():
             for protocol, case, summaries in cases:
                 self.measured.setdefault(benchmark, {})[(protocol, case)] = summaries
@@ -414,7 +397,7 @@ class BenchSession:
         for benchmark, cases in payload["confirmed"].items():
             self.confirmed.setdefault(benchmark, []).extend(tuple(c) for c in cases)
         for benchmark, protocol, case, runs in payload["histories"]:
-            self.histories[(benchmark, protocol, case)] = runs
+            self.histories[CaseId(benchmark, protocol, case)] = runs
 
     def merge_worker_results(self):
         """Append the workers' results files to the session's results.jsonl (``results.merge_workers``).
@@ -453,7 +436,6 @@ class BenchSession:
 
     def _write_result(self, record):
         """One record into the results store and, where one is open, the history store."""
-        record = {"format": results.FORMAT, **record}  # the stores read it as the current layout
         results.append(self.ensure_results_dir(), record, self.worker_id)
         self.open_history()  # opened when the cases were collected, or now: the first record of a session
         for store in self.stores:
@@ -574,7 +556,7 @@ class BenchSession:
             )
         if problems:
             pytest.fail(
-                f"{benchmark.name}/{run.protocol}/{run.case} seed {run.seed} in {self.results_dir} "
+                f"{run.case_id} seed {run.seed} in {self.results_dir} "
                 f"cannot be resumed: {'; '.join(problems)}. Resume with the options that folder was made "
                 "with, or start a new run without --bench-resume.",
                 pytrace=False,
@@ -593,7 +575,7 @@ def quick_text(synthetic):
 
 
 def read_runs(folder):
-    """``{(benchmark, protocol, case): {seed: RunResult}}`` from a results folder (``results.runs``:
+    """``{CaseId: {seed: RunResult}}`` from a results folder (``results.runs``:
     results.jsonl and any worker files not yet merged, a line cut short by a kill skipped). A folder
     that does not exist or holds no results file is a ``pytest.UsageError`` (raised while the session
     is configured, before anything is collected)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench import benchmarks
 from bench.benchmarks import regressions
-from bench.engine.records import METRICS
+from bench.engine.records import METRICS, CaseId
 from bench.harness.session import quick_text
 from bench.report.tables import comparison_table, notes, render_json, render_markdown
 from bench.stores import baselines
@@ -105,10 +105,8 @@ def _not_trained_lines(bench_session):
     """One line per selected case that did not train, and why; one per case judged on nothing
     because it has no baseline yet (not in a quick pass, which judges nothing)."""
     lines = [
-        f"did not train: {name}/{protocol}/{case}: {why}"
-        for (name, protocol, case), why in sorted(
-            bench_session.not_trained.items(), key=lambda item: case_order(*item[0])
-        )
+        f"did not train: {CaseId(*case_id)}: {why}"
+        for case_id, why in sorted(bench_session.not_trained.items(), key=lambda item: case_order(*item[0]))
     ]
     for name, protocol, case in [] if bench_session.quick else bench_session.selected:
         try:
@@ -116,7 +114,7 @@ def _not_trained_lines(bench_session):
         except baselines.BaselineError:
             continue  # the case failed with that error, which the failure report shows
         if why and (name, protocol, case) not in bench_session.not_trained:
-            lines.append(f"no baseline yet: {name}/{protocol}/{case}: {why}")
+            lines.append(f"no baseline yet: {CaseId(name, protocol, case)}: {why}")
     return lines
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from bench.engine.records import CaseId
 from bench.report.plots import plot_lr, plot_training
 from bench.report.tables import COMPARISON_HEADERS, comparison_rows, notes, render_json, render_markdown
 
@@ -83,7 +84,7 @@ def write(directory, verdicts, histories, environment):
     (directory / "plots").mkdir(parents=True)
     sections = []
     for case, runs in histories.items():
-        slug, title = _slug(case), " / ".join(case)
+        slug, title = _slug(case), str(CaseId(*case))
         plot_lr(runs, directory / "plots" / f"{slug}-lr.png", title)
         plot_training(runs, directory / "plots" / f"{slug}-training.png", title)
         sections.append(

@@ -10,7 +10,7 @@ changed between the last night before and the first night after: commit and envi
 
 import dataclasses
 
-from bench.engine.records import METRICS
+from bench.engine.records import METRICS, CaseId
 from bench.statistics import changepoints, gates
 from bench.stores.baselines import environment_label
 
@@ -46,7 +46,7 @@ class Series:
 
     @property
     def name(self):
-        return f"{self.benchmark}/{self.protocol}/{self.case}" + (" (quick pass)" if self.quick else "")
+        return str(CaseId.of(self)) + (" (quick pass)" if self.quick else "")
 
     @property
     def unit(self):
@@ -106,7 +106,7 @@ def load(store, benchmark):
             failed.append(
                 (
                     number[night_id],
-                    f"{benchmark}/{record['protocol']}/{record['case']}",
+                    str(CaseId(benchmark, record["protocol"], record["case"])),
                     f"{record['kind']}: {record.get('why', '')}",
                 )
             )

@@ -8,7 +8,7 @@ numbers with their unit and provenance, and the command that updates the baselin
 
 import dataclasses
 
-from bench.engine.records import METRICS
+from bench.engine.records import METRICS, CaseId
 from bench.statistics.gates import DRAWS
 from bench.stores import baselines
 
@@ -53,7 +53,7 @@ class Verdict:
 
     def failure_message(self):
         b, m = self.baseline, self.measured
-        where = f"{self.benchmark} / {self.protocol} / {self.case}"
+        where = str(CaseId.of(self))
         select = baselines.update_command(self.benchmark, self.protocol, self.case)  # exactly this case
         if self.verdict == "new":
             return (

@@ -21,7 +21,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from bench.engine.records import METRICS, summarize
+from bench.engine.records import METRICS, CaseId, summarize
 
 FORMAT = 2
 PENDING = "no_baseline_yet"  # the key of a case that has no baseline yet, and why
@@ -61,13 +61,13 @@ def path_for(benchmark, directory=DEFAULT_DIR):
 
 def update_command(benchmark, protocol=None, case=None):
     """The command that measures exactly this benchmark's (or protocol's, or case's) baseline entries."""
-    selected = "/".join(part for part in (benchmark, protocol, case) if part)
+    selected = CaseId.selection(benchmark, protocol, case)
     return f"pytest -m slow --bench-case={selected} --update-baselines --bench-seeds=40 --bench-first-seed=1000"
 
 
 def pending_command(benchmark, protocol, case):
     """The command that records that a case has no baseline yet, and why."""
-    return f"python -m bench pending {benchmark}/{protocol}/{case} --why '...'"
+    return f"python -m bench pending {CaseId(benchmark, protocol, case)} --why '...'"
 
 
 def _create_hint(benchmark, protocol=None, case=None):
@@ -195,7 +195,7 @@ def with_pending(old, benchmark, cases, why, date, command):
         measured = [m for m in entries if m != PENDING]
         if measured:
             raise BaselineError(
-                f"{benchmark}/{protocol}/{case} already has a baseline ({', '.join(measured)}); "
+                f"{CaseId(benchmark, protocol, case)} already has a baseline ({', '.join(measured)}); "
                 "a measurement replaces it (--update-baselines), a note does not. Nothing was written."
             )
         new["cases"].setdefault(protocol, {})[case] = {PENDING: {"why": why, "date": date, "command": command}}

@@ -258,7 +258,7 @@ class HistoryStore:
         """``add`` for each record of ``many``, in one transaction (an import, a worker's batch)."""
         runs, cases, rows = [], [], []
         for record in many:
-            record = results.upgrade(record)
+            results.check(record)
             kind = record.get("kind")
             if kind not in RECORD_KINDS:
                 continue

@@ -31,24 +31,76 @@ def worker_file(worker_id):
     return f"results-{worker_id}.jsonl"
 
 
+def record(kind, **fields):
+    """A record of ``kind`` in the current layout (``FORMAT``): the one place a record gets its ``format``.
+    The constructors below build each kind the suite writes; ``append`` and the history store take only
+    records built here."""
+    if kind not in KINDS:
+        raise ValueError(f"A result record's `kind` must be one of {', '.join(KINDS)}. Received: {kind!r}")
+    return {"format": FORMAT, "kind": kind, **fields}
+
+
+def _identity(case_id):
+    return {"benchmark": case_id.benchmark, "protocol": case_id.protocol, "case": case_id.case}
+
+
+def run_record(run):
+    """One seed's ``RunResult``, as a ``run`` record."""
+    return record("run", **run.to_dict())
+
+
+def summary_record(case_id, schedule, seeds, environment, verdicts):
+    """A judged case: its seeds, the environment of its first seed, each metric's summary and verdict."""
+    return record(
+        "summary",
+        **_identity(case_id),
+        schedule=schedule,
+        seeds=list(seeds),
+        environment=environment,
+        summaries={v.metric: v.measured for v in verdicts},
+        verdicts=[v.to_dict() for v in verdicts],
+    )
+
+
+def stopped_record(kind, case_id, schedule, why, environment):
+    """A case that did not train here (``not_trained``) or whose training stopped (``failed``), and why."""
+    if kind not in ("failed", "not_trained"):
+        raise ValueError(f"A stopped case's record is 'failed' or 'not_trained'. Received: {kind!r}")
+    return record(kind, **_identity(case_id), schedule=schedule, why=why, environment=environment)
+
+
+def calibration_record(case_id, condition, seed, metrics, environment, diverged=None):
+    """One seed of a calibration set (``python -m bench calibrate``): its metrics, or None and why it diverged."""
+    fields = {"condition": condition, "seed": seed, "metrics": metrics}
+    if diverged is not None:
+        fields["diverged"] = diverged
+    return record("calibration", **_identity(case_id), **fields, environment=environment)
+
+
 def append(folder, record, worker_id=None):
-    """Append ``record`` (with its format) to the session folder's file, flushed to disk before returning."""
+    """Append ``record`` to the session folder's file, flushed to disk before returning."""
     append_to(Path(folder) / (worker_file(worker_id) if worker_id else MAIN), record)
 
 
 def append_to(path, record):
-    """Append ``record`` (a dict with a ``kind`` of ``KINDS``) to the file ``path`` as one line with
-    its format, flushed to disk before returning. A line a kill cut short is ended first, so the
-    record starts a line of its own."""
-    if record.get("kind") not in KINDS:
-        raise ValueError(
-            f"A result record's `kind` must be one of {', '.join(KINDS)}. Received: {record.get('kind')!r}"
-        )
+    """Append ``record`` (built by ``record`` or a constructor) to the file ``path`` as one line, flushed
+    to disk before returning. A line a kill cut short is ended first, so the record starts a line of its own."""
+    check(record)
     _end_line(path)
     with open(path, "a") as f:
-        f.write(json.dumps({"format": FORMAT, **record}) + "\n")
+        f.write(json.dumps(record) + "\n")
         f.flush()
         os.fsync(f.fileno())
+
+
+def check(record):
+    """``ValueError`` unless ``record`` is a record of a known kind in the current layout."""
+    if record.get("kind") not in KINDS or record.get("format") != FORMAT:
+        raise ValueError(
+            f"Not a result record of this version: kind {record.get('kind')!r}, format {record.get('format')!r} "
+            f"(kinds: {', '.join(KINDS)}; format {FORMAT}). Build it with bench.stores.results.record(kind, ...) "
+            "or one of its constructors (run_record, summary_record, stopped_record, calibration_record)."
+        )
 
 
 def upgrade(record):
@@ -115,13 +167,13 @@ def sessions(root):
 
 
 def runs(folder):
-    """``{(benchmark, protocol, case): {seed: RunResult}}`` of a session folder; the first record of a seed wins."""
+    """``{CaseId: {seed: RunResult}}`` of a session folder; the first record of a seed wins."""
     from bench.engine.records import RunResult
 
     found = {}
     for record in records(folder, "run"):
         run = RunResult.from_dict(record)
-        found.setdefault((run.benchmark, run.protocol, run.case), {}).setdefault(run.seed, run)
+        found.setdefault(run.case_id, {}).setdefault(run.seed, run)
     return found
 
 

@@ -46,7 +46,7 @@ from tabulate import tabulate
 
 from bench import benchmarks
 from bench.benchmarks import processes, regressions
-from bench.engine.records import METRICS, summarize
+from bench.engine.records import METRICS, CaseId, summarize
 from bench.engine.rules import NonFiniteLoss
 from bench.statistics import figures, gates
 from bench.statistics.verdicts import Verdict
@@ -110,21 +110,15 @@ def train_group(task):
     group), one record per seed."""
     name, protocol, case, condition, seeds = task
     benchmark = benchmarks.get(name)
-    record = {
-        "kind": "calibration",
-        "benchmark": name,
-        "protocol": protocol,
-        "case": case,
-        "condition": condition or "unchanged",
-    }
+    case_id, label = CaseId(name, protocol, case), condition or "unchanged"
     try:
         runs = benchmark.run(case, seeds, protocol, options=run_options(condition))
     except NonFiniteLoss as err:  # a nightly fails such a case; find which seeds diverged, one at a time
         if len(seeds) > 1:
             return [r for seed in seeds for r in train_group((name, protocol, case, condition, [seed]))]
-        return [{**record, "seed": seeds[0], "metrics": None, "diverged": str(err), "environment": this_environment()}]
+        return [results.calibration_record(case_id, label, seeds[0], None, this_environment(), diverged=str(err))]
     return [
-        {**record, "seed": run.seed, "metrics": run.metrics, "environment": environment_label(run.environment)}
+        results.calibration_record(case_id, label, run.seed, run.metrics, environment_label(run.environment))
         for run in runs
     ]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from bench import benchmarks
+from bench.engine.records import CaseId
 from bench.harness.summary import case_order
 from bench.statistics import gates, matrix
 from bench.stores import baselines, results
@@ -48,7 +49,7 @@ def load(dirs):
             for record in results.records(folder):
                 if record["kind"] not in ("summary", "not_trained", "failed"):
                     continue
-                key = (record.get("benchmark"), record.get("protocol"), record.get("case"))
+                key = CaseId(record.get("benchmark"), record.get("protocol"), record.get("case"))
                 env = environment_label(record.get("environment", {}))
                 if record["kind"] == "summary":
                     by_case.setdefault(key, {})[env] = _runs(env, key, record, runs.get(key, {}))
@@ -89,7 +90,7 @@ def check_epochs(by_case):
         for env, runs in by_env.items():
             if runs.epochs != want:
                 raise BadInput(
-                    f"{name}/{protocol}/{case} in {env} trained {runs.epochs} epochs, the benchmark "
+                    f"{CaseId(name, protocol, case)} in {env} trained {runs.epochs} epochs, the benchmark "
                     f"trains {want}: the matrix judges only runs of the benchmark as declared."
                 )
 
@@ -131,7 +132,7 @@ def judge(by_case, stopped, baseline_dir=baselines.DEFAULT_DIR):
 
 def render(cells, tests, alpha, references, fmt="simple"):
     envs = sorted({env for row in cells.values() for env in row})
-    rows = [["/".join(key), *[row[env].text for env in envs]] for key, row in cells.items()]
+    rows = [[str(CaseId(*key)), *[row[env].text for env in envs]] for key, row in cells.items()]
     table = tabulate(
         rows, headers=["case", *[f"[{i + 1}] {env}" for i, env in enumerate(envs)]], tablefmt=fmt, disable_numparse=True
     )
@@ -162,7 +163,7 @@ def as_json(cells, tests, alpha, references):
     return {
         "alpha": alpha,
         "tests": tests,
-        "references": {"/".join(k): v for k, v in references.items()},
+        "references": {str(CaseId(*k)): v for k, v in references.items()},
         "cells": [
             {**{k: v for k, v in vars(cell).items()}, "failed": cell.failed}
             for row in cells.values()
@@ -210,7 +211,7 @@ def main(argv=None):
     print("\n".join(notes))
     failed = [cell for row in cells.values() for cell in row.values() if cell.failed]
     for cell in failed:
-        print(f"{cell.status}: {cell.benchmark}/{cell.protocol}/{cell.case} in {cell.env}: {cell.text}")
+        print(f"{cell.status}: {CaseId.of(cell)} in {cell.env}: {cell.text}")
     if args.md:
         md, _ = render(cells, tests, alpha, references, fmt="github")
         Path(args.md).write_text("# Verdict per environment\n\n" + md + "\n\n" + "\n\n".join(notes) + "\n")

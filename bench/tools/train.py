@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bench import benchmarks
 from bench.benchmarks import RunOptions
+from bench.engine.records import CaseId
 from bench.report.plots import plot_lr, plot_training
 
 
@@ -120,7 +121,7 @@ def main(argv=None):
     run = benchmark.train(case, args.seed, protocol, on_epoch=progress, options=options)
     print()
     print(report_text(benchmark, run))
-    title = f"{args.benchmark} / {protocol} / {case} (seed {args.seed})"
+    title = f"{CaseId(args.benchmark, protocol, case)} (seed {args.seed})"
     print(f"wrote {plot_lr([run.history], args.lr_plot, title)}")
     print(f"wrote {plot_training([run.history], args.train_plot, title)}")
     return 0

@@ -160,7 +160,7 @@ def test_update_then_pass_then_fail_with_a_useful_message(suite, monkeypatch):
     regressed = suite()
     regressed.assert_outcomes(failed=1)
     regressed.stdout.fnmatch_lines(
-        ["*fake / p / s: WORSE: final_val_accuracy mean 0.8020*is below 0.8970*--update-baselines*"]
+        ["*fake/p/s: WORSE: final_val_accuracy mean 0.8020*is below 0.8970*--update-baselines*"]
     )
     assert json.loads((suite.dirs["baselines"] / "fake.json").read_text()) == doc  # untouched
 
@@ -373,7 +373,7 @@ def test_strict_fails_a_case_without_a_baseline_entry(suite):
     strict.assert_outcomes(failed=1)
     strict.stdout.fnmatch_lines(
         [
-            "*fake / p / s: no baseline entry for any gate of this case (measured "
+            "*fake/p/s: no baseline entry for any gate of this case (measured "
             "final_val_accuracy 0.9020*--update-baselines*"
         ]
     )

@@ -3,7 +3,7 @@ point drawn at the night it starts, failed nights marked, and each night's prove
 
 import pytest
 
-from bench.stores import history_store
+from bench.stores import history_store, results
 from bench.tools import dashboard
 from tests.tools.test_changes import fill
 
@@ -14,25 +14,27 @@ def site(tmp_path, **kwargs):
     night = store.nights()[4]  # night 5's train loss failed its gate
     store.add(
         night["id"],
-        {
-            "kind": "summary",
-            "benchmark": "ionosphere",
-            "protocol": "published",
-            "case": "step",
-            "schedule": "step",
-            "seeds": list(range(20)),
-            "environment": night["environment"],
-            "summaries": {},
-            "verdicts": [
-                {
-                    "metric": "final_train_loss",
-                    "verdict": "CHANGED",
-                    "low": 0.1,
-                    "high": 0.14,
-                    "measured": {"n": 20, "mean": 0.121, "std": 0.01},
-                }
-            ],
-        },
+        results.record(
+            **{
+                "kind": "summary",
+                "benchmark": "ionosphere",
+                "protocol": "published",
+                "case": "step",
+                "schedule": "step",
+                "seeds": list(range(20)),
+                "environment": night["environment"],
+                "summaries": {},
+                "verdicts": [
+                    {
+                        "metric": "final_train_loss",
+                        "verdict": "CHANGED",
+                        "low": 0.1,
+                        "high": 0.14,
+                        "measured": {"n": 20, "mean": 0.121, "std": 0.01},
+                    }
+                ],
+            }
+        ),
     )
     assert dashboard.main([str(tmp_path / "site"), "--history", url]) == 0
     return tmp_path / "site"

@@ -6,7 +6,7 @@ from tests.statistics.test_gates import TWO_LEVELS, entry, judged
 def test_changed_message_names_the_direction_the_band_the_p_value_and_the_command():
     message = judged("final_train_loss", 0.09, entry(TWO_LEVELS["loss"], better="lower")).failure_message()
     for part in (
-        "demo / p / s: CHANGED: final_train_loss 0.0900 vs 0.1100 +- 0.0103 (n=20, TF 2.21.0",
+        "demo/p/s: CHANGED: final_train_loss 0.0900 vs 0.1100 +- 0.0103 (n=20, TF 2.21.0",
         "lower by -18.2 %",
         "p < 1e-05 (alpha 0.01)",
         "outside 0.0988..0.1212 [loss]",
@@ -18,7 +18,7 @@ def test_changed_message_names_the_direction_the_band_the_p_value_and_the_comman
 def test_worse_message_names_the_limit_the_baseline_and_the_fix():
     message = judged("final_val_accuracy", 0.95, entry(TWO_LEVELS["acc"])).failure_message()
     for part in (
-        "demo / p / s: WORSE: final_val_accuracy mean 0.9500 +- 0.0100 (n=5, fraction) is below 0.9688",
+        "demo/p/s: WORSE: final_val_accuracy mean 0.9500 +- 0.0100 (n=5, fraction) is below 0.9688",
         "-3.1 % against the baseline 0.9800",
         "--update-baselines",
     ):
@@ -43,7 +43,7 @@ def test_a_published_figure_says_where_it_comes_from():
 def test_a_case_without_baseline_names_the_command_that_measures_it():
     message = judged("final_val_accuracy", 0.9, None).failure_message()
     assert message.startswith(
-        "demo / p / s: no baseline entry for any gate of this case (measured final_val_accuracy "
+        "demo/p/s: no baseline entry for any gate of this case (measured final_val_accuracy "
         "0.9000 +- 0.0100, n=5, fraction)"
     )
     assert message.endswith("--bench-case=demo/p/s --update-baselines --bench-seeds=40 --bench-first-seed=1000")

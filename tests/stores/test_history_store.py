@@ -12,39 +12,43 @@ from bench.stores import history_store, results
 
 
 def run(seed, acc=0.9, case="c"):
-    return {
-        "kind": "run",
-        "benchmark": "demo",
-        "protocol": "p",
-        "case": case,
-        "schedule": "step",
-        "seed": seed,
-        "metrics": {"final_val_accuracy": acc, "final_train_loss": float("nan")},
-        "history": {},
-        "environment": {"python": "3.11", "date": "2026-11-30T01:00:00Z"},
-    }
+    return results.record(
+        **{
+            "kind": "run",
+            "benchmark": "demo",
+            "protocol": "p",
+            "case": case,
+            "schedule": "step",
+            "seed": seed,
+            "metrics": {"final_val_accuracy": acc, "final_train_loss": float("nan")},
+            "history": {},
+            "environment": {"python": "3.11", "date": "2026-11-30T01:00:00Z"},
+        }
+    )
 
 
 def summary(mean, verdict="pass", case="c", seeds=(0, 1)):
-    return {
-        "kind": "summary",
-        "benchmark": "demo",
-        "protocol": "p",
-        "case": case,
-        "schedule": "step",
-        "seeds": list(seeds),
-        "environment": {"python": "3.11"},
-        "summaries": {},
-        "verdicts": [
-            {
-                "metric": "final_val_accuracy",
-                "measured": {"n": len(seeds), "mean": mean, "std": 0.01},
-                "low": 0.85,
-                "high": None,
-                "verdict": verdict,
-            }
-        ],
-    }
+    return results.record(
+        **{
+            "kind": "summary",
+            "benchmark": "demo",
+            "protocol": "p",
+            "case": case,
+            "schedule": "step",
+            "seeds": list(seeds),
+            "environment": {"python": "3.11"},
+            "summaries": {},
+            "verdicts": [
+                {
+                    "metric": "final_val_accuracy",
+                    "measured": {"n": len(seeds), "mean": mean, "std": 0.01},
+                    "low": 0.85,
+                    "high": None,
+                    "verdict": verdict,
+                }
+            ],
+        }
+    )
 
 
 def night(key="k1", started="2026-11-30T01:00:00Z"):

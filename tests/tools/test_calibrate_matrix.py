@@ -21,20 +21,22 @@ def calibration_file(path, env, conditions):
             loss = LOSS[s] * factor(s)
             results.append_to(
                 path,
-                {
-                    "kind": "calibration",
-                    "benchmark": "ionosphere",
-                    "protocol": "published",
-                    "case": "step",
-                    "condition": condition,
-                    "seed": s,
-                    "environment": env,
-                    "metrics": {
-                        "final_val_accuracy": ACC[s] + shift,
-                        "final_train_loss": loss,
-                        "mean_train_loss": 2.2 * loss,
-                    },
-                },
+                results.record(
+                    **{
+                        "kind": "calibration",
+                        "benchmark": "ionosphere",
+                        "protocol": "published",
+                        "case": "step",
+                        "condition": condition,
+                        "seed": s,
+                        "environment": env,
+                        "metrics": {
+                            "final_val_accuracy": ACC[s] + shift,
+                            "final_train_loss": loss,
+                            "mean_train_loss": 2.2 * loss,
+                        },
+                    }
+                ),
             )
     return str(path)
 
@@ -171,17 +173,19 @@ def test_a_seed_that_diverged_fails_its_set(tmp_path, capsys):
     # the injected change leaves every seed alone but one of the second set, whose loss stopped being finite
     results.append_to(
         tmp_path / "tf.jsonl",
-        {
-            "kind": "calibration",
-            "benchmark": "ionosphere",
-            "protocol": "published",
-            "case": "step",
-            "condition": "nesterov",
-            "seed": 100_030,
-            "environment": REFERENCE,
-            "metrics": None,
-            "diverged": "loss became inf at epoch 3, batch 2",
-        },
+        results.record(
+            **{
+                "kind": "calibration",
+                "benchmark": "ionosphere",
+                "protocol": "published",
+                "case": "step",
+                "condition": "nesterov",
+                "seed": 100_030,
+                "environment": REFERENCE,
+                "metrics": None,
+                "diverged": "loss became inf at epoch 3, batch 2",
+            }
+        ),
     )
     assert main([reference, "--resamples", "0"]) == 0
     assert capsys.readouterr().out.splitlines()[5].split() == ["published", "step", "0/2", "1/2"]

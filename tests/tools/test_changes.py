@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from bench.stores import history_store
+from bench.stores import history_store, results
 from bench.tools import changes
 from bench.tools import store as store_tool
 
@@ -42,43 +42,51 @@ def fill(url, step_at=7, nights=10, loss_step=0.1):
         acc = 0.95 + rng.standard_normal() * 0.02 / np.sqrt(20)
         store.add(
             night_id,
-            {
-                "kind": "summary",
-                "benchmark": "ionosphere",
-                "protocol": "published",
-                "case": "step",
-                "schedule": "step",
-                "seeds": list(range(20)),
-                "environment": env,
-                "summaries": {},
-                "verdicts": [
-                    {
-                        "metric": "final_train_loss",
-                        "verdict": "pass",
-                        "low": 0.1,
-                        "high": 0.14,
-                        "measured": {"n": 20, "mean": loss, "std": 0.01},
-                    },
-                    {
-                        "metric": "final_val_accuracy",
-                        "verdict": "pass",
-                        "low": 0.9,
-                        "measured": {"n": 20, "mean": acc, "std": 0.02},
-                    },
-                    {"metric": "best_val_accuracy", "verdict": "info", "measured": {"n": 20, "mean": 0.99, "std": 0.0}},
-                ],
-            },
+            results.record(
+                **{
+                    "kind": "summary",
+                    "benchmark": "ionosphere",
+                    "protocol": "published",
+                    "case": "step",
+                    "schedule": "step",
+                    "seeds": list(range(20)),
+                    "environment": env,
+                    "summaries": {},
+                    "verdicts": [
+                        {
+                            "metric": "final_train_loss",
+                            "verdict": "pass",
+                            "low": 0.1,
+                            "high": 0.14,
+                            "measured": {"n": 20, "mean": loss, "std": 0.01},
+                        },
+                        {
+                            "metric": "final_val_accuracy",
+                            "verdict": "pass",
+                            "low": 0.9,
+                            "measured": {"n": 20, "mean": acc, "std": 0.02},
+                        },
+                        {
+                            "metric": "best_val_accuracy",
+                            "verdict": "info",
+                            "measured": {"n": 20, "mean": 0.99, "std": 0.0},
+                        },
+                    ],
+                }
+            ),
         )
     store.add(
         night_id,
-        {
-            "kind": "failed",
-            "benchmark": "ionosphere",
-            "protocol": "published",
-            "case": "exp",
-            "schedule": "exp",
-            "why": "NonFiniteLoss: loss became nan at epoch 3",
-        },
+        results.record(
+            **{
+                "kind": "failed",
+                "benchmark": "ionosphere",
+                "protocol": "published",
+                "case": "exp",
+                "schedule": "exp",
+                "why": "NonFiniteLoss: loss became nan at epoch 3",
+            }
+        ),
     )
     return store
 
@@ -139,22 +147,23 @@ def test_unchanged_nights_exit_0_and_bad_input_exits_2_saying_what_to_give(tmp_p
 
 
 def test_store_import_and_info(tmp_path, capsys):
-    from bench.stores import results
 
     folder = tmp_path / "results" / "20261130-020000-7"
     folder.mkdir(parents=True)
     results.append(
         folder,
-        {
-            "kind": "run",
-            "benchmark": "demo",
-            "protocol": "p",
-            "case": "c",
-            "seed": 0,
-            "metrics": {},
-            "history": {},
-            "environment": {"date": "2026-11-30T02:00:00Z"},
-        },
+        results.record(
+            **{
+                "kind": "run",
+                "benchmark": "demo",
+                "protocol": "p",
+                "case": "c",
+                "seed": 0,
+                "metrics": {},
+                "history": {},
+                "environment": {"date": "2026-11-30T02:00:00Z"},
+            }
+        ),
     )
     url = f"sqlite:///{tmp_path / 'h.sqlite'}"
     assert store_tool.main(["import", str(tmp_path / "results"), "--history", url]) == 0
@@ -190,19 +199,25 @@ def test_a_quick_pass_s_nights_are_series_of_their_own(tmp_path, capsys):
         )
         store.add(
             night_id,
-            {
-                "kind": "summary",
-                "benchmark": "ionosphere",
-                "protocol": "published",
-                "case": "step",
-                "schedule": "step",
-                "seeds": [0],
-                "environment": env,
-                "summaries": {},
-                "verdicts": [
-                    {"metric": "final_train_loss", "verdict": "quick", "measured": {"n": 1, "mean": 0.6, "std": 0.0}}
-                ],
-            },
+            results.record(
+                **{
+                    "kind": "summary",
+                    "benchmark": "ionosphere",
+                    "protocol": "published",
+                    "case": "step",
+                    "schedule": "step",
+                    "seeds": [0],
+                    "environment": env,
+                    "summaries": {},
+                    "verdicts": [
+                        {
+                            "metric": "final_train_loss",
+                            "verdict": "quick",
+                            "measured": {"n": 1, "mean": 0.6, "std": 0.0},
+                        }
+                    ],
+                }
+            ),
         )
     history = night_series.load(store, "ionosphere")
     kinds = {(s.name, s.metric): [p.night for p in s.points] for s in history.series}

@@ -12,15 +12,17 @@ def test_times_each_round_and_refuses_a_store_with_nights(tmp_path, capsys):
     for seed in range(3):
         results.append(
             folder,
-            {
-                "kind": "run",
-                "benchmark": "demo",
-                "protocol": "p",
-                "case": "c",
-                "seed": seed,
-                "metrics": {},
-                "history": {},
-            },
+            results.record(
+                **{
+                    "kind": "run",
+                    "benchmark": "demo",
+                    "protocol": "p",
+                    "case": "c",
+                    "seed": seed,
+                    "metrics": {},
+                    "history": {},
+                }
+            ),
         )
     assert speed_history.main([str(folder), "--rounds", "2"]) == 0
     out = capsys.readouterr().out
