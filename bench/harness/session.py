@@ -19,7 +19,7 @@ from bench.engine.records import METRICS, CaseId, environment, keras_backend, pe
 from bench.harness.progress import Progress
 from bench.statistics import gates
 from bench.statistics.verdicts import Verdict
-from bench.stores import baselines, results
+from bench.stores import baselines, results, writers
 
 BASELINE_SEEDS = 40  # seeds per case when --update-baselines is given without --bench-seeds
 
@@ -86,10 +86,10 @@ class BenchSession:
         self.histories = {}  # (benchmark, protocol, case) -> per-seed histories, for the report
         self._baselines = {}
         self.progress = Progress(config)
-        self.stores = []  # the history stores (--bench-history), opened by open_history
+        self.history_urls = []  # the history stores (--bench-history), checked by open_history
         self._history_opened = False
         self.night = worker["bench_night"] if worker else None  # the night's description (session.json)
-        self.night_ids = {}  # store -> the night's row there, made by the first record written
+        self.writers = None  # where each record goes (bench.stores.writers), opened by the first record
 
     # -- measuring ------------------------------------------------------------------
     def seeds_for(self, benchmark):
@@ -418,8 +418,8 @@ class BenchSession:
             self.merge_worker_results()
         if self.ray is not None:
             self.ray.shutdown()
-        for store in self.stores:
-            store.close()
+        for writer in self.writers or ():
+            writer.close()
         return not (self.strict and self.selected and self.trained == 0)
 
     def failures(self, verdicts):
@@ -435,20 +435,22 @@ class BenchSession:
         return self.results_dir
 
     def _write_result(self, record):
-        """One record into the results store and, where one is open, the history store."""
-        results.append(self.ensure_results_dir(), record, self.worker_id)
-        self.open_history()  # opened when the cases were collected, or now: the first record of a session
-        for store in self.stores:
-            if store not in self.night_ids:
-                self.night_ids[store] = store.night(
-                    {**self.night_description(), "environment": record.get("environment") or self.environment()}
-                )
-            store.add(self.night_ids[store], record)
+        """One record into the results folder and every history store, under the night ``session.json`` describes."""
+        if self.writers is None:
+            self.open_history()  # checked when the cases were collected, or now: the first record of a session
+            night = self.night_description()
+            self.writers = [
+                writers.open_writer(place, night, self.worker_id)
+                for place in [self.ensure_results_dir(), *self.history_urls]
+            ]
+        for writer in self.writers:
+            writer.write(record)
 
     # -- the history store ------------------------------------------------------------------
     def open_history(self):
-        """Open every ``--bench-history`` store (default: ``<--bench-results>/history.sqlite``; ``off``:
-        none), migrated; a ``pytest.UsageError`` saying what to do when one cannot be used."""
+        """Check every ``--bench-history`` store (default: ``<--bench-results>/history.sqlite``; ``off``:
+        none) can be opened, migrated, before anything trains; a ``pytest.UsageError`` saying what to do
+        when one cannot be used. The records' writers open them again at the first record."""
         from bench.stores import history_store
 
         if self._history_opened:
@@ -459,9 +461,10 @@ class BenchSession:
             return
         for url in urls:
             try:
-                self.stores.append(history_store.open_store(url))
+                history_store.open_store(url).close()
             except history_store.HistoryError as err:
                 raise pytest.UsageError(f"--bench-history: {err}") from None
+        self.history_urls = list(urls)
 
     def night_description(self):
         """The night this session's records belong to: the one its results folder names (``session.json``,

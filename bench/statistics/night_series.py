@@ -96,7 +96,7 @@ def load(store, benchmark):
     number = {night["id"]: i + 1 for i, night in enumerate(nights)}
     environments = {}
     failed = []
-    for night_id, record in store.records(kind=None, benchmark=benchmark):
+    for night_id, record in store.records(kind=("summary", "failed", "not_trained"), benchmark=benchmark):
         if night_id not in number:
             continue
         key = (number[night_id], record["protocol"], record["case"])

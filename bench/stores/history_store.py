@@ -335,8 +335,12 @@ class HistoryStore:
             return [dict(row._mapping) for row in conn.execute(query)]
 
     def records(self, night_id=None, kind=None, benchmark=None):
-        """The kept records (results-store dicts), in the order they were kept."""
+        """The kept records (results-store dicts), in the order they were kept; ``kind``: one kind or a tuple
+        of kinds (a night's summaries without its per-seed runs and their epoch histories, say)."""
         query = sa.select(RECORDS.c.night_id, RECORDS.c.record).order_by(RECORDS.c.id)
+        if isinstance(kind, tuple):
+            query = query.where(RECORDS.c.kind.in_(kind))
+            kind = None
         for column, value in ((RECORDS.c.night_id, night_id), (RECORDS.c.kind, kind), (RECORDS.c.benchmark, benchmark)):
             if value is not None:
                 query = query.where(column == value)

@@ -4,6 +4,7 @@ Through a stand-in for pytest's config (the options as the command line would gi
 plugin's end-to-end tests (tests/harness/test_plugin.py) run the same session under pytest itself.
 """
 
+import dataclasses
 import json
 import types
 
@@ -250,17 +251,45 @@ def test_every_record_also_reaches_the_history_stores_under_one_night_and_a_resu
         assert [(v["n"], v["verdict"]) for v in accuracy] == [(3, "pass")]  # the newer summary replaced the first
 
 
+def test_a_night_imported_from_its_folder_is_the_night_the_live_session_wrote_row_for_row(tmp_path):
+    from bench.stores import history_store
+
+    baseline(tmp_path)
+    live_url, imported_url = f"sqlite:///{tmp_path / 'live.sqlite'}", f"sqlite:///{tmp_path / 'imported.sqlite'}"
+    session = BenchSession(config(tmp_path, bench_history=[live_url], bench_seeds=2))
+    session.open_history()
+
+    def train_on_a_device(case, seed, protocol, on_epoch=None, options=None):  # a run carries its machine's environment
+        return dataclasses.replace(train(case, seed, protocol, on_epoch), environment={"device": "GPU: a test's"})
+
+    session.run_case(Benchmark(**{**DEMO.__dict__, "train": train_on_a_device}), "p", "c")
+    session.finish()
+    history_store.open_store(imported_url).import_folder(session.results_dir)
+
+    def rows(url):
+        store = history_store.open_store(url)
+        nights = [{k: v for k, v in n.items() if k != "id"} for n in store.nights()]
+        records = [record for _, record in store.records()]
+        verdicts = [{k: v for k, v in row.items() if k not in ("id", "night_id")} for row in store.verdict_rows()]
+        return nights, records, verdicts
+
+    live, imported = rows(live_url), rows(imported_url)
+    assert len(live[0]) == 1 and len(live[1]) == 3 and len(live[2]) >= 1  # one night: two runs, a summary
+    assert live == imported
+    assert live[0][0]["environment"] == json.loads((session.results_dir / "session.json").read_text())["environment"]
+
+
 def test_history_off_keeps_no_store_and_a_bad_url_stops_the_session_saying_what_to_give(tmp_path):
     baseline(tmp_path)
     session = BenchSession(config(tmp_path, bench_history=["off"]))
     session.open_history()
     session.run_case(DEMO, "p", "c")
-    assert session.stores == [] and not list(tmp_path.rglob("*.sqlite"))
+    assert session.history_urls == [] and not list(tmp_path.rglob("*.sqlite"))
     with pytest.raises(pytest.UsageError, match="--bench-history: history URL 'mysql://x/y': give sqlite:///"):
         BenchSession(config(tmp_path, bench_history=["mysql://x/y"])).open_history()
     default = BenchSession(config(tmp_path))
     default.open_history()
-    assert [s.url for s in default.stores] == [f"sqlite:///{tmp_path / 'results' / 'history.sqlite'}"]
+    assert default.history_urls == [f"sqlite:///{tmp_path / 'results' / 'history.sqlite'}"]
 
 
 def test_a_quick_pass_trains_one_seed_judges_nothing_and_marks_what_it_records(tmp_path):

@@ -74,6 +74,8 @@ def test_a_night_keeps_each_seed_once_and_the_newest_summary(store_url):
     assert sorted(kept, key=str) == [("run", 0), ("run", 1), ("run", 2), ("summary", None)]
     assert kept[("run", 0)]["metrics"]["final_val_accuracy"] == 0.9  # the first record of a seed wins
     assert kept[("run", 0)]["metrics"]["final_train_loss"] is None  # NaN: JSON (and PostgreSQL) hold null
+    assert [r["kind"] for _, r in store.records(kind=("summary", "failed"))] == ["summary"]  # without the runs
+    assert [r["seed"] for _, r in store.records(kind="run")] == [0, 1, 2]
     (verdict,) = store.verdict_rows()
     assert (verdict["n"], verdict["mean"], verdict["verdict"], verdict["low"], verdict["high"]) == (
         3,
