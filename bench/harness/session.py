@@ -19,7 +19,7 @@ from bench.engine.records import METRICS, CaseId, environment, keras_backend, pe
 from bench.harness.progress import Progress
 from bench.statistics import gates
 from bench.statistics.verdicts import Verdict
-from bench.stores import baselines, results, writers
+from bench.stores import baselines, provenance, results, writers
 
 BASELINE_SEEDS = 40  # seeds per case when --update-baselines is given without --bench-seeds
 
@@ -469,17 +469,15 @@ class BenchSession:
     def night_description(self):
         """The night this session's records belong to: the one its results folder names (``session.json``,
         written when the folder is made; a resumed folder keeps its night), or a new one."""
-        from bench.stores import history_store
-
         if self.night is None:
             folder = self.ensure_results_dir()
-            self.night = history_store.read_session_file(folder)
+            self.night = provenance.read_session_file(folder)
             if self.night is None:
                 key = f"folder:{folder.name}" if self.resumed else None  # an old folder: as an import keys it
-                self.night = history_store.night_info(
+                self.night = provenance.night_info(
                     self.config.rootpath, self.environment(), self.options_record(), folder, key=key
                 )
-                history_store.write_session_file(folder, self.night)
+                provenance.write_session_file(folder, self.night)
         return self.night
 
     def options_record(self):

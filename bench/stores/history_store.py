@@ -20,19 +20,13 @@ the missing steps of ``MIGRATIONS`` in order, in one transaction each, and refus
 written by a newer version of the suite.
 """
 
-import datetime
-import json
 import math
-import os
-import platform
-import subprocess
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.stores import results
+from bench.stores import provenance, results
 
 SQLITE_TIMEOUT_S = 60
 FILE_NAME = "history.sqlite"  # the default store: <--bench-results>/history.sqlite
@@ -232,7 +226,7 @@ class HistoryStore:
 
     # -- writing ------------------------------------------------------------------------------------
     def night(self, info):
-        """The id of the night ``info`` describes (a dict from ``night_info``), created if new. The
+        """The id of the night ``info`` describes (a dict from ``provenance.night_info``), created if new. The
         same key always gives the same night: a resumed session, a worker, an import run twice."""
         row = {
             "key": info["key"],
@@ -309,13 +303,13 @@ class HistoryStore:
         dated by its first record. Returns ``(night id, records read)``; importing twice adds nothing."""
         folder = Path(folder)
         found = [r for r in results.records(folder) if r.get("kind") in RECORD_KINDS]
-        info = read_session_file(folder)
+        info = provenance.read_session_file(folder)
         if info is None:
             dates = [r.get("environment", {}).get("date") for r in found if r.get("environment", {}).get("date")]
             env = next((r["environment"] for r in found if r.get("environment")), {})
             info = {
                 "key": f"folder:{folder.name}",
-                "started": min(dates) if dates else _now(),
+                "started": min(dates) if dates else provenance.now(),
                 "results_dir": str(folder.absolute()),
                 "environment": env,
                 "options": {"imported": True},
@@ -435,65 +429,3 @@ def shown_url(url):
         user, host = rest.split("@", 1)
         return f"{scheme}://{user.split(':', 1)[0]}@{host}"
     return text
-
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-# -- a night's description ------------------------------------------------------------------------------
-SESSION_FILE = "session.json"
-
-
-def night_info(root, environment, options, results_dir=None, key=None):
-    """What a night carries: a new key, the start date, this checkout's commit, dirtiness and branch
-    (``git_state``), the host, the environment and the options."""
-    return {
-        "key": key or uuid.uuid4().hex,
-        "started": _now(),
-        **git_state(root),
-        "host": platform.node(),
-        "results_dir": None if results_dir is None else str(Path(results_dir).absolute()),
-        "environment": environment,
-        "options": options,
-    }
-
-
-def git_state(root):
-    """``{"commit", "dirty", "branch"}`` of the git checkout at ``root``; outside one, what a CI runner says
-    ($GITHUB_SHA, $GITHUB_REF_NAME), else None for each."""
-
-    def git(*args):
-        try:
-            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    if commit is None:
-        return {"commit": os.environ.get("GITHUB_SHA"), "dirty": None, "branch": os.environ.get("GITHUB_REF_NAME")}
-    status = git("status", "--porcelain", "--untracked-files=no")
-    branch = git("rev-parse", "--abbrev-ref", "HEAD")
-    if branch == "HEAD":  # detached, as a CI checkout is
-        branch = os.environ.get("GITHUB_REF_NAME") or None
-    return {"commit": commit, "dirty": None if status is None else bool(status), "branch": branch}
-
-
-def write_session_file(folder, info):
-    """Keep the night's description in its results folder (``session.json``): a resumed session, and an
-    import of the folder, find the same night again."""
-    path = Path(folder) / SESSION_FILE
-    if not path.exists():
-        path.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
-
-
-def read_session_file(folder):
-    path = Path(folder) / SESSION_FILE
-    if not path.exists():
-        return None
-    try:
-        info = json.loads(path.read_text())
-    except json.JSONDecodeError:
-        return None
-    return info if isinstance(info, dict) and "key" in info and "started" in info else None

@@ -54,10 +54,10 @@ class NightWriter:
 
 
 def open_writer(url, night=None, worker_id=None):
-    """The writer ``url`` names: a history store's night (``night``: its description, ``history_store.night_info``)
+    """The writer ``url`` names: a history store's night (``night``: its description, ``provenance.night_info``)
     or a results folder. A store that cannot be used is a ``history_store.HistoryError`` saying what to do."""
     if is_store_url(url):
         if night is None:
-            raise ValueError("A history store's writer needs the night's description (history_store.night_info).")
+            raise ValueError("A history store's writer needs the night's description (provenance.night_info).")
         return NightWriter(history_store.open_store(url), night)
     return FolderWriter(url, worker_id)

@@ -8,7 +8,7 @@ import sys
 import pytest
 import sqlalchemy as sa
 
-from bench.stores import history_store, results
+from bench.stores import history_store, provenance, results
 
 
 def run(seed, acc=0.9, case="c"):
@@ -107,7 +107,7 @@ def test_importing_a_results_folder_twice_adds_it_once_and_a_live_session_s_fold
     live = tmp_path / "live"
     live.mkdir()
     results.append(live, run(5))
-    history_store.write_session_file(live, night("live-key"))
+    provenance.write_session_file(live, night("live-key"))
     live_id = store.night(night("live-key"))
     assert store.import_folder(live)[0] == live_id and store.counts() == {"nights": 2, "records": 3, "verdicts": 0}
 
@@ -182,13 +182,13 @@ def test_a_night_s_description_carries_this_checkout_s_commit(tmp_path):
     subprocess.run([*git, "add", "f"], check=True)
     subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
     head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-    state = history_store.git_state(tmp_path)
+    state = provenance.git_state(tmp_path)
     assert state["commit"] == head and state["dirty"] is False and state["branch"] in ("main", "master")
     (tmp_path / "f").write_text("2")
-    assert history_store.git_state(tmp_path)["dirty"] is True
-    info = history_store.night_info(tmp_path, {"python": "3"}, {"seeds": 20}, tmp_path / "r")
+    assert provenance.git_state(tmp_path)["dirty"] is True
+    info = provenance.night_info(tmp_path, {"python": "3"}, {"seeds": 20}, tmp_path / "r")
     assert info["commit"] == head and len(info["key"]) == 32 and info["options"] == {"seeds": 20}
-    history_store.write_session_file(tmp_path, info)
-    history_store.write_session_file(tmp_path, {**info, "key": "other"})  # never replaced
-    assert history_store.read_session_file(tmp_path)["key"] == info["key"]
+    provenance.write_session_file(tmp_path, info)
+    provenance.write_session_file(tmp_path, {**info, "key": "other"})  # never replaced
+    assert provenance.read_session_file(tmp_path)["key"] == info["key"]
     assert json.loads((tmp_path / "session.json").read_text())["commit"] == head
