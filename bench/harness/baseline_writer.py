@@ -26,13 +26,13 @@ def update(bench_session, reporter, env):
         "how": bench_session.how(),
     }
     reporter.section("baseline update (review this before committing)")
-    for benchmark, measured in bench_session.measured.items():
+    for benchmark, measured in bench_session.books.measured.items():
         old = bench_session.baseline(benchmark, missing_ok=True)
         new = baselines.updated(
             old,
             benchmark,
             measured,
-            {**provenance, "seeds": bench_session.seeds_used[benchmark]},
+            {**provenance, "seeds": bench_session.books.seeds_used[benchmark]},
             [baselines.environment_label(env)],
         )
         path = baselines.path_for(benchmark, bench_session.baseline_dir)
@@ -46,12 +46,12 @@ def confirm(bench_session, reporter, env):
     name the cases that differ (they need a baseline entry of their own)."""
     label = baselines.environment_label(env)
     reporter.section("baseline confirmation")
-    for benchmark, cases in bench_session.confirmed.items():
+    for benchmark, cases in bench_session.books.confirmed.items():
         doc = baselines.with_holds_for(bench_session.baseline(benchmark), cases, label)
         path = baselines.path_for(benchmark, bench_session.baseline_dir)
         baselines.write_atomic(path, doc)
         reporter.write_line(f"{path}: {len(cases)} case(s) hold for {label}")
-    failed = sorted({CaseId.of(v) for v in bench_session.verdicts if v.verdict in ("FAIL", "CHANGED")})
+    failed = sorted({CaseId.of(v) for v in bench_session.books.verdicts if v.verdict in ("FAIL", "CHANGED")})
     for case_id in failed:
         reporter.write_line(
             f"{case_id} differs beyond noise on {label}: not confirmed; it needs its own baseline for this environment"

@@ -306,7 +306,7 @@ def pytest_testnodedown(node, error):
     """xdist controller: take over a finished worker's verdicts and measurements."""
     payload = getattr(node, "workeroutput", {}).get("bench")
     if payload:
-        node.config.stash[SESSION_KEY].absorb(json.loads(payload))
+        node.config.stash[SESSION_KEY].books.absorb(json.loads(payload))
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -315,7 +315,7 @@ def pytest_sessionfinish(session, exitstatus):
     if bench_session is None:
         return
     if hasattr(session.config, "workeroutput"):
-        session.config.workeroutput["bench"] = json.dumps(bench_session.export())
+        session.config.workeroutput["bench"] = json.dumps(bench_session.books.export())
     elif not bench_session.finish() and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -371,7 +371,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         "dir": config.getoption("--bench-report-dir"),
     }
     summary.write(bench_session, terminalreporter, env, reports)
-    if bench_session.verdicts and bench_session.update:
+    if bench_session.books.verdicts and bench_session.update:
         baseline_writer.update(bench_session, terminalreporter, env)
-    if bench_session.verdicts and bench_session.confirm:
+    if bench_session.books.verdicts and bench_session.confirm:
         baseline_writer.confirm(bench_session, terminalreporter, env)

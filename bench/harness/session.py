@@ -15,7 +15,8 @@ from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.benchmarks.spec import QUICK
 from bench.engine import loop, rules
-from bench.engine.records import METRICS, CaseId, environment, keras_backend, per_seed, summarize_runs
+from bench.engine.records import METRICS, CaseId, environment, keras_backend, summarize_runs
+from bench.harness.books import Books
 from bench.harness.progress import Progress
 from bench.statistics import gates
 from bench.statistics.verdicts import Verdict
@@ -49,8 +50,6 @@ class BenchSession:
         self.synthetic = {}  # data option -> the synthetic folder a quick pass wrote where the data was absent
         self.selected = []  # (benchmark, protocol, case) of every accuracy test selected (set after collection)
         self.tests = 0  # gated tests of the selected cases that will be judged here: T of the per-test alpha
-        self.trained = 0  # cases that trained and were judged
-        self.not_trained = {}  # (benchmark, protocol, case) -> why it did not train here
         self.options = RunOptions(
             cifar10=config.getoption("--bench-cifar10"),
             fashion_mnist=config.getoption("--bench-fashion-mnist"),
@@ -78,12 +77,8 @@ class BenchSession:
                 results.end_with_newline(self.results_dir)
         self.use_ray = config.getoption("--bench-ray")
         self.ray = None  # the RayRunner, started by the first case that trains under --bench-ray
-        self.verdicts = []
+        self.books = Books()  # what was trained and judged, for the table and the baseline writer
         self.confirm = config.getoption("--bench-confirm-baselines")
-        self.measured = {}  # benchmark -> {(protocol, case): per-seed values}, for --update-baselines
-        self.seeds_used = {}  # benchmark -> the seeds its cases trained
-        self.confirmed = {}  # benchmark -> [(protocol, case)] whose gates all passed
-        self.histories = {}  # (benchmark, protocol, case) -> per-seed histories, for the report
         self._baselines = {}
         self.progress = Progress(config)
         self.history_urls = []  # the history stores (--bench-history), checked by open_history
@@ -230,15 +225,8 @@ class BenchSession:
         """The case's summary record in the results store, and the books the end of the session reads:
         verdicts, histories, per-seed values for --update-baselines, cases that --bench-confirm-baselines confirms."""
         seeds = [run.seed for run in runs]
-        self.verdicts.extend(verdicts)
-        self.trained += 1
         self._write_result(results.summary_record(target.id, target.schedule, seeds, runs[0].environment, verdicts))
-        name, protocol, case = target.id
-        self.histories[target.id] = [r.history for r in runs]
-        self.measured.setdefault(name, {})[(protocol, case)] = per_seed(runs)
-        self.seeds_used[name] = seeds
-        if all(v.verdict not in ("FAIL", "CHANGED") for v in verdicts):
-            self.confirmed.setdefault(name, []).append((protocol, case))
+        self.books.keep(target.id, runs, verdicts)
 
     def collected(self, cases):
         """The selected cases, once collected: unless measuring baselines (or in an xdist worker), a case
@@ -338,7 +326,7 @@ class BenchSession:
         if missing:
             kind, reason = missing
             target = Target.of(benchmark, protocol, case)
-            self.not_trained[target.id] = reason
+            self.books.not_trained[target.id] = reason
             self._write_result(
                 results.stopped_record("not_trained", target.id, target.schedule, reason, self.environment())
             )
@@ -371,34 +359,7 @@ class BenchSession:
         self.synthetic[option] = folder
         self.options = dataclasses.replace(self.options, **{option: str(folder)})
 
-    # -- pytest-xdist: workers export, the controller absorbs and merges ----------------
-    def export(self):
-        return {
-            "verdicts": [dataclasses.asdict(v) for v in self.verdicts],
-            "measured": {
-                b: [[p, s, summaries] for (p, s), summaries in cases.items()] for b, cases in self.measured.items()
-            },
-            "confirmed": self.confirmed,
-            "trained": self.trained,
-            "seeds_used": self.seeds_used,
-            "not_trained": [[*case, why] for case, why in self.not_trained.items()],
-            "histories": [[*case, runs] for case, runs in self.histories.items()],
-        }
-
-    def absorb(self, payload):
-        self.verdicts.extend(Verdict(**v) for v in payload["verdicts"])
-        self.trained += payload["trained"]
-        for benchmark, protocol, case, why in payload["not_trained"]:
-            self.not_trained[CaseId(benchmark, protocol, case)] = why
-        for benchmark, cases in payload["measured"].items():
-            for protocol, case, summaries in cases:
-                self.measured.setdefault(benchmark, {})[(protocol, case)] = summaries
-        self.seeds_used.update(payload["seeds_used"])
-        for benchmark, cases in payload["confirmed"].items():
-            self.confirmed.setdefault(benchmark, []).extend(tuple(c) for c in cases)
-        for benchmark, protocol, case, runs in payload["histories"]:
-            self.histories[CaseId(benchmark, protocol, case)] = runs
-
+    # -- pytest-xdist: the controller merges the workers' files (their books: plugin, Books.absorb) --------
     def merge_worker_results(self):
         """Append the workers' results files to the session's results.jsonl (``results.merge_workers``).
 
@@ -420,7 +381,7 @@ class BenchSession:
             self.ray.shutdown()
         for writer in self.writers or ():
             writer.close()
-        return not (self.strict and self.selected and self.trained == 0)
+        return not (self.strict and self.selected and self.books.trained == 0)
 
     def failures(self, verdicts):
         """Failed gates; none while updating baselines (the table still shows them) or in a quick pass."""

@@ -53,14 +53,14 @@ def write(bench_session, reporter, env, reports):
 
     The table comes last but for the lines that say which cases did not train, so that the end of a run is
     what it measured; every line is wrapped to the table's width."""
-    if not bench_session.verdicts:
+    if not bench_session.books.verdicts:
         _write_nothing_trained(bench_session, reporter)
         return
-    bench_session.verdicts.sort(key=table_order)  # xdist workers finish in any order
-    table = comparison_table(bench_session.verdicts)
+    bench_session.books.verdicts.sort(key=table_order)  # xdist workers finish in any order
+    table = comparison_table(bench_session.books.verdicts)
     width = max(len(line) for line in table.splitlines())
     head = [
-        f"measured here: {environment_label(env)}, seeds {seed_text(bench_session.seeds_used)} per case; "
+        f"measured here: {environment_label(env)}, seeds {seed_text(bench_session.books.seeds_used)} per case; "
         f"results in {bench_session.results_dir}"
     ]
     if env.get("injected"):
@@ -74,7 +74,13 @@ def write(bench_session, reporter, env, reports):
         head.append(quick_text(bench_session.synthetic))
     head.extend(_write_reports(bench_session, env, reports))
     reporter.section("learning-rate schedule benchmarks")
-    for line in [*head, *table.splitlines(), "", *notes(bench_session.verdicts), *_not_trained_lines(bench_session)]:
+    for line in [
+        *head,
+        *table.splitlines(),
+        "",
+        *notes(bench_session.books.verdicts),
+        *_not_trained_lines(bench_session),
+    ]:
         for part in wrapped(line, width):
             reporter.write_line(part)
 
@@ -106,14 +112,14 @@ def _not_trained_lines(bench_session):
     because it has no baseline yet (not in a quick pass, which judges nothing)."""
     lines = [
         f"did not train: {CaseId(*case_id)}: {why}"
-        for case_id, why in sorted(bench_session.not_trained.items(), key=lambda item: case_order(*item[0]))
+        for case_id, why in sorted(bench_session.books.not_trained.items(), key=lambda item: case_order(*item[0]))
     ]
     for name, protocol, case in [] if bench_session.quick else bench_session.selected:
         try:
             why = baselines.pending_reason(bench_session.baseline(name, missing_ok=True), protocol, case)
         except baselines.BaselineError:
             continue  # the case failed with that error, which the failure report shows
-        if why and (name, protocol, case) not in bench_session.not_trained:
+        if why and (name, protocol, case) not in bench_session.books.not_trained:
             lines.append(f"no baseline yet: {CaseId(name, protocol, case)}: {why}")
     return lines
 
@@ -122,17 +128,17 @@ def _write_reports(bench_session, env, reports):
     """Write the report files asked for; a line naming each."""
     lines = []
     if reports.get("md"):
-        Path(reports["md"]).write_text(render_markdown(bench_session.verdicts, [f"Measured: {env}"]))
+        Path(reports["md"]).write_text(render_markdown(bench_session.books.verdicts, [f"Measured: {env}"]))
         lines.append(f"Markdown report: {reports['md']}")
     if reports.get("json"):
-        Path(reports["json"]).write_text(render_json(bench_session.verdicts, env))
+        Path(reports["json"]).write_text(render_json(bench_session.books.verdicts, env))
         lines.append(f"JSON report: {reports['json']}")
     if reports.get("dir"):
         from bench.report import html as html_report
 
         ordered = {
-            case: bench_session.histories[case]
-            for case in sorted(bench_session.histories, key=lambda c: case_order(*c))
+            case: bench_session.books.histories[case]
+            for case in sorted(bench_session.books.histories, key=lambda c: case_order(*c))
         }
-        lines.append(f"HTML report: {html_report.write(reports['dir'], bench_session.verdicts, ordered, env)}")
+        lines.append(f"HTML report: {html_report.write(reports['dir'], bench_session.books.verdicts, ordered, env)}")
     return lines

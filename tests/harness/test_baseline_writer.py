@@ -38,8 +38,8 @@ def test_confirming_adds_this_environment_to_the_cases_that_held_and_names_the_o
     baseline(tmp_path)
     session = _session(tmp_path, bench_confirm_baselines=True)
     session.run_case(DEMO, "p", "c")
-    session.verdicts[0].verdict = "CHANGED"  # as if one gate of another case had failed
-    session.verdicts[0].case = "other"
+    session.books.verdicts[0].verdict = "CHANGED"  # as if one gate of another case had failed
+    session.books.verdicts[0].case = "other"
     reporter = Reporter()
     baseline_writer.confirm(session, reporter, PYTHON)
     doc = json.loads(baselines.path_for("demo", tmp_path / "baselines").read_text())

@@ -121,8 +121,14 @@ def test_a_case_is_trained_recorded_and_judged(tmp_path):
     assert [r["kind"] for r in records] == ["run"] * 3 + ["summary"]
     assert all(r["format"] == results.FORMAT for r in records)
     assert (records[-1]["case"], records[-1]["schedule"], records[-1]["seeds"]) == ("c", "step", [0, 1, 2])
-    assert session.measured["demo"][("p", "c")]["final_val_accuracy"] == [r.metrics["final_val_accuracy"] for r in runs]
-    assert session.confirmed == {"demo": [("p", "c")]} and session.trained == 1 and session.failures(verdicts) == []
+    assert session.books.measured["demo"][("p", "c")]["final_val_accuracy"] == [
+        r.metrics["final_val_accuracy"] for r in runs
+    ]
+    assert (
+        session.books.confirmed == {"demo": [("p", "c")]}
+        and session.books.trained == 1
+        and session.failures(verdicts) == []
+    )
 
 
 def test_a_resumed_session_trains_only_the_seeds_its_folder_lacks(tmp_path):
@@ -172,10 +178,10 @@ def test_a_worker_s_books_travel_to_the_controller_whole(tmp_path):
     worker = BenchSession(config(tmp_path))
     worker.run_case(DEMO, "p", "c")
     controller = BenchSession(config(tmp_path))
-    controller.absorb(json.loads(json.dumps(worker.export())))
-    assert [v.to_dict() for v in controller.verdicts] == [v.to_dict() for v in worker.verdicts]
-    assert controller.measured == worker.measured and controller.confirmed == worker.confirmed
-    assert controller.histories == worker.histories and controller.trained == 1
+    controller.books.absorb(json.loads(json.dumps(worker.books.export())))
+    assert [v.to_dict() for v in controller.books.verdicts] == [v.to_dict() for v in worker.books.verdicts]
+    assert controller.books.measured == worker.books.measured and controller.books.confirmed == worker.books.confirmed
+    assert controller.books.histories == worker.books.histories and controller.books.trained == 1
 
 
 def test_an_injected_regression_marks_every_record_and_cannot_be_resumed_without_it(tmp_path):

@@ -51,7 +51,7 @@ def test_the_section_the_lines_after_it_and_the_reports(tmp_path):
     session = BenchSession(config(tmp_path))
     session.run_case(DEMO, "p", "c")
     session.selected = [("demo", "p", "c"), ("digits", "holdout", "step")]
-    session.not_trained[("digits", "holdout", "step")] = "needs nothing, skipped by the test"
+    session.books.not_trained[("digits", "holdout", "step")] = "needs nothing, skipped by the test"
     reporter = Reporter()
     reports = {"md": tmp_path / "r.md", "json": tmp_path / "r.json", "dir": None}
     summary.write(session, reporter, ENV, reports)
@@ -104,7 +104,7 @@ def test_a_session_with_a_regression_injected_says_so_under_its_environment(tmp_
 def test_a_session_that_trained_nothing_says_why(tmp_path):
     session = BenchSession(config(tmp_path, bench_strict=True))
     session.selected = [("digits", "holdout", "step")]
-    session.not_trained[("digits", "holdout", "step")] = "no GPU"
+    session.books.not_trained[("digits", "holdout", "step")] = "no GPU"
     reporter = Reporter(stats={"failed": [object()]})
     summary.write(session, reporter, ENV, {})
     assert reporter.lines == [
