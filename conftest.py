@@ -19,6 +19,6 @@ def pytest_collection_finish(session):
 
 def pytest_unconfigure(config):
     """Freeze again before exit, so the interpreter's last collections skip them too: about 1 s
-    of every TensorFlow session's wall time on a 2-core machine (``python -m bench speed_tests``
+    of every TensorFlow session's wall time on a 2-core machine (``python -m bench speed tests``
     shows it as the exit phase)."""
     gc.freeze()

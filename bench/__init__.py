@@ -11,7 +11,7 @@ Packages, lowest first; a package imports only from packages of a lower rank
     bench.benchmarks     one file per published experiment, each a declared ``Benchmark``
     bench.statistics     the gates, the version matrix's rule, change points and calibration's figures
     bench.harness        the pytest glue: plugin, session, progress, the closing table, baseline writes
-    bench.tools          command-line programs (``python -m bench <tool>``)
+    bench.tools          the commands (``python -m bench <command> [<verb>]``)
 
 Packages on one line of ``tests/test_architecture.py``'s ranks (engine and data; report and stores;
 benchmarks and statistics) do not import each other.

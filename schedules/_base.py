@@ -23,7 +23,7 @@ class Schedule:
       constructor's order; the constructor checks each argument through it (``_accept``)
       and the tests derive the edges, bad input and property draws from it;
     - ``example``: a small valid configuration (a run of 5 epochs of 4 iterations shows its
-      shape), used by the Keras adapter tests and ``python -m bench speed_schedules``;
+      shape), used by the Keras adapter tests and ``python -m bench speed schedules``;
     - ``_rate(t, xp)``: the formula, also written in the class docstring.
     """
 

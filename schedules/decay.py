@@ -140,7 +140,7 @@ class Step(Schedule):
 # Once factor**drops < FLUSH_BELOW the rate is returned as exactly 0. No optimizer can
 # apply such a rate (float32's smallest positive number is 1.4e-45), and computing it
 # costs: glibc's pow takes a slow path for results near float64's lower limit, which
-# made values() over 1,000,000 epochs ~80 ms instead of ~10 ms (`python -m bench speed_schedules`).
+# made values() over 1,000,000 epochs ~80 ms instead of ~10 ms (`python -m bench speed schedules`).
 FLUSH_BELOW = 1e-150
 
 

@@ -66,7 +66,7 @@ def test_the_tests_workflow_runs_the_readme_s_test_command_and_every_tox_environ
     )
     env_list = re.search(r"^env_list = (.+)$", (ROOT / "tox.ini").read_text(), re.M).group(1).split(", ")
     assert f"tox-env: [{', '.join(env_list)}]" in text
-    assert "python -m bench cross_version matrix-results/*" in text
+    assert "python -m bench matrix matrix-results/*" in text
     assert text.count("BENCH_TEST_POSTGRES_URL: postgresql://bench:bench@127.0.0.1:5432/bench") == 1
     assert text.count("image: postgres:16") == 3  # the store tests on PostgreSQL: fast tier, e2e tier, matrix
     assert "apt-get" not in text  # GitHub's Ubuntu images bring Chromium and shellcheck (docs/tests.md)
@@ -85,8 +85,8 @@ def test_the_nightly_is_strict_writes_the_history_and_publishes_changes_dashboar
         "--bench-first-seed=$((1000000 + 100 * GITHUB_RUN_NUMBER))",
     ):
         assert option in nightly
-    assert 'python -m bench changes --history "$BENCH_HISTORY_URL" --recent "$RECENT"' in text
-    assert 'python -m bench dashboard dashboard --history "$BENCH_HISTORY_URL"' in text
+    assert 'python -m bench history changes --history "$BENCH_HISTORY_URL" --recent "$RECENT"' in text
+    assert 'python -m bench history dashboard dashboard --history "$BENCH_HISTORY_URL"' in text
     artifact = text[text.index("actions/upload-artifact") :]
     assert all(path in artifact for path in ("report/", "dashboard/", "changes.txt", "results/"))
     for provided in ("secrets.BENCH_HISTORY_URL", "vars.LR_SUITE_CIFAR10", "vars.LR_SUITE_FASHION_MNIST"):

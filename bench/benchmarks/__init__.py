@@ -5,7 +5,7 @@ ending in ``BENCHMARK = ...`` (an image classifier declares itself with
 ``classifier.image_benchmark(__name__, ...)``; see ``spec.py`` for the fields and ``digits.py``
 for a small example), add its name to ``MODULES`` below, and measure its baselines with
 ``pytest -m slow --bench-case=<name> --update-baselines --bench-seeds=40 --bench-first-seed=1000``
-(or record each case that cannot be measured here with ``python -m bench pending``).
+(or record each case that cannot be measured here with ``python -m bench baselines pending``).
 ``tests/benchmarks/test_registry.py`` checks the declaration.
 
 Beside the benchmarks (``MODULES``): ``spec`` (the declaration), ``classifier`` and ``together`` (shared

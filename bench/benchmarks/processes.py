@@ -33,7 +33,7 @@ def cores():
 
 def disable():
     """Train in this process from now on: for a process that is itself one of several workers
-    (``python -m bench calibrate --jobs N``)."""
+    (``python -m bench calibrate gates --jobs N``)."""
     global _DISABLED
     _DISABLED = True
 

@@ -10,11 +10,11 @@ builds something:
 - in the library under the schedule (the optimizer, the model, the batching), as a release
   could change them: ``momentum``, ``nesterov``, ``initializer``, ``batch_x2``;
 - small shifts of every rate (``x0.99``, ``x0.98``, ``x0.95``, ``x0.9``, ``x0.85``), in the schedule definition
-  too: what ``python -m bench changes`` is calibrated to find across nights (docs/history.md).
+  too: what ``python -m bench history changes`` is calibrated to find across nights (docs/history.md).
 
-``python -m bench calibrate`` trains fresh seeds with each (docs/calibration.md); ``pytest
+``python -m bench calibrate gates`` trains fresh seeds with each (docs/calibration.md); ``pytest
 --bench-inject NAME`` runs a whole nightly with one, its records marked ``injected``, so that
-``python -m bench cross_version`` can be shown an environment that really trains differently
+``python -m bench matrix`` can be shown an environment that really trains differently
 (docs/versions.md#what-the-matrix-catches). Pure: no Keras import until a model is changed.
 """
 

@@ -44,7 +44,7 @@ class RunOptions:
     ``regression``: the name of a regression to inject (``bench.benchmarks.regressions``): into the
     schedule (the harness's wiring check, which compares the optimizer with the same changed
     schedule, stays quiet), the epochs, the optimizer, the batch size or the model's
-    initialisation. ``python -m bench calibrate`` and ``--bench-inject`` use it.
+    initialisation. ``python -m bench calibrate gates`` and ``--bench-inject`` use it.
     ``engine``: ``auto`` trains the seeds of a case together where the benchmark's model allows it
     (``bench.engine.stacked``), else one at a time; ``keras`` always trains one seed at a time with
     Keras' own layers (``bench.engine.loop``). ``xla`` compiles each step with XLA and

@@ -16,6 +16,7 @@ from bench import benchmarks
 from bench.benchmarks import RunOptions, regressions
 from bench.engine.records import CaseId
 from bench.harness import baseline_writer, summary
+from bench.harness.options import SHARED
 from bench.harness.session import BASELINE_SEEDS, BenchSession
 from bench.statistics import gates
 from bench.stores import baselines
@@ -78,17 +79,21 @@ def pytest_addoption(parser):
         "--bench-seeds",
         type=int,
         default=None,
-        metavar="N",
-        help="seeds per case (default: each benchmark's own number, chosen for the power of its "
-        f"gates; {BASELINE_SEEDS} with --update-baselines)",
+        metavar=SHARED["seeds"].metavar,
+        help=SHARED["seeds"].help(
+            f"default: each benchmark's own number, chosen for the power of its gates; {BASELINE_SEEDS} with "
+            "--update-baselines"
+        ),
     )
     group.addoption(
         "--bench-first-seed",
         type=int,
         default=0,
-        metavar="K",
-        help="run seeds K..K+N-1; pick seeds the baselines were not measured on, so a pass means "
-        "the gate holds, not only that the run is deterministic (default: 0)",
+        metavar=SHARED["first-seed"].metavar,
+        help=SHARED["first-seed"].help(
+            "pick seeds the baselines were not measured on, so a pass means the gate holds, not only that the "
+            "run is deterministic (default: 0)"
+        ),
     )
     group.addoption(
         "--bench-strict",
@@ -101,20 +106,20 @@ def pytest_addoption(parser):
     group.addoption(
         "--bench-baselines",
         default=str(baselines.DEFAULT_DIR),
-        metavar="DIR",
-        help="directory of baseline files (default: the project's baselines/)",
+        metavar=SHARED["baselines"].metavar,
+        help=SHARED["baselines"].help("read and, when asked, written (default: the project's baselines/)"),
     )
     group.addoption(
         "--bench-results",
         default="results",
-        metavar="DIR",
-        help="per-run results go to DIR/<session>/results.jsonl, written as each seed finishes (default: results)",
+        metavar=SHARED["results"].metavar,
+        help=SHARED["results"].help("each record written as its seed finishes (default: results)"),
     )
     group.addoption(
         "--bench-report-md",
         default=None,
-        metavar="FILE",
-        help="also write the comparison table as Markdown to FILE, which must not exist (default: none)",
+        metavar=SHARED["md"].metavar,
+        help=SHARED["md"].help("the comparison table (default: none)"),
     )
     group.addoption(
         "--bench-report-dir",
@@ -180,11 +185,12 @@ def pytest_addoption(parser):
         "--bench-history",
         action="append",
         default=[],
-        metavar="URL",
-        help="also keep every record in this history database, with the night's commit, environment "
-        "and options (docs/history.md): sqlite:///path/file.sqlite, or postgresql://user@host/db "
-        "(pip install -e '.[postgres]'); repeatable (a local file and the team's server); off: "
-        "none (default: sqlite:///<--bench-results>/history.sqlite)",
+        metavar=SHARED["history"].metavar,
+        help=SHARED["history"].help(
+            "also keep every record there, with the night's commit, environment and options (docs/history.md; "
+            "PostgreSQL: pip install -e '.[postgres]'); repeatable (a local file and the team's server); off: "
+            "none (default: sqlite:///<--bench-results>/history.sqlite)"
+        ),
     )
     group.addoption(
         "--bench-quick",
@@ -199,8 +205,8 @@ def pytest_addoption(parser):
     group.addoption(
         "--bench-report-json",
         default=None,
-        metavar="FILE",
-        help="also write the verdicts as JSON to FILE, which must not exist (default: none)",
+        metavar=SHARED["json"].metavar,
+        help=SHARED["json"].help("the verdicts (default: none)"),
     )
 
 

@@ -63,7 +63,7 @@ def benchmark_page(history, shifts, source, label):
         f'<p><a href="index.html">all benchmarks</a></p><h1>{_e(history.benchmark)}</h1>',
         f"<p>{len(history.nights)} night(s) from {_e(source)}. A point is a night's mean over its seeds, its "
         "bar the seeds' standard deviation; the shaded band is where that night's gate passes; red points "
-        "failed their gate; a dashed orange line is a change point (<code>python -m bench changes</code>), "
+        "failed their gate; a dashed orange line is a change point (<code>python -m bench history changes</code>), "
         "drawn before the first night after the shift.</p>",
     ]
     if history.failed:

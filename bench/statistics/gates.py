@@ -13,7 +13,7 @@ Discrete accuracies and heavy tails are then in the threshold as they are in the
 
 Multiple testing: a session of ``T`` such tests gives each ``alpha = SESSION_ALPHA / T``
 (Bonferroni), so an unchanged session fails with probability at most about 1 %.
-``python -m bench calibrate`` measures the false alarms and detections on seeds no baseline saw.
+``python -m bench calibrate gates`` measures the false alarms and detections on seeds no baseline saw.
 
 Published baselines (a write-up's figure, one number) are gated by their stored floor instead.
 
@@ -39,7 +39,7 @@ def null_deviations(values, n, draws=DRAWS, seed=0):
 
     Scaled by ``sqrt(1 + n / B)``: the run's mean and the baseline's mean (of B seeds) both
     carry seed noise. The generator is seeded, so a threshold is the same on every call
-    (and computed once per baseline entry and n: ``python -m bench calibrate`` asks thousands of times).
+    (and computed once per baseline entry and n: ``python -m bench calibrate gates`` asks thousands of times).
     """
     return _null_deviations(tuple(float(x) for x in values), n, draws, seed)
 

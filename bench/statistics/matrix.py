@@ -13,7 +13,7 @@ Two questions, at one session-wide alpha (``gates.SESSION_ALPHA`` over every tes
   changes than two means do; two environments whose arithmetic differs without changing training
   give differences centred on zero, which the test holds at its alpha.
 
-Pure: no files, no printing (``python -m bench cross_version`` reads the results store and renders).
+Pure: no files, no printing (``python -m bench matrix`` reads the results store and renders).
 """
 
 import dataclasses

@@ -1,6 +1,6 @@
 """A benchmark's nights from the history store as series, one per case and gated metric, and their shifts.
 
-``load`` reads what ``python -m bench changes`` and ``python -m bench dashboard`` show: the nights
+``load`` reads what ``python -m bench history changes`` and ``python -m bench history dashboard`` show: the nights
 that hold the benchmark's records (oldest first, numbered from 1), and for every case and gated
 metric the nights' seed mean, spread, n, gate band and verdict. ``analyse`` finds each series'
 change points (``bench/statistics/changepoints.py``) at one alpha for the whole history

@@ -8,8 +8,8 @@ write-up's figure and the floor it is gated on. A case that cannot be measured h
 only ``"no_baseline_yet": {"why": ..., "date": ..., "command": ...}``.
 
 Files are only written by commands: ``pytest -m slow --update-baselines`` (the selected cases'
-entries, every other entry kept as it was), ``python -m bench pending`` (no baseline yet) and
-``python -m bench published`` (a write-up's figures), all through ``write_atomic``, which keeps the
+entries, every other entry kept as it was), ``python -m bench baselines pending`` (no baseline yet) and
+``python -m bench baselines published`` (a write-up's figures), all through ``write_atomic``, which keeps the
 file's mode. A missing, malformed or mismatched file is a ``BaselineError`` naming the file.
 """
 
@@ -67,7 +67,7 @@ def update_command(benchmark, protocol=None, case=None):
 
 def pending_command(benchmark, protocol, case):
     """The command that records that a case has no baseline yet, and why."""
-    return f"python -m bench pending {CaseId(benchmark, protocol, case)} --why '...'"
+    return f"python -m bench baselines pending {CaseId(benchmark, protocol, case)} --why '...'"
 
 
 def _create_hint(benchmark, protocol=None, case=None):

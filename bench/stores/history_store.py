@@ -1,7 +1,7 @@
 """The history store: every night's records in one database named by a URL (docs/history.md).
 
 The results store (``bench/stores/results.py``) keeps one session's records in its folder; the
-history store keeps every session's, so that ``python -m bench changes`` and ``python -m bench
+history store keeps every session's, so that ``python -m bench history changes`` and ``python -m bench
 dashboard`` can read a run of nights, wherever they ran. A *night* is one pytest session of the
 suite (or one imported results folder): its commit of this repository (and whether the tree was
 dirty), branch, date, options and environment; under it the session's records as the results
@@ -137,7 +137,7 @@ def open_existing(url=None):
         if not Path("results", FILE_NAME).exists():
             raise HistoryError(
                 "no history at results/history.sqlite: run the nightly first (`pytest -m slow`), or "
-                "give --history URL, or import saved results folders (`python -m bench store import "
+                "give --history URL, or import saved results folders (`python -m bench history import "
                 "results/`)."
             )
         url = default_url("results")
@@ -354,7 +354,7 @@ class HistoryStore:
             return sorted(conn.execute(sa.select(RECORDS.c.benchmark).distinct()).scalars())
 
     def counts(self):
-        """``{table: rows}``: what ``python -m bench store info`` prints."""
+        """``{table: rows}``: what ``python -m bench history info`` prints."""
         with self.engine.connect() as conn:
             return {
                 t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()

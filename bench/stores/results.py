@@ -3,7 +3,7 @@
 Every writer and reader of result records goes through here: the session (each seed's ``run``
 record as it finishes, each case's ``summary``, a ``not_trained`` record with why for a case that
 cannot train here), ``--bench-resume``, ``python -m bench history``,
-``python -m bench cross_version`` and ``python -m bench calibrate`` (its ``calibration`` records,
+``python -m bench matrix`` and ``python -m bench calibrate gates`` (its ``calibration`` records,
 one file of its own). A record carries ``format`` (``FORMAT``); the readers hand every record on
 in the current layout (``upgrade``), so a file written by an older version reads as a new one:
 
@@ -70,7 +70,7 @@ def stopped_record(kind, case_id, schedule, why, environment):
 
 
 def calibration_record(case_id, condition, seed, metrics, environment, diverged=None):
-    """One seed of a calibration set (``python -m bench calibrate``): its metrics, or None and why it diverged."""
+    """One seed of a calibration set (``python -m bench calibrate gates``): its metrics, or None and why it diverged."""
     fields = {"condition": condition, "seed": seed, "metrics": metrics}
     if diverged is not None:
         fields["diverged"] = diverged

@@ -1,15 +1,16 @@
-"""Command-line programs: ``python -m bench <tool>`` (or ``python -m bench.tools.<tool>``); ``python -m bench
---help`` lists them with a line each.
+"""The commands of ``python -m bench``, one module each, grouped by what a user is doing
+(``bench/__main__.py`` maps command lines to modules; ``python -m bench --help`` lists them):
 
-- a run: ``train`` (one case, one seed, with its report), ``history`` (a benchmark's last runs from results
-  folders);
-- the history store: ``store`` (import folders, show what a store holds), ``changes`` (shifts across nights),
-  ``dashboard`` (the nights as a page);
-- the version matrix: ``cross_version`` (a verdict per environment);
-- baselines: ``published`` (the published figures beside ours), ``pending`` (a case that cannot be measured
-  here, and why);
-- calibration: ``calibrate`` (the gates' false alarms and misses), ``calibrate_matrix`` (the matrix's),
-  ``calibrate_changes`` (the change points');
-- speed: ``speed_schedules``, ``speed_ionosphere``, ``speed_resnet``, ``speed_tests`` (with its pytest plugin
-  ``_pytest_timeline``) and ``speed_history``.
+- ``cli``: what every command shares: its options (``bench.harness.options.SHARED``), ``UserError``
+  and ``run``, the one place bad input becomes exit status 2;
+- a run: ``train`` (one case, one seed, with its report); ``matrix`` is ``cross_version`` (a verdict
+  per environment);
+- ``history``: ``show`` is ``history`` (a benchmark's last sessions from a results root), ``changes``
+  (shifts across nights), ``dashboard`` (the nights as a site), ``import`` and ``info`` are ``store``;
+- ``baselines``: ``published`` (the published figures as a baseline file), ``pending`` (a case that
+  cannot be measured here, and why);
+- ``calibrate``: ``gates`` is ``calibrate`` (the gates' false alarms and misses), ``matrix`` is
+  ``calibrate_matrix``, ``changes`` is ``calibrate_changes``;
+- ``speed``: ``speed_schedules``, ``speed_ionosphere``, ``speed_resnet``, ``speed_history`` and
+  ``speed_tests`` (with its pytest plugin ``_pytest_timeline``).
 """

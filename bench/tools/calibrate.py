@@ -1,7 +1,7 @@
 """Measure the gates' false alarms and misses on seeds no baseline saw, with regressions injected.
 
-Run: ``python -m bench calibrate BENCHMARK [--sets K] [--seeds N] [--first-seed S] [--jobs 2]
-[--protocols P ...] [--regressions R ...] [--results FILE.jsonl]``
+Run: ``python -m bench calibrate gates BENCHMARK [--sets K] [--seeds N] [--first-seed S] [--jobs 2]
+[--protocols P ...] [--regressions R ...] [--records FILE.jsonl]``
 
 Trains every case of BENCHMARK on K disjoint sets of N seeds (S, S+1, ...; by default far from
 the baselines' 1000..1039 and a nightly's 0..N-1), first unchanged, then with each regression
@@ -31,14 +31,12 @@ where a regression goes undetected; then the session's share of sets with any fa
 same judgments are repeated on random re-draws of N seeds from all K x N unchanged seeds, which
 resolves rates far below 1 / K. The seeds of a case under one condition train together where the
 benchmark can (``Benchmark.run``: the same numbers as one at a time); each group's seeds are
-appended to ``--results`` as it finishes, so an interrupted calibration resumes where it stopped.
+appended to ``--records`` as it finishes, so an interrupted calibration resumes where it stopped.
 """
 
-import argparse
 import concurrent.futures
 import math
 import multiprocessing
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +50,8 @@ from bench.statistics import figures, gates
 from bench.statistics.verdicts import Verdict
 from bench.stores import baselines, results
 from bench.stores.baselines import environment_label
+from bench.tools import cli
+from bench.tools.cli import UserError
 
 REGRESSIONS = regressions.NAMES
 DEFAULT_FIRST_SEED = 100_000
@@ -151,13 +151,11 @@ def judge_set(entries, values_by_metric, alpha):
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m bench calibrate", description=__doc__.splitlines()[0])
-    p.add_argument("benchmark", choices=[b.name for b in benchmarks.all_benchmarks() if not b.needs_gpu])
+    p = cli.parser("calibrate gates", __doc__.splitlines()[0])
+    cli.add_benchmark(p, which=[b.name for b in benchmarks.all_benchmarks() if not b.needs_gpu])
     p.add_argument("--sets", type=int, default=5, help="disjoint seed sets K (default: 5)")
-    p.add_argument("--seeds", type=int, default=None, help="seeds per set N (default: the nightly's)")
-    p.add_argument(
-        "--first-seed", type=int, default=DEFAULT_FIRST_SEED, help=f"first seed S (default: {DEFAULT_FIRST_SEED})"
-    )
+    cli.add(p, "seeds", "in each set (default: the nightly's)", type=int, default=None)
+    cli.add(p, "first-seed", f"of the first set (default: {DEFAULT_FIRST_SEED})", type=int, default=DEFAULT_FIRST_SEED)
     p.add_argument("--protocols", nargs="+", default=None, help="protocols (default: all)")
     p.add_argument(
         "--regressions",
@@ -173,12 +171,13 @@ def parser():
         help="gated tests in the session T, for alpha = 1 %% / T (default: the CPU nightly's)",
     )
     p.add_argument("--jobs", type=int, default=1, help="training processes, one compute thread each (default: 1)")
-    p.add_argument(
-        "--results",
+    cli.add(
+        p,
+        "records",
+        "every trained seed's, appended as each finishes and read back to resume (default: calibrate-BENCHMARK.jsonl)",
         default=None,
-        help="calibration records of every trained seed (the results store's format), appended as "
-        "each finishes and read back to resume (default: calibrate-BENCHMARK.jsonl)",
     )
+    cli.add_renamed(p, "--results", "--records")
     return p
 
 
@@ -188,15 +187,16 @@ def main(argv=None):
     benchmark, n, protocols, doc, seeds = _checked(p, args)
     args.regressions = expand(args.regressions)
     tests = args.tests or cpu_nightly_tests()
-    results_path = Path(args.results or f"calibrate-{benchmark.name}.jsonl")
+    results_path = Path(
+        args.records or cli.renamed(args, "--results", "--records") or f"calibrate-{benchmark.name}.jsonl"
+    )
     done = _recorded(results_path)
     here, elsewhere = this_environment(), {r["environment"] for r in done.values() if r.get("environment")}
     if elsewhere - {here}:
-        p.exit(
-            2,
+        raise UserError(
             f"{results_path} holds seeds trained in {', '.join(sorted(elsewhere - {here}))}, and this is "
-            f"{here}: one calibration file per environment (python -m bench calibrate_matrix compares them). "
-            "Give this environment its own --results file.\n",
+            f"{here}: one calibration file per environment (python -m bench calibrate matrix compares them). "
+            "Give this environment its own --records file.",
         )
     groups, runs = _groups(benchmark, protocols, args.regressions, seeds, done)
     todo = sum(len(group[-1]) for group in groups)
@@ -219,22 +219,22 @@ def _checked(p, args):
     benchmark = benchmarks.get(args.benchmark)
     n = args.seeds or benchmark.seeds
     if args.sets < 1 or n < 2:
-        p.error(f"--sets must be >= 1 and --seeds >= 2. Received: --sets={args.sets} --seeds={n}")
+        raise UserError(f"--sets must be >= 1 and --seeds >= 2. Received: --sets={args.sets} --seeds={n}")
     protocols = args.protocols or list(benchmark.protocols)
     for protocol in protocols:
         if protocol not in benchmark.protocols:
-            p.error(
+            raise UserError(
                 f"--protocols {protocol!r} is not a {benchmark.name} protocol; choose from "
                 f"{', '.join(benchmark.protocols)}"
             )
     try:
         doc = baselines.load(benchmark.name)
     except baselines.BaselineError as err:
-        p.exit(2, f"{err}\n")
+        raise UserError(str(err)) from None
     seeds = list(range(args.first_seed, args.first_seed + args.sets * n))
     overlap = set(seeds) & {s for pr in protocols for c in benchmark.cases for s in baselines.seeds_of(doc, pr, c)}
     if overlap:
-        p.error(f"seeds {min(overlap)}..{max(overlap)} are baseline seeds; choose another --first-seed")
+        raise UserError(f"seeds {min(overlap)}..{max(overlap)} are baseline seeds; choose another --first-seed")
     return benchmark, n, protocols, doc, seeds
 
 
@@ -388,4 +388,4 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(cli.run(main))

@@ -1,7 +1,7 @@
-"""False positives and detections of ``python -m bench changes``, on histories made of real unchanged and shifted seeds.
+"""False positives and detections of ``python -m bench history changes`` on histories of real seeds, shifted or not.
 
-Run: ``python -m bench calibrate_changes BENCHMARK --results FILE [--nights 30] [--histories 200]``
-after ``python -m bench calibrate BENCHMARK --sets K --regressions small --results FILE`` has trained
+Run: ``python -m bench calibrate changes BENCHMARK --records FILE [--nights 30] [--histories 200]``
+after ``python -m bench calibrate gates BENCHMARK --sets K --regressions small --records FILE`` has trained
 K x N seeds no baseline saw, unchanged and with every rate x0.99 to x0.85 (K x N >= nights x N).
 
 A history is ``--nights`` nights, each a nightly's worth of distinct seeds (N per case, the
@@ -21,8 +21,6 @@ alpha for the history). Printed per condition:
 Histories re-draw the same pool of seeds, so they are not independent: the pool's size is printed.
 """
 
-import argparse
-
 import numpy as np
 from tabulate import tabulate
 
@@ -32,7 +30,8 @@ from bench.engine.records import METRICS, summarize
 from bench.statistics import changepoints, gates, night_series
 from bench.statistics.verdicts import Verdict
 from bench.stores import baselines, results
-from bench.tools import calibrate
+from bench.tools import calibrate, cli
+from bench.tools.cli import UserError
 
 BUCKETS = ((1, 1), (2, 4), (5, 9), (10, 1_000))  # nights before or after the shift, whichever are fewer
 
@@ -109,16 +108,16 @@ def simulate(benchmark, pool, nights, histories, n, sizes, alpha, nightly_alpha,
         gated[(protocol, case)] = [m for m in some if METRICS[m].question != "info"]
     seeds = sorted(set.intersection(*(set(pool[(p, c, "unchanged")]) for p, c in cases)))
     if len(seeds) < nights * n:
-        raise SystemExit(
+        raise UserError(
             f"{len(seeds)} unchanged seeds per case: a {nights}-night history of {n} seeds a night "
-            f"needs {nights * n}. Train more with python -m bench calibrate {benchmark} --sets K."
+            f"needs {nights * n}. Train more with python -m bench calibrate gates {benchmark} --sets K."
         )
     for size in sizes:
         missing = [(p, c) for p, c in cases if (p, c, size) not in pool]
         if missing:
-            raise SystemExit(
+            raise UserError(
                 f"no {size} seeds of {missing[0][0]}/{missing[0][1]}: train them with python -m bench "
-                f"calibrate {benchmark} --regressions {size} (same --first-seed and --sets)."
+                f"calibrate gates {benchmark} --regressions {size} (same --first-seed and --sets)."
             )
     bands = gate_bands(doc, cases, gated, n, nightly_alpha)
     rng = np.random.default_rng(0)
@@ -185,33 +184,37 @@ def _nights(lo, hi):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m bench calibrate_changes", description=__doc__.splitlines()[0])
-    p.add_argument("benchmark", choices=[b.name for b in benchmarks.all_benchmarks() if not b.needs_gpu])
-    p.add_argument("--results", required=True, metavar="FILE", help="calibrate's records (--regressions small)")
+    p = cli.parser("calibrate changes", __doc__.splitlines()[0])
+    cli.add_benchmark(p, which=[b.name for b in benchmarks.all_benchmarks() if not b.needs_gpu])
+    cli.add(p, "records", "trained with --regressions small (required)", default=None)
+    cli.add_renamed(p, "--results", "--records")
     p.add_argument("--nights", type=int, default=30, help="nights per history (default: 30)")
     p.add_argument("--histories", type=int, default=200, help="histories drawn (default: 200)")
-    p.add_argument("--seeds", type=int, default=None, help="seeds per night (default: the nightly's)")
+    cli.add(p, "seeds", "each night (default: the nightly's)", type=int, default=None)
     p.add_argument(
         "--sizes",
         nargs="+",
         default=list(regressions.GROUPS["small"]),
         help=f"shifts (default: the small group, {', '.join(regressions.GROUPS['small'])})",
     )
-    p.add_argument(
-        "--alpha",
+    cli.add(
+        p,
+        "alpha",
+        f"here: the change points' per history (default: {changepoints.HISTORY_ALPHA})",
         type=float,
         default=changepoints.HISTORY_ALPHA,
-        help=f"change points' alpha per history (default: {changepoints.HISTORY_ALPHA})",
     )
     args = p.parse_args(argv)
+    args.records = args.records or cli.renamed(args, "--results", "--records")
+    if not args.records:
+        raise UserError("give --records FILE: the calibration records of python -m bench calibrate gates")
     benchmark = benchmarks.get(args.benchmark)
     n = args.seeds or benchmark.seeds
-    pool = load(args.results, args.benchmark)
+    pool = load(args.records, args.benchmark)
     if not pool:
-        p.exit(
-            2,
-            f"no calibration records of {args.benchmark} in {args.results}: run python -m bench calibrate "
-            f"{args.benchmark} --regressions small --results {args.results} first\n",
+        raise UserError(
+            f"no calibration records of {args.benchmark} in {args.records}: run python -m bench calibrate gates "
+            f"{args.benchmark} --regressions small --records {args.records} first",
         )
     nightly_alpha = gates.alpha_for(calibrate.cpu_nightly_tests())
     doc = baselines.load(args.benchmark)
@@ -225,4 +228,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))

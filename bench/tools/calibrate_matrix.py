@@ -1,12 +1,12 @@
 """Measure the version matrix's verdicts on seeds no baseline saw: false alarms and detections.
 
-Run: ``python -m bench calibrate_matrix FILE [FILE ...] [--seeds N] [--envs E] [--resamples R]``
+Run: ``python -m bench calibrate matrix FILE [FILE ...] [--seeds N] [--envs E] [--resamples R]``
 
-Each FILE holds one environment's ``python -m bench calibrate`` records (``--results``: the
+Each FILE holds one environment's ``python -m bench calibrate gates`` records (``--records``: the
 same first seed, sets and seeds in every environment; ``--regressions library`` for the
 library's regressions). For each benchmark, the seeds every environment trained unchanged are
 cut into K disjoint sets of N (a nightly's seeds), and R random re-draws of N resolve rates
-far below 1 / K. On each set every case is judged exactly as ``python -m bench cross_version``
+far below 1 / K. On each set every case is judged exactly as ``python -m bench matrix``
 judges a matrix run (``bench.statistics.matrix.judge_case``: each environment's gates against the
 committed baseline, and a paired per-seed test against the reference environment, the one the
 baseline was measured in when present) at the matrix's alpha = 1 % / T, T the tests of a matrix
@@ -26,8 +26,6 @@ matrix run's false alarms; goal <= 1 %), and per regression and environment the 
 any case fails (goal >= 90 % where the change moves training). Reads files only; trains nothing.
 """
 
-import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -37,14 +35,11 @@ from bench import benchmarks
 from bench.benchmarks import regressions
 from bench.statistics import gates, matrix
 from bench.stores import baselines, results
-from bench.tools import calibrate
+from bench.tools import calibrate, cli
+from bench.tools.cli import UserError
 
 RESAMPLES = 200
 TOX_ENVS = 6  # tf212, tf215, tf216, tf221, keras3-jax, keras3-torch (tox.ini)
-
-
-class BadInput(ValueError):
-    """Calibration files the matrix cannot be calibrated on."""
 
 
 def load(paths):
@@ -52,13 +47,15 @@ def load(paths):
     found = {}
     for path in paths:
         if not Path(path).is_file():
-            raise BadInput(f"{path}: no such file. Give the --results files of `python -m bench calibrate`.")
+            raise UserError(f"{path}: no such file. Give the --records files of `python -m bench calibrate gates`.")
         records = list(results.read(path, "calibration"))
         if not records:
-            raise BadInput(f"{path}: no calibration records. Give the --results files of `python -m bench calibrate`.")
+            raise UserError(
+                f"{path}: no calibration records. Give the --records files of `python -m bench calibrate gates`."
+            )
         for r in records:
             if not r.get("environment"):
-                raise BadInput(
+                raise UserError(
                     f"{path}: its records do not say which environment trained them (written before "
                     "calibrate recorded it); calibrate again into a new file."
                 )
@@ -77,7 +74,7 @@ def seed_sets(found, benchmark, n, resamples, rng):
                 common = set(seeds) if common is None else common & set(seeds)
     seeds = sorted(common or ())
     if len(seeds) < n:
-        raise BadInput(
+        raise UserError(
             f"{benchmark}: {len(seeds)} seeds trained unchanged in every environment, fewer than a "
             f"set of {n}; calibrate more --sets, or give --seeds."
         )
@@ -200,9 +197,14 @@ def _rate(flags, drawn=None):
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m bench calibrate_matrix", description=__doc__.splitlines()[0])
-    p.add_argument("files", nargs="+", help="calibration files of `python -m bench calibrate`, one per environment")
-    p.add_argument("--seeds", type=int, default=None, help="seeds per set N (default: each benchmark's nightly's)")
+    p = cli.parser("calibrate matrix", __doc__.splitlines()[0])
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="calibration records of `python -m bench calibrate gates`, one per environment",
+    )
+    cli.add(p, "seeds", "in each set (default: each benchmark's nightly's)", type=int, default=None)
     p.add_argument(
         "--envs",
         type=int,
@@ -217,7 +219,7 @@ def main(argv=None):
     p = parser()
     args = p.parse_args(argv)
     if args.envs < 1 or args.resamples < 0 or (args.seeds is not None and args.seeds < 2):
-        p.error(
+        raise UserError(
             f"--envs must be >= 1, --resamples >= 0 and --seeds >= 2. Received: --envs={args.envs} "
             f"--resamples={args.resamples} --seeds={args.seeds}"
         )
@@ -237,11 +239,11 @@ def main(argv=None):
                 found, name, args.seeds or benchmark.seeds, args.resamples, np.random.default_rng(0)
             )
             out.append(render(name, doc, found, sets, draws, envs, reference, alpha, tests))
-    except (BadInput, baselines.BaselineError) as err:
-        p.exit(2, f"{err}\n")
+    except baselines.BaselineError as err:
+        raise UserError(str(err)) from None
     print("\n\n".join(out))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(cli.run(main))

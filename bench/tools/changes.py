@@ -1,6 +1,6 @@
 """Where a benchmark's training shifted across nights, and what changed then: change points in the history.
 
-Run: ``python -m bench changes [BENCHMARK] [--history URL] [--recent K] [--alpha A]``
+Run: ``python -m bench history changes [BENCHMARK] [--history URL] [--recent K] [--alpha A]``
 
 Reads the history store (``--history``, default the nightly's ``sqlite:///results/history.sqlite``;
 ``bench/stores/history_store.py``), takes every case's gated metrics night by night (a seed mean, its
@@ -14,7 +14,6 @@ Exit status: 1 when a shift starts within the last K nights (``--recent``, defau
 0 when none does, 2 on bad input (no history, no nights of the benchmark).
 """
 
-import argparse
 import json
 import subprocess
 from pathlib import Path
@@ -22,25 +21,16 @@ from pathlib import Path
 from bench.engine.records import METRICS
 from bench.statistics import changepoints, night_series
 from bench.stores import history_store
+from bench.tools import cli
+from bench.tools.cli import UserError
 
 GIT_LOG_LINES = 10
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m bench changes", description=__doc__.splitlines()[0])
-    p.add_argument(
-        "benchmark",
-        nargs="?",
-        default=None,
-        help="benchmark name, e.g. ionosphere (default: every benchmark in the history)",
-    )
-    p.add_argument(
-        "--history",
-        default=None,
-        metavar="URL",
-        help="the history store: sqlite:///path/file.sqlite, a file path or postgresql://user@host/db "
-        "(default: sqlite:///results/history.sqlite, what `pytest -m slow` writes)",
-    )
+    p = cli.parser("history changes", __doc__.splitlines()[0])
+    cli.add_benchmark(p, optional=True)
+    cli.add(p, "history", "read from (default: sqlite:///results/history.sqlite, what `pytest -m slow` writes)")
     p.add_argument(
         "--recent",
         type=int,
@@ -48,44 +38,36 @@ def main(argv=None):
         metavar="K",
         help="exit 1 when a shift starts within the last K nights of its benchmark (default: 1)",
     )
-    p.add_argument(
-        "--alpha",
+    cli.add(
+        p,
+        "alpha",
+        f"here: that an unchanged history shows any shift, over all its series (default: {changepoints.HISTORY_ALPHA})",
         type=float,
         default=changepoints.HISTORY_ALPHA,
-        help="chance that an unchanged history shows any shift, split over its series "
-        f"(default: {changepoints.HISTORY_ALPHA})",
     )
-    p.add_argument(
-        "--json",
-        default=None,
-        metavar="FILE",
-        help="also write the shifts as JSON to FILE, which must not exist (default: none)",
-    )
+    cli.add(p, "json", "the shifts (default: none)")
     args = p.parse_args(argv)
     if args.recent < 1:
-        p.exit(2, f"--recent must be >= 1 (nights). Received: {args.recent}\n")
+        raise UserError(f"--recent must be >= 1 (nights). Received: {args.recent}")
     if not 0 < args.alpha < 1:
-        p.exit(2, f"--alpha must be between 0 and 1. Received: {args.alpha}\n")
-    if args.json and Path(args.json).exists():
-        p.exit(2, f"--json {args.json} exists; this suite never overwrites a report. Choose a new file name.\n")
+        raise UserError(f"--alpha must be between 0 and 1. Received: {args.alpha}")
+    cli.not_there(args.json, "--json")
     try:
         store, url = history_store.open_existing(args.history)
     except history_store.HistoryError as err:
-        p.exit(2, f"{err}\n")
+        raise UserError(str(err)) from None
     names = [args.benchmark] if args.benchmark else store.benchmarks()
     if not names:
-        p.exit(
-            2,
+        raise UserError(
             f"no nights in {history_store.shown_url(url)}: run the nightly with --bench-history={url}, or "
-            "import results folders (`python -m bench store import DIR --history URL`).\n",
+            "import results folders (`python -m bench history import DIR --history URL`).",
         )
     histories = [night_series.load(store, name) for name in names]
     empty = [h.benchmark for h in histories if not h.nights]
     if empty:
-        p.exit(
-            2,
+        raise UserError(
             f"no nights of {', '.join(empty)} in {history_store.shown_url(url)}; it holds "
-            f"{', '.join(store.benchmarks()) or 'none'}.\n",
+            f"{', '.join(store.benchmarks()) or 'none'}.",
         )
     recent, found = False, []
     for history in histories:
@@ -229,4 +211,4 @@ def _commits(before, after):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))

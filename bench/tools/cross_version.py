@@ -1,6 +1,6 @@
 """A verdict per environment of the version matrix: one row per case, one column per environment.
 
-Run: ``python -m bench cross_version DIR [DIR ...] [--md FILE] [--json FILE]`` where each DIR is a
+Run: ``python -m bench matrix DIR [DIR ...] [--md FILE] [--json FILE]`` where each DIR is a
 ``--bench-results`` folder (tox writes one per environment under ``.tox/results/``). Reads every
 session below them through the results store (``bench.stores.results``; the newest session of
 an environment and case wins) and judges each environment's runs of each case
@@ -12,7 +12,6 @@ Exit status: 1 when any environment's training changed or got worse, 0 when ever
 2 on bad input (no results, or results trained with other epochs than the benchmark's).
 """
 
-import argparse
 import json
 from pathlib import Path
 
@@ -24,10 +23,8 @@ from bench.harness.summary import case_order
 from bench.statistics import gates, matrix
 from bench.stores import baselines, results
 from bench.stores.baselines import environment_label
-
-
-class BadInput(ValueError):
-    """Results the matrix cannot judge: none, or trained with other epochs."""
+from bench.tools import cli
+from bench.tools.cli import UserError
 
 
 def load(dirs):
@@ -40,7 +37,7 @@ def load(dirs):
     for d in dirs:
         folders = results.sessions(d)
         if not folders:
-            raise BadInput(
+            raise UserError(
                 f"no results under {d}: run `pytest -m slow --bench-results={d}` first (tox writes "
                 "one folder per environment under .tox/results/)."
             )
@@ -60,14 +57,14 @@ def load(dirs):
                 elif env not in by_case.get(key, {}):
                     stopped.setdefault(key, {})[env] = ("did not train", record["why"])
     if not by_case and not stopped:
-        raise BadInput(f"no benchmark results in {', '.join(map(str, dirs))}")
+        raise UserError(f"no benchmark results in {', '.join(map(str, dirs))}")
     return by_case, stopped
 
 
 def _runs(env, key, summary, seeds_runs):
     missing = [s for s in summary["seeds"] if s not in seeds_runs]
     if missing:
-        raise BadInput(f"{'/'.join(key)} in {env}: the summary names seeds {missing} whose runs are not recorded")
+        raise UserError(f"{'/'.join(key)} in {env}: the summary names seeds {missing} whose runs are not recorded")
     chosen = [seeds_runs[s] for s in summary["seeds"]]
     epochs = {len(r.history.get("train_loss", [])) for r in chosen}
     return matrix.Runs(
@@ -82,14 +79,14 @@ def _runs(env, key, summary, seeds_runs):
 
 
 def check_epochs(by_case):
-    """``BadInput`` for runs trained with other epochs than their benchmark's."""
+    """``UserError`` for runs trained with other epochs than their benchmark's."""
     for (name, protocol, case), by_env in by_case.items():
         if name not in benchmarks.names():
             continue
         want = benchmarks.get(name).config["epochs"]
         for env, runs in by_env.items():
             if runs.epochs != want:
-                raise BadInput(
+                raise UserError(
                     f"{CaseId(name, protocol, case)} in {env} trained {runs.epochs} epochs, the benchmark "
                     f"trains {want}: the matrix judges only runs of the benchmark as declared."
                 )
@@ -173,36 +170,22 @@ def as_json(cells, tests, alpha, references):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m bench cross_version", description=__doc__.splitlines()[0])
-    p.add_argument("dirs", nargs="+", help="--bench-results folders, one per environment (e.g. .tox/results/*)")
+    p = cli.parser("matrix", __doc__.splitlines()[0])
     p.add_argument(
-        "--md",
-        default=None,
-        metavar="FILE",
-        help="also write the table as Markdown to FILE, which must not exist (default: none)",
+        "dirs", nargs="+", metavar="DIR", help="results roots (--bench-results), one per environment (.tox/results/*)"
     )
-    p.add_argument(
-        "--json",
-        default=None,
-        metavar="FILE",
-        help="also write every cell as JSON to FILE, which must not exist (default: none)",
-    )
-    p.add_argument(
-        "--baselines",
-        default=str(baselines.DEFAULT_DIR),
-        metavar="DIR",
-        help="the baseline folder the gates read (default: the project's baselines/)",
-    )
+    cli.add(p, "md", "the table (default: none)")
+    cli.add(p, "json", "every cell (default: none)")
+    cli.add(p, "baselines", "the gates read (default: the project's baselines/)", default=str(baselines.DEFAULT_DIR))
     args = p.parse_args(argv)
-    for option in (args.md, args.json):
-        if option and Path(option).exists():
-            p.exit(2, f"{option} exists; cross_version never overwrites a report. Choose a new file name.\n")
+    cli.not_there(args.md, "--md")
+    cli.not_there(args.json, "--json")
     try:
         by_case, stopped = load(args.dirs)
         check_epochs(by_case)
         cells, tests, alpha, references = judge(by_case, stopped, Path(args.baselines))
-    except (BadInput, baselines.BaselineError) as err:
-        p.exit(2, f"cross_version: {err}\n")
+    except baselines.BaselineError as err:
+        raise UserError(str(err)) from None
     table, notes = render(cells, tests, alpha, references)
     times = training_times(by_case)
     if times:
@@ -221,4 +204,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))

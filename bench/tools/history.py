@@ -1,7 +1,7 @@
 """The last N runs of a benchmark, from saved results: a table, and a drift plot against the baseline.
 
-Run: ``python -m bench history ionosphere [--results results] [--last 10]
-[--plot drift.png --case published/step --metric final_val_accuracy]``
+Run: ``python -m bench history show ionosphere [--results results] [--last 10]
+[--plot drift.png --protocol published --case step --metric final_val_accuracy]``
 
 Reads every session folder under ``--results`` through the results store
 (``bench.stores.results``: unmerged per-worker files included, a line cut by a kill skipped),
@@ -9,14 +9,17 @@ takes each session's summary of every case, and shows the newest N sessions olde
 a slow drift shows before a gate trips.
 """
 
-import argparse
+import sys
 from pathlib import Path
 
 from tabulate import tabulate
 
-from bench.engine.records import METRICS
+from bench import benchmarks
+from bench.engine.records import METRICS, CaseId
 from bench.report.plots import plot_drift
 from bench.stores import baselines, results
+from bench.tools import cli
+from bench.tools.cli import UserError
 
 
 def sessions(results_root, benchmark):
@@ -54,9 +57,9 @@ def table(found, metric):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m bench history", description=__doc__.splitlines()[0])
-    p.add_argument("benchmark", help="benchmark name, e.g. ionosphere")
-    p.add_argument("--results", default="results", help="the --bench-results folder to read (default: results)")
+    p = cli.parser("history show", __doc__.splitlines()[0])
+    cli.add_benchmark(p)
+    cli.add(p, "results", "read (default: results)", default="results")
     p.add_argument("--last", type=int, default=10, help="how many of the newest sessions (default: 10)")
     p.add_argument(
         "--metric",
@@ -67,45 +70,45 @@ def main(argv=None):
     p.add_argument(
         "--plot", default=None, help="also write a drift plot (PNG) of --case to this new file (default: no plot)"
     )
-    p.add_argument("--case", default=None, help="PROTOCOL/CASE for --plot, e.g. published/step (default: none)")
-    p.add_argument(
-        "--baselines",
-        default=str(baselines.DEFAULT_DIR),
-        help="baseline folder for the plot's lines (default: the project's baselines/)",
-    )
+    cli.add(p, "case", "the one --plot draws (default: none)", default=None)
+    cli.add(p, "protocol", "of --case (default: the benchmark's first)", default=None)
+    cli.add(p, "baselines", "the plot's lines (default: the project's baselines/)", default=str(baselines.DEFAULT_DIR))
     args = p.parse_args(argv)
-    if args.metric is None:
-        from bench import benchmarks
-
-        args.metric = (
-            benchmarks.get(args.benchmark).metric if args.benchmark in benchmarks.names() else "final_val_accuracy"
+    benchmark = benchmarks.get(args.benchmark)
+    args.metric = args.metric or benchmark.metric
+    if args.case and "/" in args.case:  # the release before's --case PROTOCOL/CASE
+        print(
+            f"--case {args.case} is now --protocol {args.case.split('/', 1)[0]} --case "
+            f"{args.case.split('/', 1)[1]}; the old spelling works until the next release.",
+            file=sys.stderr,
         )
+        args.protocol, args.case = args.case.split("/", 1)
     if not Path(args.results).is_dir():
-        p.exit(2, f"no results folder {args.results}: run `pytest -m slow --bench-results={args.results}` first\n")
+        raise UserError(f"no results folder {args.results}: run `pytest -m slow --bench-results={args.results}` first")
     found = sessions(args.results, args.benchmark)[-args.last :]
     if not found:
-        p.exit(2, f"no {args.benchmark} results under {args.results}\n")
+        raise UserError(f"no {args.benchmark} results under {args.results}")
     print(f"{args.benchmark}: {args.metric} [{METRICS[args.metric].unit}], mean +- std (n seeds), oldest first")
     print(table(found, args.metric))
     if args.plot:
-        if not args.case or "/" not in args.case:
-            p.error("--plot needs --case PROTOCOL/CASE")
+        if not args.case:
+            raise UserError("--plot needs --case CASE (and --protocol PROTOCOL where the benchmark has several)")
         if Path(args.plot).exists():
-            p.error(f"--plot {args.plot} exists; choose another file")
-        case = tuple(args.case.split("/", 1))
+            raise UserError(f"--plot {args.plot} exists; choose another file")
+        case = (args.protocol or benchmark.protocols[0], args.case)
         points = [(date[:16] or name, c[case][args.metric]) for name, date, c in found if case in c]
         if not points:
-            p.exit(2, f"no results for {args.case}\n")
+            raise UserError(f"no results for {CaseId(args.benchmark, *case)}")
         entry = None
         try:
             doc = baselines.load(args.benchmark, args.baselines)
             entry = doc["cases"].get(case[0], {}).get(case[1], {}).get(args.metric)
         except baselines.BaselineError as err:
             print(f"(no baseline lines: {err})")
-        title = f"{args.benchmark} / {args.case}: {args.metric} per session"
+        title = f"{CaseId(args.benchmark, *case)}: {args.metric} per session"
         print(f"wrote {plot_drift(points, args.plot, title, METRICS[args.metric].unit, entry)}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))

@@ -1,26 +1,26 @@
 """Baselines from a write-up's published figures, for a benchmark not yet reproduced here.
 
-Run: ``python -m bench published cifar10_resnet``
+Run: ``python -m bench baselines published cifar10_resnet``
 
 Writes ``baselines/<benchmark>.json`` from the declaration's ``published`` (final validation
 accuracy per case) and ``published_floors`` (the thresholds), each entry marked
 ``"source": "published"`` with its reference. It refuses to overwrite an existing file:
 once a benchmark has been reproduced, ``pytest -m slow --bench-case=BENCHMARK --update-baselines``
 replaces these entries with measured ones. A case the write-up did not run is recorded as having
-no baseline yet (as ``python -m bench pending`` records it).
+no baseline yet (as ``python -m bench baselines pending`` records it).
 """
 
-import argparse
-import sys
 import time
 
 from bench import benchmarks
 from bench.stores import baselines
+from bench.tools import cli
+from bench.tools.cli import UserError
 
 
 def published_document(benchmark, date):
     why = "the write-up did not run it; it needs a reviewed GPU run here"
-    command = f"python -m bench published {benchmark.name}"
+    command = f"python -m bench baselines published {benchmark.name}"
     cases = {
         name: {baselines.PENDING: {"why": why, "date": date, "command": command}} for name in benchmark.cases
     }  # a case the write-up did not run: no baseline yet
@@ -49,18 +49,16 @@ def published_document(benchmark, date):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench published", description=__doc__.splitlines()[0])
-    parser.add_argument("benchmark", choices=[b.name for b in benchmarks.all_benchmarks() if b.published])
-    parser.add_argument(
-        "--baselines", default=str(baselines.DEFAULT_DIR), help="directory (default: the project's baselines/)"
-    )
+    parser = cli.parser("baselines published", __doc__.splitlines()[0])
+    cli.add_benchmark(parser, which=[b.name for b in benchmarks.all_benchmarks() if b.published])
+    cli.add(parser, "baselines", "write into (default: the project's baselines/)", default=str(baselines.DEFAULT_DIR))
     args = parser.parse_args(argv)
     path = baselines.path_for(args.benchmark, args.baselines)
     if path.exists():
-        sys.exit(f"{path} exists; refusing to overwrite it. Move it away first if you mean to.")
+        raise UserError(f"{path} exists; refusing to overwrite it. Move it away first if you mean to.")
     baselines.write_atomic(path, published_document(benchmarks.get(args.benchmark), time.strftime("%Y-%m-%d")))
     print(f"wrote {path}")
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(cli.run(main))

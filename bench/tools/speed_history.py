@@ -1,6 +1,6 @@
 """Time the history store's writes: a results folder's records, one transaction each, as a session writes them.
 
-Run: ``python -m bench speed_history FOLDER [--history URL] [--rounds 3]``
+Run: ``python -m bench speed history FOLDER [--history URL] [--rounds 3]``
 
 FOLDER is a session's results folder (``results/<session>``); each round adds its records one at a time
 to a new night of an empty store (default: a new SQLite file in a temporary folder; a store that
@@ -9,35 +9,35 @@ and milliseconds per record. A session writes each record as it finishes, so thi
 adds to a nightly.
 """
 
-import argparse
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 from bench.stores import history_store, results
+from bench.tools import cli
+from bench.tools.cli import UserError
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m bench speed_history", description=__doc__.splitlines()[0])
+    p = cli.parser("speed history", __doc__.splitlines()[0])
     p.add_argument("folder", help="a session's results folder")
-    p.add_argument("--history", default=None, metavar="URL", help="the store (default: a new SQLite file)")
+    cli.add(p, "history", "written to (default: a new SQLite file)", default=None)
     p.add_argument("--rounds", type=int, default=3, help="rounds, each a new night (default: 3)")
     args = p.parse_args(argv)
     records = list(results.records(args.folder))
     if not records:
-        p.exit(2, f"no records in {args.folder}: give a results/<session> folder\n")
+        raise UserError(f"no records in {args.folder}: give a results/<session> folder")
     with tempfile.TemporaryDirectory() as tmp:
         url = args.history or f"sqlite:///{Path(tmp) / 'speed.sqlite'}"
         try:
             store = history_store.open_store(url)
         except history_store.HistoryError as err:
-            p.exit(2, f"{err}\n")
+            raise UserError(str(err)) from None
         if store.counts()["nights"]:
-            p.exit(
-                2,
+            raise UserError(
                 f"{history_store.shown_url(url)} holds nights; the rounds would add theirs to its history. "
-                "Give an empty store (a new SQLite file, or a new PostgreSQL database).\n",
+                "Give an empty store (a new SQLite file, or a new PostgreSQL database).",
             )
         print(f"{history_store.shown_url(url)} ({store.dialect}): {len(records)} records of {args.folder}")
         for k in range(args.rounds):
@@ -59,4 +59,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))

@@ -1,6 +1,6 @@
 """How long the full ionosphere benchmark takes: this suite's runner against plain model.fit.
 
-Run: ``python -m bench speed_ionosphere [--seeds 5]``
+Run: ``python -m bench speed ionosphere [--seeds 5]``
 
 Times, in one process, 4 schedules x n seeds x 50 epochs of source D's protocol
 (published split, batch 28) four ways:
@@ -18,7 +18,6 @@ one takes. TensorFlow and Keras are imported once before any runner is timed (th
 time is printed on its own). Target: plain fit >= 20x the suite's time.
 """
 
-import argparse
 import time
 
 import numpy as np
@@ -27,6 +26,7 @@ from tabulate import tabulate
 from bench.benchmarks import RunOptions
 from bench.benchmarks import ionosphere as io
 from bench.engine import compiled
+from bench.tools import cli
 
 TARGET = 20.0  # plain fit's time / the suite's, at least
 
@@ -136,8 +136,8 @@ def render(records):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench speed_ionosphere", description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5, help="seeds per case (default: 5)")
+    parser = cli.parser("speed ionosphere", __doc__.splitlines()[0])
+    cli.add(parser, "seeds", "(default: 5)", type=int, default=5)
     args = parser.parse_args(argv)
     from bench.engine.records import environment
 
@@ -161,4 +161,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(cli.run(main))

@@ -1,6 +1,6 @@
 """Source A's ResNet: images/s of the suite's training loop beside ``model.fit``'s, same model, batch and data.
 
-Run: ``python -m bench speed_resnet [--config full|tiny] [--images 1024] [--epochs 3] [--xla] [--mixed-precision]``
+Run: ``python -m bench speed resnet [--config full|tiny] [--images 1024] [--epochs 3] [--xla] [--mixed-precision]``
 
 Both sides train the benchmark's model (SGD momentum 0.9, step decay, batch 128) on the same
 random 32x32x3 images, in one process, one after the other, each from a freshly built model:
@@ -16,7 +16,6 @@ Targets: suite / fit >= 1.0 on a CPU; on one H100 with ``--xla --mixed-precision
 50,000-image epoch of the full model (published: about 171 s on the author's GPU).
 """
 
-import argparse
 import time
 
 import numpy as np
@@ -25,6 +24,8 @@ from tabulate import tabulate
 from bench.benchmarks import cifar10_resnet as resnet
 from bench.engine import loop, precision
 from bench.engine.records import environment
+from bench.tools import cli
+from bench.tools.cli import UserError
 
 TINY = {"stages": (1, 1, 1), "filters": (8, 8, 16, 32)}
 TARGET_RATIO = 1.0
@@ -102,7 +103,7 @@ def measure_fit(images, epochs, xla=False, mixed=False, seed=0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench speed_resnet", description=__doc__.splitlines()[0])
+    parser = cli.parser("speed resnet", __doc__.splitlines()[0])
     parser.add_argument(
         "--config",
         choices=["full", "tiny"],
@@ -115,7 +116,7 @@ def main(argv=None):
     parser.add_argument("--mixed-precision", action="store_true", help="mixed_float16, both sides (default: off)")
     args = parser.parse_args(argv)
     if args.epochs < 2:
-        parser.error(f"--epochs must be >= 2 (the first is tracing). Received: --epochs={args.epochs}")
+        raise UserError(f"--epochs must be >= 2 (the first is tracing). Received: --epochs={args.epochs}")
     resnet.CONFIG.update(TINY if args.config == "tiny" else {})
     rows = {}
     for name, measure in (("suite", measure_suite), ("fit", measure_fit)):
@@ -152,4 +153,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(cli.run(main))

@@ -1,6 +1,6 @@
 """How fast ``Schedule.values`` is: every schedule over 1,000,000 indices.
 
-Run: ``python -m bench speed_schedules [--n 1000000] [--repeats 20]``
+Run: ``python -m bench speed schedules [--n 1000000] [--repeats 20]``
 
 Prints, per registered schedule (built from its declared ``example``), the median and best
 wall time of ``s.values(ts)`` for ``ts = numpy.arange(n)`` (int64), measured with ``time.perf_counter`` after one
@@ -12,7 +12,6 @@ figure to compare across machines and loads. It reports and exits 0 whatever the
 a noisy machine is not a failure.
 """
 
-import argparse
 import platform
 import statistics
 import time
@@ -21,6 +20,7 @@ import numpy as np
 from tabulate import tabulate
 
 import schedules
+from bench.tools import cli
 
 TARGET_MS = 50.0
 
@@ -80,7 +80,7 @@ def render(records):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench speed_schedules", description=__doc__.splitlines()[0])
+    parser = cli.parser("speed schedules", __doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="indices per call (default: 1000000)")
     parser.add_argument("--repeats", type=int, default=20, help="timed calls per schedule (default: 20)")
     args = parser.parse_args(argv)
@@ -94,4 +94,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))

@@ -1,6 +1,6 @@
 """How long the fast tier takes: ``pytest -m "not slow"``, timed from outside, phase by phase.
 
-Run: ``python -m bench speed_tests [--runs 3] [--root DIR] [--no-floor]``
+Run: ``python -m bench speed tests [--runs 3] [--root DIR] [--no-floor]``
 
 Runs the README's test command (``pytest -m "not slow" -n 2``: two pytest-xdist workers, one
 per core of the machines this suite is sized for) ``--runs`` times, each a fresh process started in
@@ -15,7 +15,6 @@ side by side so that both see the same machine. The target is a ratio: the media
 travels, seconds do not). It reports and exits 0 whatever the times; 1 only when the tests fail.
 """
 
-import argparse
 import os
 import re
 import shlex
@@ -27,6 +26,9 @@ import time
 from pathlib import Path
 
 from tabulate import tabulate
+
+from bench.tools import cli
+from bench.tools.cli import UserError
 
 TARGET_RATIO = 3.0  # median wall time / median floor (a bare TensorFlow import)
 COMMAND = ["-m", "not slow", "-n", "2"]
@@ -130,7 +132,7 @@ def render(records, floor=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench speed_tests", description=__doc__.splitlines()[0])
+    parser = cli.parser("speed tests", __doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="timed runs of the fast tier (default: 3)")
     parser.add_argument(
         "--root",
@@ -141,9 +143,9 @@ def main(argv=None):
     parser.add_argument("--no-floor", action="store_true", help="do not time python -c 'import tensorflow'")
     args = parser.parse_args(argv)
     if args.runs < 1:
-        parser.error(f"--runs must be at least 1; got {args.runs}")
+        raise UserError(f"--runs must be at least 1; got {args.runs}")
     if not (args.root / "conftest.py").exists():
-        parser.error(f"--root {args.root} is not a checkout of this suite (no conftest.py there)")
+        raise UserError(f"--root {args.root} is not a checkout of this suite (no conftest.py there)")
     print(
         f"pytest {shlex.join(COMMAND)} in {args.root}, {os.cpu_count()} CPU(s), wall time from outside the process; "
         "phases from a timing plugin"
@@ -165,4 +167,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))

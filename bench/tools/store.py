@@ -1,34 +1,28 @@
 """The history store's housekeeping: import saved results folders, show what a store holds.
 
-Run: ``python -m bench store import DIR [DIR ...] [--history URL]`` adds every session folder under
+Run: ``python -m bench history import DIR [DIR ...] [--history URL]`` adds every session folder under
 each DIR (``results/``, tox's ``.tox/results/<env>``, a CI artifact) as a night, with its records and
 verdicts; a folder a live session wrote into the store already, or one imported before, adds
-nothing twice. ``python -m bench store info [--history URL]`` prints the schema version, the rows of
+nothing twice. ``python -m bench history info [--history URL]`` prints the schema version, the rows of
 each table and the nights per benchmark.
 
 ``--history`` defaults to the nightly's own store, ``sqlite:///results/history.sqlite``
 (docs/history.md). Exit status 2 on bad input (a folder without results, a URL that cannot be opened).
 """
 
-import argparse
-
 from bench.stores import history_store, results
+from bench.tools import cli
+from bench.tools.cli import UserError
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m bench store", description=__doc__.splitlines()[0])
+    p = cli.parser("history", __doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     imp = sub.add_parser("import", help="add saved results folders to the history store as nights")
     imp.add_argument("folders", nargs="+", metavar="DIR", help="results folders (any depth of session folders)")
     info = sub.add_parser("info", help="schema version, rows and nights per benchmark")
     for parser in (imp, info):
-        parser.add_argument(
-            "--history",
-            default=None,
-            metavar="URL",
-            help="sqlite:///path/file.sqlite, a file path or postgresql://user@host/db "
-            "(default: sqlite:///results/history.sqlite)",
-        )
+        cli.add(parser, "history", "the store (default: sqlite:///results/history.sqlite)")
     args = p.parse_args(argv)
     url = args.history or history_store.default_url("results")
     if args.command == "import":
@@ -36,12 +30,12 @@ def main(argv=None):
         for folder in args.folders:
             found = results.sessions(folder)
             if not found:
-                p.exit(2, f"no results under {folder}: give a --bench-results folder (or a session folder in it)\n")
+                raise UserError(f"no results under {folder}: give a --bench-results folder (or a session folder in it)")
             sessions.extend(found)
     try:
         store = history_store.open_store(url)
     except history_store.HistoryError as err:
-        p.exit(2, f"{err}\n")
+        raise UserError(str(err)) from None
     if args.command == "import":
         before = store.counts()
         for folder in sessions:
@@ -60,4 +54,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))

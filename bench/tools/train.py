@@ -4,9 +4,9 @@ A case is a benchmark's named setting (``--case``: ionosphere's ``time`` trains 
 schedule ``standard``); ``--schedule`` picks the case that trains a registry schedule instead.
 Example (source A's step run, on ionosphere here; on CIFAR-10 where the data is):
 
-    python -m bench train --benchmark ionosphere --case step --epochs 50 \\
+    python -m bench train ionosphere --case step --epochs 50 \\
         --lr-plot step-lr.png --train-plot step-training.png
-    python -m bench train --benchmark cifar10_resnet --case linear --epochs 100 \\
+    python -m bench train cifar10_resnet --case linear --epochs 100 \\
         --lr-plot linear-lr.png --train-plot linear-training.png --cifar10 cifar-10-python.tar.gz
 
 Prints per-epoch progress, then a per-class precision / recall / F1 report of the final
@@ -15,22 +15,22 @@ housing), and writes the two PNGs: the rate per epoch, and train / validation lo
 accuracy per epoch. It never overwrites a file: pass --force to replace the plots.
 """
 
-import argparse
 import os
-import sys
 from pathlib import Path
 
 from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.engine.records import CaseId
 from bench.report.plots import plot_lr, plot_training
+from bench.tools import cli
+from bench.tools.cli import UserError
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m bench train", description=__doc__.splitlines()[0])
-    p.add_argument("--benchmark", required=True, choices=benchmarks.names(), help="which experiment (required)")
+    p = cli.parser("train", __doc__.splitlines()[0])
+    cli.add_benchmark(p, renamed_from="--benchmark")
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--case", "-c", help="one of the benchmark's cases (an unknown name is refused with the list)")
+    cli.add(which, "case", "an unknown name is refused with the list", short="-c")
     which.add_argument("--schedule", "-s", help="a registry schedule: trains the benchmark's one case that uses it")
     p.add_argument(
         "--epochs", "-e", type=int, default=None, help="epochs to train (default: the benchmark's published number)"
@@ -40,7 +40,7 @@ def parser():
         "--train-plot", "-t", default="training.png", help="PNG of loss and accuracy per epoch (default: training.png)"
     )
     p.add_argument("--seed", type=int, default=0, help="random seed, keras.utils.set_random_seed (default: 0)")
-    p.add_argument("--protocol", default=None, help="data protocol (default: the benchmark's first)")
+    cli.add(p, "protocol", "its data split and training (default: the benchmark's first)", default=None)
     p.add_argument(
         "--cifar10",
         default=None,
@@ -61,12 +61,12 @@ def case_for(p, benchmark, args):
     cases = list(benchmark.cases)
     if args.case is not None:
         if args.case not in cases:
-            p.error(f"--case {args.case!r} is not a case of {benchmark.name}; choose from {', '.join(cases)}")
+            raise UserError(f"--case {args.case!r} is not a case of {benchmark.name}; choose from {', '.join(cases)}")
         return args.case
     using = [name for name, case in benchmark.cases.items() if case.schedule == args.schedule]
     if len(using) != 1:
         trained = sorted({case.schedule for case in benchmark.cases.values()})
-        p.error(
+        raise UserError(
             f"--schedule {args.schedule!r}: {benchmark.name} has {len(using)} cases that train it"
             + (
                 f" ({', '.join(using)}); pick one with --case"
@@ -80,23 +80,24 @@ def case_for(p, benchmark, args):
 def main(argv=None):
     p = parser()
     args = p.parse_args(argv)
+    args.benchmark = cli.benchmark_of(args)
     benchmark = benchmarks.get(args.benchmark)
     case = case_for(p, benchmark, args)
     protocol = args.protocol or benchmark.protocols[0]
     if protocol not in benchmark.protocols:
-        p.error(
+        raise UserError(
             f"--protocol {protocol!r} is not a {args.benchmark} protocol; choose from {', '.join(benchmark.protocols)}"
         )
     if args.epochs is not None and args.epochs < 1:
-        p.error(f"--epochs must be >= 1. Received: --epochs={args.epochs}")
+        raise UserError(f"--epochs must be >= 1. Received: --epochs={args.epochs}")
     for flag, path in (("--lr-plot", args.lr_plot), ("--train-plot", args.train_plot)):
         if Path(path).exists() and not args.force:
-            p.error(f"{flag} {path} exists; choose another file or pass --force to overwrite it")
+            raise UserError(f"{flag} {path} exists; choose another file or pass --force to overwrite it")
         folder = Path(path).resolve().parent  # checked now, not after the whole training
         if not folder.is_dir():
-            p.error(f"{flag} {path}: folder {folder} does not exist; create it or choose another path")
+            raise UserError(f"{flag} {path}: folder {folder} does not exist; create it or choose another path")
         if not os.access(folder, os.W_OK):
-            p.error(f"{flag} {path}: folder {folder} is not writable; choose another path")
+            raise UserError(f"{flag} {path}: folder {folder} is not writable; choose another path")
     options = RunOptions(
         cifar10=args.cifar10,
         fashion_mnist=args.fashion_mnist,
@@ -107,7 +108,7 @@ def main(argv=None):
     missing = benchmark.unmet(options)
     if missing:
         hint = " Pass --allow-cpu to run it on the CPU anyway." if missing[0] == "gpu" else ""
-        p.exit(2, f"cannot run {args.benchmark}: {missing[1]}{hint}\n")
+        raise UserError(f"cannot run {args.benchmark}: {missing[1]}{hint}")
     epochs = benchmark.epochs(options)
 
     def progress(epoch, record):
@@ -145,4 +146,4 @@ def report_text(benchmark, run):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(cli.run(main))

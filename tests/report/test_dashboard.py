@@ -1,11 +1,13 @@
-"""bench/report/dashboard.py through python -m bench dashboard: the pages, and in headless Chromium the change
+"""bench/report/dashboard.py through python -m bench history dashboard: the pages, and in headless Chromium the change
 point drawn at the night it starts, failed nights marked, and each night's provenance in its tooltip."""
 
 import pytest
 
 from bench.stores import history_store, results
-from bench.tools import dashboard
+from tests.tools import command
 from tests.tools.test_changes import fill
+
+run_dashboard = command("history dashboard")
 
 
 def site(tmp_path, **kwargs):
@@ -36,7 +38,7 @@ def site(tmp_path, **kwargs):
             }
         ),
     )
-    assert dashboard.main([str(tmp_path / "site"), "--history", url]) == 0
+    assert run_dashboard([str(tmp_path / "site"), "--history", url]) == 0
     return tmp_path / "site"
 
 
@@ -63,9 +65,8 @@ def test_the_dashboard_refuses_a_folder_with_files_and_an_empty_history(tmp_path
         ([str(tmp_path / "full"), "--history", url], "never overwrites"),
         ([str(tmp_path / "new"), "--history", f"sqlite:///{tmp_path / 'empty.sqlite'}"], "no nights of any benchmark"),
     ):
-        with pytest.raises(SystemExit) as exit_:
-            dashboard.main(argv)
-        assert exit_.value.code == 2 and message in capsys.readouterr().err
+        assert run_dashboard(argv) == 2
+        assert message in capsys.readouterr().err
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
     history_store.open_store(url).close()
 

@@ -5,6 +5,9 @@ import pytest
 from bench.benchmarks import regressions
 from bench.statistics import figures
 from bench.tools import calibrate
+from tests.tools import command
+
+run_calibrate = command("calibrate gates")
 
 
 def test_the_regressions_are_the_suites_and_the_default_is_the_schedule_group():
@@ -47,9 +50,8 @@ def test_bad_arguments_are_refused_before_anything_trains(capsys):
         (["ionosphere", "--protocols", "nope"], "--protocols 'nope' is not a ionosphere protocol"),
         (["ionosphere", "--first-seed", "1000"], "seeds 1000..1099 are baseline seeds"),
     ):
-        with pytest.raises(SystemExit) as exit_:
-            calibrate.main(argv)
-        assert exit_.value.code == 2 and message in capsys.readouterr().err
+        assert run_calibrate(argv) == 2
+        assert message in capsys.readouterr().err
 
 
 @pytest.mark.e2e  # trains ionosphere's published cases: about 20 s
@@ -73,10 +75,10 @@ def test_a_calibration_is_recorded_in_the_results_store_and_resumes_where_it_sto
         "published",
         "--regressions",
         "x2",
-        "--results",
+        "--records",
         str(path),
     ]
-    assert calibrate.main(argv) == 0
+    assert run_calibrate(argv) == 0
     out = capsys.readouterr().out
     assert out.startswith("ionosphere: 16 runs, 1 already in ") and "training 15 in 8 groups" in out
     records = list(results.read(path, "calibration"))
@@ -85,12 +87,12 @@ def test_a_calibration_is_recorded_in_the_results_store_and_resumes_where_it_sto
         (c, k) for c in ("constant", "time", "step", "exp") for k in ("unchanged", "x2")
     }
     assert "ionosphere: sets with any false alarm: " in out
-    assert calibrate.main(argv) == 0  # everything is recorded: nothing trains again
+    assert run_calibrate(argv) == 0  # everything is recorded: nothing trains again
     assert "16 runs, 16 already in" in capsys.readouterr().out and len(list(results.read(path))) == 16
     assert {r.get("environment") for r in records[1:]} == {calibrate.this_environment()}
     results.append_to(path, {**records[-1], "seed": 100_005, "environment": "Keras 3.15.1 (jax 0.10.2), CPU: x"})
     with pytest.raises(SystemExit) as exit_:  # one file per environment: calibrate_matrix compares them
-        calibrate.main(argv)
+        run_calibrate(argv)
     assert (
         exit_.value.code == 2
         and "holds seeds trained in Keras 3.15.1 (jax 0.10.2), CPU: x, and this is " in capsys.readouterr().err

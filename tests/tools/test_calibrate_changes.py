@@ -1,11 +1,13 @@
-"""python -m bench calibrate_changes on a made-up records file: unchanged seeds and seeds whose train loss is
+"""python -m bench calibrate changes on a made-up records file: unchanged seeds and seeds whose train loss is
 5 % higher (what x0.85 does to ionosphere's), drawn into histories and judged by changes' own code."""
 
 import numpy as np
 import pytest
 
 from bench.stores import results
-from bench.tools import calibrate_changes
+from tests.tools import command
+
+run_calibrate_changes = command("calibrate changes")
 
 
 def records(path, shift=1.05, seeds=600):
@@ -40,7 +42,7 @@ def records(path, shift=1.05, seeds=600):
 def test_a_5_percent_shift_is_found_at_its_night_and_unchanged_histories_show_none(tmp_path, capsys):
     path = tmp_path / "calibrate.jsonl"
     records(path)
-    assert calibrate_changes.main(["ionosphere", "--results", str(path), "--histories", "40", "--sizes", "x0.85"]) == 0
+    assert run_calibrate_changes(["ionosphere", "--records", str(path), "--histories", "40", "--sizes", "x0.85"]) == 0
     out = capsys.readouterr().out
     assert "40 histories of 30 nights x 20 seeds a night, re-drawn from 600 unchanged seeds per case" in out
     assert "unchanged: histories with any change point: 0/40 (0.0 %)" in out
@@ -48,17 +50,14 @@ def test_a_5_percent_shift_is_found_at_its_night_and_unchanged_histories_show_no
     assert row.split()[1:3] == ["100.0", "%"]  # found within one night of its start, every time
 
 
-def test_too_few_seeds_or_a_missing_shift_is_refused_saying_what_to_train(tmp_path):
+def test_too_few_seeds_or_a_missing_shift_is_refused_saying_what_to_train(tmp_path, capsys):
     path = tmp_path / "calibrate.jsonl"
     records(path, seeds=100)
-    with pytest.raises(SystemExit, match="a 30-night history of 20 seeds a night needs 600"):
-        calibrate_changes.main(["ionosphere", "--results", str(path), "--sizes", "x0.85"])
-    with pytest.raises(
-        SystemExit,
-        match="no x0.9 seeds of published/constant: train them with python -m bench "
-        "calibrate ionosphere --regressions x0.9",
-    ):
-        calibrate_changes.main(["ionosphere", "--results", str(path), "--nights", "5", "--sizes", "x0.9"])
-    with pytest.raises(SystemExit) as exit_:
-        calibrate_changes.main(["digits", "--results", str(path)])
-    assert exit_.value.code == 2
+    assert run_calibrate_changes(["ionosphere", "--records", str(path), "--sizes", "x0.85"]) == 2
+    assert "a 30-night history of 20 seeds a night needs 600" in capsys.readouterr().err
+    assert run_calibrate_changes(["ionosphere", "--records", str(path), "--nights", "5", "--sizes", "x0.9"]) == 2
+    assert (
+        "no x0.9 seeds of published/constant: train them with python -m bench calibrate gates ionosphere "
+        "--regressions x0.9" in capsys.readouterr().err
+    )
+    assert run_calibrate_changes(["digits", "--records", str(path)]) == 2

@@ -4,7 +4,9 @@ import pytest
 
 from bench.stores import results
 from bench.tools import calibrate_matrix
-from bench.tools.calibrate_matrix import main
+from tests.tools import command
+
+main = command("calibrate matrix")
 
 REFERENCE = "TF 2.21.0 / Keras 3.15.1 (tensorflow), CPU: AMD EPYC"  # the ionosphere baseline's environment
 OTHER = "Keras 3.15.1 (jax 0.10.2), CPU: AMD EPYC"
@@ -137,7 +139,7 @@ def test_the_alpha_is_that_of_a_matrix_run_of_the_environments_given():
 @pytest.mark.parametrize(
     "write, message",
     [
-        (None, "no such file. Give the --results files of `python -m bench calibrate`."),
+        (None, "no such file. Give the --records files of `python -m bench calibrate gates`."),
         ('{"kind": "run", "benchmark": "ionosphere"}\n', "no calibration records"),
         (
             '{"kind": "calibration", "benchmark": "ionosphere", "protocol": "published", "case": "step", '
@@ -150,19 +152,15 @@ def test_files_it_cannot_use_are_refused_with_what_to_do(tmp_path, capsys, write
     path = tmp_path / "c.jsonl"
     if write is not None:
         path.write_text(write)
-    with pytest.raises(SystemExit) as exit_:
-        main([str(path)])
-    assert exit_.value.code == 2 and message in capsys.readouterr().err
+    assert main([str(path)]) == 2
+    assert message in capsys.readouterr().err
 
 
 def test_too_few_shared_seeds_for_a_set_is_refused(tmp_path, capsys):
     path = calibration_file(tmp_path / "tf.jsonl", REFERENCE, {"unchanged": (lambda s: 1.0, 0.0)})
-    with pytest.raises(SystemExit) as exit_:
-        main([path, "--seeds", "50"])
+    assert main([path, "--seeds", "50"]) == 2
     assert (
-        exit_.value.code == 2
-        and "ionosphere: 40 seeds trained unchanged in every environment, fewer than a set of 50"
-        in capsys.readouterr().err
+        "ionosphere: 40 seeds trained unchanged in every environment, fewer than a set of 50" in capsys.readouterr().err
     )
 
 

@@ -1,4 +1,4 @@
-"""python -m bench changes (bench/tools/changes.py) and python -m bench store, on a history store of made-up nights.
+"""python -m bench history changes (bench/tools/changes.py) and history import / info, on a store of made-up nights.
 
 Ten nights of one case: the train loss steps up 10 % from night 7, where the environment gains an injected
 regression and the commit changes; the accuracy stays. The real thing (ten ionosphere nightlies) is
@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 
 from bench.stores import history_store, results
-from bench.tools import changes
-from bench.tools import store as store_tool
+from tests.tools import command
+
+run_changes = command("history changes")
+run_store = command("history")
 
 
 def fill(url, step_at=7, nights=10, loss_step=0.1):
@@ -95,7 +97,7 @@ def test_a_shift_is_named_with_its_night_size_commits_and_environment(tmp_path, 
     url = f"sqlite:///{tmp_path / 'h.sqlite'}"
     fill(url)
     out_json = tmp_path / "shifts.json"
-    assert changes.main(["ionosphere", "--history", url, "--recent", "5", "--json", str(out_json)]) == 1
+    assert run_changes(["ionosphere", "--history", url, "--recent", "5", "--json", str(out_json)]) == 1
     out = capsys.readouterr().out
     assert (
         "ionosphere: 10 night(s), 2026-11-01 02:00 .. 2026-11-10 02:00; 2 series (case x gated metric); "
@@ -123,13 +125,13 @@ def test_a_shift_is_named_with_its_night_size_commits_and_environment(tmp_path, 
     )
     assert shift["relative"] == pytest.approx(0.10, abs=0.025)  # each night's mean carries seed noise
     assert shift["environment_changes"] == [["injected", None, "x0.85"]]
-    assert changes.main(["ionosphere", "--history", url, "--recent", "3"]) == 0  # nights 8-10: none starts there
+    assert run_changes(["ionosphere", "--history", url, "--recent", "3"]) == 0  # nights 8-10: none starts there
 
 
 def test_unchanged_nights_exit_0_and_bad_input_exits_2_saying_what_to_give(tmp_path, capsys, monkeypatch):
     url = f"sqlite:///{tmp_path / 'h.sqlite'}"
     fill(url, loss_step=0.0)
-    assert changes.main(["--history", url, "--recent", "10"]) == 0
+    assert run_changes(["--history", url, "--recent", "10"]) == 0
     assert "0 shift(s)" in capsys.readouterr().out
     for argv, message in (
         (["digits", "--history", url], "no nights of digits in"),
@@ -137,13 +139,11 @@ def test_unchanged_nights_exit_0_and_bad_input_exits_2_saying_what_to_give(tmp_p
         (["--history", "mysql://h/db"], "give sqlite:///"),
         (["--history", url, "--json", str(tmp_path / "h.sqlite")], "never overwrites"),
     ):
-        with pytest.raises(SystemExit) as exit_:
-            changes.main(argv)
-        assert exit_.value.code == 2 and message in capsys.readouterr().err
+        assert run_changes(argv) == 2
+        assert message in capsys.readouterr().err
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as exit_:
-        changes.main([])
-    assert exit_.value.code == 2 and "no history at results/history.sqlite" in capsys.readouterr().err
+    assert run_changes([]) == 2
+    assert "no history at results/history.sqlite" in capsys.readouterr().err
 
 
 def test_store_import_and_info(tmp_path, capsys):
@@ -166,18 +166,17 @@ def test_store_import_and_info(tmp_path, capsys):
         ),
     )
     url = f"sqlite:///{tmp_path / 'h.sqlite'}"
-    assert store_tool.main(["import", str(tmp_path / "results"), "--history", url]) == 0
-    assert store_tool.main(["import", str(tmp_path / "results"), "--history", url]) == 0
+    assert run_store(["import", str(tmp_path / "results"), "--history", url]) == 0
+    assert run_store(["import", str(tmp_path / "results"), "--history", url]) == 0
     out = capsys.readouterr().out
     assert out.count("night 1, 1 record(s) read") == 2
     assert "1 new nights, 1 new records, 0 new verdicts" in out and "0 new nights, 0 new records" in out
-    assert store_tool.main(["info", "--history", url]) == 0
+    assert run_store(["info", "--history", url]) == 0
     info = capsys.readouterr().out
     assert "schema version 1 (sqlite)" in info and "records: 1 row(s)" in info
     assert "demo: 1 night(s), 2026-11-30T02:00:00Z .. 2026-11-30T02:00:00Z" in info
-    with pytest.raises(SystemExit) as exit_:
-        store_tool.main(["import", str(tmp_path / "nothing"), "--history", url])
-    assert exit_.value.code == 2 and "no results under" in capsys.readouterr().err
+    assert run_store(["import", str(tmp_path / "nothing"), "--history", url]) == 2
+    assert "no results under" in capsys.readouterr().err
 
 
 def test_a_quick_pass_s_nights_are_series_of_their_own(tmp_path, capsys):

@@ -1,6 +1,6 @@
 """The history's whole path on real nightlies: ten nights of ionosphere's published cases on unseen seeds
 into fresh history stores, the last four with every rate x0.85 (``--bench-inject=x0.85``: in the schedule definition, as
-``python -m bench calibrate`` injects it); ``python -m bench changes ionosphere --recent 5`` names
+``python -m bench calibrate gates`` injects it); ``python -m bench history changes ionosphere --recent 5`` names
 night 7 and exits 1, and the same ten nights unchanged exit 0. On SQLite, and on PostgreSQL where
 ``BENCH_TEST_POSTGRES_URL`` names a server (CI starts one: ``.ci/start-postgres``; under CI=true it must).
 The dashboard of the shifted history is then rendered in Chromium, its change point drawn at night 7.
@@ -17,8 +17,11 @@ import sys
 
 import pytest
 
-from bench.tools import changes, dashboard
 from tests.stores import postgres as stores
+from tests.tools import command
+
+run_changes = command("history changes")
+run_dashboard = command("history dashboard")
 
 FIRST_SEED = 200_000  # night k trains seeds 200000 + 20 (k - 1) ..: no baseline saw them (docs/history.md)
 SEEDS = 20
@@ -83,22 +86,22 @@ def test_ten_nights_name_the_shift_at_night_7_unchanged_nights_exit_0_and_the_da
 ):
     for store, pair in histories.items():
         capsys.readouterr()
-        assert changes.main(["ionosphere", "--recent", "5", "--history", pair["unchanged"]]) == 0, store
+        assert run_changes(["ionosphere", "--recent", "5", "--history", pair["unchanged"]]) == 0, store
         out = capsys.readouterr().out
         assert "ionosphere: 10 night(s)" in out and "0 shift(s)" in out, out
-        assert changes.main(["ionosphere", "--recent", "5", "--history", pair["shifted"]]) == 1, store
+        assert run_changes(["ionosphere", "--recent", "5", "--history", pair["shifted"]]) == 1, store
         out = capsys.readouterr().out
         shifts = [line for line in out.splitlines() if line.startswith("SHIFT ")]
         assert len(shifts) == 1 and shifts[0].startswith("SHIFT at night 7 of 10 ("), out
         assert "  ionosphere/published/step final_train_loss: up +" in out, out  # x0.85 slows training
         assert "environment: injected None -> x0.85" in out, out
         assert "A shift starts within the last 5 night(s): exit 1." in out
-        assert changes.main(["ionosphere", "--recent", "3", "--history", pair["shifted"]]) == 0, store
+        assert run_changes(["ionosphere", "--recent", "3", "--history", pair["shifted"]]) == 0, store
     assert_the_dashboard_draws_the_change_point_at_night_7(histories["sqlite"]["shifted"], tmp_path / "site", browser)
 
 
 def assert_the_dashboard_draws_the_change_point_at_night_7(history, site, browser):
-    assert dashboard.main([str(site), "--history", history]) == 0
+    assert run_dashboard([str(site), "--history", history]) == 0
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto((site / "ionosphere.html").as_uri())
     page.wait_for_load_state("load")

@@ -4,8 +4,11 @@ import json
 
 import pytest
 
-from bench.tools.history import main, sessions
+from bench.tools.history import sessions
 from tests.report.test_plots import png_size
+from tests.tools import command
+
+main = command("history show")
 
 
 def _session(root, name, date, mean):
@@ -60,12 +63,13 @@ def test_table_of_the_last_n_and_a_drift_plot(results, tmp_path, capsys):
 
 
 def test_missing_results_and_existing_plot_are_clear(results, tmp_path, capsys):
-    with pytest.raises(SystemExit):
-        main(["ionosphere", "--results", str(tmp_path / "nowhere")])
+    assert main(["ionosphere", "--results", str(tmp_path / "nowhere")]) == 2
     assert "run `pytest -m slow --bench-results=" in capsys.readouterr().err
     (tmp_path / "taken.png").write_bytes(b"x")
-    with pytest.raises(SystemExit):
+    assert (
         main(
             ["ionosphere", "--results", str(results), "--plot", str(tmp_path / "taken.png"), "--case", "published/step"]
         )
+        == 2
+    )
     assert "exists; choose another file" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""python -m bench pending: a case with no baseline yet is recorded by a command, touching nothing else."""
+"""python -m bench baselines pending: a case with no baseline yet is recorded by a command, touching nothing else."""
 
 import json
 import shutil
@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from bench.stores import baselines
-from bench.tools.pending import main
+from tests.tools import command
+
+main = command("baselines pending")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +30,7 @@ def test_records_why_and_leaves_every_other_entry_as_it_was(folder, capsys):
     assert "1 case(s) with no baseline yet" in capsys.readouterr().out
     after = json.loads(path.read_text())
     record = after["cases"]["published"]["cosine"]["no_baseline_yet"]
-    assert record["why"] == "needs a GPU run" and record["command"].startswith("python -m bench pending ")
+    assert record["why"] == "needs a GPU run" and record["command"].startswith("python -m bench baselines pending ")
     assert baselines.pending_reason(after, "published", "cosine") == "needs a GPU run"
     assert baselines.case_entries(after, "published", "cosine") == {}  # judged on nothing: reported as new
     del after["cases"]["published"]["cosine"]
@@ -38,9 +40,7 @@ def test_records_why_and_leaves_every_other_entry_as_it_was(folder, capsys):
 
 def test_a_case_with_a_baseline_is_refused_and_nothing_is_written(folder, capsys):
     before = (folder / "cifar10_resnet.json").read_bytes()
-    with pytest.raises(SystemExit) as err:
-        main(["cifar10_resnet/published/step", "--why", "x", f"--baselines={folder}"])
-    assert err.value.code == 2
+    assert main(["cifar10_resnet/published/step", "--why", "x", f"--baselines={folder}"]) == 2
     assert (
         "cifar10_resnet/published/step already has a baseline (final_val_accuracy); a measurement replaces it "
         "(--update-baselines), a note does not. Nothing was written."
@@ -58,8 +58,7 @@ def test_a_case_with_a_baseline_is_refused_and_nothing_is_written(folder, capsys
     ],
 )
 def test_bad_case_names_say_what_is_valid(folder, capsys, argument, error):
-    with pytest.raises(SystemExit):
-        main([argument, "--why", "x", f"--baselines={folder}"])
+    assert main([argument, "--why", "x", f"--baselines={folder}"]) == 2
     err = capsys.readouterr().err
     assert error in err
     if "case 'cosin'" in err:

@@ -1,9 +1,9 @@
 """bench/tools/speed_history.py: it times a folder's records into an empty store and refuses one with nights."""
 
-import pytest
-
 from bench.stores import history_store, results
-from bench.tools import speed_history
+from tests.tools import command
+
+run_speed_history = command("speed history")
 
 
 def test_times_each_round_and_refuses_a_store_with_nights(tmp_path, capsys):
@@ -24,14 +24,13 @@ def test_times_each_round_and_refuses_a_store_with_nights(tmp_path, capsys):
                 }
             ),
         )
-    assert speed_history.main([str(folder), "--rounds", "2"]) == 0
+    assert run_speed_history([str(folder), "--rounds", "2"]) == 0
     out = capsys.readouterr().out
     assert "(sqlite): 3 records of" in out and out.count(" ms per record") == 2
     url = f"sqlite:///{tmp_path / 'team.sqlite'}"
     history_store.open_store(url).night(
         {"key": "k", "started": "2026-11-30T00:00:00Z", "environment": {}, "options": {}}
     )
-    with pytest.raises(SystemExit) as exit_:
-        speed_history.main([str(folder), "--history", url])
-    assert exit_.value.code == 2 and "holds nights" in capsys.readouterr().err
+    assert run_speed_history([str(folder), "--history", url]) == 2
+    assert "holds nights" in capsys.readouterr().err
     assert history_store.open_store(url).counts()["nights"] == 1  # untouched

@@ -6,6 +6,9 @@ import textwrap
 import pytest
 
 from bench.tools import speed_tests
+from tests.tools import command
+
+run_speed_tests = command("speed tests")
 
 
 def test_phases_split_the_wall_time_at_the_plugin_s_marks():
@@ -45,8 +48,7 @@ def test_report_gives_each_run_the_median_and_the_target(monkeypatch):
 
 
 def test_a_root_that_is_not_a_checkout_is_refused(tmp_path, capsys):
-    with pytest.raises(SystemExit):
-        speed_tests.main(["--root", str(tmp_path)])
+    assert run_speed_tests(["--root", str(tmp_path)]) == 2
     assert "is not a checkout of this suite (no conftest.py there)" in capsys.readouterr().err
 
 
@@ -60,7 +62,7 @@ def test_times_a_real_session_phase_by_phase_and_stops_on_failing_tests(tmp_path
             time.sleep(0.3)
     """)
     )
-    assert speed_tests.main(["--root", str(tmp_path), "--runs", "1", "--no-floor"]) == 0
+    assert run_speed_tests(["--root", str(tmp_path), "--runs", "1", "--no-floor"]) == 0
     out = capsys.readouterr().out
     (row,) = [line for line in out.splitlines() if line.startswith("1 ")]
     wall, startup, collection, tests, exit_ = map(float, row.split()[1:6])
@@ -68,11 +70,11 @@ def test_times_a_real_session_phase_by_phase_and_stops_on_failing_tests(tmp_path
     assert "1 passed" in row and "no floor timed, so no verdict" in out
 
     (tmp_path / "test_small.py").write_text("def test_fails():\n    assert False\n")
-    assert speed_tests.main(["--root", str(tmp_path), "--runs", "1", "--no-floor"]) == 1
+    assert run_speed_tests(["--root", str(tmp_path), "--runs", "1", "--no-floor"]) == 1
     assert "the fast tier failed (exit 1); its times are not a measurement" in capsys.readouterr().out
 
     (tmp_path / "test_small.py").write_text("import a_module_that_is_not_installed\n")  # fails in collection
-    assert speed_tests.main(["--root", str(tmp_path), "--runs", "1", "--no-floor"]) == 1
+    assert run_speed_tests(["--root", str(tmp_path), "--runs", "1", "--no-floor"]) == 1
     out = capsys.readouterr().out
     assert "a_module_that_is_not_installed" in out and "the fast tier failed (exit 1)" in out  # xdist: 1, not 2
     assert speed_tests.time_import("a_module_that_is_not_installed") is None  # then no floor is printed

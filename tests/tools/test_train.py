@@ -3,8 +3,11 @@
 import pytest
 
 from bench.benchmarks import RunOptions, ionosphere
-from bench.tools.train import main, parser
+from bench.tools.train import parser
 from tests.report.test_plots import png_size
+from tests.tools import command
+
+main = command("train")
 
 pytest.importorskip("keras")
 
@@ -12,7 +15,7 @@ pytest.importorskip("keras")
 def test_help_documents_every_option_with_its_default():
     text = " ".join(parser().format_help().split())  # argparse wraps lines
     for option in (
-        "--benchmark",
+        "BENCHMARK",
         "--case",
         "--schedule",
         "--epochs",
@@ -38,7 +41,6 @@ def test_trains_reports_per_class_and_writes_both_plots(tmp_path, capsys, monkey
     assert (
         main(
             [
-                "--benchmark",
                 "ionosphere",
                 "--case",
                 "step",
@@ -62,23 +64,19 @@ def test_trains_reports_per_class_and_writes_both_plots(tmp_path, capsys, monkey
 def test_refuses_to_overwrite_and_names_bad_input(tmp_path, capsys):
     existing = tmp_path / "lr.png"
     existing.write_bytes(b"keep me")
-    with pytest.raises(SystemExit):
-        main(["--benchmark", "ionosphere", "--schedule", "step", "--lr-plot", str(existing)])
+    assert main(["ionosphere", "--schedule", "step", "--lr-plot", str(existing)]) == 2
     assert "exists; choose another file or pass --force" in capsys.readouterr().err
     assert existing.read_bytes() == b"keep me"
-    with pytest.raises(SystemExit):
-        main(["--benchmark", "ionosphere", "--case", "cosine"])
+    assert main(["ionosphere", "--case", "cosine"]) == 2
     assert (
         "--case 'cosine' is not a case of ionosphere; choose from constant, time, step, exp" in capsys.readouterr().err
     )
-    with pytest.raises(SystemExit):
-        main(["--benchmark", "ionosphere", "--schedule", "cosine"])
+    assert main(["ionosphere", "--schedule", "cosine"]) == 2
     assert (
         "--schedule 'cosine': ionosphere has 0 cases that train it; it trains constant, exp, standard, step, "
         "or pick a case with --case (constant, time, step, exp)"
     ) in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["--benchmark", "ionosphere", "--schedule", "step", "--epochs", "0"])
+    assert main(["ionosphere", "--schedule", "step", "--epochs", "0"]) == 2
     assert "--epochs must be >= 1" in capsys.readouterr().err
 
 
@@ -87,16 +85,12 @@ def test_schedule_picks_the_case_that_trains_it():
     # ionosphere's "time" case trains the registry's "standard" (source D gave the optimizer its decay)
     from bench.tools.train import case_for
 
-    assert (
-        case_for(p, ionosphere.BENCHMARK, p.parse_args(["--benchmark", "ionosphere", "--schedule", "standard"]))
-        == "time"
-    )
-    assert case_for(p, ionosphere.BENCHMARK, p.parse_args(["--benchmark", "ionosphere", "--case", "time"])) == "time"
+    assert case_for(p, ionosphere.BENCHMARK, p.parse_args(["ionosphere", "--schedule", "standard"])) == "time"
+    assert case_for(p, ionosphere.BENCHMARK, p.parse_args(["ionosphere", "--case", "time"])) == "time"
 
 
 def test_an_output_folder_that_does_not_exist_is_refused_before_training(tmp_path, capsys):
-    with pytest.raises(SystemExit):
-        main(["--benchmark", "ionosphere", "--schedule", "step", "--lr-plot", str(tmp_path / "missing" / "lr.png")])
+    assert main(["ionosphere", "--schedule", "step", "--lr-plot", str(tmp_path / "missing" / "lr.png")]) == 2
     captured = capsys.readouterr()
     assert "--lr-plot" in captured.err and "missing does not exist; create it or choose another path" in captured.err
     assert "epoch 1/" not in captured.out  # nothing trained
