@@ -1,12 +1,13 @@
-"""The last N runs of a benchmark, from saved results: a table, and a drift plot against the baseline.
+"""The last N nights of a benchmark: a table of each case's mean, and a drift plot against the baseline.
 
-Run: ``python -m bench history show ionosphere [--results results] [--last 10]
+Run: ``python -m bench history show ionosphere [--history URL | --results DIR] [--last 10]
 [--plot drift.png --protocol published --case step --metric final_val_accuracy]``
 
-Reads every session folder under ``--results`` through the results store
-(``bench.stores.results``: unmerged per-worker files included, a line cut by a kill skipped),
-takes each session's summary of every case, and shows the newest N sessions oldest first, so
-a slow drift shows before a gate trips.
+Reads the history store (``--history``, default the one ``pytest -m slow`` writes,
+``sqlite:///results/history.sqlite``): each night's summary of every case, no per-seed runs. With
+``--results DIR`` it reads the session folders under DIR instead, through the results store
+(``bench.stores.results``: unmerged per-worker files included, a line cut by a kill skipped). The
+newest N are shown oldest first, so a slow drift shows before a gate trips.
 """
 
 import sys
@@ -17,7 +18,7 @@ from tabulate import tabulate
 from bench import benchmarks
 from bench.engine.records import METRICS, CaseId
 from bench.report.plots import plot_drift
-from bench.stores import baselines, results
+from bench.stores import baselines, history_store, results
 from bench.tools import cli
 from bench.tools.cli import UserError
 
@@ -34,6 +35,20 @@ def sessions(results_root, benchmark):
         if cases:
             found.append((folder.name, date, cases))
     return sorted(found, key=lambda s: (s[1], s[0]))
+
+
+def nights(store, benchmark):
+    """``[(night label, start, {(protocol, case): summaries})]`` of ``benchmark`` in a history store, oldest
+    first (its cases' summaries only: no per-seed runs are read)."""
+    numbered = {night["id"]: (i + 1, night) for i, night in enumerate(store.nights(benchmark))}
+    cases = {}
+    for night_id, record in store.records(kind="summary", benchmark=benchmark):
+        cases.setdefault(night_id, {})[(record["protocol"], record["case"])] = record["summaries"]
+    return [
+        (f"night {number}", night["started"], cases[night_id])
+        for night_id, (number, night) in numbered.items()
+        if night_id in cases
+    ]
 
 
 def table(found, metric):
@@ -53,13 +68,16 @@ def table(found, metric):
         ]
         for name, date, c in found
     ]
-    return tabulate(rows, headers=["session", "date", *["/".join(case) for case in cases]], disable_numparse=True)
+    headers = ["session", "date", *[CaseId.SEPARATOR.join(case) for case in cases]]
+    return tabulate(rows, headers=headers, disable_numparse=True)
 
 
 def main(argv=None):
     p = cli.parser("history show", __doc__.splitlines()[0])
     cli.add_benchmark(p)
-    cli.add(p, "results", "read (default: results)", default="results")
+    source = p.add_mutually_exclusive_group()
+    cli.add(source, "history", "read (default: sqlite:///results/history.sqlite, what pytest -m slow writes)")
+    cli.add(source, "results", "read its session folders instead of a history store (default: none)")
     p.add_argument("--last", type=int, default=10, help="how many of the newest sessions (default: 10)")
     p.add_argument(
         "--metric",
@@ -83,11 +101,21 @@ def main(argv=None):
             file=sys.stderr,
         )
         args.protocol, args.case = args.case.split("/", 1)
-    if not Path(args.results).is_dir():
-        raise UserError(f"no results folder {args.results}: run `pytest -m slow --bench-results={args.results}` first")
-    found = sessions(args.results, args.benchmark)[-args.last :]
+    if args.results:
+        if not Path(args.results).is_dir():
+            raise UserError(
+                f"no results folder {args.results}: run `pytest -m slow --bench-results={args.results}` first"
+            )
+        found, where = sessions(args.results, args.benchmark), args.results
+    else:
+        try:
+            store, url = history_store.open_existing(args.history)
+        except history_store.HistoryError as err:
+            raise UserError(f"{err} (or read results folders: --results DIR)") from None
+        found, where = nights(store, args.benchmark), history_store.shown_url(url)
+    found = found[-args.last :]
     if not found:
-        raise UserError(f"no {args.benchmark} results under {args.results}")
+        raise UserError(f"no {args.benchmark} results in {where}")
     print(f"{args.benchmark}: {args.metric} [{METRICS[args.metric].unit}], mean +- std (n seeds), oldest first")
     print(table(found, args.metric))
     if args.plot:

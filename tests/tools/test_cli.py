@@ -146,7 +146,7 @@ def test_the_old_group_spellings_and_options_still_work(tmp_path, capsys):
     assert main(["history", "ionosphere", "--results", str(tmp_path)]) == 2  # history BENCHMARK: history show
     err = capsys.readouterr().err
     assert "python -m bench history ionosphere is now python -m bench history show ionosphere" in err
-    assert "no ionosphere results under" in err
+    assert "no ionosphere results in" in err
     assert main(["calibrate", "ionosphere", "--sets", "0"]) == 2
     err = capsys.readouterr().err
     assert "is now python -m bench calibrate gates ionosphere" in err and "--sets must be >= 1" in err

@@ -73,3 +73,34 @@ def test_missing_results_and_existing_plot_are_clear(results, tmp_path, capsys):
         == 2
     )
     assert "exists; choose another file" in capsys.readouterr().err
+
+
+def test_by_default_it_reads_the_history_store_night_by_night(tmp_path, capsys):
+    from bench.stores import history_store
+    from bench.stores import results as records
+
+    url = f"sqlite:///{tmp_path / 'h.sqlite'}"
+    store = history_store.open_store(url)
+    for k, mean in enumerate((0.990, 0.985, 0.981), start=1):
+        night = store.night({"key": f"k{k}", "started": f"2026-11-1{k}T02:00:00Z", "environment": {}, "options": {}})
+        summary = {"n": 20, "mean": mean, "std": 0.004, "min": mean, "max": mean}
+        store.add(
+            night,
+            records.record(
+                "summary",
+                benchmark="ionosphere",
+                protocol="published",
+                case="step",
+                schedule="step",
+                seeds=list(range(20)),
+                environment={},
+                summaries={"final_val_accuracy": summary},
+                verdicts=[],
+            ),
+        )
+    assert main(["ionosphere", "--history", url, "--last", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "night 2" in out and "night 3" in out and "night 1 " not in out
+    assert "0.9850 +- 0.0040 (20)" in out and "0.9810 +- 0.0040 (20)" in out
+    assert main(["digits", "--history", url]) == 2
+    assert f"no digits results in sqlite:///{tmp_path / 'h.sqlite'}" in capsys.readouterr().err
