@@ -63,3 +63,10 @@ def test_nights_without_spread_are_exact_and_an_identical_series_has_no_change()
     found = changepoints.find([0.3] * 5 + [0.31] * 3, [0.0] * 8, [20] * 8)
     assert [c.at for c in found] == [5] and found[0].p_value == 0.0
     assert changepoints.find([0.3], [0.1], [20]) == []  # one night: nothing to compare
+
+
+def test_the_level_before_the_first_change_counts_every_night_from_the_first():
+    means = [0.99, 1.0, 1.0, 1.0, 1.0, 1.5, 1.5, 1.5]  # the first night a little low, within its noise
+    (found,) = changepoints.find(means, [0.1] * 8, [20] * 8, alpha=0.01)
+    assert found.at == 5
+    assert found.before == pytest.approx(0.998, abs=1e-12) and found.after == pytest.approx(1.5, abs=1e-12)

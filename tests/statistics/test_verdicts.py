@@ -53,3 +53,9 @@ def test_the_json_record_leaves_out_the_seed_values():
     d = judged("final_val_accuracy", 0.98, entry(TWO_LEVELS["acc"])).to_dict()
     assert "values" not in d["baseline"] and d["gated"] and d["unit"] == "fraction"
     assert (d["case"], d["metric"]) == ("s", "final_val_accuracy") and abs(d["delta"]) < 1e-12
+
+
+def test_a_changed_rise_reads_higher_whatever_its_size():
+    """A loss that rose by 0.02 is 'higher' (a rise below 1.0 is still a rise)."""
+    message = judged("final_train_loss", 0.13, entry(TWO_LEVELS["loss"], better="lower")).failure_message()
+    assert "higher by +18.2 %" in message and "lower" not in message.split("CHANGED:")[1].split(";")[0]
