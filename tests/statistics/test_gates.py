@@ -112,3 +112,80 @@ def test_info_new_and_published():
 
 def test_bonferroni_over_the_session():
     assert gates.alpha_for(60) == pytest.approx(1 / 6000) and gates.alpha_for(0) == 0.01
+
+
+# -- the edges: a mean exactly on a limit passes, a p-value counts the draws equal to what was seen ----------
+
+
+def bootstrap(values, n, draws=gates.DRAWS, seed=0):
+    """The documented null, computed here on its own: ``draws`` means of ``n`` seeds drawn with replacement
+    from the baseline's (NumPy's PCG64 seeded with ``seed``), less the baseline mean, times sqrt(1 + n / B)."""
+    v = np.asarray(values, dtype=np.float64)
+    picks = np.random.default_rng(seed).integers(0, len(v), size=(draws, n))
+    return np.sort((v[picks].mean(axis=1) - v.mean()) * math.sqrt(1 + n / len(v)))
+
+
+SPREAD = list(np.linspace(0.10, 0.20, 40))  # 40 distinct losses: every quantile of the null is its own value
+
+
+def test_the_null_is_the_documented_bootstrap_with_seed_0_by_default():
+    assert np.array_equal(gates.null_deviations(SPREAD, 5), bootstrap(SPREAD, 5))
+    assert not np.array_equal(gates.null_deviations(SPREAD, 5), bootstrap(SPREAD, 5, seed=1))
+    assert np.array_equal(gates.null_deviations(SPREAD, 5, seed=1), bootstrap(SPREAD, 5, seed=1))
+
+
+def test_a_mean_on_the_worse_limit_passes_and_its_p_value_counts_equal_draws():
+    base = entry(TWO_LEVELS["acc"])
+    dev = bootstrap(TWO_LEVELS["acc"], 5)
+    on_limit = judged("final_val_accuracy", base["mean"] + dev.min(), base)  # five seeds at 0.97: a possible draw
+    assert on_limit.low == base["mean"] + dev.min() and on_limit.verdict == "pass"
+    assert on_limit.p_value == np.mean(dev <= dev.min()) > 0  # the draws as low as it, itself included
+    # 16 baseline RMSEs at 0 and 3 k$, runs of 48 seeds: sqrt(1 + 48/16) = 2 and every mean is k/16, so the
+    # arithmetic is exact and a run can sit exactly on the highest draw
+    rmse = entry([0.0] * 8 + [3.0] * 8, better="lower")
+    dev = bootstrap(rmse["values"], 48)
+    q = float(np.quantile(dev, 0.99))
+    assert q in dev  # the 99th percentile is one of the (tied) draws
+    high = rmse["mean"] + q
+    top = gates.judge_metric(Verdict("demo", "p", "s", "final_val_rmse", measured(high, n=48), baseline=rmse), 0.01)
+    assert top.high == high and top.verdict == "pass"
+    assert top.p_value == np.mean(dev >= q) > np.mean(dev > q)
+
+
+def test_the_changed_band_is_the_alpha_over_2_quantiles_and_a_mean_on_it_passes():
+    base = entry(SPREAD, better="lower")
+    dev = bootstrap(SPREAD, 5)
+    alpha = 0.01
+    low, high = base["mean"] + np.quantile(dev, alpha / 2), base["mean"] + np.quantile(dev, 1 - alpha / 2)
+    assert high - base["mean"] > gates.CHANGED_FLOOR * base["mean"]  # the quantiles, not the floor, set the band
+    v = judged("final_train_loss", low, base, alpha)
+    assert (v.low, v.high, v.verdict) == (low, high, "pass")
+    assert judged("final_train_loss", high, base, alpha).verdict == "pass"
+    observed = dev[len(dev) // 3]  # a value the null takes: p counts it
+    assert judged("final_train_loss", base["mean"] + observed, base).p_value == np.mean(
+        np.abs(dev) >= abs((base["mean"] + observed) - base["mean"])
+    )
+
+
+def test_published_thresholds_on_either_side_and_what_is_not_gated():
+    rmse = {"threshold": 3.5, "provenance": {"source": "published"}}
+    on = judged("final_val_rmse", 3.5, rmse)
+    assert (on.low, on.high, on.verdict) == (None, 3.5, "pass")  # a mean on a published ceiling passes
+    assert judged("final_val_rmse", 3.51, rmse).verdict == "FAIL"
+    floor = judged("final_val_accuracy", 0.86, {"threshold": 0.86, "provenance": {"source": "published"}})
+    assert (floor.low, floor.verdict) == (0.86, "pass")
+    # a published figure of a trajectory metric, or one without a threshold, is shown, never gated
+    assert judged("final_train_loss", 0.5, {"threshold": 0.4, "provenance": {"source": "published"}}).verdict == "info"
+    assert judged("final_val_accuracy", 0.5, {"provenance": {"source": "published"}}).verdict == "info"
+
+
+def test_an_entry_without_provenance_is_judged_as_measured():
+    base = {k: v for k, v in entry(TWO_LEVELS["acc"]).items() if k != "provenance"}
+    assert judged("final_val_accuracy", 0.98, base).verdict == "pass"
+
+
+def test_only_worse_and_changed_metrics_count_as_gated():
+    assert gates.gated_metrics(["final_val_accuracy", "best_val_accuracy", "final_train_loss", "final_val_loss"]) == [
+        "final_val_accuracy",
+        "final_train_loss",
+    ]

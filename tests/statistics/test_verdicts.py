@@ -1,6 +1,6 @@
 """bench/statistics/verdicts.py: what a judged metric says to its reader, and its JSON record."""
 
-from tests.statistics.test_gates import TWO_LEVELS, entry, judged
+from tests.statistics.test_gates import TWO_LEVELS, entry, judged, measured
 
 
 def test_changed_message_names_the_direction_the_band_the_p_value_and_the_command():
@@ -59,3 +59,37 @@ def test_a_changed_rise_reads_higher_whatever_its_size():
     """A loss that rose by 0.02 is 'higher' (a rise below 1.0 is still a rise)."""
     message = judged("final_train_loss", 0.13, entry(TWO_LEVELS["loss"], better="lower")).failure_message()
     assert "higher by +18.2 %" in message and "lower" not in message.split("CHANGED:")[1].split(";")[0]
+
+
+def test_provenance_reads_each_field_and_says_what_is_missing():
+    from bench.statistics.verdicts import provenance_text
+
+    measured = {"tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: x", "date": "2026-11-21"}
+    assert provenance_text(measured) == "TF 2.21.0 / Keras 3.15.1, CPU: x, 2026-11-21"
+    assert provenance_text({}) == "TF ? / Keras ?, ?, ?"
+    assert provenance_text({"source": "published", "reference": "source A"}) == (
+        "published figure (source A), not yet reproduced here"
+    )
+    assert provenance_text({"source": "published"}) == (
+        "published figure (see docs/reference.md#sources), not yet reproduced here"
+    )
+
+
+def test_whole_messages_of_a_worse_rmse_and_a_change_without_a_p_value():
+    from bench.statistics import gates
+    from bench.statistics.verdicts import Verdict
+
+    rmse = entry([3.0] * 10 + [3.4] * 10, better="lower")
+    worse = judged("final_val_rmse", 3.8, rmse)  # 3.8 - 3.2 is 0.59999... in binary: +18.7 %, not +18.8
+    assert worse.failure_message().startswith(
+        "demo/p/s: WORSE: final_val_rmse mean 3.8000 +- 0.0100 (n=5, k$) is above 3.4236 (+18.7 % against the "
+        "baseline 3.2000 +- 0.2052 (n=20, TF 2.21.0 / Keras 3.15.1, CPU: test, 2026-11-21T00:00:00Z)), p < 1e-05 (alpha 0.01). "
+    )
+    zero = {**entry([0.0] * 20, better="lower"), "mean": 0.0}
+    changed = Verdict("demo", "p", "s", "final_train_loss", measured(0.5), baseline=zero, verdict="CHANGED")
+    changed.low, changed.high, changed.alpha = -0.1, 0.1, 0.01
+    assert changed.failure_message().startswith(
+        "demo/p/s: CHANGED: final_train_loss 0.5000 vs 0.0000 +- 0.0000 (n=20, TF 2.21.0 / Keras 3.15.1, CPU: test, "
+        "2026-11-21T00:00:00Z), higher by +0.5; outside -0.1000..0.1000 [loss]. Training no longer behaves as it did."
+    )
+    assert gates.DRAWS == 100_000  # "p < 1e-05" above is one over the draws
