@@ -433,7 +433,7 @@ def test_report_folder_from_a_run(suite, tmp_path):
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines([f"HTML report: {folder / 'index.html'}"])
     assert sorted(p.name for p in (folder / "plots").iterdir()) == ["fake-p-s-lr.png", "fake-p-s-training.png"]
-    assert "fake / p / s" in (folder / "index.html").read_text()
+    assert "fake/p/s" in (folder / "index.html").read_text()
     again = suite(f"--bench-report-dir={folder}")
     again.stderr.fnmatch_lines(["*--bench-report-dir=*report exists; this suite never overwrites a report*"])
 

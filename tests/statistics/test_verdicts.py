@@ -83,7 +83,8 @@ def test_whole_messages_of_a_worse_rmse_and_a_change_without_a_p_value():
     worse = judged("final_val_rmse", 3.8, rmse)  # 3.8 - 3.2 is 0.59999... in binary: +18.7 %, not +18.8
     assert worse.failure_message().startswith(
         "demo/p/s: WORSE: final_val_rmse mean 3.8000 +- 0.0100 (n=5, k$) is above 3.4236 (+18.7 % against the "
-        "baseline 3.2000 +- 0.2052 (n=20, TF 2.21.0 / Keras 3.15.1, CPU: test, 2026-11-21T00:00:00Z)), p < 1e-05 (alpha 0.01). "
+        "baseline 3.2000 +- 0.2052 (n=20, TF 2.21.0 / Keras 3.15.1, CPU: test, 2026-11-21T00:00:00Z)), "
+        "p < 1e-05 (alpha 0.01). "
     )
     zero = {**entry([0.0] * 20, better="lower"), "mean": 0.0}
     changed = Verdict("demo", "p", "s", "final_train_loss", measured(0.5), baseline=zero, verdict="CHANGED")

@@ -140,11 +140,11 @@ def test_four_writers_at_once_lose_and_double_nothing(store_url, tmp_path):
     url = store_url()
     history_store.open_store(url).close()
     script = (
-        "import sys; from bench.stores import history_store as h\n"
+        "import sys; from bench.stores import history_store as h, results\n"
         "s = h.open_store(sys.argv[1]); w = int(sys.argv[2])\n"
         "n = s.night({'key': 'shared', 'started': '2026-11-30T00:00:00Z', 'environment': {}, 'options': {}})\n"
         "for i in range(40):\n"
-        "    rec = {'kind': 'run', 'benchmark': 'demo', 'protocol': 'p', 'case': 'c', 'metrics': {}, 'history': {}}\n"
+        "    rec = results.record('run', benchmark='demo', protocol='p', case='c', metrics={}, history={})\n"
         "    s.add(n, {**rec, 'seed': i})\n"  # every writer: the same 40 seeds
         "    s.add(n, {**rec, 'seed': 1000 * (w + 1) + i})\n"
     )  # and 40 of its own
