@@ -75,4 +75,12 @@ def pytest_collection_modifyitems(config, items):
         kept = set(map(id, dropped))
         config.hook.pytest_deselected(items=dropped)
         items[:] = [item for item in items if id(item) not in kept]
-    tiers.longest_first(items)  # under -n, the longest checks start at once instead of last
+
+
+# after -m and -k have deselected: the order of what will run (a second hook of the same name, by specname)
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
+def order_what_runs(config, items):
+    """The longest checks first; under pytest-xdist, side by side on the workers (``tiers.longest_first``)."""
+    from tests import tiers
+
+    tiers.longest_first(items, *tiers.xdist_chunk(config, len(items)))

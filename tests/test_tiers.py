@@ -86,6 +86,34 @@ def test_a_file_s_tests_stay_together_behind_its_longest():
     assert items == [long, short, other, FAST]
 
 
+def test_under_xdist_the_longest_checks_open_the_workers_first_chunks():
+    """pytest-xdist's load scheduler hands each worker its first `chunk` tests in collection order: the longest
+    check opens each worker's chunk, the quickest fill it, the rest follow longest first (a file's tests may
+    part: each worker imports what it runs)."""
+    nightly, fast_job, history, other = (
+        item(f"suite/test_{n}.py::t", "e2e", minutes=m) for n, m in (("w", 7), ("w2", 3), ("h", 4), ("o", 1))
+    )
+    quick = [item(f"suite/test_q{i}.py::t", "e2e") for i in range(6)]
+    items = [fast_job, *quick, nightly, other, history]
+    tiers.longest_first(items, workers=3, chunk=2)
+    assert items[:6] == [nightly, quick[5], history, quick[4], fast_job, quick[3]]
+    assert items[6:] == [other, *quick[:3]]
+    few = [other, quick[0]]
+    tiers.longest_first(few, workers=3, chunk=2)  # fewer long checks than workers: no filler is invented
+    assert few == [other, quick[0]]
+
+
+def test_the_first_chunk_is_xdist_s_own_rule():
+    def config(workers=None, most=None):
+        given = {"workerinput": {"workercount": workers}} if workers else {}
+        return types.SimpleNamespace(**given, getoption=lambda name, default=None: most)
+
+    assert tiers.xdist_chunk(config(), 68) == (1, 0)  # no xdist: the serial order
+    assert tiers.xdist_chunk(config(3), 68) == (3, 5)  # 68 // 3 // 4
+    assert tiers.xdist_chunk(config(3, most=1), 68) == (3, 2)  # --maxschedchunk 1: still 2 at first
+    assert tiers.xdist_chunk(config(3), 12) == (3, 2)
+
+
 @pytest.mark.parametrize(
     "markexpr, args, dropped",
     [

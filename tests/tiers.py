@@ -51,15 +51,40 @@ def minutes(item):
     return marker.kwargs.get("minutes", 0) if marker is not None else 0
 
 
-def longest_first(items):
-    """Reorder ``items`` in place: the files whose e2e checks declare the most minutes first, everything else
-    in its collected order (``list.sort`` is stable). A file's tests stay together, so a module-scoped fixture
-    is built once, not once per test (in a serial run; pytest-xdist sends tests to workers one by one)."""
-    most = {}
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        most[path] = max(most.get(path, 0), minutes(item))
-    items.sort(key=lambda item: -most[item.nodeid.split("::")[0]])
+def longest_first(items, workers=1, chunk=2):
+    """Reorder ``items`` in place so that the checks that declare the most minutes start first.
+
+    In a serial run (``workers`` 1): the files whose checks declare the most minutes first, everything else in
+    its collected order (``list.sort`` is stable); a file's tests stay together, so a module-scoped fixture is
+    built once, not once per test. Under pytest-xdist (``workers`` > 1), whose load scheduler first hands each
+    worker ``chunk`` consecutive tests: the longest check opens each worker's first chunk and the quickest
+    fill the rest of it, so the longest checks run side by side, not one after another on one worker; then
+    the rest, longest first."""
+    if workers <= 1:
+        most = {}
+        for item in items:
+            path = item.nodeid.split("::")[0]
+            most[path] = max(most.get(path, 0), minutes(item))
+        items.sort(key=lambda item: -most[item.nodeid.split("::")[0]])
+        return
+    order = sorted(items, key=lambda item: -minutes(item))
+    heads = [order.pop(0) for _ in range(min(workers, len(order))) if minutes(order[0]) > 0]
+    spread = []
+    for head in heads:
+        fill = [order.pop() for _ in range(min(chunk - 1, len(order)))]  # the quickest, from the end
+        spread += [head, *fill]
+    items[:] = spread + order
+
+
+def xdist_chunk(config, count):
+    """The tests pytest-xdist's load scheduler hands each of a session's workers first (its own rule, for
+    ``count`` tests): ``max(min(count // workers // 4, --maxschedchunk), 2)``; 1 worker: no xdist."""
+    worker = getattr(config, "workerinput", None)
+    if worker is None:
+        return 1, 0
+    workers = int(worker["workercount"])
+    most = config.getoption("maxschedchunk", None) or count
+    return workers, max(min(count // workers // 4, most), 2)
 
 
 def unrequested_e2e(config, items):
