@@ -70,3 +70,46 @@ def test_the_level_before_the_first_change_counts_every_night_from_the_first():
     (found,) = changepoints.find(means, [0.1] * 8, [20] * 8, alpha=0.01)
     assert found.at == 5
     assert found.before == pytest.approx(0.998, abs=1e-12) and found.after == pytest.approx(1.5, abs=1e-12)
+
+
+def test_three_shifts_are_found_with_their_segments_levels_and_signs():
+    """Binary segmentation by hand: the largest step first (0 -> 3 at night 15), then each side."""
+    means = [1.0] * 5 + [2.0] * 5 + [1.0] * 5 + [3.0] * 5
+    found = changepoints.find(means, [0.01] * 20, [20] * 20, alpha=0.01)
+    assert [(c.at, c.before, c.after) for c in found] == [(5, 1.0, 2.0), (10, 2.0, 1.0), (15, 1.0, 3.0)]
+    assert [(c.start, c.stop) for c in found] == [(0, 15), (5, 15), (0, 20)]  # where each split was found
+    assert [math.copysign(1, c.z) for c in found] == [1, -1, 1] and all(abs(c.z) > 50 for c in found)
+    assert all(c.p_value == 0.0 for c in found)  # beyond every one of the 100,000 simulated series
+
+
+def test_a_segment_of_two_nights_is_split_too():
+    found = changepoints.find([0.0] * 8 + [10.0, 20.0], [0.01] * 10, [20] * 10, alpha=0.01)
+    assert [c.at for c in found] == [8, 9] and (found[1].before, found[1].after) == (10.0, 20.0)
+
+
+def test_without_spread_a_change_has_an_infinite_z():
+    (found,) = changepoints.find([0.3] * 5 + [0.31] * 3, [0.0] * 8, [20] * 8)
+    assert found.z == math.inf and (found.before, found.after) == (0.3, 0.31)
+    (fall,) = changepoints.find([0.31] * 5 + [0.3] * 3, [0.0] * 8, [20] * 8)
+    assert fall.z == -math.inf
+
+
+def test_a_shift_exactly_at_min_shift_is_reported():
+    means = [1.0] * 10 + [1.5] * 10
+    assert [c.at for c in changepoints.find(means, [0.1] * 20, [20] * 20, alpha=0.01, min_shift=0.5)] == [10]
+
+
+def test_split_z_where_a_side_has_no_seeds_and_the_null_is_seeded():
+    z = changepoints.split_z([1.0, 1.0, 2.0], [20, 20, 20], 0.0)  # no spread: any step is infinitely sure
+    assert list(z) == [math.inf, math.inf]
+    assert list(changepoints.split_z([1.0, 1.0], [20, 20], 0.0)) == [0.0]  # and no step is no change
+    assert list(changepoints.split_z([2.0, 1.0], [20, 20], 0.0)) == [-math.inf]
+    assert np.array_equal(changepoints.max_z_null([20] * 5), changepoints.max_z_null([20] * 5, seed=0))
+    assert not np.array_equal(changepoints.max_z_null([20] * 5), changepoints.max_z_null([20] * 5, seed=1))
+
+
+def test_the_pooled_spread_ignores_nights_of_one_seed_and_is_0_without_any_pair():
+    assert changepoints.pooled_std([0.5, 0.1], [1, 5]) == pytest.approx(0.1)
+    assert changepoints.pooled_std([0.5, 0.4], [1, 1]) == 0.0
+    assert changepoints.pooled_std([0.3, 0.1], [2, 2]) == pytest.approx(math.sqrt((0.09 + 0.01) / 2))
+    assert changepoints.p_text(0.0) == "< 1e-05" and changepoints.p_text(0.0123) == "= 0.012"

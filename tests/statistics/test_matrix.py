@@ -115,3 +115,61 @@ def test_every_environment_s_tests_are_counted():
     # gates: 2 gated metrics x 3 environments; paired: 2 metrics x the 2 environments that are not the reference
     assert matrix.count_tests(by_case, lambda key: ENTRIES, lambda name: "B") == 6 + 4
     assert matrix.reference_env({"A": 1, "C": 2}, "B") == "A"  # the baseline's environment did not run
+
+
+def test_a_changed_gate_in_one_environment_reads_whole_with_its_case():
+    """A train loss 30 % lower on every seed: the gate says CHANGED (not WORSE), with its size and p."""
+    lower = runs("A", loss=[v * 0.7 for v in LOSS], seeds=range(100, 110))  # no shared seeds: the gate alone
+    cells = matrix.judge_case({"A": lower, "B": runs("B")}, ENTRIES, "B", alpha=1e-3)
+    cell = cells["A"]
+    assert (cell.env, cell.benchmark, cell.protocol, cell.case) == ("A", "digits", "holdout", "step")
+    assert cell.status == "CHANGED" and cell.text == "CHANGED final_train_loss -30.0 % (p < 1e-05)"
+    assert cell.findings == [
+        {
+            "status": "CHANGED",
+            "metric": "final_train_loss",
+            "test": "gate",
+            "delta_pct": pytest.approx(-30.0),
+            "p_value": 0.0,
+        }
+    ]
+    both = runs("A", loss=[v * 0.7 for v in LOSS], acc=[v - 0.05 for v in ACC], seeds=range(100, 110))
+    text = matrix.judge_case({"A": both, "B": runs("B")}, ENTRIES, "B", alpha=1e-3)["A"].text
+    assert text == "WORSE final_val_accuracy -5.2 % (p < 1e-05); CHANGED final_train_loss -30.0 % (p < 1e-05)"
+
+
+def test_texts_of_findings_without_a_size_or_a_p_value_and_of_large_p_values():
+    plain = {"status": "CHANGED", "metric": "m", "test": "gate", "delta_pct": None, "p_value": None}
+    assert matrix._text("CHANGED", [plain]) == "CHANGED m"
+    assert matrix._text("same", []) == "same"
+    assert matrix._p(0.0) == "< 1e-05" and matrix._p(1e-5) == "= 1e-05" and matrix._p(0.0321) == "= 0.032"
+
+
+def test_a_published_floor_is_a_gate_of_the_matrix_and_a_figure_without_one_is_not():
+    published = {"final_val_accuracy": {"threshold": 0.9, "provenance": {"source": "published"}}}
+    assert matrix._gated(published) == ["final_val_accuracy"]
+    assert matrix._gated({"final_val_accuracy": {"provenance": {"source": "published"}}}) == []
+    assert matrix.tests_per_case(ENTRIES, 3) == 3 * 2 + 2 * 2
+
+
+def test_the_paired_test_of_a_constant_difference_and_of_none():
+    assert matrix.paired_test([0.0] * 5) == 1.0  # no difference at all
+    assert matrix.paired_test([0.01] * 5) == 0.0  # the same difference on every seed
+    assert matrix.paired_test([0.01, 0.02]) == pytest.approx(0.2048, abs=1e-4)  # t = 3, 1 df: 2 * atan(1/3) / pi
+
+
+def test_the_counted_tests_use_each_case_s_own_entries_and_reference():
+    by_case = {
+        ("digits", "holdout", "step"): {"A": runs("A"), "B": runs("B")},
+        ("ionosphere", "published", "exp"): {"A": runs("A")},
+    }
+    asked = []
+
+    def entries_of(key):
+        asked.append(key)
+        return ENTRIES if key[0] == "digits" else {"final_val_accuracy": ENTRIES["final_val_accuracy"]}
+
+    labels = []
+    assert matrix.count_tests(by_case, entries_of, lambda name: labels.append(name) or "B") == (4 + 2) + 1
+    assert asked == list(by_case) and labels == ["digits", "ionosphere"]
+    assert matrix.count_tests({("digits", "holdout", "step"): {}}, entries_of, lambda name: "B") == 0
