@@ -1,0 +1,33 @@
+"""bench/statistics/figures.py: calibration's effect sizes and the seeds a nightly needs, by hand."""
+
+import math
+from statistics import NormalDist
+
+import pytest
+
+from bench.statistics import figures
+
+Z = NormalDist().inv_cdf(1 - 0.01 / 2) + NormalDist().inv_cdf(0.9)  # 2.5758 + 1.2816: two-sided 1 %, power 0.9
+
+
+def test_seeds_needed_by_hand():
+    # (1.0 / 3.8574)^2 = 0.067206; less the baseline's own 1/40: 0.042206; 1 / that = 23.69 -> 24
+    assert figures.needed_seeds(1.0, 40, 0.01) == 24
+    assert figures.needed_seeds(2.0, 40, 0.01) == 5
+    assert figures.needed_seeds(10.0, 40, 0.01) == 2  # 1 / (6.72 - 0.025) < 1: still 2, the fewest a test takes
+    assert figures.needed_seeds(-1.0, 40, 0.01) == 24  # the size, not the sign
+    assert figures.needed_seeds(math.inf, 40, 0.01) == 2
+    assert figures.needed_seeds(1.0, 40, 0.01, power=0.5) == 8  # z = 2.5758 alone: 1 / (0.15072 - 0.025) = 7.95
+
+
+def test_a_change_the_baseline_s_own_noise_hides_needs_no_number_of_seeds():
+    assert figures.needed_seeds(Z / 2, 4, 0.01) is None  # (d / z)^2 is exactly 1/4: no number of seeds sees it
+    assert figures.needed_seeds(0.5, 40, 0.01) is None
+
+
+def test_effect_size_of_two_seed_sets():
+    assert figures.effect_size([1.0, 3.0], [3.0, 5.0]) == pytest.approx(2 / 2**0.5)  # shift 2, pooled std sqrt 2
+    assert figures.effect_size([1.0, 2.0, 3.0], [1.0, 1.0, 1.0]) == pytest.approx(-1 / 0.5**0.5)
+    assert figures.effect_size([1.0, 1.0], [0.9, 0.9]) == -math.inf
+    assert figures.effect_size([1.0, 1.0], [1.1, 1.1]) == math.inf
+    assert figures.effect_size([1.0, 1.0], [1.0, 1.0]) == 0.0
