@@ -113,3 +113,28 @@ def test_the_pooled_spread_ignores_nights_of_one_seed_and_is_0_without_any_pair(
     assert changepoints.pooled_std([0.5, 0.4], [1, 1]) == 0.0
     assert changepoints.pooled_std([0.3, 0.1], [2, 2]) == pytest.approx(math.sqrt((0.09 + 0.01) / 2))
     assert changepoints.p_text(0.0) == "< 1e-05" and changepoints.p_text(0.0123) == "= 0.012"
+
+
+def test_no_spread_raises_no_numpy_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a division by zero in NumPy would warn: split_z silences it on purpose
+        assert list(changepoints.split_z([1.0, 1.0, 2.0], [20, 20, 20], 0.0)) == [math.inf, math.inf]
+        assert [c.at for c in changepoints.find([0.3] * 5 + [0.31] * 3, [0.0] * 8, [20] * 8)] == [5]
+
+
+def test_two_nights_are_a_series_and_one_seed_nights_no_spread():
+    assert [c.at for c in changepoints.find([1.0, 2.0], [0.0, 0.0], [20, 20])] == [1]
+    assert changepoints.pooled_std([0.3, 0.2], [1, 2]) == pytest.approx(0.2)  # one degree of freedom in all
+    assert changepoints.pooled_std([0.5, 0.1], [0, 5]) == pytest.approx(0.1)  # a night of no seeds weighs nothing
+
+
+def test_a_p_value_equal_to_alpha_is_not_a_change():
+    rng = np.random.default_rng(3)
+    means = list(0.10 + rng.standard_normal(12) * 0.01 / math.sqrt(20))
+    means[8:] = [m + 0.002 for m in means[8:]]
+    every = changepoints.find(means, [0.01] * 12, [20] * 12, alpha=1.0)  # every split, reported at any p
+    (first,) = [c for c in every if (c.start, c.stop) == (0, 12)]  # the split of the whole series
+    assert 0 < first.p_value < 0.01
+    assert changepoints.find(means, [0.01] * 12, [20] * 12, alpha=first.p_value) == []  # p >= alpha: no change

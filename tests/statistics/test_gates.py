@@ -189,3 +189,30 @@ def test_only_worse_and_changed_metrics_count_as_gated():
         "final_val_accuracy",
         "final_train_loss",
     ]
+
+
+EXACT = [0.0] * 8 + [3.0] * 8  # with runs of 48 seeds every mean is k/16 and sqrt(1 + 48/16) = 2: exact arithmetic
+
+
+def on_a_draw(metric, better, quantile):
+    """A run of 48 seeds whose mean sits exactly on the null's ``quantile`` draw, and the null."""
+    base = {**entry(EXACT, better=better)}
+    dev = bootstrap(EXACT, 48)
+    d = float(np.quantile(dev, quantile))
+    assert d in dev and (base["mean"] + d) - base["mean"] == d  # a draw, reached exactly
+    v = gates.judge_metric(Verdict("demo", "p", "s", metric, measured(base["mean"] + d, n=48), baseline=base), 0.01)
+    return v, dev, d
+
+
+def test_p_values_count_the_draws_exactly_equal_to_the_run():
+    worse, dev, d = on_a_draw("final_val_accuracy", "higher", 0.3)
+    assert worse.p_value == np.mean(dev <= d) > np.mean(dev < d)
+    changed, dev, d = on_a_draw("final_train_loss", "lower", 0.3)
+    assert changed.p_value == np.mean(np.abs(dev) >= abs(d)) > np.mean(np.abs(dev) > abs(d))
+
+
+def test_the_changed_band_never_narrows_below_the_floor_on_either_side():
+    tight = [0.1000, 0.1001] * 20  # seeds that agree to 1e-4: the resampled band is narrower than 1 % of 0.1
+    v = judged("final_train_loss", 0.10005, entry(tight, better="lower"))
+    floor = gates.CHANGED_FLOOR * 0.10005
+    assert v.low == pytest.approx(0.10005 - floor, abs=1e-12) and v.high == pytest.approx(0.10005 + floor, abs=1e-12)

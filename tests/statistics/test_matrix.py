@@ -173,3 +173,60 @@ def test_the_counted_tests_use_each_case_s_own_entries_and_reference():
     assert matrix.count_tests(by_case, entries_of, lambda name: labels.append(name) or "B") == (4 + 2) + 1
     assert asked == list(by_case) and labels == ["digits", "ionosphere"]
     assert matrix.count_tests({("digits", "holdout", "step"): {}}, entries_of, lambda name: "B") == 0
+
+
+def test_a_metric_missing_from_one_environment_does_not_stop_the_gates_of_the_others():
+    no_acc = runs("A", loss=[v * 0.7 for v in LOSS], seeds=range(100, 110))
+    del no_acc.values["final_val_accuracy"]  # listed first among the gated metrics
+    cell = matrix.judge_case({"A": no_acc, "B": runs("B")}, ENTRIES, "B", alpha=1e-3)["A"]
+    assert cell.text == "CHANGED final_train_loss -30.0 % (p < 1e-05)"
+
+
+def test_a_zero_baseline_mean_has_no_percentage():
+    zero = {"final_train_loss": entry([0.0] * 10 + [0.002] * 10, "lower")}
+    zero["final_train_loss"]["mean"] = 0.0
+    moved = runs("A", loss=[0.05] * 10, seeds=range(100, 110))
+    (finding,) = matrix.judge_case({"A": moved}, zero, "B", alpha=1e-3)["A"].findings
+    assert finding["delta_pct"] is None and finding["status"] == "CHANGED"
+    paired = matrix._paired_findings(
+        runs("A", loss=[0.01] * 10), runs("B", loss=[0.0] * 10), ["final_train_loss"], 0.01
+    )
+    assert [f["delta_pct"] for f in paired] == [None]
+
+
+def test_the_paired_edges_a_p_equal_to_alpha_and_a_shift_equal_to_the_floor():
+    ones = runs("B", loss=[1.0] * 10)
+    at_floor = runs("A", loss=[1.01] * 10)  # +0.01 on every seed: exactly 1 % of the reference's 1.0
+    assert 1.01 - 1.0 >= gates_floor(1.0)
+    assert [f["metric"] for f in matrix._paired_findings(at_floor, ones, ["final_train_loss"], 0.01)] == [
+        "final_train_loss"
+    ]
+    noisy = runs("A", loss=[1.0 + 0.02 * (i % 2) + 0.01 for i in range(10)])
+    mine, theirs = matrix._paired_values(noisy, ones, "final_train_loss")
+    p = matrix.paired_test([a - b for a, b in zip(mine, theirs)])
+    assert 0 < p < 1
+    assert matrix._paired_findings(noisy, ones, ["final_train_loss"], p) == []  # p < alpha is required
+
+
+def gates_floor(level):
+    from bench.statistics import gates
+
+    return gates.CHANGED_FLOOR * level
+
+
+def test_paired_tests_need_the_metric_on_both_sides_and_enough_shared_seeds():
+    five = runs("A", seeds=[100, 101, 102, 103, 104, 5, 6, 7, 8, 9])  # MIN_PAIRED_SEEDS = 5 shared: tested
+    assert matrix.MIN_PAIRED_SEEDS == 5
+    assert matrix._paired_metrics(five, runs("B"), ENTRIES) == ["final_val_accuracy", "final_train_loss"]
+    one_sided = runs("A")
+    del one_sided.values["final_train_loss"]
+    assert matrix._paired_metrics(one_sided, runs("B"), ENTRIES) == ["final_val_accuracy"]
+    assert matrix._paired_metrics(runs("B"), one_sided, ENTRIES) == ["final_val_accuracy"]
+
+
+def test_the_paired_test_raises_no_numpy_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert matrix.paired_test([0.01] * 5) == 0.0 and matrix.paired_test([0.0] * 3) == 1.0

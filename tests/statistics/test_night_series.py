@@ -182,3 +182,51 @@ def test_environment_changes_leave_out_what_differs_every_night():
     }
     assert night_series.label(None) == night_series.label({})
     assert math.isclose(changepoints.HISTORY_ALPHA, 0.01)
+
+
+def test_a_night_shared_with_another_benchmark_keeps_to_its_own_records(tmp_path):
+    env = {"tensorflow": "2.21.0"}
+    store = store_of(
+        tmp_path,
+        [
+            [
+                summary("digits", "step", [verdict("final_train_loss", 0.5), verdict("no_such_metric", 1.0)], env),
+                summary("ionosphere", "step", [verdict("final_train_loss", 0.12)], env),
+                results.record(
+                    "failed",
+                    benchmark="digits",
+                    protocol="published",
+                    case="exp",
+                    schedule="exp",
+                    why="stopped",
+                    environment=env,
+                ),
+                results.record(
+                    "not_trained",
+                    benchmark="ionosphere",
+                    protocol="published",
+                    case="exp",
+                    schedule="exp",
+                    environment=env,
+                ),  # a record of an older layout: no why
+            ]
+        ],
+    )
+    history = night_series.load(store, "ionosphere")
+    assert history.failed == [(1, "ionosphere/published/exp", "not_trained: ")]
+    assert [(s.name, [p.mean for p in s.points]) for s in history.series] == [("ionosphere/published/step", [0.12])]
+    digits = night_series.load(store, "digits")  # a metric this version does not know is left out, not fatal
+    assert [(s.name, s.metric) for s in digits.series] == [("digits/published/step", "final_train_loss")]
+
+
+def test_a_two_night_series_is_tested_and_shifts_come_in_night_then_name_order():
+    def series(case, means):
+        return night_series.Series(
+            "b", "p", case, "final_train_loss", [night_series.Point(k + 1, m, 0.0, 20) for k, m in enumerate(means)]
+        )
+
+    late = series("a", [0.1, 0.1, 0.1, 0.2])
+    early = series("z", [0.1, 0.2, 0.2, 0.2])
+    pair = series("m", [0.1, 0.3])
+    shifts = night_series.analyse(night_series.History("b", [{}] * 4, [late, early, pair], []), alpha=0.01)
+    assert [(s.night, s.series.case) for s in shifts] == [(2, "m"), (2, "z"), (4, "a")]

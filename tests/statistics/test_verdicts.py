@@ -94,3 +94,9 @@ def test_whole_messages_of_a_worse_rmse_and_a_change_without_a_p_value():
         "2026-11-21T00:00:00Z), higher by +0.5; outside -0.1000..0.1000 [loss]. Training no longer behaves as it did."
     )
     assert gates.DRAWS == 100_000  # "p < 1e-05" above is one over the draws
+
+
+def test_p_values_print_as_the_draws_resolve_them():
+    from bench.statistics.verdicts import _p_text
+
+    assert _p_text(0.0) == "< 1e-05" and _p_text(0.0321) == "= 0.032" and _p_text(1e-5) == "= 1e-05"
