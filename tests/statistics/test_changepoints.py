@@ -121,6 +121,7 @@ def test_no_spread_raises_no_numpy_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a division by zero in NumPy would warn: split_z silences it on purpose
         assert list(changepoints.split_z([1.0, 1.0, 2.0], [20, 20, 20], 0.0)) == [math.inf, math.inf]
+        assert list(changepoints.split_z([1.0, 1.0], [20, 20], 0.0)) == [0.0]  # 0 / 0, silenced too
         assert [c.at for c in changepoints.find([0.3] * 5 + [0.31] * 3, [0.0] * 8, [20] * 8)] == [5]
 
 

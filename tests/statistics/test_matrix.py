@@ -195,12 +195,13 @@ def test_a_zero_baseline_mean_has_no_percentage():
 
 
 def test_the_paired_edges_a_p_equal_to_alpha_and_a_shift_equal_to_the_floor():
-    ones = runs("B", loss=[1.0] * 10)
-    at_floor = runs("A", loss=[1.01] * 10)  # +0.01 on every seed: exactly 1 % of the reference's 1.0
-    assert 1.01 - 1.0 >= gates_floor(1.0)
-    assert [f["metric"] for f in matrix._paired_findings(at_floor, ones, ["final_train_loss"], 0.01)] == [
+    ref = runs("B", loss=[0.78125] * 10)
+    at_floor = runs("A", loss=[0.78125 + 0.0078125] * 10)  # +2**-7 on every seed: exactly 1 % of 0.78125
+    assert 0.0078125 == gates_floor(0.78125)  # binary fractions: the equality is exact
+    assert [f["metric"] for f in matrix._paired_findings(at_floor, ref, ["final_train_loss"], 0.01)] == [
         "final_train_loss"
     ]
+    ones = runs("B", loss=[1.0] * 10)
     noisy = runs("A", loss=[1.0 + 0.02 * (i % 2) + 0.01 for i in range(10)])
     mine, theirs = matrix._paired_values(noisy, ones, "final_train_loss")
     p = matrix.paired_test([a - b for a, b in zip(mine, theirs)])

@@ -190,7 +190,7 @@ def test_a_night_shared_with_another_benchmark_keeps_to_its_own_records(tmp_path
         tmp_path,
         [
             [
-                summary("digits", "step", [verdict("final_train_loss", 0.5), verdict("no_such_metric", 1.0)], env),
+                summary("digits", "step", [verdict("no_such_metric", 1.0), verdict("final_train_loss", 0.5)], env),
                 summary("ionosphere", "step", [verdict("final_train_loss", 0.12)], env),
                 results.record(
                     "failed",
