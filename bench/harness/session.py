@@ -81,10 +81,10 @@ class BenchSession:
         self.confirm = config.getoption("--bench-confirm-baselines")
         self._baselines = {}
         self.progress = Progress(config)
-        self.history_urls = []  # the history stores (--bench-history), checked by open_history
+        self.history_writers = []  # a night of each --bench-history store (bench.stores.writers), by open_history
         self._history_opened = False
         self.night = worker["bench_night"] if worker else None  # the night's description (session.json)
-        self.writers = None  # where each record goes (bench.stores.writers), opened by the first record
+        self.folder_writer = None  # the results folder's writer, made by the first record
 
     # -- measuring ------------------------------------------------------------------
     def seeds_for(self, benchmark):
@@ -379,7 +379,7 @@ class BenchSession:
             self.merge_worker_results()
         if self.ray is not None:
             self.ray.shutdown()
-        for writer in self.writers or ():
+        for writer in self.history_writers:
             writer.close()
         return not (self.strict and self.selected and self.books.trained == 0)
 
@@ -397,21 +397,18 @@ class BenchSession:
 
     def _write_result(self, record):
         """One record into the results folder and every history store, under the night ``session.json`` describes."""
-        if self.writers is None:
-            self.open_history()  # checked when the cases were collected, or now: the first record of a session
-            night = self.night_description()
-            self.writers = [
-                writers.open_writer(place, night, self.worker_id)
-                for place in [self.ensure_results_dir(), *self.history_urls]
-            ]
-        for writer in self.writers:
+        if self.folder_writer is None:
+            self.open_history()  # opened when the cases were collected, or now: the first record of a session
+            self.night_description()  # session.json, written with the folder, before its first record
+            self.folder_writer = writers.FolderWriter(self.ensure_results_dir(), self.worker_id)
+        for writer in (self.folder_writer, *self.history_writers):
             writer.write(record)
 
     # -- the history store ------------------------------------------------------------------
     def open_history(self):
-        """Check every ``--bench-history`` store (default: ``<--bench-results>/history.sqlite``; ``off``:
-        none) can be opened, migrated, before anything trains; a ``pytest.UsageError`` saying what to do
-        when one cannot be used. The records' writers open them again at the first record."""
+        """Open every ``--bench-history`` store (default: ``<--bench-results>/history.sqlite``; ``off``:
+        none), migrated, before anything trains, as a writer of this session's night (described at its
+        first record); a ``pytest.UsageError`` saying what to do when one cannot be used."""
         from bench.stores import history_store
 
         if self._history_opened:
@@ -422,10 +419,9 @@ class BenchSession:
             return
         for url in urls:
             try:
-                history_store.open_store(url).close()
+                self.history_writers.append(writers.NightWriter(history_store.open_store(url), self.night_description))
             except history_store.HistoryError as err:
                 raise pytest.UsageError(f"--bench-history: {err}") from None
-        self.history_urls = list(urls)
 
     def night_description(self):
         """The night this session's records belong to: the one its results folder names (``session.json``,

@@ -1,22 +1,15 @@
 """One interface for every place a session's records go: ``write(record)`` and ``close()``.
 
 Two implementations: ``FolderWriter`` (the session's results folder, ``bench.stores.results``) and
-``NightWriter`` (one night of a history store, ``bench.stores.history_store``). ``open_writer`` picks by
-URL: ``sqlite:///...`` or ``postgresql://...`` is a history store, anything else a results folder's path.
-Both are handed the night's description once (``session.json``, written with the folder), so a night
-carries the same description whether its records arrive live or by ``store import`` of the folder.
+``NightWriter`` (one night of a history store, SQLite or PostgreSQL as its URL says:
+``bench.stores.history_store.open_store``). A night's description is the one ``session.json`` keeps,
+written with the folder, so a night carries the same description whether its records arrive live or by
+``python -m bench history import`` of the folder.
 """
 
 from pathlib import Path
 
-from bench.stores import history_store, results
-
-SQL_SCHEMES = ("sqlite:", "postgresql:", "postgresql+")
-
-
-def is_store_url(url):
-    """Whether ``url`` names a history store (SQLite or PostgreSQL) rather than a folder."""
-    return str(url).startswith(SQL_SCHEMES)
+from bench.stores import results
 
 
 class FolderWriter:
@@ -36,14 +29,15 @@ class FolderWriter:
 
 
 class NightWriter:
-    """One night of a history store: the night's row is made (or found, by its key) at the first record."""
+    """One night of a history store: the night's row is made (or found, by its key) at the first record,
+    from the description ``night()`` returns then (a store is opened before the session's folder exists)."""
 
     def __init__(self, store, night):
         self.store, self.night, self.night_id = store, night, None
 
     def write(self, record):
         if self.night_id is None:
-            self.night_id = self.store.night(self.night)
+            self.night_id = self.store.night(self.night())
         self.store.add(self.night_id, record)
 
     def close(self):
@@ -51,13 +45,3 @@ class NightWriter:
 
     def __repr__(self):
         return f"NightWriter({self.store!r})"
-
-
-def open_writer(url, night=None, worker_id=None):
-    """The writer ``url`` names: a history store's night (``night``: its description, ``provenance.night_info``)
-    or a results folder. A store that cannot be used is a ``history_store.HistoryError`` saying what to do."""
-    if is_store_url(url):
-        if night is None:
-            raise ValueError("A history store's writer needs the night's description (provenance.night_info).")
-        return NightWriter(history_store.open_store(url), night)
-    return FolderWriter(url, worker_id)

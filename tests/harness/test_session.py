@@ -290,12 +290,12 @@ def test_history_off_keeps_no_store_and_a_bad_url_stops_the_session_saying_what_
     session = BenchSession(config(tmp_path, bench_history=["off"]))
     session.open_history()
     session.run_case(DEMO, "p", "c")
-    assert session.history_urls == [] and not list(tmp_path.rglob("*.sqlite"))
+    assert session.history_writers == [] and not list(tmp_path.rglob("*.sqlite"))
     with pytest.raises(pytest.UsageError, match="--bench-history: history URL 'mysql://x/y': give sqlite:///"):
         BenchSession(config(tmp_path, bench_history=["mysql://x/y"])).open_history()
     default = BenchSession(config(tmp_path))
     default.open_history()
-    assert default.history_urls == [f"sqlite:///{tmp_path / 'results' / 'history.sqlite'}"]
+    assert [w.store.url for w in default.history_writers] == [f"sqlite:///{tmp_path / 'results' / 'history.sqlite'}"]
 
 
 def test_a_quick_pass_trains_one_seed_judges_nothing_and_marks_what_it_records(tmp_path):
@@ -341,3 +341,15 @@ def test_a_quick_pass_writes_a_synthetic_stand_in_for_absent_data_and_reads_it(t
     strict = BenchSession(config(tmp_path, bench_quick=True, bench_require_data=True))
     with pytest.raises(pytest.fail.Exception, match="Fashion-MNIST is not on this machine"):
         strict.check_requirements(needs, "p", "c")  # --bench-require-data: the real files or nothing
+
+
+def test_a_history_store_given_as_a_file_path_gets_the_records(tmp_path):
+    from bench.stores import history_store
+
+    baseline(tmp_path)
+    path = tmp_path / "plain.sqlite"  # a file path is an SQLite store, as --bench-history's help says
+    session = BenchSession(config(tmp_path, bench_history=[str(path)], bench_seeds=2))
+    session.open_history()
+    session.run_case(DEMO, "p", "c")
+    session.finish()
+    assert history_store.open_store(str(path)).counts()["records"] == 3 and path.is_file()
