@@ -135,7 +135,7 @@ def test_a_resumed_session_trains_only_the_seeds_its_folder_lacks(tmp_path):
     baseline(tmp_path)
     folder = tmp_path / "earlier"
     folder.mkdir()
-    results.append(folder, results.record(**{"kind": "run", **train("c", 1, "p", on_epoch=lambda *a: None).to_dict()}))
+    results.append(folder, results.run_record(train("c", 1, "p", on_epoch=lambda *a: None)))
     trained = []
     session = BenchSession(config(tmp_path, bench_resume=str(folder)))
     demo = Benchmark(

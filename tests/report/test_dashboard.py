@@ -17,25 +17,23 @@ def site(tmp_path, **kwargs):
     store.add(
         night["id"],
         results.record(
-            **{
-                "kind": "summary",
-                "benchmark": "ionosphere",
-                "protocol": "published",
-                "case": "step",
-                "schedule": "step",
-                "seeds": list(range(20)),
-                "environment": night["environment"],
-                "summaries": {},
-                "verdicts": [
-                    {
-                        "metric": "final_train_loss",
-                        "verdict": "CHANGED",
-                        "low": 0.1,
-                        "high": 0.14,
-                        "measured": {"n": 20, "mean": 0.121, "std": 0.01},
-                    }
-                ],
-            }
+            "summary",
+            benchmark="ionosphere",
+            protocol="published",
+            case="step",
+            schedule="step",
+            seeds=list(range(20)),
+            environment=night["environment"],
+            summaries={},
+            verdicts=[
+                {
+                    "metric": "final_train_loss",
+                    "verdict": "CHANGED",
+                    "low": 0.1,
+                    "high": 0.14,
+                    "measured": {"n": 20, "mean": 0.121, "std": 0.01},
+                }
+            ],
         ),
     )
     assert run_dashboard([str(tmp_path / "site"), "--history", url]) == 0

@@ -13,41 +13,37 @@ from bench.stores import history_store, provenance, results
 
 def run(seed, acc=0.9, case="c"):
     return results.record(
-        **{
-            "kind": "run",
-            "benchmark": "demo",
-            "protocol": "p",
-            "case": case,
-            "schedule": "step",
-            "seed": seed,
-            "metrics": {"final_val_accuracy": acc, "final_train_loss": float("nan")},
-            "history": {},
-            "environment": {"python": "3.11", "date": "2026-11-30T01:00:00Z"},
-        }
+        "run",
+        benchmark="demo",
+        protocol="p",
+        case=case,
+        schedule="step",
+        seed=seed,
+        metrics={"final_val_accuracy": acc, "final_train_loss": float("nan")},
+        history={},
+        environment={"python": "3.11", "date": "2026-11-30T01:00:00Z"},
     )
 
 
 def summary(mean, verdict="pass", case="c", seeds=(0, 1)):
     return results.record(
-        **{
-            "kind": "summary",
-            "benchmark": "demo",
-            "protocol": "p",
-            "case": case,
-            "schedule": "step",
-            "seeds": list(seeds),
-            "environment": {"python": "3.11"},
-            "summaries": {},
-            "verdicts": [
-                {
-                    "metric": "final_val_accuracy",
-                    "measured": {"n": len(seeds), "mean": mean, "std": 0.01},
-                    "low": 0.85,
-                    "high": None,
-                    "verdict": verdict,
-                }
-            ],
-        }
+        "summary",
+        benchmark="demo",
+        protocol="p",
+        case=case,
+        schedule="step",
+        seeds=list(seeds),
+        environment={"python": "3.11"},
+        summaries={},
+        verdicts=[
+            {
+                "metric": "final_val_accuracy",
+                "measured": {"n": len(seeds), "mean": mean, "std": 0.01},
+                "low": 0.85,
+                "high": None,
+                "verdict": verdict,
+            }
+        ],
     )
 
 

@@ -10,32 +10,28 @@ from bench.tools import history
 
 def summary(benchmark="ionosphere", case="step", mean=0.98, date="2026-11-30T00:00:00Z"):
     return results.record(
-        **{
-            "kind": "summary",
-            "benchmark": benchmark,
-            "protocol": "published",
-            "case": case,
-            "schedule": case,
-            "environment": {"date": date, "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test"},
-            "summaries": {"final_val_accuracy": {"n": 3, "mean": mean, "std": 0.01, "min": mean, "max": mean}},
-        }
+        "summary",
+        benchmark=benchmark,
+        protocol="published",
+        case=case,
+        schedule=case,
+        environment={"date": date, "tensorflow": "2.21.0", "keras": "3.15.1", "device": "CPU: test"},
+        summaries={"final_val_accuracy": {"n": 3, "mean": mean, "std": 0.01, "min": mean, "max": mean}},
     )
 
 
 def run(seed, case="step"):
     return results.record(
-        **{
-            "kind": "run",
-            "benchmark": "ionosphere",
-            "protocol": "published",
-            "case": case,
-            "seed": seed,
-            "metrics": {"final_val_accuracy": 0.9},
-            "history": {"train_loss": [0.5]},
-            "train_time_s": 0.1,
-            "majority_rate": 0.9,
-            "environment": {},
-        }
+        "run",
+        benchmark="ionosphere",
+        protocol="published",
+        case=case,
+        seed=seed,
+        metrics={"final_val_accuracy": 0.9},
+        history={"train_loss": [0.5]},
+        train_time_s=0.1,
+        majority_rate=0.9,
+        environment={},
     )
 
 
@@ -82,7 +78,7 @@ def test_runs_keep_the_first_record_of_a_seed_and_read_records_without_a_format(
     first_layout = {**run(3), "schedule": "step"}
     del first_layout["case"], first_layout["format"]
     (tmp_path / "results.jsonl").write_text(json.dumps(first_layout) + "\n")  # no "format"; case in "schedule"
-    results.append(tmp_path, results.record(**{**run(3), "metrics": {"final_val_accuracy": 0.1}}))
+    results.append(tmp_path, {**run(3), "metrics": {"final_val_accuracy": 0.1}})
     results.append(tmp_path, run(4))
     found = results.runs(tmp_path)[("ionosphere", "published", "step")]
     assert sorted(found) == [3, 4] and found[3].metrics["final_val_accuracy"] == 0.9
@@ -133,8 +129,6 @@ def test_append_refuses_a_record_without_a_known_kind_and_starts_its_own_line(tm
             results.append_to(path, hand_made)
     assert not path.exists()
     path.write_text('{"kind": "calibration", "se')  # cut by a kill
-    results.append_to(
-        path, results.record(**{"kind": "calibration", "case": "step", "condition": "unchanged", "seed": 2})
-    )
+    results.append_to(path, results.record("calibration", case="step", condition="unchanged", seed=2))
     assert path.read_text().splitlines()[1].startswith('{"format": 2, "kind": "calibration"')
     assert [r["seed"] for r in results.read(path, "calibration")] == [2]

@@ -19,21 +19,19 @@ def records(path, shift=1.05, seeds=600):
                 results.append_to(
                     path,
                     results.record(
-                        **{
-                            "kind": "calibration",
-                            "benchmark": "ionosphere",
-                            "protocol": "published",
-                            "case": case,
-                            "condition": condition,
-                            "seed": 400000 + seed,
-                            "metrics": {
-                                "final_val_accuracy": 0.98,
-                                "final_train_loss": loss,
-                                "mean_train_loss": 2 * loss,
-                                "best_val_accuracy": 0.99,
-                            },
-                            "environment": "TF test",
-                        }
+                        "calibration",
+                        benchmark="ionosphere",
+                        protocol="published",
+                        case=case,
+                        condition=condition,
+                        seed=400000 + seed,
+                        metrics={
+                            "final_val_accuracy": 0.98,
+                            "final_train_loss": loss,
+                            "mean_train_loss": 2 * loss,
+                            "best_val_accuracy": 0.99,
+                        },
+                        environment="TF test",
                     ),
                 )
 

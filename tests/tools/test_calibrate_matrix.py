@@ -24,20 +24,18 @@ def calibration_file(path, env, conditions):
             results.append_to(
                 path,
                 results.record(
-                    **{
-                        "kind": "calibration",
-                        "benchmark": "ionosphere",
-                        "protocol": "published",
-                        "case": "step",
-                        "condition": condition,
-                        "seed": s,
-                        "environment": env,
-                        "metrics": {
-                            "final_val_accuracy": ACC[s] + shift,
-                            "final_train_loss": loss,
-                            "mean_train_loss": 2.2 * loss,
-                        },
-                    }
+                    "calibration",
+                    benchmark="ionosphere",
+                    protocol="published",
+                    case="step",
+                    condition=condition,
+                    seed=s,
+                    environment=env,
+                    metrics={
+                        "final_val_accuracy": ACC[s] + shift,
+                        "final_train_loss": loss,
+                        "mean_train_loss": 2.2 * loss,
+                    },
                 ),
             )
     return str(path)
@@ -172,17 +170,15 @@ def test_a_seed_that_diverged_fails_its_set(tmp_path, capsys):
     results.append_to(
         tmp_path / "tf.jsonl",
         results.record(
-            **{
-                "kind": "calibration",
-                "benchmark": "ionosphere",
-                "protocol": "published",
-                "case": "step",
-                "condition": "nesterov",
-                "seed": 100_030,
-                "environment": REFERENCE,
-                "metrics": None,
-                "diverged": "loss became inf at epoch 3, batch 2",
-            }
+            "calibration",
+            benchmark="ionosphere",
+            protocol="published",
+            case="step",
+            condition="nesterov",
+            seed=100_030,
+            environment=REFERENCE,
+            metrics=None,
+            diverged="loss became inf at epoch 3, batch 2",
         ),
     )
     assert main([reference, "--resamples", "0"]) == 0

@@ -45,49 +45,45 @@ def fill(url, step_at=7, nights=10, loss_step=0.1):
         store.add(
             night_id,
             results.record(
-                **{
-                    "kind": "summary",
-                    "benchmark": "ionosphere",
-                    "protocol": "published",
-                    "case": "step",
-                    "schedule": "step",
-                    "seeds": list(range(20)),
-                    "environment": env,
-                    "summaries": {},
-                    "verdicts": [
-                        {
-                            "metric": "final_train_loss",
-                            "verdict": "pass",
-                            "low": 0.1,
-                            "high": 0.14,
-                            "measured": {"n": 20, "mean": loss, "std": 0.01},
-                        },
-                        {
-                            "metric": "final_val_accuracy",
-                            "verdict": "pass",
-                            "low": 0.9,
-                            "measured": {"n": 20, "mean": acc, "std": 0.02},
-                        },
-                        {
-                            "metric": "best_val_accuracy",
-                            "verdict": "info",
-                            "measured": {"n": 20, "mean": 0.99, "std": 0.0},
-                        },
-                    ],
-                }
+                "summary",
+                benchmark="ionosphere",
+                protocol="published",
+                case="step",
+                schedule="step",
+                seeds=list(range(20)),
+                environment=env,
+                summaries={},
+                verdicts=[
+                    {
+                        "metric": "final_train_loss",
+                        "verdict": "pass",
+                        "low": 0.1,
+                        "high": 0.14,
+                        "measured": {"n": 20, "mean": loss, "std": 0.01},
+                    },
+                    {
+                        "metric": "final_val_accuracy",
+                        "verdict": "pass",
+                        "low": 0.9,
+                        "measured": {"n": 20, "mean": acc, "std": 0.02},
+                    },
+                    {
+                        "metric": "best_val_accuracy",
+                        "verdict": "info",
+                        "measured": {"n": 20, "mean": 0.99, "std": 0.0},
+                    },
+                ],
             ),
         )
     store.add(
         night_id,
         results.record(
-            **{
-                "kind": "failed",
-                "benchmark": "ionosphere",
-                "protocol": "published",
-                "case": "exp",
-                "schedule": "exp",
-                "why": "NonFiniteLoss: loss became nan at epoch 3",
-            }
+            "failed",
+            benchmark="ionosphere",
+            protocol="published",
+            case="exp",
+            schedule="exp",
+            why="NonFiniteLoss: loss became nan at epoch 3",
         ),
     )
     return store
@@ -153,16 +149,14 @@ def test_store_import_and_info(tmp_path, capsys):
     results.append(
         folder,
         results.record(
-            **{
-                "kind": "run",
-                "benchmark": "demo",
-                "protocol": "p",
-                "case": "c",
-                "seed": 0,
-                "metrics": {},
-                "history": {},
-                "environment": {"date": "2026-11-30T02:00:00Z"},
-            }
+            "run",
+            benchmark="demo",
+            protocol="p",
+            case="c",
+            seed=0,
+            metrics={},
+            history={},
+            environment={"date": "2026-11-30T02:00:00Z"},
         ),
     )
     url = f"sqlite:///{tmp_path / 'h.sqlite'}"
@@ -199,23 +193,21 @@ def test_a_quick_pass_s_nights_are_series_of_their_own(tmp_path, capsys):
         store.add(
             night_id,
             results.record(
-                **{
-                    "kind": "summary",
-                    "benchmark": "ionosphere",
-                    "protocol": "published",
-                    "case": "step",
-                    "schedule": "step",
-                    "seeds": [0],
-                    "environment": env,
-                    "summaries": {},
-                    "verdicts": [
-                        {
-                            "metric": "final_train_loss",
-                            "verdict": "quick",
-                            "measured": {"n": 1, "mean": 0.6, "std": 0.0},
-                        }
-                    ],
-                }
+                "summary",
+                benchmark="ionosphere",
+                protocol="published",
+                case="step",
+                schedule="step",
+                seeds=[0],
+                environment=env,
+                summaries={},
+                verdicts=[
+                    {
+                        "metric": "final_train_loss",
+                        "verdict": "quick",
+                        "measured": {"n": 1, "mean": 0.6, "std": 0.0},
+                    }
+                ],
             ),
         )
     history = night_series.load(store, "ionosphere")

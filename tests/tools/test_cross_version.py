@@ -36,47 +36,41 @@ def environment_folder(root, name, env, loss=LOSS, acc=ACC, epochs=50, not_train
         results.append(
             folder,
             results.record(
-                **{
-                    "kind": "run",
-                    "benchmark": "ionosphere",
-                    "protocol": "published",
-                    "case": "step",
-                    "seed": seed,
-                    "metrics": metrics,
-                    "history": {"train_loss": [0.5] * epochs},
-                    "train_time_s": 0.1,
-                    "majority_rate": 0.922,
-                    "environment": env,
-                }
+                "run",
+                benchmark="ionosphere",
+                protocol="published",
+                case="step",
+                seed=seed,
+                metrics=metrics,
+                history={"train_loss": [0.5] * epochs},
+                train_time_s=0.1,
+                majority_rate=0.922,
+                environment=env,
             ),
         )
     results.append(
         folder,
         results.record(
-            **{
-                "kind": "summary",
-                "benchmark": "ionosphere",
-                "protocol": "published",
-                "case": "step",
-                "schedule": "step",
-                "seeds": list(range(20)),
-                "environment": env,
-                "summaries": {},
-            }
+            "summary",
+            benchmark="ionosphere",
+            protocol="published",
+            case="step",
+            schedule="step",
+            seeds=list(range(20)),
+            environment=env,
+            summaries={},
         ),
     )
     for case, why in not_trained:
         results.append(
             folder,
             results.record(
-                **{
-                    "kind": "not_trained",
-                    "benchmark": "ionosphere",
-                    "protocol": "published",
-                    "case": case,
-                    "why": why,
-                    "environment": env,
-                }
+                "not_trained",
+                benchmark="ionosphere",
+                protocol="published",
+                case=case,
+                why=why,
+                environment=env,
             ),
         )
     return root / name
@@ -195,14 +189,12 @@ def test_a_case_whose_training_stopped_in_an_environment_fails_it_until_a_newer_
     results.append(
         later,
         results.record(
-            **{
-                "kind": "failed",
-                "benchmark": "ionosphere",
-                "protocol": "published",
-                "case": "step",
-                "why": "NonFiniteLoss: loss became inf at epoch 23, batch 2",
-                "environment": ENV_B,
-            }
+            "failed",
+            benchmark="ionosphere",
+            protocol="published",
+            case="step",
+            why="NonFiniteLoss: loss became inf at epoch 23, batch 2",
+            environment=ENV_B,
         ),
     )
     assert main([str(a), str(b)]) == 1

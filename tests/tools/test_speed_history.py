@@ -13,15 +13,13 @@ def test_times_each_round_and_refuses_a_store_with_nights(tmp_path, capsys):
         results.append(
             folder,
             results.record(
-                **{
-                    "kind": "run",
-                    "benchmark": "demo",
-                    "protocol": "p",
-                    "case": "c",
-                    "seed": seed,
-                    "metrics": {},
-                    "history": {},
-                }
+                "run",
+                benchmark="demo",
+                protocol="p",
+                case="c",
+                seed=seed,
+                metrics={},
+                history={},
             ),
         )
     assert run_speed_history([str(folder), "--rounds", "2"]) == 0
