@@ -9,6 +9,7 @@ one); ``add_benchmark`` adds the benchmark, positional in every command.
 
 import argparse
 import sys
+from pathlib import Path
 
 from bench import benchmarks
 from bench.harness.options import SHARED
@@ -62,8 +63,6 @@ def benchmark_of(args, renamed_from="--benchmark"):
 
 def not_there(path, option):
     """``UserError`` when the file an option names exists: the suite never overwrites a report."""
-    from pathlib import Path
-
     if path and Path(path).exists():
         raise UserError(f"{option} {path} exists; this suite never overwrites a report. Choose a new file name.")
 
