@@ -17,6 +17,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up line
 # argv may start with fixed words (``history import`` is ``store``'s ``import``).
 COMMANDS = {
     "train": ("train", "train one case of a benchmark on one seed, with plots and a per-class report"),
+    "compare": ("compare", "train the cases at two revisions on the same seeds: identical, changed or worse"),
+    "bisect": ("bisect", "find the commit between GOOD and BAD that changed a case's training"),
     "matrix": ("cross_version", "the same cases' results side by side, a verdict per TensorFlow/Keras environment"),
     "history": {
         "show": ("history", "a benchmark's last sessions from a results root, and a drift plot"),
@@ -33,6 +35,7 @@ COMMANDS = {
         "gates": ("calibrate", "false alarms and detections of a CPU benchmark's gates on unseen seeds"),
         "matrix": ("calibrate_matrix", "false alarms and detections of the version matrix's verdicts"),
         "changes": ("calibrate_changes", "false positives and detections of `history changes` on drawn histories"),
+        "compare": ("calibrate_compare", "what `compare` says of injected changes and of unchanged training"),
     },
     "speed": {
         "schedules": ("speed_schedules", "time s.values() over 1,000,000 indices for every schedule"),

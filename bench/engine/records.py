@@ -244,6 +244,33 @@ def environment():
     return env
 
 
+def machine():
+    """What two runs of one seed must share to train the same bits, without importing TensorFlow: Python and
+    the library versions, the Keras backend, the CPU (model and the vector instruction sets its kernels pick
+    their code by), whether TensorFlow's oneDNN kernels are switched (``TF_ENABLE_ONEDNN_OPTS``) and the GPUs
+    visible. ``python -m bench compare`` reuses a revision's stored runs only where this is equal."""
+    env = {key: value for key, value in environment().items() if key not in ("date", "device")}
+    env["cpu"] = _cpu_name()
+    env["machine"] = platform.machine()
+    env["onednn"] = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default")
+    env["gpus"] = os.environ.get("CUDA_VISIBLE_DEVICES", _gpu_names())
+    return env
+
+
+def _gpu_names():
+    """The GPUs ``nvidia-smi -L`` lists, or "none" where there is none (or no driver)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("nvidia-smi") is None:
+        return "none"
+    try:
+        done = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "none"
+    return done.stdout.strip() or "none"
+
+
 def _cuda_versions(build):
     """``{"cuda", "cudnn"}`` TensorFlow was built against, from ``tf.sysconfig.get_build_info()`` (a CPU
     build has neither)."""

@@ -43,6 +43,12 @@ SHARED = {
         Shared("first-seed", "--bench-first-seed", "S", "the first seed; a case trains S, S+1, ..."),
         Shared("md", "--bench-report-md", "FILE", "also write Markdown to FILE, which must not exist"),
         Shared("json", "--bench-report-json", "FILE", "also write JSON to FILE, which must not exist"),
+        Shared(
+            "select",
+            "--bench-case",
+            "BENCHMARK[/PROTOCOL[/CASE]]",
+            "exactly these benchmark cases (repeatable; a benchmark or protocol alone selects all its cases)",
+        ),
         Shared("case", None, "CASE", "a case of the benchmark, by its name (e.g. step)"),
         Shared("protocol", None, "PROTOCOL", "a protocol of the benchmark (e.g. published)"),
         Shared(

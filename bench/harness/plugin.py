@@ -37,10 +37,11 @@ def pytest_addoption(parser):
         "--bench-case",
         action="append",
         default=[],
-        metavar="BENCHMARK[/PROTOCOL[/CASE]]",
-        help="run exactly these benchmark cases and nothing else (repeatable; a benchmark or protocol "
-        "alone selects all its cases); with --update-baselines only their entries are written "
-        "(default: every case -m and -k select)",
+        metavar=SHARED["select"].metavar,
+        help=SHARED["select"].help(
+            "run them and nothing else; with --update-baselines only their entries are written "
+            "(default: every case -m and -k select)"
+        ),
     )
     group.addoption(
         "--bench-confirm-baselines",
@@ -188,8 +189,8 @@ def pytest_addoption(parser):
         metavar=SHARED["history"].metavar,
         help=SHARED["history"].help(
             "also keep every record there, with the night's commit, environment and options (docs/history.md; "
-            "PostgreSQL: pip install -e '.[postgres]'); repeatable (a local file and the team's server); off: "
-            "none (default: sqlite:///<--bench-results>/history.sqlite)"
+            "PostgreSQL: pip install -e '.[postgres]'); repeatable (a local file and the team's server); "
+            "the word off keeps no history (default: sqlite:///<--bench-results>/history.sqlite)"
         ),
     )
     group.addoption(

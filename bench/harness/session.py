@@ -18,7 +18,7 @@ from bench.engine import loop, rules
 from bench.engine.records import METRICS, CaseId, environment, keras_backend, summarize_runs
 from bench.harness.books import Books
 from bench.harness.progress import Progress
-from bench.statistics import gates
+from bench.statistics import gates, verdicts
 from bench.statistics.verdicts import Verdict
 from bench.stores import baselines, provenance, results, writers
 
@@ -201,25 +201,16 @@ class BenchSession:
                 )
                 for metric, summary in summarize_runs(runs).items()
             ]
-        seeds = [run.seed for run in runs]
-        overlap = bool(set(seeds) & set(baselines.seeds_of(baseline, target.id.protocol, target.id.case)))
         alpha = gates.alpha_for(self.tests or len(gates.gated_metrics(entries)))
-        return [
-            gates.judge_metric(
-                Verdict(
-                    *target.id,
-                    metric,
-                    summary,
-                    baseline=entries.get(metric),
-                    majority_rate=runs[0].majority_rate,
-                    reference_note=target.benchmark.reference_note,
-                    schedule=target.schedule,
-                    seeds_overlap=overlap,
-                ),
-                alpha,
-            )
-            for metric, summary in summarize_runs(runs).items()
-        ]
+        return verdicts.judge_case(
+            target.id,
+            runs,
+            entries,
+            alpha,
+            baselines.seeds_of(baseline, target.id.protocol, target.id.case),
+            schedule=target.schedule,
+            reference_note=target.benchmark.reference_note,
+        )
 
     def _keep(self, target, runs, verdicts):
         """The case's summary record in the results store, and the books the end of the session reads:

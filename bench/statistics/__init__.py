@@ -1,9 +1,10 @@
 """The statistics the suite judges with, as functions of plain numbers and records: no files, no pytest.
 
 ``gates`` (a case's two gates against its baseline), ``verdicts`` (a judged metric and its messages),
-``matrix`` (one verdict per environment of the version matrix), ``changepoints`` (a shift across nights),
-``night_series`` (a benchmark's nights as the series those read), ``figures`` (calibration's effect sizes
-and the seeds a nightly needs). Distributions and tests come from ``scipy.stats``.
+``matrix`` (one verdict per environment of the version matrix), ``pairs`` (one case at two revisions, seed
+for seed: identical, changed or worse), ``changepoints`` (a shift across nights),
+``night_series`` (a benchmark's nights as the series those read), ``figures`` (calibration's effect sizes,
+the seeds a nightly needs, a rate's exact interval). Distributions and tests come from ``scipy.stats``.
 
 Uses the engine's records and the baseline files' entries (``bench.stores.baselines``).
 """

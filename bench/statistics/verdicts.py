@@ -8,7 +8,8 @@ numbers with their unit and provenance, and the command that updates the baselin
 
 import dataclasses
 
-from bench.engine.records import METRICS, CaseId
+from bench.engine.records import METRICS, CaseId, summarize_runs
+from bench.statistics import gates
 from bench.statistics.gates import DRAWS
 from bench.stores import baselines
 
@@ -84,6 +85,29 @@ class Verdict:
             d["baseline"] = {k: v for k, v in d["baseline"].items() if k != "values"}
         d.update(unit=self.unit, gated=self.gated, delta=self.delta)
         return d
+
+
+def judge_case(case_id, runs, entries, alpha, baseline_seeds=(), schedule=None, reference_note=None):
+    """One ``Verdict`` per measured metric of ``runs`` (one case's ``RunResult``s), each against its entry of
+    ``entries`` (the case's baseline entries) at ``alpha``: what a nightly says of the case, and what
+    ``python -m bench compare`` says of HEAD's side. ``baseline_seeds``: the seeds the entries were measured on."""
+    overlap = bool({run.seed for run in runs} & set(baseline_seeds))
+    return [
+        gates.judge_metric(
+            Verdict(
+                *case_id,
+                metric,
+                summary,
+                baseline=entries.get(metric),
+                majority_rate=runs[0].majority_rate,
+                reference_note=reference_note,
+                schedule=schedule,
+                seeds_overlap=overlap,
+            ),
+            alpha,
+        )
+        for metric, summary in summarize_runs(runs).items()
+    ]
 
 
 def _p_text(p):

@@ -5,12 +5,15 @@
   and ``run``, the one place bad input becomes exit status 2;
 - a run: ``train`` (one case, one seed, with its report); ``matrix`` is ``cross_version`` (a verdict
   per environment);
+- a change: ``compare`` (two revisions on the same seeds) and ``bisect`` (the commit that changed a
+  case), both on ``revisions`` (a revision resolved, fingerprinted, checked out and trained);
 - ``history``: ``show`` is ``history`` (a benchmark's last sessions from a results root), ``changes``
   (shifts across nights), ``dashboard`` (the nights as a site), ``import`` and ``info`` are ``store``;
 - ``baselines``: ``published`` (the published figures as a baseline file), ``pending`` (a case that
   cannot be measured here, and why);
 - ``calibrate``: ``gates`` is ``calibrate`` (the gates' false alarms and misses), ``matrix`` is
-  ``calibrate_matrix``, ``changes`` is ``calibrate_changes``;
+  ``calibrate_matrix``, ``changes`` is ``calibrate_changes``,
+  ``compare`` is ``calibrate_compare``;
 - ``speed``: ``speed_schedules``, ``speed_ionosphere``, ``speed_resnet``, ``speed_history`` and
   ``speed_tests`` (with its pytest plugin ``_pytest_timeline``).
 """

@@ -1,0 +1,159 @@
+"""One case trained at two revisions on the same seeds, judged seed for seed (docs/changes.md).
+
+On one machine in one environment the suite is exact: a seed trains to the same bits every time.
+So two revisions of a case are first compared bit for bit, and only then with statistics:
+
+- ``identical``: every shared seed has the same metrics and the same per-epoch history, bit for bit;
+- ``changed``: not identical. Each gated metric's per-seed differences (HEAD minus BASE) are
+  summarised by their mean, its 95 % t interval and the two-sided paired t-test's p; the first epoch
+  where a seed's histories part says where training moved (the ``lr`` row parting first: the
+  schedule itself);
+- ``worse``: changed, and the headline metric (``question == "worse"``) is worse by the one-sided
+  paired t-test at ``alpha`` (the nightly's: ``gates.alpha_for`` over the compared tests).
+
+Pure: runs in (``RunResult``s by seed), a ``Pair`` out; nothing read, written or printed.
+"""
+
+import dataclasses
+import math
+
+import numpy as np
+from scipy import stats
+
+from bench.engine.records import METRICS
+from bench.statistics.matrix import paired_test
+
+INTERVAL = 0.95  # the confidence of each mean difference's interval
+
+
+@dataclasses.dataclass
+class Difference:
+    """One metric's paired per-seed differences, HEAD minus BASE, in the metric's unit."""
+
+    metric: str
+    unit: str
+    n: int
+    base_mean: float
+    head_mean: float
+    mean: float  # mean of the differences
+    low: float  # its INTERVAL t interval
+    high: float
+    p_value: float  # two-sided paired t-test that the differences centre on zero
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass
+class Pair:
+    """The verdict on one case at two revisions: ``status`` identical / changed / worse."""
+
+    case: str  # the CaseId's text form
+    status: str
+    seeds: list
+    differences: list = dataclasses.field(default_factory=list)  # a Difference per gated metric
+    parted_epoch: int = None  # the first epoch (1-based) where any seed's histories part; None when none do
+    parted_on: list = dataclasses.field(default_factory=list)  # the history rows that part there
+    headline: str = None
+    worse_p: float = None  # the headline's one-sided paired p (None when identical)
+    alpha: float = None
+
+    def to_dict(self):
+        return {**dataclasses.asdict(self), "differences": [d.to_dict() for d in self.differences]}
+
+
+def gated(metrics):
+    """The metrics the gates test (worse or changed), in ``METRICS`` order."""
+    return [name for name in METRICS if name in metrics and METRICS[name].question != "info"]
+
+
+def headline(metrics):
+    """The metric the gates ask "worse?" of: accuracy for a classifier, RMSE for a regression."""
+    return next((name for name in METRICS if name in metrics and METRICS[name].question == "worse"), None)
+
+
+def same_bits(base, head):
+    """Whether two runs of one seed trained the same: equal metrics and equal per-epoch histories."""
+    return base.metrics == head.metrics and base.history == head.history
+
+
+def parted(base, head):
+    """``(epoch, rows)``: the first epoch (1-based) where the two runs' histories differ and the rows that
+    differ there; ``(None, [])`` when none do. A history longer on one side parts where the other ends."""
+    rows = sorted(set(base.history) | set(head.history))
+    length = max(len(base.history.get(r, ())) for r in rows) if rows else 0
+    length = max([length] + [len(head.history.get(r, ())) for r in rows])
+    for epoch in range(length):
+        differ = [r for r in rows if _at(base.history.get(r), epoch) != _at(head.history.get(r), epoch)]
+        if differ:
+            return epoch + 1, differ
+    return None, []
+
+
+def _at(values, i):
+    return values[i] if values is not None and i < len(values) else None
+
+
+def difference(metric, base_values, head_values):
+    """A ``Difference`` of ``metric`` from per-seed values in the same seed order."""
+    b = np.asarray(base_values, dtype=np.float64)
+    h = np.asarray(head_values, dtype=np.float64)
+    d = h - b
+    mean = float(d.mean())
+    half = _half_width(d)
+    return Difference(
+        metric,
+        METRICS[metric].unit,
+        len(d),
+        float(b.mean()),
+        float(h.mean()),
+        mean,
+        mean - half,
+        mean + half,
+        paired_test(d),
+    )
+
+
+def _half_width(d):
+    if len(d) < 2:
+        return math.inf
+    return float(stats.t.ppf(0.5 + INTERVAL / 2, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d)))
+
+
+def worse_p(metric, base_values, head_values):
+    """One-sided paired t-test that HEAD is worse than BASE on ``metric`` (lower accuracy, higher RMSE).
+
+    Equal differences on every seed (no spread) give 0.0 when they point the worse way, 1.0 otherwise."""
+    sign = 1.0 if METRICS[metric].better == "higher" else -1.0
+    d = sign * (np.asarray(head_values, dtype=np.float64) - np.asarray(base_values, dtype=np.float64))
+    if len(d) < 2 or np.all(d == d[0]):
+        return 0.0 if len(d) and d[0] < 0 else 1.0
+    t = d.mean() / (d.std(ddof=1) / math.sqrt(len(d)))
+    return float(stats.t.cdf(t, len(d) - 1))
+
+
+def judge(case, base, head, alpha):
+    """The ``Pair`` of one case from ``{seed: RunResult}`` at BASE and at HEAD, on the seeds both trained."""
+    seeds = sorted(set(base) & set(head))
+    if not seeds:
+        raise ValueError(f"{case}: the two revisions share no seed (BASE {sorted(base)}, HEAD {sorted(head)})")
+    if all(same_bits(base[s], head[s]) for s in seeds):
+        return Pair(str(case), "identical", seeds, alpha=alpha)
+    metrics = base[seeds[0]].metrics
+    values = {m: ([base[s].metrics[m] for s in seeds], [head[s].metrics[m] for s in seeds]) for m in gated(metrics)}
+    partings = [parted(base[s], head[s]) for s in seeds]
+    first = min((p for p in partings if p[0] is not None), default=(None, []), key=lambda p: p[0])
+    rows = sorted({r for epoch, rs in partings if epoch == first[0] for r in rs})
+    top = headline(metrics)
+    p_worse = worse_p(top, *values[top]) if top else None
+    return Pair(
+        str(case),
+        "worse" if p_worse is not None and p_worse < alpha else "changed",
+        seeds,
+        differences=[difference(m, *values[m]) for m in values],
+        parted_epoch=first[0],
+        parted_on=rows,
+        headline=top,
+        worse_p=p_worse,
+        alpha=alpha,
+    )
