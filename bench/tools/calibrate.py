@@ -307,6 +307,12 @@ def _finite(done, key, seeds, metric):
     return [m[metric] for m in metrics if m is not None], sum(m is None for m in metrics)
 
 
+def _rate(flags, drawn):
+    """``"k/K = r % (lo-hi %)"`` over the disjoint sets, then the re-drawn sets' rate where there are any."""
+    text = figures.rate_text(int(flags.sum()), len(flags))
+    return text + (f"; re-drawn {drawn.mean():.1%}" if len(drawn) else "")
+
+
 def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests, done):
     """The calibration table, from the trained seeds in ``done``: per case and gated metric, then the
     case as a nightly sees it ("any": the case fails if any of its gates does)."""
@@ -334,7 +340,7 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
                     case.schedule,
                     f"{metric}",
                     METRICS[metric].question,
-                    f"{falses.sum()}/{sets}" + (f" ({drawn.mean():.1%})" if draws else ""),
+                    _rate(falses, drawn),
                 ]
                 base, _ = _finite(done, (benchmark.name, protocol, name, "unchanged"), seeds, metric)
                 for regression in regressions:
@@ -345,7 +351,7 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
                     d = figures.effect_size(base, changed) if len(base) > 1 and len(changed) > 1 else math.nan
                     hits = _flags(done, benchmark.name, protocol, name, regression, entries, metric, set_seeds, alpha)
                     caught[regression] |= hits
-                    cell = f"{d:+.1f}: {hits.sum()}/{sets}"
+                    cell = f"{d:+.1f}: {figures.rate_text(int(hits.sum()), sets)}"
                     if hits.sum() < 0.9 * sets and not math.isnan(d):
                         need = figures.needed_seeds(d, entries[metric]["n"], alpha)
                         cell += f" (n {need})" if need else " (no n)"
@@ -360,8 +366,11 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
                     case.schedule,
                     "any gate",
                     "nightly",
-                    f"{case_sets.sum()}/{sets}" + (f" ({case_draws.mean():.1%})" if draws else ""),
-                    *[("n/a" if not applies(r, case) else f"{caught[r].sum()}/{sets}") for r in regressions],
+                    _rate(case_sets, case_draws),
+                    *[
+                        ("n/a" if not applies(r, case) else figures.rate_text(int(caught[r].sum()), sets))
+                        for r in regressions
+                    ],
                 ]
             )
             session_sets |= case_sets
@@ -381,8 +390,10 @@ def render(benchmark, doc, protocols, regressions, seeds, n, sets, alpha, tests,
         "d = change of the mean / pooled per-seed std; caught = sets whose gate fails; (n N) = seeds per "
         "nightly a normal two-sided test would need for 90 % power, (no n) = not even with infinitely many",
         tabulate(rows, headers=headers, disable_numparse=True),
-        f"{benchmark.name}: sets with any false alarm: {int(session_sets.sum())}/{sets}"
+        f"{benchmark.name}: sets with any false alarm: {figures.rate_text(int(session_sets.sum()), sets)}"
         + (f"; over {len(draws)} re-drawn sets of {n} of these seeds: {session_draws.mean():.1%}" if draws else ""),
+        "each rate: count/sets = rate (exact 95 % interval over the disjoint sets); a re-drawn rate resolves "
+        "smaller rates but its draws share seeds, so the disjoint sets' interval is the one to believe",
     ]
     return "\n".join(lines)
 

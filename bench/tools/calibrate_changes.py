@@ -27,7 +27,7 @@ from tabulate import tabulate
 from bench import benchmarks
 from bench.benchmarks import regressions
 from bench.engine.records import METRICS, summarize
-from bench.statistics import changepoints, gates, night_series
+from bench.statistics import changepoints, figures, gates, night_series
 from bench.statistics.verdicts import Verdict
 from bench.stores import baselines, results
 from bench.tools import calibrate, cli
@@ -142,25 +142,27 @@ def render(benchmark, false_pos, rows, histories, nights, n, pool_seeds, alpha, 
         f"{benchmark}: {histories} histories of {nights} nights x {n} seeds a night, re-drawn from {pool_seeds} "
         f"unchanged seeds per case (and the same seeds with each shift); change points at alpha {alpha:g} per "
         f"history; a night's gates at alpha {nightly_alpha:.2g} (the CPU nightly's)",
-        f"unchanged: histories with any change point: {false_pos}/{histories} ({100 * false_pos / histories:.1f} %)",
+        f"unchanged: histories with any change point: {figures.rate_text(false_pos, histories)}",
+        "each rate: count/histories = rate (exact 95 % interval; the histories are drawn from one pool of seeds, "
+        "so read it as the least the uncertainty is)",
     ]
     table = []
     for size, outcomes in rows.items():
         start, placed, gate, anywhere = (np.array(x) for x in zip(*outcomes))
         side = np.minimum(start - 1, nights - start + 1)  # nights on the shorter side of the shift
         by_bucket = [
-            f"{100 * placed[(side >= lo) & (side <= hi)].mean():.0f} % ({((side >= lo) & (side <= hi)).sum()})"
+            figures.rate_text(int(placed[(side >= lo) & (side <= hi)].sum()), int(((side >= lo) & (side <= hi)).sum()))
             if ((side >= lo) & (side <= hi)).any()
             else "-"
             for lo, hi in BUCKETS
         ]
-        caught = f"{100 * placed[gate].mean():.1f} % of {gate.sum()}" if gate.any() else "-"
+        caught = figures.rate_text(int(placed[gate].sum()), int(gate.sum())) if gate.any() else "-"
         table.append(
             [
                 size,
-                f"{100 * placed.mean():.1f} %",
-                f"{100 * anywhere.mean():.1f} %",
-                f"{100 * gate.mean():.1f} %",
+                figures.rate_text(int(placed.sum()), len(placed)),
+                figures.rate_text(int(anywhere.sum()), len(anywhere)),
+                figures.rate_text(int(gate.sum()), len(gate)),
                 caught,
                 *by_bucket,
             ]

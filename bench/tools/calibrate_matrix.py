@@ -33,7 +33,7 @@ from tabulate import tabulate
 
 from bench import benchmarks
 from bench.benchmarks import regressions
-from bench.statistics import gates, matrix
+from bench.statistics import figures, gates, matrix
 from bench.stores import baselines, results
 from bench.tools import calibrate, cli
 from bench.tools.cli import UserError
@@ -192,8 +192,8 @@ def render(name, doc, found, sets, draws, envs, reference, alpha, tests, directo
 
 
 def _rate(flags, drawn=None):
-    text = f"{int(flags.sum())}/{len(flags)}"
-    return text + (f" ({drawn.mean():.1%})" if drawn is not None and len(drawn) else "")
+    text = figures.rate_text(int(flags.sum()), len(flags))  # the exact 95 % interval over the disjoint sets
+    return text + (f"; re-drawn {drawn.mean():.1%}" if drawn is not None and len(drawn) else "")
 
 
 def parser():

@@ -45,7 +45,7 @@ def parser():
         default=None,
         help="the revision judged (default: the working tree, uncommitted changes included)",
     )
-    add_selection(p)
+    add_selection_option(p, "compare only these (default: every case that trains on this machine)")
     cli.add(p, "seeds", "here: per case, at both revisions (default: each benchmark's nightly number)", type=int)
     cli.add(p, "first-seed", "(default: 0, the nightly's)", type=int, default=0)
     cli.add(p, "results", "where each revision's sessions write (default: results/)", default="results")
@@ -61,15 +61,9 @@ def parser():
     return p
 
 
-def add_selection(p):
-    cli.add(
-        p,
-        "select",
-        "compare only these (default: every case that trains on this machine)",
-        dest="selections",
-        action="append",
-        default=[],
-    )
+def add_selection_option(p, more):
+    """``--select``, repeatable, as pytest's ``--bench-case`` selects (``dest``: ``selections``)."""
+    cli.add(p, "select", more, dest="selections", action="append", default=[])
 
 
 def check_selections(selections):

@@ -188,6 +188,12 @@ def baselines_dir(repo, revision, into):
 # here never needs to.
 PROBE = """
 import json
+import os
+import bench
+here = os.path.dirname(os.path.dirname(os.path.abspath(bench.__file__)))
+if os.path.realpath(here) != os.path.realpath(os.getcwd()):
+    print("PROBE " + json.dumps({"from": here}))
+    raise SystemExit(0)
 from bench import benchmarks
 from bench.benchmarks import RunOptions
 options = RunOptions()
@@ -196,7 +202,7 @@ for b in benchmarks.all_benchmarks():
     if not any(r.check(options) for r in sorted(b.requires, key=lambda r: r.kind == "gpu")):
         for protocol, case in b.protocol_cases():
             out.append([b.name, protocol, case, b.seeds])
-print("PROBE " + json.dumps(out))
+print("PROBE " + json.dumps({"from": here, "cases": out}))
 """
 
 
@@ -218,7 +224,10 @@ def probe(root, label, seeds=None, first_seed=0):
     if done.returncode != 0 or line is None:
         why = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise UserError(f"{label} has no suite this command can drive (its bench.benchmarks did not answer: {why})")
-    return {CaseId(b, p, c): list(range(first_seed, first_seed + (seeds or n))) for b, p, c, n in json.loads(line[6:])}
+    answer = json.loads(line[6:])
+    if "cases" not in answer:  # the installed suite answered, not the revision
+        raise UserError(f"{label} has no suite this command can drive (no bench package of its own)")
+    return {CaseId(b, p, c): list(range(first_seed, first_seed + (seeds or n))) for b, p, c, n in answer["cases"]}
 
 
 @dataclasses.dataclass

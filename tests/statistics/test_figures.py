@@ -31,3 +31,27 @@ def test_effect_size_of_two_seed_sets():
     assert figures.effect_size([1.0, 1.0], [0.9, 0.9]) == -math.inf
     assert figures.effect_size([1.0, 1.0], [1.1, 1.1]) == math.inf
     assert figures.effect_size([1.0, 1.0], [1.0, 1.0]) == 0.0
+
+
+def test_a_rate_s_exact_interval_by_hand():
+    # Clopper-Pearson at 95 %: with no hits the upper end solves (1 - p)^n = 0.025, with all hits the lower end
+    # solves p^n = 0.025; published tables give 3 of 20 -> (0.0321, 0.3789).
+    assert figures.rate_interval(0, 20) == (0.0, pytest.approx(1 - 0.025 ** (1 / 20)))  # 0.1684
+    assert figures.rate_interval(20, 20) == (pytest.approx(0.025 ** (1 / 20)), 1.0)
+    low, high = figures.rate_interval(3, 20)
+    assert (round(low, 4), round(high, 4)) == (0.0321, 0.3789)
+    low, high = figures.rate_interval(1, 2)  # (1 - sqrt(0.975), sqrt(0.975))
+    assert low == pytest.approx(1 - 0.975**0.5) and high == pytest.approx(0.975**0.5)
+    assert figures.rate_interval(0, 0) == (0.0, 1.0)
+
+
+def test_a_rate_is_printed_with_its_count_and_interval():
+    assert figures.rate_text(0, 20) == "0/20 = 0 % (0-17 %)"
+    assert figures.rate_text(3, 20) == "3/20 = 15 % (3.2-38 %)"
+    assert figures.rate_text(1, 1000) == "1/1000 = 0.10 % (0.00-0.56 %)"  # (2.5e-5, 0.00556)
+    assert figures.rate_text(0, 0) == "0/0 (no tries)"
+
+
+def test_an_impossible_count_is_refused():
+    with pytest.raises(ValueError, match="k=3, n=2"):
+        figures.rate_interval(3, 2)

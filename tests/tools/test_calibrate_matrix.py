@@ -78,23 +78,13 @@ def test_false_alarms_and_detections_per_environment_and_regression(tmp_path, ca
         "initializer",
         "[1]",
     ]
-    assert row.split() == [
-        "published",
-        "step",
-        "0/2",
-        "(0.0%)",
-        "0/2",
-        "(0.0%)",
-        "2/2",
-        "(100.0%)",
-        "2/2",
-        "(100.0%)",
-        "0/2",
-        "(0.0%)",
-    ]
-    assert "ionosphere: sets with any false alarm (any case, any environment): 0/2 (0.0%)" in lines
-    assert "ionosphere: momentum in [1]: sets with any case caught: 2/2 (100.0%)" in lines
-    assert "ionosphere: initializer in [1]: sets with any case caught: 0/2 (0.0%)" in lines
+    # Each rate with its exact (Clopper-Pearson) 95 % interval, by hand: 0 of 2 -> (0, 1 - 0.025 ** (1 / 2)) =
+    # (0, 0.84); 2 of 2 -> (0.025 ** (1 / 2), 1) = (0.16, 1); then the rate over the re-drawn sets.
+    none, both = "0/2 = 0 % (0-84 %); re-drawn 0.0%", "2/2 = 100 % (16-100 %); re-drawn 100.0%"
+    assert " ".join(row.split()) == " ".join(["published", "step", none, none, both, both, none])
+    assert f"ionosphere: sets with any false alarm (any case, any environment): {none}" in lines
+    assert f"ionosphere: momentum in [1]: sets with any case caught: {both}" in lines
+    assert f"ionosphere: initializer in [1]: sets with any case caught: {none}" in lines
 
 
 def test_an_environment_that_trains_differently_unchanged_is_a_false_alarm(tmp_path, capsys):
@@ -102,8 +92,9 @@ def test_an_environment_that_trains_differently_unchanged_is_a_false_alarm(tmp_p
     other = calibration_file(tmp_path / "jax.jsonl", OTHER, {"unchanged": (lambda s: 0.97, 0.0)})
     assert main([reference, other, "--resamples", "0"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[5].split() == ["published", "step", "2/2", "0/2"]  # 3 % lower on every seed: paired
-    assert "ionosphere: sets with any false alarm (any case, any environment): 2/2" in out
+    # 3 % lower on every seed: paired
+    assert " ".join(out.splitlines()[5].split()) == "published step 2/2 = 100 % (16-100 %) 0/2 = 0 % (0-84 %)"
+    assert "ionosphere: sets with any false alarm (any case, any environment): 2/2 = 100 % (16-100 %)" in out
 
 
 def test_the_alpha_is_that_of_a_matrix_run_of_the_environments_given():
@@ -182,4 +173,6 @@ def test_a_seed_that_diverged_fails_its_set(tmp_path, capsys):
         ),
     )
     assert main([reference, "--resamples", "0"]) == 0
-    assert capsys.readouterr().out.splitlines()[5].split() == ["published", "step", "0/2", "1/2"]
+    # 1 of 2: (1 - 0.975 ** (1 / 2), 0.975 ** (1 / 2)) = (0.013, 0.987)
+    line = capsys.readouterr().out.splitlines()[5]
+    assert " ".join(line.split()) == "published step 0/2 = 0 % (0-84 %) 1/2 = 50 % (1.3-99 %)"

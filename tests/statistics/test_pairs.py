@@ -1,0 +1,80 @@
+"""bench/statistics/pairs.py: one case at two revisions, seed for seed; expected figures computed by hand."""
+
+import math
+
+import pytest
+
+from bench.engine.records import RunResult
+from bench.statistics import pairs
+
+
+def run(seed, acc, loss, lr=(0.1, 0.1, 0.05), mean_loss=None):
+    history = {"lr": list(lr), "train_loss": [1.0, 0.5, loss], "val_accuracy": [0.5, 0.8, acc]}
+    metrics = {
+        "final_val_accuracy": acc,
+        "best_val_accuracy": max(acc, 0.8),
+        "final_train_loss": loss,
+        "mean_train_loss": mean_loss if mean_loss is not None else (1.5 + loss) / 3,
+    }
+    return RunResult("digits", "holdout", "step", seed, metrics, history, 1.0, 0.1, {})
+
+
+def side(values, **kw):
+    return {seed: run(seed, acc, loss, **kw) for seed, (acc, loss) in enumerate(values)}
+
+
+BASE = [(0.90, 0.10), (0.92, 0.12), (0.94, 0.08), (0.96, 0.10)]
+
+
+def test_the_same_bits_on_every_seed_are_identical():
+    pair = pairs.judge("digits/holdout/step", side(BASE), side(BASE), 0.01)
+    assert pair.status == "identical" and pair.seeds == [0, 1, 2, 3] and pair.differences == []
+    assert pair.parted_epoch is None
+
+
+def test_one_bit_in_one_epoch_of_one_seed_is_a_change_and_says_where():
+    head = side(BASE)
+    head[2].history["train_loss"][1] = math.nextafter(0.5, 1.0)  # one ulp, epoch 2 of seed 2; metrics unchanged
+    pair = pairs.judge("c", side(BASE), head, 0.01)
+    assert pair.status == "changed"
+    assert (pair.parted_epoch, pair.parted_on) == (2, ["train_loss"])
+    assert all(d.mean == 0 and d.p_value == 1.0 for d in pair.differences)
+
+
+def test_a_drop_on_every_seed_is_worse_with_its_paired_figures():
+    # accuracy lower by 0.01, 0.02, 0.01, 0.02 (mean -0.015, sd 0.005774): t = -0.015 / (0.005774 / 2) = -5.196,
+    # df 3: one-sided p = 0.00692; the 95 % interval is -0.015 +- 3.1824 * 0.002887 = (-0.02419, -0.00581)
+    head = side([(0.89, 0.10), (0.90, 0.12), (0.93, 0.08), (0.94, 0.10)], lr=(0.1, 0.05, 0.05))
+    pair = pairs.judge("c", side(BASE), head, 0.01)
+    assert pair.status == "worse" and pair.headline == "final_val_accuracy"
+    assert pair.worse_p == pytest.approx(0.00692, abs=5e-5)
+    acc = pair.differences[0]
+    assert acc.metric == "final_val_accuracy" and acc.unit == "fraction" and acc.n == 4
+    assert acc.mean == pytest.approx(-0.015) and acc.low == pytest.approx(-0.02419, abs=1e-5)
+    assert acc.high == pytest.approx(-0.00581, abs=1e-5)
+    assert (pair.parted_epoch, pair.parted_on) == (2, ["lr"])  # the rate parts first: the schedule itself
+    assert [d.metric for d in pair.differences] == ["final_val_accuracy", "final_train_loss", "mean_train_loss"]
+
+
+def test_a_drop_the_nightly_alpha_cannot_tell_from_chance_is_changed_not_worse():
+    head = side([(0.89, 0.10), (0.93, 0.12), (0.93, 0.08), (0.96, 0.10)])  # -0.01, +0.01, -0.01, 0: t = -1.0
+    pair = pairs.judge("c", side(BASE), head, 0.01)
+    assert pair.status == "changed" and pair.worse_p > 0.1
+
+
+def test_a_better_headline_is_never_worse_and_a_constant_drop_is():
+    assert pairs.worse_p("final_val_accuracy", [0.9, 0.9], [0.95, 0.97]) > 0.5
+    assert pairs.worse_p("final_val_accuracy", [0.9, 0.9], [0.8, 0.8]) == 0.0  # no spread, every seed worse
+    assert pairs.worse_p("final_val_rmse", [3.0, 3.0], [3.5, 3.5]) == 0.0  # lower is better: higher is worse
+    assert pairs.worse_p("final_val_rmse", [3.0, 3.0], [3.0, 3.0]) == 1.0
+
+
+def test_a_history_cut_short_parts_where_it_ends():
+    long, short = run(0, 0.9, 0.1), run(0, 0.9, 0.1)
+    short.history = {k: v[:2] for k, v in short.history.items()}
+    assert pairs.parted(long, short) == (3, ["lr", "train_loss", "val_accuracy"])
+
+
+def test_two_sides_without_a_shared_seed_are_refused():
+    with pytest.raises(ValueError, match="share no seed"):
+        pairs.judge("c", {0: run(0, 0.9, 0.1)}, {1: run(1, 0.9, 0.1)}, 0.01)
