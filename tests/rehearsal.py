@@ -8,7 +8,9 @@ the job's steps there: each ``run:`` script in a file under the shell GitHub use
 from the secrets, variables and inputs given, ``if:`` honoured (a step after a failure runs only under
 ``always()``/``failure()``), and ``GITHUB_ENV`` / ``GITHUB_PATH`` / ``GITHUB_STEP_SUMMARY`` kept as a
 runner keeps them. The actions a job uses are played by this module (``ACTIONS``): checkout, setup-python
-(this interpreter, which must be the version asked for), upload-artifact (the paths must exist). A
+(this interpreter, which must be the version asked for), upload-artifact (the paths must exist; kept in
+``artifacts`` when given) and download-artifact (from ``artifacts``), cache/restore and cache/save (a folder
+per key in ``cache``, the newest prefix match for ``restore-keys``, an existing key never overwritten). A
 ``services: postgres`` container is played by a local PostgreSQL server with the credentials the service
 declares (``.ci/start-postgres`` starts one). Anything else a workflow uses is a ``RehearsalError`` that
 says what to add here, so a workflow cannot outgrow its rehearsal unnoticed.
@@ -78,12 +80,28 @@ def load(workflow):
 
 
 def rehearse(
-    workflow, job, workspace, *, secrets=None, variables=None, inputs=None, env=None, add_options="", timeout_s=1800
+    workflow,
+    job,
+    workspace,
+    *,
+    secrets=None,
+    variables=None,
+    inputs=None,
+    env=None,
+    add_options="",
+    timeout_s=1800,
+    github=None,
+    source=None,
+    artifacts=None,
+    cache=None,
 ):
     """Run ``job`` of ``workflow`` in ``workspace`` (made here; it must not exist); a ``JobResult``.
 
     ``env``: variables a runner's machine would have besides GitHub's own (a PostgreSQL URL for the tests'
-    stores, a PATH); ``add_options``: ``PYTEST_ADDOPTS`` for every pytest the steps start."""
+    stores, a PATH); ``add_options``: ``PYTEST_ADDOPTS`` for every pytest the steps start; ``github``: the
+    event's context over the defaults (``event_name``, ``sha``, ``event``: the payload); ``source``: a git
+    repository the checkout clones (at ``github.sha``) instead of this checkout's files; ``artifacts`` and
+    ``cache``: folders the artifact and cache actions keep their files in, shared between rehearsals."""
     doc = load(workflow)
     if job not in doc.get("jobs", {}):
         raise RehearsalError(f"{workflow} has no job {job!r}; it has {', '.join(doc.get('jobs', {}))}")
@@ -102,9 +120,12 @@ def rehearse(
             "job": job,
             "ref_name": "main",
             "event_name": "workflow_dispatch",
+            "repository": "team/lr-schedule-suite",
+            **(github or {}),
         },
     }
     runner = _Runner(workspace, context, {**_runner_env(workspace, context, job), **(env or {})}, timeout_s)
+    runner.source, runner.artifacts, runner.cache = source, artifacts, cache
     if add_options:
         runner.env["PYTEST_ADDOPTS"] = add_options
     runner.start_services(spec.get("services", {}))
@@ -156,8 +177,9 @@ def _runner_env(workspace, context, job):
         "GITHUB_WORKFLOW": github["workflow"],
         "GITHUB_REF_NAME": github["ref_name"],
         "GITHUB_REF": f"refs/heads/{github['ref_name']}",
+        **({"GITHUB_SHA": github["sha"]} if github.get("sha") else {}),
         "GITHUB_EVENT_NAME": github["event_name"],
-        "GITHUB_REPOSITORY": "team/lr-schedule-suite",
+        "GITHUB_REPOSITORY": github["repository"],
         "GITHUB_SERVER_URL": "https://github.com",
         "RUNNER_OS": "Linux",
         "RUNNER_ARCH": "X64",
@@ -185,9 +207,19 @@ class _Runner:
         return EXPRESSION.sub(lambda m: str(self.evaluate(m.group(1))), value)
 
     def evaluate(self, expr):
-        """The few expression forms the workflows use: ``a.b``, ``'text'``, ``x || y``, ``always()`` and
-        the other status functions; anything else is a ``RehearsalError``."""
+        """The few expression forms the workflows use: ``a.b``, ``'text'``, ``x || y``, ``x && y``, ``x == y``,
+        ``always()`` and the other status functions; anything else is a ``RehearsalError``."""
         expr = expr.strip()
+        if "&&" in expr:
+            value = True
+            for part in expr.split("&&"):
+                value = self.evaluate(part)
+                if not value:
+                    return value
+            return value
+        if "==" in expr:
+            left, right = expr.split("==", 1)
+            return self.evaluate(left) == self.evaluate(right)
         if "||" in expr:
             for part in expr.split("||"):
                 value = self.evaluate(part)
@@ -217,6 +249,8 @@ class _Runner:
         status = {"always()": True, "success()": not failed, "failure()": failed, "cancelled()": False}
         if condition in status:
             return status[condition]
+        if not any(f in condition for f in status):  # an expression alone: success() && it, as GitHub reads it
+            return not failed and bool(self.evaluate(condition))
         raise RehearsalError(f"the rehearsal cannot decide `if: {condition}`: teach tests/rehearsal.py this form")
 
     # -- services and steps -------------------------------------------------------------------
@@ -240,7 +274,7 @@ class _Runner:
                     f"the rehearsal cannot play {step['uses']}: add it to tests/rehearsal.py's ACTIONS"
                 )
             with_ = {k: self.expand(v) for k, v in (step.get("with") or {}).items()}
-            ok, output = ACTIONS[action](self.workspace, with_, env)
+            ok, output = ACTIONS[action](self.workspace, with_, {**env, "_runner": self})
         else:
             ok, output = self._script(
                 self.expand(step["run"]), step.get("shell", shell), env, step.get("working-directory"), number
@@ -321,7 +355,14 @@ def _check_postgres(service):
 
 
 def _checkout(workspace, with_, env):
-    """``actions/checkout``: the repository's files as a clone holds them, in the workspace."""
+    """``actions/checkout``: the repository's files as a clone holds them, in the workspace; with a ``source``
+    repository, a clone of it (its branches as ``origin/*``) at the event's commit."""
+    runner = env["_runner"]
+    if runner.source is not None:
+        sha = runner.context["github"].get("sha") or "HEAD"
+        subprocess.run(["git", "clone", "-q", str(runner.source), str(workspace)], check=True)
+        subprocess.run(["git", "-C", str(workspace), "checkout", "-q", "--detach", sha], check=True)
+        return True, f"a clone of {runner.source} at {sha}"
     listed = (
         subprocess.run(
             ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
@@ -351,7 +392,7 @@ def _setup_python(workspace, with_, env):
     have = f"{sys.version_info.major}.{sys.version_info.minor}"
     found = subprocess.run(
         ["python3", "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"],
-        env=env,
+        env={k: v for k, v in env.items() if k != "_runner"},
         capture_output=True,
         text=True,
     ).stdout.strip()
@@ -362,16 +403,67 @@ def _setup_python(workspace, with_, env):
 
 def _upload_artifact(workspace, with_, env):
     """``actions/upload-artifact``: every path it names must exist (the rehearsal is stricter than
-    ``if-no-files-found: warn``: a nightly that leaves out a report it promises has failed)."""
+    ``if-no-files-found: warn``: a nightly that leaves out a report it promises has failed); kept under
+    ``artifacts/<name>`` when the rehearsal has an artifacts folder."""
     paths = [p.strip() for p in str(with_.get("path", "")).splitlines() if p.strip()]
     missing = [p for p in paths if not (workspace / p).exists()]
     if missing:
         return False, f"artifact {with_.get('name')}: missing {', '.join(missing)}"
+    kept = env["_runner"].artifacts
+    if kept is not None:
+        for p in paths:
+            source = workspace / p
+            target = Path(kept) / with_["name"] / (source.name if source.is_file() else "")
+            if source.is_dir():
+                shutil.copytree(source, target, dirs_exist_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
     return True, f"artifact {with_.get('name')}: {', '.join(paths)}"
+
+
+def _download_artifact(workspace, with_, env):
+    """``actions/download-artifact``: an artifact an earlier rehearsal uploaded, into ``path``."""
+    kept = env["_runner"].artifacts
+    found = None if kept is None else Path(kept) / with_.get("name", "")
+    if found is None or not found.is_dir():
+        return False, f"no artifact {with_.get('name')!r} was uploaded"
+    shutil.copytree(found, workspace / with_.get("path", "."), dirs_exist_ok=True)
+    return True, f"artifact {with_['name']} into {with_.get('path', '.')}"
+
+
+def _cache_restore(workspace, with_, env):
+    """``actions/cache/restore``: the folder saved under ``key``, else the newest under a ``restore-keys``
+    prefix; a miss is not a failure."""
+    cache = env["_runner"].cache
+    if cache is None:
+        return True, "cache miss (no cache folder)"
+    saved = sorted((p for p in Path(cache).iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    prefixes = [k.strip() for k in str(with_.get("restore-keys", "")).splitlines() if k.strip()]
+    hit = next((p for p in saved if p.name == with_["key"]), None) or next(
+        (p for prefix in prefixes for p in saved if p.name.startswith(prefix)), None
+    )
+    if hit is None:
+        return True, f"cache miss for {with_['key']}"
+    shutil.copytree(hit, workspace / with_["path"], dirs_exist_ok=True)
+    return True, f"restored {hit.name}"
+
+
+def _cache_save(workspace, with_, env):
+    """``actions/cache/save``: the folder under ``key``; a key that exists is kept, as GitHub keeps it."""
+    cache = env["_runner"].cache
+    target = None if cache is None else Path(cache) / with_["key"]
+    if target is None or target.exists():
+        return True, f"not saved: {with_['key']} exists" if target is not None else "not saved (no cache folder)"
+    shutil.copytree(workspace / with_["path"], target)
+    return True, f"saved {with_['key']}"
 
 
 ACTIONS = {
     "actions/checkout": _checkout,
     "actions/setup-python": _setup_python,
     "actions/upload-artifact": _upload_artifact,
+    "actions/download-artifact": _download_artifact,
+    "actions/cache/restore": _cache_restore,
+    "actions/cache/save": _cache_save,
 }

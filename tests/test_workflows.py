@@ -31,7 +31,7 @@ def actionlint():
 
 def test_actionlint_passes_on_every_workflow():
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert [f.name for f in files] == ["nightly.yml", "tests.yml"]
+    assert [f.name for f in files] == ["compare-comment.yml", "nightly.yml", "tests.yml"]
     done = subprocess.run(
         [actionlint(), "-config-file", str(ROOT / ".github" / "actionlint.yaml"), *map(str, files)],
         capture_output=True,
@@ -200,3 +200,115 @@ def assert_the_table_ends_the_run(output):
     assert set(lines[header + 1]) <= {"-", " "}
     assert all(len(line) <= width for line in lines[header:closing]), "a line after the table is wider than it"
     assert not any(line.startswith(("FAILED", "ERROR", "=====")) for line in lines[header:closing])
+
+
+GH_STUB = """#!/bin/bash
+# gh, played: logs each call and the comment body it is given; lists one comment when GH_EXISTING names its id.
+echo "$*" >> "$GH_LOG"
+for arg in "$@"; do case "$arg" in body=@*) cp "${arg#body=@}" "$GH_BODY" ;; esac; done
+case "$*" in *--paginate*) echo "${GH_EXISTING:-}" ;; esac
+"""
+
+
+@pytest.mark.e2e(minutes=4)  # installs .[cpu] in two fresh venvs; digits' step at two commits
+def test_the_compare_job_and_its_comment_rehearsed_as_written(tmp_path):
+    """tests.yml's compare job as a runner runs it: a push to main keeps main's side in the cache, then a pull
+    request that drops digits' step one epoch early restores it, trains only its own side, fails on the
+    undeclared change and writes the table to the job summary and its artifact; compare-comment.yml then posts
+    that artifact as the pull request's comment, and edits it in place on the next run. The selection is cut
+    to one case by the repository variable the job reads (the whole CPU comparison is the CPU nightly twice)."""
+    from tests import rehearsal
+    from tests.tools import revision_history as history
+
+    source, cache, artifacts = tmp_path / "source", tmp_path / "cache", tmp_path / "artifacts"
+    cache.mkdir()
+    main_sha = history.copy_of_checkout(source)
+    select = {"BENCH_COMPARE_SELECT": "digits/holdout/step"}
+    push = rehearsal.rehearse(
+        "tests.yml",
+        "compare",
+        tmp_path / "push" / "work",
+        source=source,
+        cache=cache,
+        variables=select,
+        github={"event_name": "push", "sha": main_sha, "ref_name": "main"},
+    )
+    assert push.failed == [], push.text()
+    assert (cache / f"compare-store-{main_sha}" / "sides.sqlite").is_file()  # main's side, kept
+
+    history.git(source, "checkout", "-q", "-b", "slower-step")
+    history.step_one_epoch_early(source)
+    pr_sha = history.commit(source, "digits step: drop the rate one epoch early")
+    history.git(source, "checkout", "-q", "main")
+    pr = rehearsal.rehearse(
+        "tests.yml",
+        "compare",
+        tmp_path / "pr" / "work",
+        source=source,
+        cache=cache,
+        artifacts=artifacts,
+        variables=select,
+        github={
+            "event_name": "pull_request",
+            "sha": pr_sha,
+            "base_ref": "main",
+            "ref_name": "7/merge",
+            "event": {"number": 7, "pull_request": {"head": {"sha": pr_sha}}},
+        },
+    )
+    step = "Compare with the merge base (a pull request) or keep main's side (a push)"
+    assert pr.failed == [step], pr.text()  # exit 1: an undeclared change
+    assert "[exit 1]" in pr.step(step).output
+    summary = (tmp_path / "pr" / "runner-files" / "GITHUB_STEP_SUMMARY").read_text()
+    assert "| digits/holdout/step | **changed** |" in summary
+    assert "**BASE**: " in summary and "trained nothing, 1 case(s) from the store" in summary  # from main's push
+    assert (artifacts / "compare" / "pr-number").read_text().strip() == "7"
+    assert pr.step("actions/cache/save@v5").status == "skipped"  # only a push to main keeps its side
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(GH_STUB)
+    (bin_dir / "gh").chmod(0o755)
+    log, body = tmp_path / "gh.log", tmp_path / "body.md"
+    for existing, said in (("", "commented on #7"), ("42", "updated comment 42 on #7")):
+        comment = rehearsal.rehearse(
+            "compare-comment.yml",
+            "comment",
+            tmp_path / f"comment{existing}" / "work",
+            artifacts=artifacts,
+            secrets={"GITHUB_TOKEN": "token"},
+            github={"event": {"workflow_run": {"event": "pull_request", "id": 1}}},
+            env={
+                "PATH": f"{bin_dir}:{os.environ['PATH']}",
+                "GH_LOG": str(log),
+                "GH_BODY": str(body),
+                "GH_EXISTING": existing,
+            },
+        )
+        assert comment.failed == [], comment.text()
+        assert said in comment.step("Post or update the comment").output
+    calls = log.read_text().splitlines()
+    assert calls[1].startswith("api --method POST repos/team/lr-schedule-suite/issues/7/comments")
+    assert calls[3].startswith("api --method PATCH repos/team/lr-schedule-suite/issues/comments/42")
+    posted = body.read_text()
+    assert posted.startswith("<!-- python -m bench compare -->\n## python -m bench compare: ")
+    assert "| digits/holdout/step | **changed** |" in posted
+
+
+def test_the_comment_job_refuses_an_artifact_whose_pull_request_number_is_not_a_number(tmp_path):
+    from tests import rehearsal
+
+    artifacts = tmp_path / "artifacts"
+    (artifacts / "compare").mkdir(parents=True)
+    (artifacts / "compare" / "pr-number").write_text("7; rm -rf /\n")
+    comment = rehearsal.rehearse(
+        "compare-comment.yml",
+        "comment",
+        tmp_path / "work",
+        artifacts=artifacts,
+        secrets={"GITHUB_TOKEN": "token"},
+        github={"event": {"workflow_run": {"event": "pull_request", "id": 1}}},
+        env={"PATH": f"{tmp_path}:{os.environ['PATH']}"},  # no gh here: a call would fail differently
+    )
+    step = comment.step("Post or update the comment")
+    assert step.status == "failure" and "is not a pull request number" in step.output

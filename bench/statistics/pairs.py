@@ -79,15 +79,29 @@ def same_bits(base, head):
 
 def parted(base, head):
     """``(epoch, rows)``: the first epoch (1-based) where the two runs' histories differ and the rows that
-    differ there; ``(None, [])`` when none do. A history longer on one side parts where the other ends."""
-    rows = sorted(set(base.history) | set(head.history))
-    length = max(len(base.history.get(r, ())) for r in rows) if rows else 0
-    length = max([length] + [len(head.history.get(r, ())) for r in rows])
+    differ there; ``(None, [])`` when none do. A history longer on one side parts where the other ends. A
+    history entry that holds more rows (a range test's ``lrs`` and ``losses``) is read as rows of its own
+    (``range_test.lrs``), and a single number as a row of one."""
+    mine, theirs = rows_of(base.history), rows_of(head.history)
+    rows = sorted(set(mine) | set(theirs))
+    length = max((len(x) for x in [*mine.values(), *theirs.values()]), default=0)
     for epoch in range(length):
-        differ = [r for r in rows if _at(base.history.get(r), epoch) != _at(head.history.get(r), epoch)]
+        differ = [r for r in rows if _at(mine.get(r), epoch) != _at(theirs.get(r), epoch)]
         if differ:
             return epoch + 1, differ
     return None, []
+
+
+def rows_of(history, prefix=""):
+    """``{row name: list of values}`` of a history whose entries are lists, numbers or mappings of them."""
+    out = {}
+    for key, value in history.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(rows_of(value, f"{name}."))
+        else:
+            out[name] = list(value) if isinstance(value, (list, tuple)) else [value]
+    return out
 
 
 def _at(values, i):

@@ -18,7 +18,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from bench.engine.records import METRICS
+from bench.engine.records import METRICS, CaseId
 from bench.statistics import changepoints, night_series
 from bench.stores import history_store
 from bench.tools import cli
@@ -132,7 +132,19 @@ def describe(history, group):
         f"  commits: {_commits(before, after)}",
         "  environment: " + ("; ".join(f"{k} {a} -> {b}" for k, a, b in changes) if changes else "unchanged"),
     ]
+    command = bisect_command(before, after, {str(CaseId.of(shift.series)) for shift in group})
+    if command:
+        lines.append(f"  find the commit: {command}")
     return "\n".join(lines)
+
+
+def bisect_command(before, after, cases):
+    """The ``python -m bench bisect`` command that finds the commit between two nights that ran different
+    commits (for the first of ``cases``, the shifted series' case names); None when they ran the same one."""
+    a, b = before["commit"], after["commit"]
+    if not a or not b or a == b:
+        return None
+    return f"python -m bench bisect {a[:12]} {b[:12]} --case {sorted(cases)[0]}"
 
 
 def _environment_changes(history, shift):
@@ -170,6 +182,7 @@ def as_dict(history, shift, recent):
         "recent": recent,
         "commit_before": before["commit"],
         "commit_after": after["commit"],
+        "bisect": bisect_command(before, after, {str(CaseId.of(s))}),
         "environment_changes": [list(x) for x in _environment_changes(history, shift)],
     }
 

@@ -89,7 +89,7 @@ class Sides:
     def __init__(self, repo, store, results_root, seeds=None, first_seed=0, extra=(), options=None, say=print):
         self.repo = Path(repo)
         self.store = store
-        self.results_root = Path(results_root)
+        self.results_root = Path(results_root).absolute()  # the sessions run in other folders
         self.seeds, self.first_seed, self.extra = seeds, first_seed, tuple(extra)
         self.options = {**ENGINE_OPTIONS, "first_seed": first_seed, "injected": None, **(options or {})}
         self.machine = machine()

@@ -247,7 +247,7 @@ def train(root, cases, results_root, seeds=None, first_seed=0, extra=()):
     it did not train, and the caller says so."""
     import time
 
-    results_root = Path(results_root)
+    results_root = Path(results_root).absolute()  # the session runs in root
     results_root.mkdir(parents=True, exist_ok=True)
     before = set(results.sessions(results_root))
     command = [

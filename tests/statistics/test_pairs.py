@@ -78,3 +78,12 @@ def test_a_history_cut_short_parts_where_it_ends():
 def test_two_sides_without_a_shared_seed_are_refused():
     with pytest.raises(ValueError, match="share no seed"):
         pairs.judge("c", {0: run(0, 0.9, 0.1)}, {1: run(1, 0.9, 0.1)}, 0.01)
+
+
+def test_a_range_test_kept_in_the_history_is_read_as_rows_of_its_own():
+    base, head = run(0, 0.9, 0.1), run(0, 0.9, 0.1)
+    base.history["range_test"] = {"suggested_max_lr": 0.1, "lrs": [1e-6, 1e-5], "losses": [2.3, 2.2]}
+    head.history["range_test"] = {"suggested_max_lr": 0.1, "lrs": [1e-6, 1e-5], "losses": [2.3, 2.1]}
+    assert pairs.parted(base, head) == (2, ["range_test.losses"])
+    assert pairs.rows_of({"lr": [0.1], "r": {"s": 0.5}}) == {"lr": [0.1], "r.s": [0.5]}
+    assert pairs.judge("c", {0: base}, {0: head}, 0.01).status == "changed"

@@ -55,7 +55,9 @@ def test_docs_comments_docstrings_formatting_and_baselines_leave_the_fingerprint
     first = revisions.fingerprint(repo, revisions.resolve(repo, "main"))
     assert revisions.fingerprint(repo, revisions.resolve(repo)) == first  # the clean working tree: the commit
     edited = MODULE.replace('"""The rate at ``t``."""', '"""The rate at epoch ``t``, halved every 2."""')
-    edited = edited.replace("# halves every two epochs", "# see the page in docs").replace("0.5 ** (t // 2)", "0.5**(t//2)")
+    edited = edited.replace("# halves every two epochs", "# see the page in docs").replace(
+        "0.5 ** (t // 2)", "0.5**(t//2)"
+    )
     assert fingerprint_after(repo, "pkg.py", edited) == first
     assert fingerprint_after(repo, Path("docs", "page.md"), "# Another page\n") == first
     assert fingerprint_after(repo, Path("baselines", "b.json"), '{"mean": 0.8}\n') == first  # judged, not trained
