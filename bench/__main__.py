@@ -42,6 +42,7 @@ COMMANDS = {
         "ionosphere": ("speed_ionosphere", "time the ionosphere benchmark: this suite's loop against model.fit"),
         "resnet": ("speed_resnet", "epoch time and images/s of source A's ResNet on synthetic CIFAR-10"),
         "history": ("speed_history", "time the history store's writes of a session's records"),
+        "compare": ("speed_compare", "time compare with the base side stored against one CPU nightly"),
         "tests": ("speed_tests", 'time the fast tier (pytest -m "not slow") from outside, phase by phase'),
     },
 }

@@ -14,6 +14,6 @@
 - ``calibrate``: ``gates`` is ``calibrate`` (the gates' false alarms and misses), ``matrix`` is
   ``calibrate_matrix``, ``changes`` is ``calibrate_changes``,
   ``compare`` is ``calibrate_compare``;
-- ``speed``: ``speed_schedules``, ``speed_ionosphere``, ``speed_resnet``, ``speed_history`` and
-  ``speed_tests`` (with its pytest plugin ``_pytest_timeline``).
+- ``speed``: ``speed_schedules``, ``speed_ionosphere``, ``speed_resnet``, ``speed_history``,
+  ``speed_compare`` and ``speed_tests`` (with its pytest plugin ``_pytest_timeline``).
 """

@@ -22,6 +22,7 @@ a revision without the suite, a report file that exists).
 
 import datetime
 import json
+import os
 import time
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from bench.tools import cli, revisions
 from bench.tools.cli import UserError
 
 ENGINE_OPTIONS = {"engine": "auto", "xla": False, "mixed_precision": False}  # what compare trains with
+DATA_VARIABLES = ("LR_SUITE_CIFAR10", "LR_SUITE_FASHION_MNIST")  # where the GPU benchmarks' data is (docs/nightlies.md)
 
 
 def parser():
@@ -91,7 +93,13 @@ class Sides:
         self.store = store
         self.results_root = Path(results_root).absolute()  # the sessions run in other folders
         self.seeds, self.first_seed, self.extra = seeds, first_seed, tuple(extra)
-        self.options = {**ENGINE_OPTIONS, "first_seed": first_seed, "injected": None, **(options or {})}
+        self.options = {
+            **ENGINE_OPTIONS,
+            "first_seed": first_seed,
+            "injected": None,
+            "data": {name: os.environ.get(name) for name in DATA_VARIABLES},  # what the revision finds to train
+            **(options or {}),
+        }
         self.machine = machine()
         self.memory = {}  # key digest -> {CaseId: {seed: record}}: reuse within one call when nothing is stored
         self.probes = {}  # key digest -> {CaseId: [seeds]}

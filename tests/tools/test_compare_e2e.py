@@ -92,3 +92,20 @@ def test_bisect_names_the_harmful_commit_of_ten_and_not_the_harmless_one(tmp_pat
     assert report["pair"]["status"] in ("changed", "worse")
     harmless = [s for s in report["steps"] if s["commit"] == hashes[2]]  # judged good by the paired test if visited
     assert all(s["verdict"] == "good" for s in harmless)
+
+
+@pytest.mark.e2e(minutes=2)  # digits' step: a side kept, one nightly, a compare that trains, one that does not
+def test_speed_compare_times_compare_against_one_nightly_side_by_side(tmp_path):
+    repo = tmp_path / "repo"
+    history.copy_of_checkout(repo)
+    done = bench(repo, "bench", "speed", "compare", "--select", "digits/holdout/step")
+    out = done.stdout
+    assert done.returncode in (0, 1), out + done.stderr[-3000:]  # 1: over the 1.2x goal, on one small case
+    for line in ("setup: HEAD's side kept: ", "one CPU nightly (pytest -m slow): ", "compare HEAD: "):
+        assert line in out, out
+    summary = out.strip().splitlines()[-1]
+    assert summary.startswith("compare with the base side stored, HEAD's side trained: ")
+    nightly = float(summary.split("one CPU nightly (")[1].split(" s")[0])
+    docs_only = float(summary.split("a docs-only branch: ")[1].split(" s")[0])
+    assert docs_only < nightly  # nothing trains for a docs-only branch
+    assert (done.returncode == 0) == (float(summary.split(" = ")[1].split("x")[0]) <= 1.2)
