@@ -32,7 +32,7 @@ from bench.statistics import pairs
 from bench.statistics.matrix import paired_test
 from bench.tools import cli, revisions
 from bench.tools.cli import UserError
-from bench.tools.compare import Sides, open_side_store
+from bench.tools.compare import Sides, add_side_options, open_side_store
 
 QUICK_SEEDS = 2
 ALPHA = 0.01
@@ -56,13 +56,7 @@ def parser():
         help=f"seeds a step compares bit for bit before anything else (default: {QUICK_SEEDS})",
     )
     cli.add(p, "alpha", f"here: of each step's paired test (default: {ALPHA})", type=float, default=ALPHA)
-    cli.add(p, "results", "where each commit's session writes (default: results/)", default="results")
-    cli.add(
-        p,
-        "history",
-        "keeps each commit's runs (default: sqlite:///<--results>/history.sqlite; off: keep nothing)",
-        default=None,
-    )
+    add_side_options(p, "commit")
     cli.add(p, "json", "(default: none)")
     return p
 

@@ -27,7 +27,7 @@ from bench.benchmarks import regressions
 from bench.statistics import figures, gates, pairs, verdicts
 from bench.tools import calibrate, cli, revisions
 from bench.tools.cli import UserError
-from bench.tools.compare import Sides, add_selection_option, check_selections, open_side_store
+from bench.tools.compare import Sides, add_selection_option, add_side_options, check_selections, open_side_store
 
 DEFAULT = ["schedule", "library"]
 
@@ -49,13 +49,7 @@ def parser():
         help="a revision whose code differs from this working tree's without touching training: "
         "a false-alarm pair that trains both (default: none)",
     )
-    cli.add(p, "results", "where each side's sessions write (default: results/)", default="results")
-    cli.add(
-        p,
-        "history",
-        "keeps every side's runs (default: sqlite:///<--results>/history.sqlite; off: keep nothing)",
-        default=None,
-    )
+    add_side_options(p, "side")
     cli.add(p, "md", "(default: none; the table is printed either way)")
     cli.add(p, "json", "(default: none)")
     return p

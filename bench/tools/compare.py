@@ -50,14 +50,7 @@ def parser():
     add_selection_option(p, "compare only these (default: every case that trains on this machine)")
     cli.add(p, "seeds", "here: per case, at both revisions (default: each benchmark's nightly number)", type=int)
     cli.add(p, "first-seed", "(default: 0, the nightly's)", type=int, default=0)
-    cli.add(p, "results", "where each revision's sessions write (default: results/)", default="results")
-    cli.add(
-        p,
-        "history",
-        "keeps each revision's runs, so nothing is trained twice (default: sqlite:///<--results>/history.sqlite; "
-        "off: keep nothing)",
-        default=None,
-    )
+    add_side_options(p, "revision")
     cli.add(p, "md", "(default: none; the table is printed either way)")
     cli.add(p, "json", "(default: none)")
     return p
@@ -66,6 +59,18 @@ def parser():
 def add_selection_option(p, more):
     """``--select``, repeatable, as pytest's ``--bench-case`` selects (``dest``: ``selections``)."""
     cli.add(p, "select", more, dest="selections", action="append", default=[])
+
+
+def add_side_options(p, whose):
+    """``--results`` (where each ``whose`` session writes) and ``--history`` (the store its runs are kept in)."""
+    cli.add(p, "results", f"where each {whose}'s sessions write (default: results/)", default="results")
+    cli.add(
+        p,
+        "history",
+        f"keeps each {whose}'s runs, so nothing is trained twice (default: sqlite:///<--results>/history.sqlite; "
+        "off: keep nothing)",
+        default=None,
+    )
 
 
 def check_selections(selections):

@@ -241,16 +241,10 @@ class Trained:
     seconds: float
 
 
-def train(root, cases, results_root, seeds=None, first_seed=0, extra=()):
-    """Train ``cases`` (``CaseId``s) with the revision's own ``pytest -m slow`` in ``root``; a ``Trained``.
-    A gate the session fails does not matter here (the runs are what is wanted); a case without runs after
-    it did not train, and the caller says so."""
-    import time
-
-    results_root = Path(results_root).absolute()  # the session runs in root
-    results_root.mkdir(parents=True, exist_ok=True)
-    before = set(results.sessions(results_root))
-    command = [
+def slow_session(results_root):
+    """The command line of a ``pytest -m slow`` session writing under ``results_root`` and keeping no history
+    (what ``train`` starts; ``python -m bench speed compare`` times the same)."""
+    return [
         sys.executable,
         "-m",
         "pytest",
@@ -261,6 +255,20 @@ def train(root, cases, results_root, seeds=None, first_seed=0, extra=()):
         "no:cacheprovider",
         f"--bench-results={results_root}",
         "--bench-history=off",
+    ]
+
+
+def train(root, cases, results_root, seeds=None, first_seed=0, extra=()):
+    """Train ``cases`` (``CaseId``s) with the revision's own ``pytest -m slow`` in ``root``; a ``Trained``.
+    A gate the session fails does not matter here (the runs are what is wanted); a case without runs after
+    it did not train, and the caller says so."""
+    import time
+
+    results_root = Path(results_root).absolute()  # the session runs in root
+    results_root.mkdir(parents=True, exist_ok=True)
+    before = set(results.sessions(results_root))
+    command = [
+        *slow_session(results_root),
         f"--bench-first-seed={first_seed}",
         *([f"--bench-seeds={seeds}"] if seeds else []),
         *[f"--bench-case={case}" for case in cases],

@@ -59,19 +59,7 @@ def main(argv=None):
         init = clone / "bench" / "tools" / "__init__.py"
         init.write_text(init.read_text() + "\nSPEED_COMPARE_BRANCH = 1  # read by nothing: a new fingerprint only\n")
         nightly, _ = _run(
-            [
-                python,
-                "-m",
-                "pytest",
-                "-m",
-                "slow",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                *cases,
-                results,
-                "--bench-history=off",
-            ],
+            [*revisions.slow_session(Path(tmp) / "nightly"), *cases],
             clone,
             "one CPU nightly (pytest -m slow)",
         )

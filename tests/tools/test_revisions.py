@@ -1,7 +1,6 @@
 """bench/tools/revisions.py: revisions resolved, fingerprinted and probed, on small git repositories; and the
 bad input ``compare`` and ``bisect`` refuse with exit status 2 before anything trains."""
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,6 +8,7 @@ import pytest
 from bench.tools import revisions
 from bench.tools.cli import UserError
 from tests.tools import command
+from tests.tools.revision_history import git
 
 compare = command("compare")
 bisect = command("bisect")
@@ -20,15 +20,6 @@ def rate(t):
     """The rate at ``t``."""
     return 0.1 * 0.5 ** (t // 2)  # halves every two epochs
 '''
-
-
-def git(repo, *args):
-    return subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.email=t@example.invalid", "-c", "user.name=t", *args],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 @pytest.fixture
