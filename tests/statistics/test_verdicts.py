@@ -1,5 +1,7 @@
 """bench/statistics/verdicts.py: what a judged metric says to its reader, and its JSON record."""
 
+import pytest
+
 from tests.statistics.test_gates import TWO_LEVELS, entry, judged, measured
 
 
@@ -100,3 +102,36 @@ def test_p_values_print_as_the_draws_resolve_them():
     from bench.statistics.verdicts import _p_text
 
     assert _p_text(0.0) == "< 1e-05" and _p_text(0.0321) == "= 0.032" and _p_text(1e-5) == "= 1e-05"
+
+
+def test_a_case_is_judged_metric_by_metric_against_its_entries():
+    from bench.engine.records import CaseId, RunResult
+    from bench.statistics.verdicts import judge_case
+
+    def run(seed, acc):
+        metrics = {"final_val_accuracy": acc, "final_train_loss": 0.11, "best_val_accuracy": acc}
+        return RunResult("demo", "p", "s", seed, metrics, {}, 1.0, 0.25, {})
+
+    entries = {"final_val_accuracy": entry(TWO_LEVELS["acc"]), "final_train_loss": entry(TWO_LEVELS["loss"], "lower")}
+    runs = [run(s, acc) for s, acc in enumerate([0.97, 0.96, 0.96, 0.97, 0.96])]  # mean 0.964: below 0.96882
+    verdicts = judge_case(
+        CaseId("demo", "p", "s"),
+        runs,
+        entries,
+        0.01,
+        baseline_seeds=[3, 1000],
+        schedule="step",
+        reference_note="a note",
+    )
+    by_metric = {v.metric: v for v in verdicts}
+    assert [v.metric for v in verdicts] == ["final_val_accuracy", "final_train_loss", "best_val_accuracy"]
+    assert (by_metric["final_val_accuracy"].verdict, by_metric["final_val_accuracy"].alpha) == ("FAIL", 0.01)
+    assert by_metric["final_val_accuracy"].measured["n"] == 5
+    assert by_metric["final_val_accuracy"].measured["mean"] == pytest.approx(0.964)
+    assert by_metric["final_train_loss"].verdict == "pass"  # 0.11 on every seed: the baseline's own mean
+    assert by_metric["best_val_accuracy"].verdict == "new"  # no entry for it
+    assert all(v.seeds_overlap for v in verdicts)  # seed 3 is one of the entries' seeds
+    assert {(v.schedule, v.reference_note, v.majority_rate) for v in verdicts} == {("step", "a note", 0.25)}
+    assert {(v.benchmark, v.protocol, v.case) for v in verdicts} == {("demo", "p", "s")}
+    fresh = judge_case(CaseId("demo", "p", "s"), runs, entries, 0.01, baseline_seeds=[1000])
+    assert not any(v.seeds_overlap for v in fresh) and fresh[0].schedule is None
