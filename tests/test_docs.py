@@ -164,3 +164,15 @@ def test_every_file_and_module_named_exists(where, target):
             or (module.parent / f"{rest[0]}.py").is_file()
             or (module.parent / rest[0]).is_dir()
         ), f"{where} names {target}: {module.relative_to(ROOT)} has no {rest[0]}"
+
+
+def test_the_intervals_calibration_md_prints_are_the_ones_the_tools_print():
+    from bench.statistics import figures
+
+    text = (ROOT / "docs" / "calibration.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| of ")]
+    assert len(rows) == 3
+    for row in rows:
+        n = int(row.split()[2])
+        cells = [c.strip() for c in row.strip("|").split("|")[1:] if c.strip()]
+        assert cells == [figures.rate_text(k, n) for k in range(n + 1)]

@@ -55,15 +55,3 @@ def test_a_rate_is_printed_with_its_count_and_interval():
 def test_an_impossible_count_is_refused():
     with pytest.raises(ValueError, match="k=3, n=2"):
         figures.rate_interval(3, 2)
-
-
-def test_the_intervals_docs_calibration_prints_are_the_ones_figures_gives():
-    from pathlib import Path
-
-    text = (Path(__file__).resolve().parents[2] / "docs" / "calibration.md").read_text()
-    rows = [line for line in text.splitlines() if line.startswith("| of ")]
-    assert len(rows) == 3
-    for row in rows:
-        n = int(row.split()[2])
-        cells = [c.strip() for c in row.strip("|").split("|")[1:] if c.strip()]
-        assert cells == [figures.rate_text(k, n) for k in range(n + 1)]
