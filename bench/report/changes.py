@@ -150,9 +150,9 @@ def markdown(report):
         _side("BASE", report["base"]),
         _side("HEAD", report["head"]),
         f"- machine: {_machine(report['machine'])}",
-        f"- the same seeds at both revisions; `worse` and HEAD's gates at alpha {report['alpha']:.2g} "
-        "(1 % over the compared cases' gated tests, Bonferroni, as a nightly); wall time "
-        f"{report['wall_seconds']:.0f} s",
+        f"- the same seeds at both revisions; `worse` at alpha {report['alpha']['worse']:.2g} (1 % over the cases "
+        f"compared, one test each), HEAD's gates at alpha {report['alpha']['gates']:.2g} (as a nightly: 1 % over "
+        f"their gated tests); wall time {report['wall_seconds']:.0f} s",
         "",
         "; ".join(f"{n} {word}" for word, n in counts.items()) or "no case to compare",
         "",

@@ -53,4 +53,4 @@ def rate_text(k, n, confidence=0.95):
 
 def _pct(x):
     x *= 100
-    return f"{x:.0f}" if x == 0 or x >= 10 or x == 100 else f"{x:.1f}" if x >= 1 else f"{x:.2f}"
+    return f"{x:.0f}" if x == 0 or x >= 10 else f"{x:.1f}" if x >= 1 else f"{x:.2f}"

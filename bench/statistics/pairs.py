@@ -9,7 +9,8 @@ So two revisions of a case are first compared bit for bit, and only then with st
   where a seed's histories part says where training moved (the ``lr`` row parting first: the
   schedule itself);
 - ``worse``: changed, and the headline metric (``question == "worse"``) is worse by the one-sided
-  paired t-test at ``alpha`` (the nightly's: ``gates.alpha_for`` over the compared tests).
+  paired t-test at ``alpha``: the nightly's 1 % (``gates.SESSION_ALPHA``) split over the cases compared
+  (``worse_alpha``), since a comparison decides by test only this, one per case (``changed`` needs none).
 
 Pure: runs in (``RunResult``s by seed), a ``Pair`` out; nothing read, written or printed.
 """
@@ -21,6 +22,7 @@ import numpy as np
 from scipy import stats
 
 from bench.engine.records import METRICS
+from bench.statistics.gates import SESSION_ALPHA
 from bench.statistics.matrix import paired_test
 
 INTERVAL = 0.95  # the confidence of each mean difference's interval
@@ -60,6 +62,13 @@ class Pair:
 
     def to_dict(self):
         return {**dataclasses.asdict(self), "differences": [d.to_dict() for d in self.differences]}
+
+
+def worse_alpha(cases):
+    """The alpha of each case's ``worse`` test when ``cases`` cases are compared: the nightly's 1 % over them
+    (Bonferroni), so that a comparison of unchanged-but-not-identical training says ``worse`` anywhere with
+    probability at most 1 %."""
+    return SESSION_ALPHA / max(cases, 1)
 
 
 def gated(metrics):
@@ -109,9 +118,9 @@ def _at(values, i):
 
 
 def difference(metric, base_values, head_values):
-    """A ``Difference`` of ``metric`` from per-seed values in the same seed order."""
-    b = np.asarray(base_values, dtype=np.float64)
-    h = np.asarray(head_values, dtype=np.float64)
+    """A ``Difference`` of ``metric`` from per-seed values in the same seed order; one seed has an infinite
+    interval and no test (p is NaN)."""
+    b, h = np.array(base_values, float), np.array(head_values, float)
     d = h - b
     mean = float(d.mean())
     half = _half_width(d)
@@ -124,7 +133,7 @@ def difference(metric, base_values, head_values):
         mean,
         mean - half,
         mean + half,
-        paired_test(d),
+        paired_test(d) if len(d) > 1 else math.nan,
     )
 
 
@@ -138,9 +147,10 @@ def worse_p(metric, base_values, head_values):
     """One-sided paired t-test that HEAD is worse than BASE on ``metric`` (lower accuracy, higher RMSE).
 
     Equal differences on every seed (no spread) give 0.0 when they point the worse way, 1.0 otherwise."""
-    sign = 1.0 if METRICS[metric].better == "higher" else -1.0
-    d = sign * (np.asarray(head_values, dtype=np.float64) - np.asarray(base_values, dtype=np.float64))
-    if len(d) < 2 or np.all(d == d[0]):
+    d = np.array(head_values, float) - np.array(base_values, float)  # below zero: worse where higher is better
+    if METRICS[metric].better == "lower":
+        d = -d
+    if len(d) < 2 or np.unique(d).size == 1:
         return 0.0 if len(d) and d[0] < 0 else 1.0
     t = d.mean() / (d.std(ddof=1) / math.sqrt(len(d)))
     return float(stats.t.cdf(t, len(d) - 1))
@@ -156,8 +166,9 @@ def judge(case, base, head, alpha):
     metrics = base[seeds[0]].metrics
     values = {m: ([base[s].metrics[m] for s in seeds], [head[s].metrics[m] for s in seeds]) for m in gated(metrics)}
     partings = [parted(base[s], head[s]) for s in seeds]
-    first = min((p for p in partings if p[0] is not None), default=(None, []), key=lambda p: p[0])
-    rows = sorted({r for epoch, rs in partings if epoch == first[0] for r in rs})
+    epochs = [epoch for epoch, _ in partings if epoch is not None]
+    first = min(epochs) if epochs else None  # None: the metrics differ, no history row does
+    rows = sorted({r for epoch, rs in partings if epoch == first for r in rs}) if epochs else []
     top = headline(metrics)
     p_worse = worse_p(top, *values[top]) if top else None
     return Pair(
@@ -165,7 +176,7 @@ def judge(case, base, head, alpha):
         "worse" if p_worse is not None and p_worse < alpha else "changed",
         seeds,
         differences=[difference(m, *values[m]) for m in values],
-        parted_epoch=first[0],
+        parted_epoch=first,
         parted_on=rows,
         headline=top,
         worse_p=p_worse,

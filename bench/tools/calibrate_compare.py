@@ -55,17 +55,17 @@ def parser():
     return p
 
 
-def outcomes(base, head, alpha, entries_of, regression=None):
+def outcomes(base, head, alphas, entries_of, regression=None):
     """One dict per case both sides trained: compare's status, whether the regression applies to the case,
     and whether the nightly's gates fail on HEAD's seeds (any gate; the headline's)."""
     out = []
     for case in base.wanted:
         if case not in head.runs or case not in base.runs:
             continue
-        pair = pairs.judge(case, base.runs[case], head.runs[case], alpha)
+        pair = pairs.judge(case, base.runs[case], head.runs[case], alphas["worse"])
         entries, seeds = entries_of(case)
         runs = [head.runs[case][s] for s in sorted(head.runs[case])]
-        judged = verdicts.judge_case(case, runs, entries, alpha, seeds)
+        judged = verdicts.judge_case(case, runs, entries, alphas["gates"], seeds)
         declared = benchmarks.get(case.benchmark).case(case.case)
         out.append(
             {
@@ -135,13 +135,16 @@ def main(argv=None):
     store = open_side_store(args.history, args.results)
     base = Sides(repo, store, args.results).measure(tree, args.selections)
     entries_of = base.entries
-    alpha = gates.alpha_for(sum(len(gates.gated_metrics(entries_of(c)[0])) for c in base.wanted))
+    alphas = {
+        "worse": pairs.worse_alpha(len(base.wanted)),
+        "gates": gates.alpha_for(sum(len(gates.gated_metrics(entries_of(c)[0])) for c in base.wanted)),
+    }
     names = calibrate.expand(args.regressions)
     injected = []
     for name in names:
         side = Sides(repo, store, args.results, options={"injected": name}, extra=[f"--bench-inject={name}"])
         head = side.measure(tree, args.selections)
-        injected.append((name, outcomes(base, head, alpha, entries_of, name)))
+        injected.append((name, outcomes(base, head, alphas, entries_of, name)))
     pairs_same = [
         ("BASE trained again", Sides(repo, store, args.results, options={"rerun": 1}).measure(tree, args.selections))
     ]
@@ -150,11 +153,12 @@ def main(argv=None):
             (f"against {against.label}", Sides(repo, store, args.results).measure(against, args.selections))
         )
     regression_rows = [summary(name, rows) for name, rows in injected]
-    alarm_rows = [false_alarms(name, outcomes(base, side, alpha, entries_of)) for name, side in pairs_same]
+    alarm_rows = [false_alarms(name, outcomes(base, side, alphas, entries_of)) for name, side in pairs_same]
     text = "\n".join(
         [
-            f"calibrate compare: {len(base.wanted)} cases at {tree.label} on their nightly seeds; worse and the "
-            f"nightly's gates at alpha {alpha:.2g}; each rate: count/cases = rate (exact 95 % interval)",
+            f"calibrate compare: {len(base.wanted)} cases at {tree.label} on their nightly seeds; worse at alpha "
+            f"{alphas['worse']:.2g} (1 % over the cases), the nightly's gates at {alphas['gates']:.2g}; each rate: "
+            "count/cases = rate (exact 95 % interval)",
             "",
             "Injected changes (goals: changed on every case it alters, identical on the rest, worse at least as "
             "often as the nightly's gate says worse):",
@@ -171,7 +175,7 @@ def main(argv=None):
         Path(args.md).write_text(text + "\n")
     if args.json:
         report = {
-            "alpha": alpha,
+            "alpha": alphas,
             "revision": tree.to_dict(),
             "regressions": {name: rows for name, rows in injected},
             "summary": regression_rows,

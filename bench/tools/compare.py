@@ -6,7 +6,7 @@ Each revision trains with its own code and is judged with its own baselines, in 
 machine: the working tree in place (HEAD's default, uncommitted changes included), a commit in a git
 worktree made for the call. Per case (``bench/statistics/pairs.py``): ``identical`` bit for bit,
 ``changed`` (each gated metric's paired differences, the first epoch the histories part) or ``worse``
-(the headline metric, paired and one-sided, at the nightly's alpha), and HEAD's own gates against
+(the headline metric, paired and one-sided, at the nightly's 1 % over the cases compared), and HEAD's own gates against
 HEAD's baselines; ``new`` and ``removed`` for a case at one revision only. A change the branch means
 to make is declared by updating the case's baseline entry with the command ``compare`` prints: it is
 then ``changed, baseline updated`` and does not fail.
@@ -223,15 +223,16 @@ def _stamp():
 
 
 def judge(base, head):
-    """The comparison of two ``Side``s: one row per case (dicts, as ``render`` and the JSON take them) and
-    the alpha of the paired and gate tests."""
+    """The comparison of two ``Side``s: one row per case (dicts, as ``render`` and the JSON take them) and the
+    alphas: ``worse`` (the nightly's 1 % over the cases both revisions trained) and ``gates`` (HEAD's gates,
+    as a nightly of these cases judges them: 1 % over their gated tests)."""
     cases = list(head.wanted) + [c for c in base.wanted if c not in head.wanted]
     tests = sum(len(gates.gated_metrics(head.entries(c)[0])) for c in head.wanted)
-    alpha = gates.alpha_for(tests)
-    return [_row(case, base, head, alpha) for case in cases], alpha
+    alphas = {"worse": pairs.worse_alpha(sum(c in base.wanted for c in head.wanted)), "gates": gates.alpha_for(tests)}
+    return [_row(case, base, head, alphas) for case in cases], alphas
 
 
-def _row(case, base, head, alpha):
+def _row(case, base, head, alphas):
     row = {"case": str(case), "declared": False, "pair": None, "gates": [], "why": None, "fails": False}
     head_entries, head_seeds = head.entries(case)
     base_entries, _ = base.entries(case)
@@ -246,10 +247,10 @@ def _row(case, base, head, alpha):
         row.update(status="removed", how="")
         return row
     else:
-        pair = pairs.judge(case, base.runs[case], head.runs[case], alpha)
+        pair = pairs.judge(case, base.runs[case], head.runs[case], alphas["worse"])
         row["status"], row["pair"] = pair.status, pair.to_dict()
     runs = [head.runs[case][s] for s in sorted(head.runs[case])]
-    judged = verdicts.judge_case(case, runs, head_entries, alpha, head_seeds)
+    judged = verdicts.judge_case(case, runs, head_entries, alphas["gates"], head_seeds)
     row["gates"] = [v.to_dict() for v in judged]
     gate_failed = any(v.verdict in ("FAIL", "CHANGED") for v in judged)
     unjudged = not any(v.gated for v in judged)
@@ -287,12 +288,12 @@ def main(argv=None):
     measurer = Sides(repo, store, args.results, args.seeds, args.first_seed)
     base = measurer.measure(base_rev, args.selections)
     head = measurer.measure(head_rev, args.selections)
-    rows, alpha = judge(base, head)
+    rows, alphas = judge(base, head)
     report = {
         "base": base.to_dict(),
         "head": head.to_dict(),
         "machine": measurer.machine,
-        "alpha": alpha,
+        "alpha": alphas,
         "cases": rows,
         "wall_seconds": round(time.perf_counter() - start, 1),
         "exit": 1 if any(r["fails"] for r in rows) else 0,

@@ -55,3 +55,16 @@ def test_a_rate_is_printed_with_its_count_and_interval():
 def test_an_impossible_count_is_refused():
     with pytest.raises(ValueError, match="k=3, n=2"):
         figures.rate_interval(3, 2)
+
+
+def test_one_try_and_another_confidence_by_hand():
+    assert figures.rate_interval(0, 1) == (0.0, pytest.approx(0.975))  # 1 - 0.025
+    assert figures.rate_interval(1, 1) == (pytest.approx(0.025), 1.0)
+    assert figures.rate_text(0, 20, confidence=0.9) == "0/20 = 0 % (0-14 %)"  # 1 - 0.05 ** (1 / 20) = 0.1391
+
+
+def test_percentages_keep_two_significant_digits_around_one_and_ten():
+    # 1 of 10: (0.00253, 0.4450); 1 of 100: (0.000253, 0.0545); 3 of 200: (0.0031, 0.0432)
+    assert figures.rate_text(1, 10) == "1/10 = 10 % (0.25-45 %)"
+    assert figures.rate_text(1, 100) == "1/100 = 1.0 % (0.03-5.4 %)"
+    assert figures.rate_text(3, 200) == "3/200 = 1.5 % (0.31-4.3 %)"

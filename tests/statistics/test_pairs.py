@@ -87,3 +87,68 @@ def test_a_range_test_kept_in_the_history_is_read_as_rows_of_its_own():
     assert pairs.parted(base, head) == (2, ["range_test.losses"])
     assert pairs.rows_of({"lr": [0.1], "r": {"s": 0.5}}) == {"lr": [0.1], "r.s": [0.5]}
     assert pairs.judge("c", {0: base}, {0: head}, 0.01).status == "changed"
+
+
+def test_an_identical_pair_and_a_changed_one_name_their_case_and_alpha_and_keep_them_in_their_record():
+    same = pairs.judge("digits/holdout/step", side(BASE), side(BASE), 0.002)
+    assert (same.case, same.alpha) == ("digits/holdout/step", 0.002)
+    changed = pairs.judge("digits/holdout/step", side(BASE), side(BASE, lr=(0.1, 0.1, 0.1)), 0.002)
+    record = changed.to_dict()
+    assert (record["case"], record["alpha"], record["status"]) == ("digits/holdout/step", 0.002, "changed")
+    assert [d["metric"] for d in record["differences"]] == ["final_val_accuracy", "final_train_loss", "mean_train_loss"]
+    assert record["differences"][0]["p_value"] == 1.0 and record["parted_epoch"] == 3
+
+
+def test_metrics_that_differ_over_histories_that_do_not_part_nowhere_else():
+    head = side(BASE)
+    head[1].metrics["best_val_accuracy"] = 0.5  # an info metric: not gated, so no difference is listed
+    pair = pairs.judge("c", side(BASE), head, 0.01)
+    assert (pair.status, pair.parted_epoch, pair.parted_on) == ("changed", None, [])
+
+
+def test_the_first_parting_is_the_earliest_over_the_seeds_with_that_seed_s_rows():
+    head = side(BASE)
+    head[0].history["val_accuracy"][2] = 0.81  # seed 0 parts at epoch 3 on val_accuracy
+    head[3].history["train_loss"][1] = 0.51  # seed 3 at epoch 2 on train_loss
+    pair = pairs.judge("c", side(BASE), head, 0.01)
+    assert (pair.parted_epoch, pair.parted_on) == (2, ["train_loss"])
+
+
+def test_a_row_only_one_side_has_parts_and_empty_histories_do_not():
+    base, head = run(0, 0.9, 0.1), run(0, 0.9, 0.1)
+    head.history["train_mae"] = [1.0]
+    assert pairs.parted(base, head) == (1, ["train_mae"])
+    base.history, head.history = {}, {}
+    assert pairs.parted(base, head) == (None, [])
+
+
+def test_without_a_headline_metric_a_change_is_never_worse():
+    assert pairs.headline({"final_train_loss": 0.1, "mean_train_loss": 0.2}) is None
+    assert pairs.headline({"final_val_rmse": 3.0, "final_val_accuracy": 0.9}) == "final_val_accuracy"  # METRICS order
+    base = {s: run(s, 0.9, 0.1) for s in range(3)}
+    head = {s: run(s, 0.9, 0.2) for s in range(3)}
+    for r in [*base.values(), *head.values()]:
+        del r.metrics["final_val_accuracy"], r.metrics["best_val_accuracy"]
+    pair = pairs.judge("c", base, head, 0.01)
+    assert (pair.status, pair.headline, pair.worse_p) == ("changed", None, None)
+
+
+def test_two_seeds_give_a_t_interval_and_a_t_test_one_seed_does_not():
+    # d = 0.1, 0.2: mean 0.15, sd 0.070711, t(0.975, 1) = 12.7062: half width 12.7062 * 0.070711 / sqrt 2 = 0.63531
+    d = pairs.difference("final_train_loss", [0.1, 0.2], [0.2, 0.4])
+    assert (d.low, d.high) == (pytest.approx(0.15 - 0.63531, abs=1e-5), pytest.approx(0.15 + 0.63531, abs=1e-5))
+    one = pairs.difference("final_train_loss", [0.1], [0.2])
+    assert (one.mean, one.low, one.high) == (pytest.approx(0.1), -math.inf, math.inf) and math.isnan(one.p_value)
+    # accuracy -0.05 then 0 on two seeds: t = -1 with one degree of freedom (Cauchy): P(T < -1) = 0.25
+    assert pairs.worse_p("final_val_accuracy", [0.9, 0.8], [0.85, 0.8]) == pytest.approx(0.25)
+    assert pairs.worse_p("final_val_rmse", [3.0, 3.0], [3.05, 3.0]) == pytest.approx(0.25)
+
+
+def test_a_p_value_on_alpha_itself_is_not_below_it():
+    head = side([(acc - 0.01, loss) for acc, loss in BASE])  # 0.01 lower on every seed: p exactly 0.0
+    assert pairs.judge("c", side(BASE), head, 0.0).status == "changed"
+    assert pairs.judge("c", side(BASE), head, 1e-12).status == "worse"
+
+
+def test_the_worse_test_shares_the_nightly_s_one_percent_over_the_cases_compared():
+    assert pairs.worse_alpha(20) == 0.0005 and pairs.worse_alpha(1) == 0.01 and pairs.worse_alpha(0) == 0.01

@@ -42,7 +42,7 @@ def test_each_verdict_and_what_fails(tmp_path):
     shutil.copytree(baselines.DEFAULT_DIR, base_dir)
     base = side("a", {STEP: 0.0, EXP: 0.0, GONE: 0.0}, base_dir)
     head = side("b", {STEP: 1e-9, EXP: 0.0, NEW: 0.0}, baselines.DEFAULT_DIR)
-    rows, alpha = compare.judge(base, head)
+    rows, alphas = compare.judge(base, head)
     by_case = {row["case"]: row for row in rows}
     assert [row["case"] for row in rows] == [str(STEP), str(EXP), str(NEW), str(GONE)]
     assert (by_case[str(STEP)]["status"], by_case[str(STEP)]["declared"], by_case[str(STEP)]["fails"]) == (
@@ -56,7 +56,8 @@ def test_each_verdict_and_what_fails(tmp_path):
     assert [g["verdict"] for g in by_case[str(EXP)]["gates"]].count("pass") == 3  # HEAD's gates, on the same seeds
     assert (by_case[str(NEW)]["status"], by_case[str(NEW)]["fails"]) == ("new", True)  # no baseline entry yet
     assert (by_case[str(GONE)]["status"], by_case[str(GONE)]["fails"]) == ("removed", False)
-    assert 0 < alpha < 0.01
+    assert alphas["worse"] == 0.01 / 2  # the nightly's 1 % over the two cases both revisions trained
+    assert alphas["gates"] == 0.01 / 6  # HEAD's gates as a nightly: step and exp three gated entries each, new none
 
 
 def test_an_updated_baseline_entry_declares_the_change(tmp_path):
@@ -83,12 +84,12 @@ def test_a_case_that_did_not_train_fails_and_says_why():
 def test_the_markdown_names_both_sides_the_verdicts_and_what_to_do(tmp_path):
     base = side("a", {STEP: 0.0, EXP: 0.0}, baselines.DEFAULT_DIR)
     head = side("b", {STEP: 0.01, EXP: 0.0}, baselines.DEFAULT_DIR)
-    rows, alpha = compare.judge(base, head)
+    rows, alphas = compare.judge(base, head)
     report = {
         "base": base.to_dict(),
         "head": head.to_dict(),
         "machine": {"tensorflow": "2.21.0", "keras": "3.15.1", "cpu": "AMD EPYC"},
-        "alpha": alpha,
+        "alpha": alphas,
         "cases": rows,
         "wall_seconds": 12.3,
         "exit": 1,
