@@ -61,7 +61,7 @@ class Pair:
     alpha: float = None
 
     def to_dict(self):
-        return {**dataclasses.asdict(self), "differences": [d.to_dict() for d in self.differences]}
+        return dataclasses.asdict(self)  # its differences too, each as Difference.to_dict gives it
 
 
 def worse_alpha(cases):
@@ -93,8 +93,9 @@ def parted(base, head):
     (``range_test.lrs``), and a single number as a row of one."""
     mine, theirs = rows_of(base.history), rows_of(head.history)
     rows = sorted(set(mine) | set(theirs))
-    length = max((len(x) for x in [*mine.values(), *theirs.values()]), default=0)
-    for epoch in range(length):
+    if not rows:
+        return None, []
+    for epoch in range(max(len(x) for x in [*mine.values(), *theirs.values()])):
         differ = [r for r in rows if _at(mine.get(r), epoch) != _at(theirs.get(r), epoch)]
         if differ:
             return epoch + 1, differ
@@ -120,34 +121,21 @@ def _at(values, i):
 def difference(metric, base_values, head_values):
     """A ``Difference`` of ``metric`` from per-seed values in the same seed order; one seed has an infinite
     interval and no test (p is NaN)."""
-    b, h = np.array(base_values, float), np.array(head_values, float)
+    b, h = np.asarray(base_values), np.asarray(head_values)
     d = h - b
-    mean = float(d.mean())
-    half = _half_width(d)
-    return Difference(
-        metric,
-        METRICS[metric].unit,
-        len(d),
-        float(b.mean()),
-        float(h.mean()),
-        mean,
-        mean - half,
-        mean + half,
-        paired_test(d) if len(d) > 1 else math.nan,
-    )
-
-
-def _half_width(d):
-    if len(d) < 2:
-        return math.inf
-    return float(stats.t.ppf(0.5 + INTERVAL / 2, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d)))
+    n, mean = len(d), float(d.mean())
+    common = (metric, METRICS[metric].unit, n, float(b.mean()), float(h.mean()), mean)
+    if n < 2:
+        return Difference(*common, -math.inf, math.inf, math.nan)
+    half = float(stats.t.ppf(0.5 + INTERVAL / 2, n - 1) * d.std(ddof=1) / math.sqrt(n))
+    return Difference(*common, mean - half, mean + half, paired_test(d))
 
 
 def worse_p(metric, base_values, head_values):
     """One-sided paired t-test that HEAD is worse than BASE on ``metric`` (lower accuracy, higher RMSE).
 
     Equal differences on every seed (no spread) give 0.0 when they point the worse way, 1.0 otherwise."""
-    d = np.array(head_values, float) - np.array(base_values, float)  # below zero: worse where higher is better
+    d = np.subtract(head_values, base_values)  # below zero: worse where higher is better
     if METRICS[metric].better == "lower":
         d = -d
     if len(d) < 2 or np.unique(d).size == 1:
@@ -168,7 +156,7 @@ def judge(case, base, head, alpha):
     partings = [parted(base[s], head[s]) for s in seeds]
     epochs = [epoch for epoch, _ in partings if epoch is not None]
     first = min(epochs) if epochs else None  # None: the metrics differ, no history row does
-    rows = sorted({r for epoch, rs in partings if epoch == first for r in rs}) if epochs else []
+    rows = sorted({r for epoch, rs in partings if epoch == first for r in rs})  # none when first is None
     top = headline(metrics)
     p_worse = worse_p(top, *values[top]) if top else None
     return Pair(

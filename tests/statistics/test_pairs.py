@@ -137,6 +137,7 @@ def test_two_seeds_give_a_t_interval_and_a_t_test_one_seed_does_not():
     # d = 0.1, 0.2: mean 0.15, sd 0.070711, t(0.975, 1) = 12.7062: half width 12.7062 * 0.070711 / sqrt 2 = 0.63531
     d = pairs.difference("final_train_loss", [0.1, 0.2], [0.2, 0.4])
     assert (d.low, d.high) == (pytest.approx(0.15 - 0.63531, abs=1e-5), pytest.approx(0.15 + 0.63531, abs=1e-5))
+    assert d.p_value == pytest.approx(2 * (0.5 - math.atan(3.0) / math.pi))  # t = 0.15 / 0.05 = 3, df 1: 0.2048
     one = pairs.difference("final_train_loss", [0.1], [0.2])
     assert (one.mean, one.low, one.high) == (pytest.approx(0.1), -math.inf, math.inf) and math.isnan(one.p_value)
     # accuracy -0.05 then 0 on two seeds: t = -1 with one degree of freedom (Cauchy): P(T < -1) = 0.25

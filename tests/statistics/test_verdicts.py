@@ -110,7 +110,7 @@ def test_a_case_is_judged_metric_by_metric_against_its_entries():
 
     def run(seed, acc):
         metrics = {"final_val_accuracy": acc, "final_train_loss": 0.11, "best_val_accuracy": acc}
-        return RunResult("demo", "p", "s", seed, metrics, {}, 1.0, 0.25, {})
+        return RunResult("demo", "p", "s", seed, metrics, {}, 1.0, 0.25 if seed == 0 else 0.5, {})
 
     entries = {"final_val_accuracy": entry(TWO_LEVELS["acc"]), "final_train_loss": entry(TWO_LEVELS["loss"], "lower")}
     runs = [run(s, acc) for s, acc in enumerate([0.97, 0.96, 0.96, 0.97, 0.96])]  # mean 0.964: below 0.96882
@@ -131,6 +131,7 @@ def test_a_case_is_judged_metric_by_metric_against_its_entries():
     assert by_metric["final_train_loss"].verdict == "pass"  # 0.11 on every seed: the baseline's own mean
     assert by_metric["best_val_accuracy"].verdict == "new"  # no entry for it
     assert all(v.seeds_overlap for v in verdicts)  # seed 3 is one of the entries' seeds
+    # the majority rate is the validation set's, one per case: read from the first seed
     assert {(v.schedule, v.reference_note, v.majority_rate) for v in verdicts} == {("step", "a note", 0.25)}
     assert {(v.benchmark, v.protocol, v.case) for v in verdicts} == {("demo", "p", "s")}
     fresh = judge_case(CaseId("demo", "p", "s"), runs, entries, 0.01, baseline_seeds=[1000])
