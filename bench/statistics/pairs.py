@@ -42,9 +42,6 @@ class Difference:
     high: float
     p_value: float  # two-sided paired t-test that the differences centre on zero
 
-    def to_dict(self):
-        return dataclasses.asdict(self)
-
 
 @dataclasses.dataclass
 class Pair:
@@ -61,7 +58,7 @@ class Pair:
     alpha: float = None
 
     def to_dict(self):
-        return dataclasses.asdict(self)  # its differences too, each as Difference.to_dict gives it
+        return dataclasses.asdict(self)  # its differences too, each a dict of its fields
 
 
 def worse_alpha(cases):
