@@ -5,6 +5,7 @@ from tabulate import tabulate
 
 from bench.engine.records import METRICS
 
+SUBJECT_CHARS = 72  # a commit's subject as the comment shows it (git's own advice for a subject line)
 VERDICT_WORDS = {
     "identical": "identical",
     "changed": "**changed**",
@@ -133,8 +134,9 @@ def _side(name, side):
         if side["trained"]
         else "trained nothing"
     )
+    subject = side["subject"] if len(side["subject"]) <= SUBJECT_CHARS else side["subject"][: SUBJECT_CHARS - 3] + "..."
     return (
-        f'- **{name}**: {side["label"]}, "{side["subject"]}"; code fingerprint `{side["fingerprint"]}`; '
+        f'- **{name}**: {side["label"]}, "{subject}"; code fingerprint `{side["fingerprint"]}`; '
         f"{trained}, {len(side['reused'])} case(s) from the store"
     )
 

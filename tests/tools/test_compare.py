@@ -103,3 +103,5 @@ def test_the_markdown_names_both_sides_the_verdicts_and_what_to_do(tmp_path):
     assert "| digits/holdout/step | final_train_loss [loss] |" in cells and "| +0.0020 (" in cells
     assert f"- digits/holdout/step: `{baselines.update_command('digits', 'holdout', 'step')}`" in text
     assert text.endswith("exit 1: 1 case(s) need attention: digits/holdout/step")
+    report["head"]["subject"] = "x" * 100  # a long subject is cut to 72 characters
+    assert f'b (bbbbbbbbbb), "{"x" * 69}..."; code fingerprint' in render.markdown(report)
