@@ -320,13 +320,17 @@ class HistoryStore:
         return night_id, len(found)
 
     # -- reading ------------------------------------------------------------------------------------
-    def nights(self, benchmark=None):
-        """Every night (of ``benchmark``: those holding its records) as dicts, oldest first."""
+    def nights(self, benchmark=None, sides=False):
+        """Every night (of ``benchmark``: those holding its records) as dicts, oldest first. A revision's runs
+        kept for ``compare`` and ``bisect`` (a night whose options hold ``side``: ``bench/stores/sides.py``)
+        are no nightly: left out unless ``sides``, so that the nights' series, the dashboard and ``history
+        show`` number only the nightlies."""
         query = sa.select(NIGHTS).order_by(NIGHTS.c.started, NIGHTS.c.id)
         if benchmark is not None:
             query = query.where(NIGHTS.c.id.in_(sa.select(RECORDS.c.night_id).where(RECORDS.c.benchmark == benchmark)))
         with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+            rows = [dict(row._mapping) for row in conn.execute(query)]
+        return [n for n in rows if sides or "side" not in (n["options"] or {})]
 
     def records(self, night_id=None, kind=None, benchmark=None):
         """The kept records (results-store dicts), in the order they were kept; ``kind``: one kind or a tuple

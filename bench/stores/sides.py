@@ -5,7 +5,9 @@ the machine's ``bench.engine.records.machine()`` and the options that change tra
 is a night of the history store whose options hold ``{"side": key}``, with the commit it was trained at
 (and whether the tree was dirty); ``find`` returns the stored runs of the seeds asked for whose key is
 equal, so a pull request trains only its own side once its base has been measured on the same kind of
-machine, and a run of another environment or machine is never mixed in (it is retrained instead).
+machine, and a run of another environment or machine is never mixed in (it is retrained instead). Such a
+night is no nightly: ``HistoryStore.nights`` leaves it out unless asked, so the nightly's readers (its
+series, change points, dashboard) never number it.
 """
 
 import hashlib
@@ -30,7 +32,7 @@ def find(store, side_key, wanted):
     (``{CaseId: [seeds]}``); the first kept record of a seed wins."""
     from bench.engine.records import CaseId
 
-    nights = [n["id"] for n in store.nights() if (n.get("options") or {}).get("side") == side_key]
+    nights = [n["id"] for n in store.nights(sides=True) if (n.get("options") or {}).get("side") == side_key]
     found = {}
     for night in nights:
         for _, record in store.records(night_id=night, kind="run"):
@@ -45,7 +47,7 @@ def cases(store, side_key):
     probe's answer, kept beside them), or None when no night of ``side_key`` holds one."""
     from bench.engine.records import CaseId
 
-    for night in reversed(store.nights()):
+    for night in reversed(store.nights(sides=True)):
         options = night.get("options") or {}
         if options.get("side") == side_key and "cases" in options:
             return {CaseId(b, p, c): list(seeds) for b, p, c, seeds in options["cases"]}

@@ -28,7 +28,8 @@ def test_runs_are_found_under_their_own_key_only(tmp_path):
     store = history_store.open_store(f"sqlite:///{tmp_path / 'h.sqlite'}")
     key = sides.key("abc123", MACHINE, OPTIONS)
     night = sides.keep(store, key, "c" * 40, False, [run(0, 0.1), run(1, 0.2)], MACHINE, probed={CASE: [0, 1, 2]})
-    assert store.nights()[0]["id"] == night and store.nights()[0]["commit"] == "c" * 40
+    (kept,) = store.nights(sides=True)
+    assert kept["id"] == night and kept["commit"] == "c" * 40
     found = sides.find(store, key, {CASE: [0, 1, 2]})
     assert sorted(found[CASE]) == [0, 1] and found[CASE][1]["metrics"] == {"final_train_loss": 0.2}
     assert sides.find(store, key, {CASE: [2]}) == {}
@@ -49,3 +50,15 @@ def test_the_first_kept_run_of_a_seed_wins_and_a_key_has_one_digest(tmp_path):
     assert sides.find(store, key, {CASE: [0]})[CASE][0]["metrics"] == {"final_train_loss": 0.1}
     assert sides.digest(key) == sides.digest(sides.key("abc123", dict(reversed(MACHINE.items())), OPTIONS))
     assert len(sides.digest(key)) == 12
+
+
+def test_a_side_is_no_nightly_for_the_history_s_readers(tmp_path):
+    from bench.statistics import night_series
+
+    store = history_store.open_store(f"sqlite:///{tmp_path / 'h.sqlite'}")
+    nightly = store.night({"key": "n1", "started": "2026-12-01T02:00:00Z", "environment": {}, "options": {}})
+    store.add(nightly, run(0, 0.1))
+    sides.keep(store, sides.key("abc123", MACHINE, OPTIONS), "c" * 40, False, [run(0, 0.2)], MACHINE)
+    assert [n["key"] for n in store.nights()] == ["n1"] and [n["key"] for n in store.nights("digits")] == ["n1"]
+    assert len(store.nights(sides=True)) == 2
+    assert [n["key"] for n in night_series.load(store, "digits").nights] == ["n1"]
