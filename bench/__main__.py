@@ -18,7 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up line
 COMMANDS = {
     "train": ("train", "train one case of a benchmark on one seed, with plots and a per-class report"),
     "compare": ("compare", "train the cases at two revisions on the same seeds: identical, changed or worse"),
-    "bisect": ("bisect", "find the commit between GOOD and BAD that changed a case's training"),
+    "bisect": ("bisection", "find the commit between GOOD and BAD that changed a case's training"),
     "matrix": ("cross_version", "the same cases' results side by side, a verdict per TensorFlow/Keras environment"),
     "history": {
         "show": ("history", "a benchmark's last sessions from a results root, and a drift plot"),

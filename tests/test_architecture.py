@@ -243,3 +243,13 @@ def test_each_package_s_docstring_names_its_modules(package):
     )
     unnamed = [m for m in inside if m not in _registered_modules(package) and not re.search(rf"\b{m}\b", doc)]
     assert unnamed == [], f"{init.relative_to(ROOT)}'s docstring does not name {unnamed}: say what each is for"
+
+
+def test_no_command_module_shares_a_name_with_the_standard_library():
+    """``python -m bench speed tests`` puts ``bench/tools`` on the inner session's path (for its timing plugin):
+    a module there named like a standard one (``bisect.py``) would be imported in its place by everything."""
+    import sys
+
+    tools = sorted(p.stem for p in (ROOT / "bench" / "tools").glob("*.py"))
+    assert "bisection" in tools and "cli" in tools
+    assert [name for name in tools if name in sys.stdlib_module_names] == []

@@ -210,7 +210,7 @@ case "$*" in *--paginate*) echo "${GH_EXISTING:-}" ;; esac
 """
 
 
-@pytest.mark.e2e(minutes=4)  # installs .[cpu] in two fresh venvs; digits' step at two commits
+@pytest.mark.e2e(minutes=6)  # installs .[cpu] in two fresh venvs; digits' step at two commits (6 min in .ci/run)
 def test_the_compare_job_and_its_comment_rehearsed_as_written(tmp_path):
     """tests.yml's compare job as a runner runs it: a push to main keeps main's side in the cache, then a pull
     request that drops digits' step one epoch early restores it, trains only its own side, fails on the

@@ -5,8 +5,9 @@
   and ``run``, the one place bad input becomes exit status 2;
 - a run: ``train`` (one case, one seed, with its report); ``matrix`` is ``cross_version`` (a verdict
   per environment);
-- a change: ``compare`` (two revisions on the same seeds) and ``bisect`` (the commit that changed a
-  case), both on ``revisions`` (a revision resolved, fingerprinted, checked out and trained);
+- a change: ``compare`` (two revisions on the same seeds) and ``bisect`` is ``bisection`` (the commit
+  that changed a case; not ``bisect``, which would shadow the standard library's module where this folder
+  is on ``sys.path``), both on ``revisions`` (a revision resolved, fingerprinted, checked out and trained);
 - ``history``: ``show`` is ``history`` (a benchmark's last sessions from a results root), ``changes``
   (shifts across nights), ``dashboard`` (the nights as a site), ``import`` and ``info`` are ``store``;
 - ``baselines``: ``published`` (the published figures as a baseline file), ``pending`` (a case that

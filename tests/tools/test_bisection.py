@@ -1,10 +1,10 @@
-"""bench/tools/bisect.py's search, on a stand-in for training: which commits it measures, how it skips one that
-does not train, and the metric it decides on."""
+"""bench/tools/bisection.py (python -m bench bisect): its search on a stand-in for training: which commits it
+measures, how it skips one that does not train, and the metric it decides on."""
 
 import pytest
 
 from bench.engine.records import RunResult
-from bench.tools import bisect
+from bench.tools import bisection as bisect
 from bench.tools.revisions import Revision
 
 
