@@ -109,7 +109,6 @@ class Sides:
         self.memory = {}  # key digest -> {CaseId: {seed: record}}: reuse within one call when nothing is stored
         self.probes = {}  # key digest -> {CaseId: [seeds]}
         self.say = say
-        self.trained_s = 0.0
 
     def measure(self, revision, selections, seeds=None):
         """A ``Side``: ``revision``'s cases (``selections`` of what it trains here) with their runs on their
@@ -137,7 +136,6 @@ class Sides:
         folder = self.results_root / "compare" / f"{_stamp()}-{revision.commit[:10]}"
         with revisions.checkout(self.repo, revision) as root:
             got = revisions.train(root, todo, folder, n, self.first_seed, self.extra)
-        self.trained_s += got.seconds
         side.trained, side.seconds = list(todo), got.seconds
         kept = []
         for case in todo:
