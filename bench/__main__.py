@@ -30,6 +30,7 @@ COMMANDS = {
     "baselines": {
         "published": ("published", "write a benchmark's baseline file from its published figures"),
         "pending": ("pending", "record that cases have no baseline yet, and why (touches nothing else)"),
+        "from-history": ("from_history", "write a case's baseline from the seeds its nights collected"),
     },
     "calibrate": {
         "gates": ("calibrate", "false alarms and detections of a CPU benchmark's gates on unseen seeds"),

@@ -6,7 +6,7 @@ rank, never from one of the same rank or higher:
     0  schedules
     1  bench.engine, bench.data
     2  bench.report, bench.stores
-    3  bench.benchmarks, bench.statistics
+    3  bench.benchmarks, bench.statistics, bench.planning
     4  bench.harness (the pytest glue)
     5  bench.tools
     6  bench itself: ``python -m bench`` (its __main__), over the commands of bench.tools
@@ -32,6 +32,7 @@ RANK = {
     "bench.stores": 2,
     "bench.benchmarks": 3,
     "bench.statistics": 3,
+    "bench.planning": 3,
     "bench.harness": 4,
     "bench.tools": 5,
     "bench": 6,

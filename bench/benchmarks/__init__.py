@@ -16,7 +16,7 @@ benchmark run on its own: ``python -m bench.benchmarks.<name>``).
 
 import importlib
 
-from bench.benchmarks.spec import Benchmark, Case, Requirement, RunOptions
+from bench.benchmarks.spec import Benchmark, Case, Cost, Requirement, RunOptions
 from bench.engine.records import CaseId
 
 # One line per benchmark, in the order the comparison table shows them.
@@ -36,6 +36,7 @@ __all__ = [
     "Requirement",
     "RunOptions",
     "Case",
+    "Cost",
     "all_benchmarks",
     "cases",
     "get",

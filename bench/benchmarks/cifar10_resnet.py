@@ -9,9 +9,10 @@ scaled to [0, 1], one-hot labels, no augmentation; SGD lr 0.1, momentum 0.9, bat
 100 epochs, categorical cross-entropy, L2 5e-4 on every conv and the classifier.
 """
 
-from bench.benchmarks import classifier
-from bench.benchmarks.spec import Case
+from bench.benchmarks import classifier, power
+from bench.benchmarks.spec import Case, Cost
 from bench.data import cifar10 as cifar10_data
+from bench.engine.records import METRICS
 
 NAME = "cifar10_resnet"
 
@@ -110,6 +111,14 @@ def build_model(stages=None):
     outputs = L.Dense(10, activation="softmax", kernel_regularizer=reg)(x)
     return keras.Model(inputs, outputs, name="resnet_cifar10")
 
+
+# Seeds a night trains per case, from the power its worse gate needs (bench/benchmarks/power.py) on the spread
+# (standard deviation) of final validation accuracy over seeds: the figure and where it comes from.
+SEEDS_SPREAD = (0.002, "assumed for a CIFAR-10 ResNet of this depth until its collected baseline measures it")
+SEEDS = power.seeds_to_see(margin=METRICS["final_val_accuracy"].min_margin, spread=SEEDS_SPREAD[0])
+SEEDS_WHY = power.why(METRICS["final_val_accuracy"].min_margin, *SEEDS_SPREAD)
+# What one seed's epoch costs, for the night's plan until this machine has timed it (docs/nightlies.md).
+COST = Cost(171.0, "source A's GPU", "source A: about 171 s per epoch on the author's GPU")
 
 BENCHMARK = classifier.image_benchmark(
     __name__,

@@ -25,6 +25,9 @@ MODULE_FIELDS = {
     "reference": "REFERENCE",
     "reference_note": "REFERENCE_NOTE",
     "quick_model": "QUICK_MODEL",
+    "seeds": "SEEDS",
+    "seeds_why": "SEEDS_WHY",
+    "cost": "COST",
 }
 
 
@@ -35,7 +38,8 @@ def image_benchmark(module_name, *, together=False, **fields):
     compiled step, ``bench.engine.stacked``: for small models) are made from the file's own
     ``load_data(path=None)`` and ``build_model()``, looked up when a run starts. The fields the file
     states at its top (``NAME``, ``CASES``, ``CONFIG`` and, where it has them, ``PUBLISHED``,
-    ``PUBLISHED_FLOORS``, ``REFERENCE``, ``REFERENCE_NOTE``, ``QUICK_MODEL``: ``MODULE_FIELDS``) are read from it;
+    ``PUBLISHED_FLOORS``, ``REFERENCE``, ``REFERENCE_NOTE``, ``QUICK_MODEL``, ``SEEDS``, ``SEEDS_WHY``, ``COST``:
+    ``MODULE_FIELDS``) are read from it;
     ``protocols`` defaults to ``("published",)``, ``metric`` to final validation accuracy and
     ``requires`` to TensorFlow alone (see ``on_gpu`` for GPU ones). Any field given here wins.
     """

@@ -24,7 +24,7 @@ Every schedule starts (or peaks) at 0.1 and spends the same 6 epochs.
 import numpy as np
 
 from bench.benchmarks import classifier
-from bench.benchmarks.spec import Case
+from bench.benchmarks.spec import Case, Cost
 
 NAME = "digits"
 CONFIG = {
@@ -92,6 +92,11 @@ BENCHMARK = classifier.image_benchmark(
     together=True,
     class_names=tuple(str(d) for d in range(10)),
     seeds=10,
+    cost=Cost(
+        0.028,
+        "CPU, 2 cores",
+        "measured here on 2026-12-05 by one CPU nightly (10 seeds of a case trained together, about 1.7 s a case): 2-core Intel Xeon, TF 2.21.0",
+    ),
 )
 
 

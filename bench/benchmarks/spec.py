@@ -105,6 +105,33 @@ class Requirement:
 
 
 @dataclasses.dataclass(frozen=True)
+class Cost:
+    """What one epoch of one seed of a benchmark costs, as the benchmark declares it, with where the figure
+    comes from: the night's plan falls back on it when this machine has no earlier night of the case and no
+    probe timed it (``--bench-plan``, which trains nothing; docs/nightlies.md#a-nights-budget).
+
+    ``seed_epoch_s``: seconds of wall time for one seed's epoch, validation included, on ``device``;
+    ``source``: how the figure was had (measured where and when, or projected from what, by which rule).
+    """
+
+    seed_epoch_s: float
+    device: str
+    source: str
+
+    def __post_init__(self):
+        if not (isinstance(self.seed_epoch_s, (int, float)) and self.seed_epoch_s > 0):
+            raise ValueError(
+                "Argument `seed_epoch_s` must be a positive number of seconds. "
+                f"Received: seed_epoch_s={self.seed_epoch_s!r}"
+            )
+        for field in ("device", "source"):
+            if not str(getattr(self, field)).strip():
+                raise ValueError(
+                    f"Argument `{field}` must say where the figure holds and comes from. Received: {field}=''"
+                )
+
+
+@dataclasses.dataclass(frozen=True)
 class Case:
     """One named run of a benchmark: a registry schedule, its parameters, and SGD's other arguments.
 
@@ -161,6 +188,8 @@ class Benchmark:
         data_option: the data set option it reads (``cifar10`` / ``fashion_mnist``), if any.
         seeds: seeds per case in a nightly, chosen from the power of its gates
             (docs/accuracy-suite.md#gates-two-questions-per-case).
+        seeds_why: why that many (a GPU benchmark must say: each of its seeds costs a night's hours).
+        cost: what an epoch of one seed costs (``Cost``), for the night's plan when nothing better is known.
         quick_model: keyword arguments for ``build_model`` in a quick pass (``RunOptions.quick``), where
             the published model takes too long to build and trace on a CPU (source A's ResNet: one module per
             stage instead of nine); empty: the published model.
@@ -181,6 +210,8 @@ class Benchmark:
     reference_note: Optional[str] = None
     data_option: Optional[str] = None
     seeds: int = 5
+    seeds_why: str = ""
+    cost: Optional[Cost] = None
     train_seeds: Optional[Callable] = None
     quick_model: Mapping = dataclasses.field(default_factory=dict)
 
@@ -199,6 +230,12 @@ class Benchmark:
             bad("protocols", "a non-empty tuple")
         if not isinstance(self.seeds, int) or self.seeds < 1:
             bad("seeds", "a positive integer")
+        if self.needs_gpu and not self.seeds_why.strip():
+            bad(
+                "seeds_why", "a sentence saying why a night trains that many seeds (a GPU benchmark's seeds cost hours)"
+            )
+        if self.cost is not None and not isinstance(self.cost, Cost):
+            bad("cost", "a Cost (seconds per seed-epoch, the device, the figure's source)")
         if self.metric not in METRICS:
             bad("metric", f"one of {', '.join(METRICS)}")
         if "epochs" not in self.config:

@@ -204,6 +204,23 @@ def pytest_addoption(parser):
         "(default: off)",
     )
     group.addoption(
+        "--bench-budget",
+        type=float,
+        default=None,
+        metavar="HOURS",
+        help="plan the night to end within HOURS: each case's time estimated (this machine's earlier nights in the "
+        "history store, else a probe at the night's start, else the benchmark's declared cost), the cases trained "
+        "least recently first, whole cases, as many as fit; the rest are deferred to a later night and listed with "
+        "when they are due (docs/nightlies.md#a-nights-budget) (default: no budget, every case trains)",
+    )
+    group.addoption(
+        "--bench-plan",
+        action="store_true",
+        default=False,
+        help="print the night's plan (every selected case's seeds, epochs, estimated time and where the estimate "
+        "comes from; tonight, deferred or cannot train here) and train nothing (default: off)",
+    )
+    group.addoption(
         "--bench-report-json",
         default=None,
         metavar=SHARED["json"].metavar,
@@ -268,6 +285,30 @@ def pytest_configure(config):
             "--bench-ray and -n both spread the work; use one (--bench-ray reaches more "
             "than one machine, -n uses this one)."
         )
+    budget = config.getoption("--bench-budget")
+    if budget is not None and not budget > 0:
+        raise pytest.UsageError(
+            f"--bench-budget is hours of training and must be > 0. Received: --bench-budget={budget}"
+        )
+    if budget is not None or config.getoption("--bench-plan"):
+        spread = (
+            "-n"
+            if getattr(config.option, "numprocesses", None)
+            else "--bench-ray"
+            if config.getoption("--bench-ray")
+            else None
+        )
+        if spread:
+            raise pytest.UsageError(
+                f"--bench-budget and --bench-plan plan one process's night; {spread} spreads the cases over several, "
+                "which the plan does not yet time. Drop one of them."
+            )
+        for option in ("--update-baselines", "--bench-confirm-baselines"):
+            if config.getoption(option):
+                raise pytest.UsageError(
+                    f"{option} measures or confirms the selected cases whole, in one session; a budget would defer "
+                    f"some. Drop --bench-budget / --bench-plan, or {option}."
+                )
     for selected in config.getoption("--bench-case"):
         try:
             benchmarks.selection(selected)
@@ -325,6 +366,8 @@ def pytest_sessionfinish(session, exitstatus):
         session.config.workeroutput["bench"] = json.dumps(bench_session.books.export())
     elif not bench_session.finish() and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif bench_session.plan_only and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.OK  # --bench-plan deselected every case on purpose
 
 
 @pytest.fixture(scope="session")
@@ -340,6 +383,9 @@ def pytest_collection_modifyitems(session, config, items):
     bench_session = config.stash.get(SESSION_KEY, None)
     if bench_session is not None:
         bench_session.collected(_select(config, items, config.getoption("--bench-case")))
+        if bench_session.plan_only:  # the plan is printed; nothing trains
+            config.hook.pytest_deselected(items=list(items))
+            items[:] = []
 
 
 def _select(config, items, selections):

@@ -14,15 +14,19 @@ import pytest
 from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.benchmarks.spec import QUICK
-from bench.engine import loop, rules
-from bench.engine.records import METRICS, CaseId, environment, keras_backend, summarize_runs
+from bench.engine import fingerprint, loop, rules
+from bench.engine.records import METRICS, CaseId, environment, keras_backend, machine, summarize_runs
 from bench.harness.books import Books
 from bench.harness.progress import Progress
+from bench.planning import ledger
+from bench.planning import plan as planning
+from bench.report.tables import duration_text, plan_table
 from bench.statistics import gates, verdicts
 from bench.statistics.verdicts import Verdict
 from bench.stores import baselines, provenance, results, writers
 
 BASELINE_SEEDS = 40  # seeds per case when --update-baselines is given without --bench-seeds
+PROBE_SEED = 0  # the seed a night's probe trains (nothing it trains is recorded)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,12 +89,33 @@ class BenchSession:
         self._history_opened = False
         self.night = worker["bench_night"] if worker else None  # the night's description (session.json)
         self.folder_writer = None  # the results folder's writer, made by the first record
+        # -- the night's plan (docs/nightlies.md#a-nights-budget) and the baselines collected over nights
+        budget_h = config.getoption("--bench-budget")
+        self.budget_s = None if budget_h is None else budget_h * 3600
+        self.plan_only = config.getoption("--bench-plan")  # print the plan, train nothing
+        self.plan = None  # bench.planning.plan.Plan, made once the cases are collected (with a budget or --bench-plan)
+        self.night_start = time.perf_counter()
+        self.collect = {}  # CaseId -> seeds it collected on earlier nights, for a case without a measured baseline
+        self.deferred = {}  # CaseId -> why it waits for a later night
+        self.ready = {}  # CaseId -> seeds collected, for a case that now has enough for its baseline
+        self.done_times = []  # (estimated, measured) seconds of each case trained tonight
+        self._machine = None
+        self._plan_store = None  # the history store --bench-plan reads, opened once if it exists
 
     # -- measuring ------------------------------------------------------------------
     def seeds_for(self, benchmark):
         """The seeds each case of ``benchmark`` trains: ``--bench-first-seed`` on, as many as chosen."""
         n = self.seeds_option or (BASELINE_SEEDS if self.update else QUICK["seeds"] if self.quick else benchmark.seeds)
         return list(range(self.first_seed, self.first_seed + n))
+
+    def seeds_for_case(self, target):
+        """The seeds ``target``'s case trains tonight: a case collecting its baseline continues after the last seed
+        it collected (``ledger.COLLECT_SEEDS``), as many as a night trains; any other, ``seeds_for``."""
+        if target.id not in self.collect:
+            return self.seeds_for(target.benchmark)
+        have = self.collect[target.id]
+        first = have[-1] + 1 if have else ledger.COLLECT_SEEDS.start
+        return list(range(first, first + (self.seeds_option or target.benchmark.seeds)))
 
     def run_case(self, benchmark, protocol, case):
         """Train every seed of one case of ``benchmark`` (a ``Benchmark``) and judge it; ``(runs, verdicts)``.
@@ -99,21 +124,39 @@ class BenchSession:
         seeds ``--bench-resume`` already holds, training the rest (each seed's record written as it
         finishes), judging, and keeping the books for the table and the baseline writer.
         """
+        start = time.perf_counter()
         target = Target.of(benchmark, protocol, case)
         baseline, entries = self._baseline_entries(target)
-        seeds = self.seeds_for(benchmark)
+        seeds = self.seeds_for_case(target)
         done = self._resumed_runs(target, seeds)
         trained = self._train(target, seeds, done)
         runs = [done[seed] if seed in done else trained[seed] for seed in seeds]
         verdicts = self._judge(target, runs, baseline, entries)
-        self._keep(target, runs, verdicts)
+        self._collected(target, runs, verdicts)
+        wall = time.perf_counter() - start
+        self._keep(target, runs, verdicts, wall)
+        estimated = None if self.plan is None else self.plan.row(target.id).entry.seconds
+        self.done_times.append((estimated, wall))
         return runs, verdicts
+
+    def _collected(self, target, runs, verdicts):
+        """A collecting case: its verdicts without a baseline say how many seeds it has now; with enough, it is
+        ready for ``python -m bench baselines from-history``."""
+        if target.id not in self.collect:
+            return
+        have = len(set(self.collect[target.id]) | {run.seed for run in runs})
+        for v in verdicts:
+            if v.baseline is None:
+                v.collecting = [have, gates.MIN_BASELINE_SEEDS]
+        if have >= gates.MIN_BASELINE_SEEDS:
+            self.ready[target.id] = have
 
     def _baseline_entries(self, target):
         """``(baseline document, the case's entries)``; --update-baselines may create the file or the entry."""
         problem = None
+        missing_ok = self.update or self.quick or target.id in self.collect
         try:
-            baseline = self.baseline(target.id.benchmark, missing_ok=self.update or self.quick)
+            baseline = self.baseline(target.id.benchmark, missing_ok=missing_ok)
             entries = (
                 {}
                 if baseline is None
@@ -122,7 +165,7 @@ class BenchSession:
                     target.id.protocol,
                     target.id.case,
                     self.baseline_dir,
-                    missing_ok=self.update or self.quick,
+                    missing_ok=missing_ok,
                 )
             )
         except baselines.BaselineError as err:
@@ -212,22 +255,213 @@ class BenchSession:
             reference_note=target.benchmark.reference_note,
         )
 
-    def _keep(self, target, runs, verdicts):
-        """The case's summary record in the results store, and the books the end of the session reads:
-        verdicts, histories, per-seed values for --update-baselines, cases that --bench-confirm-baselines confirms."""
+    def _keep(self, target, runs, verdicts, wall_s):
+        """The case's summary record in the results store (with the wall time its seeds took, which the next
+        night's plan estimates from), and the books the end of the session reads: verdicts, histories, per-seed
+        values for --update-baselines, cases that --bench-confirm-baselines confirms."""
         seeds = [run.seed for run in runs]
-        self._write_result(results.summary_record(target.id, target.schedule, seeds, runs[0].environment, verdicts))
+        epochs = target.benchmark.epochs(self.options)
+        self._write_result(
+            results.summary_record(
+                target.id, target.schedule, seeds, runs[0].environment, verdicts, wall_s=wall_s, epochs=epochs
+            )
+        )
         self.books.keep(target.id, runs, verdicts)
 
     def collected(self, cases):
-        """The selected cases, once collected: unless measuring baselines (or in an xdist worker), a case
-        that cannot be judged stops the session before anything trains; then ``count_judged``; then, where
-        a case may train (not under --collect-only), the history store is opened."""
-        if not (self.update or self.quick or self.worker_id is not None):
-            self.check_baselines(cases)
-        self.count_judged(cases)
-        if cases and not self.config.option.collectonly:
+        """The selected cases, once collected: where a case may train (not under --collect-only or --bench-plan),
+        the history store is opened; the cases without a measured baseline that collect one over nights are found
+        (``find_collections``); unless measuring baselines (or in an xdist worker), any other case that cannot be
+        judged stops the session before anything trains; then ``count_judged``; then, with a budget or
+        --bench-plan, the night's plan (``make_plan``), after which only tonight's cases count."""
+        if cases and not self.config.option.collectonly and not self.plan_only:
             self.open_history()
+        self.find_collections(cases)
+        if not (self.update or self.quick or self.worker_id is not None):
+            self.check_baselines([case for case in cases if case not in self.collect])
+        self.count_judged(cases)
+        if (self.budget_s is not None or self.plan_only) and cases and not self.quick:
+            self.make_plan(cases)
+            self.count_judged(cases, only=set(self.plan.tonight()))
+
+    # -- the night's plan and the baselines collected over nights ---------------------------------
+    def machine_key(self):
+        """This machine's key (``records.machine()``), asked once: what its nights in the history store share."""
+        if self._machine is None:
+            self._machine = machine()
+        return self._machine
+
+    def keeps_history(self):
+        """Whether this session keeps its records in a history store (``--bench-history`` is not ``off``)."""
+        return "off" not in self.config.getoption("--bench-history")
+
+    def history_reader(self):
+        """The history store the plan reads: the first --bench-history store this session writes, or, under
+        --bench-plan (which writes nothing), that store if it exists; None without one."""
+        from bench.stores import history_store
+
+        if self.history_writers:
+            return self.history_writers[0].store
+        if not self.plan_only:
+            return None
+        urls = self.config.getoption("--bench-history") or [history_store.default_url(self.results_root)]
+        if "off" in urls:
+            return None
+        if self._plan_store is None:
+            try:
+                self._plan_store = history_store.open_if_exists(urls[0])
+            except history_store.HistoryError as err:
+                raise pytest.UsageError(f"--bench-history: {err}") from None
+        return self._plan_store
+
+    def find_collections(self, cases):
+        """``collect``: every selected case without a measured baseline entry, with the seeds it collected on
+        earlier nights of this machine and training code; none while measuring baselines, in a quick pass or
+        without a history store (then such a case is judged as before: new, and strict fails it)."""
+        if self.update or self.quick or not self.keeps_history():
+            return
+        store = self.history_reader()  # None: --bench-plan before the store's first night
+        for case in cases:
+            try:
+                doc = self.baseline(case.benchmark, missing_ok=True)
+            except baselines.BaselineError:
+                continue  # a broken file: check_baselines reports it
+            entries = {} if doc is None else doc["cases"].get(case.protocol, {}).get(case.case, {})
+            if not baselines.is_measured(entries):
+                self.collect[case] = (
+                    []
+                    if store is None
+                    else ledger.collected_seeds(store, case, self.machine_key(), fingerprint.training_code())
+                )
+
+    def make_plan(self, cases):
+        """The night's plan (``bench.planning.plan.make``) for the selected ``cases``, printed as a table before
+        anything trains. Each case's estimate comes from this machine's last night that trained it, else from a
+        probe at the start of the night (one per benchmark; not under --bench-plan, which trains nothing), else
+        from the figure its benchmark declares (``Benchmark.cost``). The budget counts from here: start-up and
+        collection before it train nothing."""
+        self.night_start = time.perf_counter()
+        store = self.history_reader()
+        nights = [] if store is None else ledger.machine_nights(store, self.machine_key())
+        pasts = {} if store is None else ledger.pasts(store, nights)
+        probed = {}  # benchmark -> Estimate from its probe
+        entries = []
+        for case in cases:
+            benchmark = benchmarks.get(case.benchmark)
+            target = Target.of(benchmark, case.protocol, case.case)
+            unmet = benchmark.unmet(self.options)
+            past = pasts.get(case, ledger.Past())
+            estimate = planning.UNKNOWN
+            if past.seed_epoch_s is not None:
+                estimate = planning.Estimate(past.seed_epoch_s, "history", past.seed_epoch_detail)
+            elif unmet is None and not self.plan_only:
+                if benchmark.name not in probed:
+                    probed[benchmark.name] = self._probe(benchmark, case)
+                estimate = probed[benchmark.name]
+            if estimate.seed_epoch_s is None and benchmark.cost is not None:
+                c = benchmark.cost
+                estimate = planning.Estimate(
+                    c.seed_epoch_s,
+                    "declared",
+                    f"declared: {c.seed_epoch_s:g} s per seed-epoch on {c.device} ({c.source})",
+                )
+            have = self.collect.get(case)
+            entries.append(
+                planning.Entry(
+                    case,
+                    len(self.seeds_for_case(target)),
+                    benchmark.epochs(self.options),
+                    estimate,
+                    cannot=None if unmet is None else unmet[1],
+                    waited=past.waited,
+                    last_trained=past.last_trained,
+                    collecting=None if have is None else (len(have), gates.MIN_BASELINE_SEEDS),
+                )
+            )
+        self.plan = planning.make(entries, self.budget_s, len(nights))
+        self._write_lines(
+            "the night's plan" + (" (--bench-plan: nothing trains)" if self.plan_only else ""), plan_table(self.plan)
+        )
+
+    def _probe(self, benchmark, case):
+        """A short timed run of ``case`` at the start of the night (two epochs, nothing recorded): the first epoch
+        builds and traces, the second is one epoch's time; an ``Estimate`` of one seed-epoch at the night's epochs.
+        A benchmark that trains a case's seeds together is probed with the night's seeds together (they cost about
+        what one does); any other with one seed."""
+        night_seeds = len(self.seeds_for_case(Target.of(benchmark, case.protocol, case.case)))
+        seeds = (
+            list(range(PROBE_SEED, PROBE_SEED + night_seeds))
+            if benchmark.trains_together(case.case, self.options)
+            else [PROBE_SEED]
+        )
+        stamps = []
+        start = time.perf_counter()
+        options = dataclasses.replace(self.options, epochs=2)
+        try:
+            benchmark.run(
+                case.case, seeds, case.protocol, options=options, on_epoch=lambda *_: stamps.append(time.perf_counter())
+            )
+        except (rules.NonFiniteLoss, rules.WiringError) as err:
+            return planning.Estimate(None, "unknown", f"its probe stopped: {type(err).__name__}")
+        total = time.perf_counter() - start
+        epoch = stamps[1] - stamps[0] if len(stamps) >= 2 else total / 2
+        setup = max(0.0, total - 2 * epoch)
+        epochs = benchmark.epochs(self.options)
+        return planning.Estimate(
+            (setup + epochs * epoch) / (epochs * len(seeds)),
+            "probe",
+            f"probe at the night's start: {case} {len(seeds)} seed(s) x 2 epochs, {total:.1f} s ({setup:.1f} s to build "
+            f"and trace, {epoch:.2f} s an epoch)",
+        )
+
+    def _write_lines(self, title, text):
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is None:
+            return
+        reporter.section(title)
+        for line in text.splitlines():
+            reporter.write_line(line)
+
+    def check_plan(self, target):
+        """Before a case trains under a plan: skip it when it waits for a later night, or when, as tonight's cases
+        ran, it would now end past the budget; fail it instead under --bench-strict where it is past its due
+        night or can never fit the budget. Either way the end of the session lists it."""
+        if self.plan is None or self.quick:
+            return
+        row = self.plan.row(target.id)
+        if row.decision == planning.TONIGHT:
+            elapsed = time.perf_counter() - self.night_start
+            factor = planning.correction(self.done_times)
+            if planning.still_fits(row, elapsed, self.budget_s, factor):
+                return
+            waited = (self.plan.nights_before if row.entry.waited is None else row.entry.waited) + 1
+            row = planning.Row(row.entry, planning.DEFERRED, due_in=self.plan.period - waited)
+            why = (
+                f"deferred as the night ran: {duration_text(elapsed)} into the budget of "
+                f"{duration_text(self.budget_s)}, "
+                f"its estimate {duration_text(row.entry.seconds)} x {factor:.2f} (tonight's cases against their "
+                "estimates) would end past it"
+            )
+        else:
+            why = {
+                planning.DEFERRED: "deferred to a later night by the plan",
+                planning.OVER_BUDGET: f"over budget: its estimate {duration_text(row.entry.seconds)} exceeds the "
+                f"night's {duration_text(self.budget_s)}; raise --bench-budget or train fewer seeds (--bench-seeds)",
+            }[row.decision]
+        when = (
+            "never trained on this machine"
+            if row.entry.last_trained is None
+            else f"last trained on the night of {row.entry.last_trained[:10]}"
+        )
+        if row.decision == planning.DEFERRED:
+            why += f"; {when}; " + (f"due in {row.due_in} night(s)" if row.due_in > 0 else "past its due night")
+        self.deferred[target.id] = why
+        self._write_result(results.stopped_record("not_trained", target.id, target.schedule, why, self.environment()))
+        if self.strict and (row.overdue or row.decision == planning.OVER_BUDGET):
+            pytest.fail(
+                f"{target.id}: {why} (--bench-strict: a case can never go untrained past its due night)", pytrace=False
+            )
+        pytest.skip(f"{target.id}: {why}")
 
     def check_baselines(self, cases):
         """``pytest.UsageError`` listing every case whose baseline file or entry is missing or broken."""
@@ -246,7 +480,7 @@ class BenchSession:
                 "(the command above), or deselect those cases with -k."
             )
 
-    def count_judged(self, cases):
+    def count_judged(self, cases, only=None):
         """Set ``tests``, the T of the per-test alpha: the gated metrics (``gates.gated_metrics``) of each
         selected case that will train and be judged here. A case that cannot run here (no GPU, no data)
         or has no baseline yet is judged on nothing, so it does not tighten the others' gates.
@@ -258,7 +492,7 @@ class BenchSession:
         if self.quick:
             return  # nothing is judged
         runs_here = {}  # benchmark -> whether its requirements are met here (checked once per benchmark)
-        for name, protocol, case in cases:
+        for name, protocol, case in cases if only is None else [c for c in cases if c in only]:
             if name not in runs_here:
                 runs_here[name] = self.use_ray or benchmarks.get(name).unmet(self.options) is None
             if not runs_here[name]:
@@ -276,6 +510,8 @@ class BenchSession:
         A case gated on some metrics only (a published floor on accuracy) is judged, so it passes."""
         if not self.strict or self.update or self.quick or any(v.gated for v in verdicts):
             return []
+        if verdicts and CaseId.of(verdicts[0]) in self.collect:
+            return []  # collecting its baseline, and it trained tonight
         unjudged = [v for v in verdicts if v.verdict == "new" and METRICS[v.metric].question != "info"]
         return unjudged[:1]
 
@@ -334,6 +570,7 @@ class BenchSession:
                     f"{benchmark.name}: {reason} (--bench-require-data turns this skip into a failure)", pytrace=False
                 )
             pytest.skip(f"{benchmark.name}: {reason}")
+        self.check_plan(Target.of(benchmark, protocol, case))
 
     def _synthesize(self, benchmark):
         """Where ``benchmark`` reads a data set that is not on this machine, write a synthetic one in its
@@ -372,7 +609,9 @@ class BenchSession:
             self.ray.shutdown()
         for writer in self.history_writers:
             writer.close()
-        return not (self.strict and self.selected and self.books.trained == 0)
+        if self._plan_store is not None:
+            self._plan_store.close()
+        return self.plan_only or not (self.strict and self.selected and self.books.trained == 0)
 
     def failures(self, verdicts):
         """Failed gates; none while updating baselines (the table still shows them) or in a quick pass."""
@@ -443,6 +682,9 @@ class BenchSession:
             "ray": self.use_ray,
             "update_baselines": self.update,
             "bench_case": self.config.getoption("--bench-case"),
+            "budget_h": self.config.getoption("--bench-budget"),
+            "machine": self.machine_key(),
+            "training_code": fingerprint.training_code(),
             "args": list(self.config.invocation_params.args),
         }
 

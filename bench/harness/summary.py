@@ -12,8 +12,10 @@ from bench import benchmarks
 from bench.benchmarks import regressions
 from bench.engine.records import METRICS, CaseId
 from bench.harness.session import quick_text
+from bench.planning import ledger
 from bench.report.tables import comparison_table, notes, render_json, render_markdown
-from bench.stores import baselines
+from bench.statistics import gates
+from bench.stores import baselines, history_store
 from bench.stores.baselines import environment_label
 
 
@@ -95,7 +97,7 @@ def wrapped(line, width):
 
 
 def _write_nothing_trained(bench_session, reporter):
-    if not bench_session.selected:
+    if not bench_session.selected or bench_session.plan_only:
         return
     failed = len(reporter.stats.get("failed", []))
     skipped = len(reporter.stats.get("skipped", []))
@@ -114,13 +116,50 @@ def _not_trained_lines(bench_session):
         f"did not train: {CaseId(*case_id)}: {why}"
         for case_id, why in sorted(bench_session.books.not_trained.items(), key=lambda item: case_order(*item[0]))
     ]
+    lines += [
+        f"deferred: {case_id}: {why}"
+        for case_id, why in sorted(bench_session.deferred.items(), key=lambda item: case_order(*item[0]))
+    ]
+    lines += _collecting_lines(bench_session)
     for name, protocol, case in [] if bench_session.quick else bench_session.selected:
         try:
             why = baselines.pending_reason(bench_session.baseline(name, missing_ok=True), protocol, case)
         except baselines.BaselineError:
             continue  # the case failed with that error, which the failure report shows
-        if why and (name, protocol, case) not in bench_session.books.not_trained:
+        if (
+            why
+            and (name, protocol, case) not in bench_session.books.not_trained
+            and (name, protocol, case) not in (bench_session.collect)
+        ):
             lines.append(f"no baseline yet: {CaseId(name, protocol, case)}: {why}")
+    return lines
+
+
+def _collecting_lines(bench_session):
+    """One line per case that collected seeds for its baseline tonight, and, for each that now has enough, the
+    one command that writes its entry."""
+    lines = []
+    history = next((url for url in bench_session.config.getoption("--bench-history") if url != "off"), None)
+    if history is None and bench_session.results_root.resolve() != Path("results").resolve():
+        history = history_store.default_url(bench_session.results_root)  # not where from-history looks by default
+    for case_id in sorted(bench_session.collect, key=lambda c: case_order(*c)):
+        trained = bench_session.books.histories.get(case_id)
+        if trained is None:
+            continue
+        have = bench_session.ready.get(case_id) or len(bench_session.collect[case_id]) + len(trained)
+        need = gates.MIN_BASELINE_SEEDS
+        if case_id in bench_session.ready:
+            command = baselines.from_history_command(case_id, history, bench_session.baseline_dir)
+            lines.append(
+                f"baseline ready: {case_id}: {have} seeds collected over this machine's nights; review them, then "
+                f"write its entry with: {command}"
+            )
+        else:
+            lines.append(
+                f"collecting: {case_id}: {have} of {need} seeds for a baseline of its own (seeds from "
+                f"{ledger.COLLECT_SEEDS.start} on, which no nightly judges); judged meanwhile on its published floor "
+                "where it has one"
+            )
     return lines
 
 

@@ -25,6 +25,8 @@ def _num(x, unit):
 
 
 def _baseline_cell(v):
+    if v.baseline is None and v.collecting:
+        return f"collecting: {v.collecting[0]} of {v.collecting[1]} seeds"
     if v.baseline is None:
         return "none yet"
     b = v.baseline
@@ -219,3 +221,61 @@ def render_summary_table(summaries):
         headers=["benchmark", "protocol", "case", "metric", "mean +- std (n)", "min .. max", "majority rate"],
         disable_numparse=True,
     )
+
+
+def duration_text(seconds):
+    """``2 h 05 min``, ``4 min 10 s`` or ``12.3 s``; ``unknown`` for None."""
+    if seconds is None:
+        return "unknown"
+    if seconds >= 3600:
+        return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60):02d} min"
+    if seconds >= 60:
+        return f"{int(seconds // 60)} min {int(seconds % 60):02d} s"
+    return f"{seconds:.1f} s"
+
+
+def _decision_text(row):
+    """What a plan row says of its case tonight (``bench.planning.plan.Row``)."""
+    e = row.entry
+    if row.decision == "cannot train here":
+        return f"cannot train here: {e.cannot}"
+    if row.decision == "over budget":
+        return "over budget: its estimate alone exceeds the night's; it never trains under this budget"
+    last = "never trained on this machine" if e.last_trained is None else f"last trained {e.last_trained[:10]}"
+    if row.decision == "deferred":
+        due = (
+            f"OVERDUE by {-row.due_in} night(s)"
+            if row.due_in < 0
+            else "due tonight: OVERDUE"
+            if row.due_in == 0
+            else (f"due in {row.due_in} night(s)")
+        )
+        return f"deferred: {last}; {due}"
+    return f"tonight ({last})"
+
+
+PLAN_HEADERS = ["case", "seeds", "epochs", "estimate", "estimate from", "tonight", "baseline"]
+
+
+def plan_table(plan):
+    """The night's plan as a terminal table, then its totals: a row per selected case (``bench.planning.plan.Plan``)."""
+    rows = []
+    for row in plan.rows:
+        e = row.entry
+        collecting = "-" if e.collecting is None else f"collecting: {e.collecting[0]} of {e.collecting[1]} seeds"
+        estimate, source = duration_text(e.seconds), e.estimate.detail
+        rows.append([str(e.case), e.seeds, e.epochs, estimate, source, _decision_text(row), collecting])
+    table = tabulate(
+        rows, headers=PLAN_HEADERS, disable_numparse=True, maxcolwidths=[None, None, None, None, 48, 56, None]
+    )
+    counts = {}
+    for row in plan.rows:
+        counts[row.decision] = counts.get(row.decision, 0) + 1
+    budget = "no budget" if plan.budget_s is None else f"the budget {duration_text(plan.budget_s)}"
+    total = (
+        f"tonight: {counts.get('tonight', 0)} case(s), estimated {duration_text(plan.total_s)} of {budget}; "
+        f"deferred {counts.get('deferred', 0)}, over budget {counts.get('over budget', 0)}, cannot train here "
+        f"{counts.get('cannot train here', 0)}; a whole rotation takes {plan.period} night(s) at these estimates; "
+        f"{plan.nights_before} earlier night(s) of this machine in the history store"
+    )
+    return f"{table}\n{total}"

@@ -39,6 +39,7 @@ class Verdict:
     reference_note: str = None
     schedule: str = None  # the registry name (schedules.get) the case trains
     seeds_overlap: bool = False  # the run used seeds the baseline was measured on
+    collecting: list = None  # [seeds collected, seeds a baseline needs] of a case collecting its baseline over nights
 
     @property
     def unit(self):

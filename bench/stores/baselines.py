@@ -65,6 +65,29 @@ def update_command(benchmark, protocol=None, case=None):
     return f"pytest -m slow --bench-case={selected} --update-baselines --bench-seeds=40 --bench-first-seed=1000"
 
 
+def from_history_command(case_id, history=None, directory=None):
+    """The command that writes a case's baseline entries from the seeds its nights collected (``history``: the
+    store's URL where it is not the default; ``directory``: the baseline folder where it is not the project's)."""
+    command = (
+        f"python -m bench baselines from-history {case_id.benchmark} --protocol {case_id.protocol} "
+        f"--case {case_id.case}"
+    )
+    if history:
+        command += f" --history {history}"
+    if directory is not None and Path(directory).resolve() != DEFAULT_DIR:
+        command += f" --baselines {directory}"
+    return command
+
+
+def is_measured(entries):
+    """Whether any of a case's entries (``{metric: entry}``) was measured here (not a published figure or a note)."""
+    return any(
+        isinstance(e, dict) and e.get("provenance", {}).get("source") == "measured"
+        for metric, e in (entries or {}).items()
+        if metric != PENDING
+    )
+
+
 def pending_command(benchmark, protocol, case):
     """The command that records that a case has no baseline yet, and why."""
     return f"python -m bench baselines pending {CaseId(benchmark, protocol, case)} --why '...'"

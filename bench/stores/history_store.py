@@ -144,6 +144,24 @@ def open_existing(url=None):
     return open_store(url), url
 
 
+def sqlite_path(url):
+    """The file an SQLite history URL (or a bare path) names; None for another database."""
+    target = engine_url(url)
+    if not target.startswith("sqlite"):
+        return None
+    path = target.split("sqlite:///", 1)[-1]
+    return None if not path or path == ":memory:" else Path(path)
+
+
+def open_if_exists(url):
+    """The store at ``url`` for reading, or None where it is an SQLite file that does not exist (reading never
+    creates one); ``HistoryError`` as ``open_store``."""
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return None
+    return open_store(url)
+
+
 def open_store(url):
     """A ``HistoryStore`` on ``url``, migrated to ``SCHEMA_VERSION``; ``HistoryError`` saying what is
     wrong (no driver, no server, a newer schema)."""

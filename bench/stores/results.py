@@ -49,8 +49,11 @@ def run_record(run):
     return record("run", **run.to_dict())
 
 
-def summary_record(case_id, schedule, seeds, environment, verdicts):
-    """A judged case: its seeds, the environment of its first seed, each metric's summary and verdict."""
+def summary_record(case_id, schedule, seeds, environment, verdicts, wall_s=None, epochs=None):
+    """A judged case: its seeds, the environment of its first seed, each metric's summary and verdict; and, where
+    the session timed it, the seconds of wall time its seeds took (``wall_s``) over ``epochs`` epochs each, which
+    the night's plan estimates the next night from (``bench.planning.ledger``)."""
+    timing = {} if wall_s is None else {"wall_s": float(wall_s), "epochs": int(epochs)}
     return record(
         "summary",
         **_identity(case_id),
@@ -59,6 +62,7 @@ def summary_record(case_id, schedule, seeds, environment, verdicts):
         environment=environment,
         summaries={v.metric: v.measured for v in verdicts},
         verdicts=[v.to_dict() for v in verdicts],
+        **timing,
     )
 
 

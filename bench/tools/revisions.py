@@ -15,10 +15,8 @@ asked what it trains here, and trained (docs/changes.md).
   revision's code first on ``sys.path``; the runs read back from its results folder.
 """
 
-import ast
 import contextlib
 import dataclasses
-import hashlib
 import io
 import json
 import os
@@ -29,6 +27,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from bench.engine import fingerprint as fingerprints
 from bench.engine.records import CaseId, RunResult
 from bench.stores import results
 from bench.tools.cli import UserError
@@ -122,33 +121,10 @@ def trains(name):
     return not (name.startswith(NOT_TRAINING) or name in NOT_TRAINING_FILES or name.endswith(".md"))
 
 
-def code_of(name, data):
-    """What of a file counts for the fingerprint: a Python file's syntax tree without docstrings (its bytes
-    when it does not parse), any other file's bytes."""
-    if not name.endswith(".py"):
-        return data
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError):
-        return data
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
-                if isinstance(body[0].value.value, str):
-                    node.body = body[1:] or [ast.Pass()]
-    return ast.dump(tree, include_attributes=False).encode()
-
-
 def fingerprint(repo, revision):
-    """The hash (hex, 16 digits) of what can change training at ``revision`` (``trains``, ``code_of``)."""
-    h = hashlib.sha256()
-    for name, data in sorted(_files(repo, revision).items()):
-        if trains(name):
-            code = code_of(name, data)
-            h.update(f"{name}\0{len(code)}\0".encode())
-            h.update(code)
-    return h.hexdigest()[:16]
+    """The hash (hex, 16 digits) of what can change training at ``revision`` (``trains``; each file by
+    ``bench.engine.fingerprint.code_of``)."""
+    return fingerprints.hash_files({name: data for name, data in _files(repo, revision).items() if trains(name)})
 
 
 @contextlib.contextmanager

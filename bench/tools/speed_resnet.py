@@ -1,6 +1,7 @@
 """Source A's ResNet: images/s of the suite's training loop beside ``model.fit``'s, same model, batch and data.
 
-Run: ``python -m bench speed resnet [--config full|tiny] [--images 1024] [--epochs 3] [--xla] [--mixed-precision]``
+Run: ``python -m bench speed resnet [--config full|tiny] [--images 1024] [--epochs 3] [--xla] [--mixed-precision]
+[--runners both|suite]``
 
 Both sides train the benchmark's model (SGD momentum 0.9, step decay, batch 128) on the same
 random 32x32x3 images, in one process, one after the other, each from a freshly built model:
@@ -16,13 +17,14 @@ Targets: suite / fit >= 1.0 on a CPU; on one H100 with ``--xla --mixed-precision
 50,000-image epoch of the full model (published: about 171 s on the author's GPU).
 """
 
+import resource
 import time
 
 import numpy as np
 from tabulate import tabulate
 
 from bench.benchmarks import cifar10_resnet as resnet
-from bench.engine import loop, precision
+from bench.engine import flops, loop, precision
 from bench.engine.records import environment
 from bench.tools import cli
 from bench.tools.cli import UserError
@@ -51,6 +53,8 @@ def _figures(model, images, stamps):
     epoch_s = float(np.median(np.diff(stamps)[1:]))
     return {
         "params": model.count_params(),
+        "gflop_per_image": flops.training_flops(model) / 1e9,
+        "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
         "images": images,
         "epoch_s": epoch_s,
         "images_per_s": images / epoch_s,
@@ -114,12 +118,19 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=3, help="epochs; the first is not counted (default: 3)")
     parser.add_argument("--xla", action="store_true", help="compile with XLA, both sides (default: off)")
     parser.add_argument("--mixed-precision", action="store_true", help="mixed_float16, both sides (default: off)")
+    parser.add_argument(
+        "--runners",
+        choices=["both", "suite"],
+        default="both",
+        help="both: the suite's loop and model.fit; suite: the suite's loop alone (default: both)",
+    )
     args = parser.parse_args(argv)
     if args.epochs < 2:
         raise UserError(f"--epochs must be >= 2 (the first is tracing). Received: --epochs={args.epochs}")
     resnet.CONFIG.update(TINY if args.config == "tiny" else {})
     rows = {}
-    for name, measure in (("suite", measure_suite), ("fit", measure_fit)):
+    runners = (("suite", measure_suite), ("fit", measure_fit))[: 1 if args.runners == "suite" else 2]
+    for name, measure in runners:
         rows[name] = measure(args.images, args.epochs, xla=args.xla, mixed=args.mixed_precision)
     env = environment()
     print(
@@ -134,17 +145,37 @@ def main(argv=None):
                 [
                     name,
                     f"{r['params']:,}",
+                    f"{r['gflop_per_image']:.3f}",
                     r["images"],
                     f"{r['epoch_s']:.2f}",
                     f"{r['images_per_s']:.0f}",
                     f"{r['epoch_50k_s']:.0f}",
+                    f"{r['peak_rss_gib']:.2f}",
                 ]
                 for name, r in rows.items()
             ],
-            headers=["runner", "parameters", "images/epoch", "epoch s", "images/s", "50k-image epoch s (extrap.)"],
+            headers=[
+                "runner",
+                "parameters",
+                "training GFLOP/image",
+                "images/epoch",
+                "epoch s",
+                "images/s",
+                "50k-image epoch s (extrap.)",
+                "peak RSS GiB (process, so far)",
+            ],
             disable_numparse=True,
         )
     )
+    suite = rows["suite"]
+    print(
+        f"training FLOPs: {suite['gflop_per_image']:.3f} GFLOP per image ({flops.TRAINING_FACTOR} forward passes of "
+        f"its convolutions and dense layer, bench/engine/flops.py) = {suite['gflop_per_image'] * 50_000 / 1e3:.1f} "
+        f"TFLOP per 50,000-image epoch; this machine sustained {suite['gflop_per_image'] * suite['images_per_s']:.1f} "
+        "GFLOP/s"
+    )
+    if "fit" not in rows:
+        return 0
     ratio = rows["suite"]["images_per_s"] / rows["fit"]["images_per_s"]
     print(
         f"suite / fit images/s: {rows['suite']['images_per_s']:.0f} / {rows['fit']['images_per_s']:.0f} = "
