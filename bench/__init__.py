@@ -10,9 +10,10 @@ Packages, lowest first; a package imports only from packages of a lower rank
     bench.stores         where records are kept: baseline files, results folders, the history store
     bench.benchmarks     one file per published experiment, each a declared ``Benchmark``
     bench.statistics     the gates, the version matrix's rule, change points and calibration's figures
+    bench.planning       a night's plan under a budget, and the seeds a case collects for its baseline
     bench.harness        the pytest glue: plugin, session, progress, the closing table, baseline writes
     bench.tools          the commands (``python -m bench <command> [<verb>]``)
 
 Packages on one line of ``tests/test_architecture.py``'s ranks (engine and data; report and stores;
-benchmarks and statistics) do not import each other.
+benchmarks, statistics and planning) do not import each other.
 """

@@ -176,3 +176,37 @@ def test_the_intervals_calibration_md_prints_are_the_ones_the_tools_print():
         n = int(row.split()[2])
         cells = [c.strip() for c in row.strip("|").split("|")[1:] if c.strip()]
         assert cells == [figures.rate_text(k, n) for k in range(n + 1)]
+
+
+def test_the_gpu_nightly_s_costs_and_rotation_periods_in_nightlies_md_are_the_plan_s():
+    """docs/nightlies.md#what-the-gpu-nightly-costs: each GPU benchmark's row (seeds, epochs, a case's time at 10 s
+    and at 171 s per ResNet epoch, the others scaled by their declared cost) and the rotation periods under the
+    workflow's 10-hour budget, as ``bench.planning.plan.period`` finds them."""
+    from bench import benchmarks
+    from bench.planning import plan
+    from bench.report.tables import duration_text
+
+    text = (ROOT / "docs" / "nightlies.md").read_text()
+    resnet = benchmarks.get("cifar10_resnet").cost.seed_epoch_s
+    gpu = [b for b in benchmarks.all_benchmarks() if b.needs_gpu]
+    for b in gpu:
+        case = {goal: b.seeds * b.config["epochs"] * b.cost.seed_epoch_s * goal / resnet for goal in (10, 171)}
+        row = (
+            f"| `{b.name}` | {len(b.cases)} | {b.seeds} | {b.config['epochs']} | {duration_text(case[10])} | "
+            f"{duration_text(case[171])} |"
+        )
+        assert row in text, row
+
+    def cases(goal, resnet_seeds=None):
+        out = []
+        for b in gpu:
+            seeds = resnet_seeds if resnet_seeds and b.name == "cifar10_resnet" else b.seeds
+            out += [seeds * b.config["epochs"] * b.cost.seed_epoch_s * goal / resnet] * len(b.cases)
+        return out
+
+    budget = 10 * 3600
+    assert f"take {sum(cases(10)) / 3600:.1f} h: a rotation of\n  **{plan.period(cases(10), budget)} nights**" in text
+    assert max(cases(171)) > budget and "one ResNet case of 4 seeds (19 h) is over any night's budget" in text
+    at_171 = cases(171, resnet_seeds=2)
+    assert f"the 16 cases {sum(at_171) / 3600:.0f} h: a\n  rotation of **{plan.period(at_171, budget)} nights**" in text
+    assert "--bench-budget=10" in (ROOT / ".github" / "workflows" / "nightly.yml").read_text()

@@ -83,8 +83,11 @@ def test_the_nightly_is_strict_writes_the_history_and_publishes_changes_dashboar
         '--bench-history="$BENCH_HISTORY_URL"',
         "--bench-report-dir=report",
         "--bench-first-seed=$((1000000 + 100 * GITHUB_RUN_NUMBER))",
+        "--bench-budget=10",
     ):
         assert option in nightly
+    # the budget leaves the 12-hour job two hours for the install, the probes and the steps after the nightly
+    assert "timeout-minutes: 720" in text
     assert 'python -m bench history changes --history "$BENCH_HISTORY_URL" --recent "$RECENT"' in text
     assert 'python -m bench history dashboard dashboard --history "$BENCH_HISTORY_URL"' in text
     artifact = text[text.index("actions/upload-artifact") :]

@@ -10,8 +10,9 @@ for a small example), add its name to ``MODULES`` below, and measure its baselin
 
 Beside the benchmarks (``MODULES``): ``spec`` (the declaration), ``classifier`` and ``together`` (shared
 plumbing: one seed, or a case's seeds together), ``processes`` (a case's seeds in worker processes),
-``regressions`` (the changes ``calibrate`` and ``--bench-inject`` train with) and ``standalone`` (a
-benchmark run on its own: ``python -m bench.benchmarks.<name>``).
+``regressions`` (the changes ``calibrate`` and ``--bench-inject`` train with), ``power`` (how many seeds a
+GPU benchmark's night trains, from what its gate must see) and ``standalone`` (a benchmark run on its own:
+``python -m bench.benchmarks.<name>``).
 """
 
 import importlib

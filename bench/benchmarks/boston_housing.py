@@ -197,7 +197,9 @@ BENCHMARK = Benchmark(
     cost=Cost(
         0.017,
         "CPU, 2 cores",
-        "measured here on 2026-12-05 by one CPU nightly (10 seeds; 1cycle's 17.3 s, its range test per seed, one seed at a time): 2-core Intel Xeon, TF 2.21.0",
+        "measured here on 2026-12-05 by one CPU nightly (10 seeds; 1cycle's 17.3 s, its range test per seed, "
+        "one seed at a time): "
+        "2-core Intel Xeon, TF 2.21.0",
     ),
 )
 

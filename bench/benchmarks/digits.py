@@ -95,7 +95,8 @@ BENCHMARK = classifier.image_benchmark(
     cost=Cost(
         0.028,
         "CPU, 2 cores",
-        "measured here on 2026-12-05 by one CPU nightly (10 seeds of a case trained together, about 1.7 s a case): 2-core Intel Xeon, TF 2.21.0",
+        "measured here on 2026-12-05 by one CPU nightly (10 seeds of a case trained together, about 1.7 s a case): "
+        "2-core Intel Xeon, TF 2.21.0",
     ),
 )
 

@@ -184,7 +184,8 @@ BENCHMARK = Benchmark(
     cost=Cost(
         0.0011,
         "CPU, 2 cores",
-        "measured here on 2026-12-05 by one CPU nightly (20 seeds of a case trained together, about 1.1 s a case): 2-core Intel Xeon, TF 2.21.0",
+        "measured here on 2026-12-05 by one CPU nightly (20 seeds of a case trained together, about 1.1 s a case): "
+        "2-core Intel Xeon, TF 2.21.0",
     ),
 )
 

@@ -230,10 +230,6 @@ class Benchmark:
             bad("protocols", "a non-empty tuple")
         if not isinstance(self.seeds, int) or self.seeds < 1:
             bad("seeds", "a positive integer")
-        if self.needs_gpu and not self.seeds_why.strip():
-            bad(
-                "seeds_why", "a sentence saying why a night trains that many seeds (a GPU benchmark's seeds cost hours)"
-            )
         if self.cost is not None and not isinstance(self.cost, Cost):
             bad("cost", "a Cost (seconds per seed-epoch, the device, the figure's source)")
         if self.metric not in METRICS:

@@ -269,16 +269,16 @@ class BenchSession:
         self.books.keep(target.id, runs, verdicts)
 
     def collected(self, cases):
-        """The selected cases, once collected: where a case may train (not under --collect-only or --bench-plan),
-        the history store is opened; the cases without a measured baseline that collect one over nights are found
-        (``find_collections``); unless measuring baselines (or in an xdist worker), any other case that cannot be
-        judged stops the session before anything trains; then ``count_judged``; then, with a budget or
-        --bench-plan, the night's plan (``make_plan``), after which only tonight's cases count."""
-        if cases and not self.config.option.collectonly and not self.plan_only:
-            self.open_history()
+        """The selected cases, once collected: the cases without a measured baseline that collect one over nights
+        are found (``find_collections``); unless measuring baselines (or in an xdist worker), any other case that
+        cannot be judged stops the session before anything trains; then the history store is opened for writing
+        (not under --collect-only or --bench-plan); then ``count_judged``; then, with a budget or --bench-plan,
+        the night's plan (``make_plan``), after which only tonight's cases count."""
         self.find_collections(cases)
         if not (self.update or self.quick or self.worker_id is not None):
             self.check_baselines([case for case in cases if case not in self.collect])
+        if cases and not self.config.option.collectonly and not self.plan_only:
+            self.open_history()
         self.count_judged(cases)
         if (self.budget_s is not None or self.plan_only) and cases and not self.quick:
             self.make_plan(cases)
@@ -296,14 +296,13 @@ class BenchSession:
         return "off" not in self.config.getoption("--bench-history")
 
     def history_reader(self):
-        """The history store the plan reads: the first --bench-history store this session writes, or, under
-        --bench-plan (which writes nothing), that store if it exists; None without one."""
+        """The history store the plan reads: the first --bench-history store this session writes, or, before it
+        is opened for writing (and under --bench-plan, which writes nothing), that store if it exists; None
+        without one. Reading never creates a store."""
         from bench.stores import history_store
 
         if self.history_writers:
             return self.history_writers[0].store
-        if not self.plan_only:
-            return None
         urls = self.config.getoption("--bench-history") or [history_store.default_url(self.results_root)]
         if "off" in urls:
             return None
@@ -315,8 +314,9 @@ class BenchSession:
         return self._plan_store
 
     def find_collections(self, cases):
-        """``collect``: every selected case without a measured baseline entry, with the seeds it collected on
-        earlier nights of this machine and training code; none while measuring baselines, in a quick pass or
+        """``collect``: every selected case of a benchmark with a baseline file but without a measured entry (no
+        entry, a no-baseline-yet note or a published floor only), with the seeds it collected on earlier nights of
+        this machine and training code; none while measuring baselines, in a quick pass or
         without a history store (then such a case is judged as before: new, and strict fails it)."""
         if self.update or self.quick or not self.keeps_history():
             return
@@ -326,7 +326,9 @@ class BenchSession:
                 doc = self.baseline(case.benchmark, missing_ok=True)
             except baselines.BaselineError:
                 continue  # a broken file: check_baselines reports it
-            entries = {} if doc is None else doc["cases"].get(case.protocol, {}).get(case.case, {})
+            if doc is None:
+                continue  # no file at all (a wrong --bench-baselines, say): check_baselines says what to do
+            entries = doc["cases"].get(case.protocol, {}).get(case.case, {})
             if not baselines.is_measured(entries):
                 self.collect[case] = (
                     []
@@ -410,8 +412,8 @@ class BenchSession:
         return planning.Estimate(
             (setup + epochs * epoch) / (epochs * len(seeds)),
             "probe",
-            f"probe at the night's start: {case} {len(seeds)} seed(s) x 2 epochs, {total:.1f} s ({setup:.1f} s to build "
-            f"and trace, {epoch:.2f} s an epoch)",
+            f"probe at the night's start: {case} {len(seeds)} seed(s) x 2 epochs, {total:.1f} s ({setup:.1f} s to "
+            f"build and trace, {epoch:.2f} s an epoch)",
         )
 
     def _write_lines(self, title, text):

@@ -11,7 +11,8 @@
 - ``history``: ``show`` is ``history`` (a benchmark's last sessions from a results root), ``changes``
   (shifts across nights), ``dashboard`` (the nights as a site), ``import`` and ``info`` are ``store``;
 - ``baselines``: ``published`` (the published figures as a baseline file), ``pending`` (a case that
-  cannot be measured here, and why);
+  cannot be measured here, and why), ``from-history`` is ``from_history`` (a case's entries from the seeds
+  its nights collected);
 - ``calibrate``: ``gates`` is ``calibrate`` (the gates' false alarms and misses), ``matrix`` is
   ``calibrate_matrix``, ``changes`` is ``calibrate_changes``,
   ``compare`` is ``calibrate_compare``;

@@ -71,6 +71,24 @@ def test_declaration_is_complete(declared):
         assert len(declared.class_names) >= 2
 
 
+@pytest.mark.parametrize("declared", REGISTERED, ids=lambda b: b.name)
+def test_each_benchmark_declares_what_an_epoch_costs_and_a_gpu_one_why_its_seeds(declared):
+    """The night's plan falls back on the declared cost (docs/nightlies.md#a-nights-budget); a GPU benchmark's
+    seeds cost hours, so it says why it trains that many (bench/benchmarks/power.py)."""
+    assert declared.cost is not None and declared.cost.seed_epoch_s > 0 and declared.cost.source.strip()
+    if declared.needs_gpu:
+        assert declared.seeds_why.startswith(f"{declared.seeds} seeds: "), declared.seeds_why
+
+
+def test_gpu_seeds_come_from_the_power_rule():
+    # (z(1 - 0.0001) + z(0.8)) = 3.7190 + 0.8416 = 4.5606 (normal quantiles, any table); n = ceil((4.5606 s / m)^2)
+    assert [benchmarks.get(n).seeds for n in ("cifar10_resnet", "cifar10_minivggnet", "fashion_mnist_onecycle")] == [
+        4,  # spread 0.002, margin 0.005: (1.824)^2 = 3.33
+        8,  # spread 0.003: (2.736)^2 = 7.49
+        4,
+    ]
+
+
 def test_data_requirements_report_what_to_put_where(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.delenv("LR_SUITE_CIFAR10", raising=False)

@@ -37,6 +37,8 @@ DEFAULTS = {
     "--bench-history": [],
     "--bench-case": [],
     "--bench-quick": False,
+    "--bench-budget": None,
+    "--bench-plan": False,
 }
 
 
@@ -49,7 +51,7 @@ def config(tmp_path, **options):
     }
     return types.SimpleNamespace(
         getoption=given.__getitem__,
-        pluginmanager=types.SimpleNamespace(getplugin=lambda name: None),
+        pluginmanager=types.SimpleNamespace(getplugin=lambda name: None, get_plugin=lambda name: None),
         option=types.SimpleNamespace(collectonly=False),
         rootpath=tmp_path,
         invocation_params=types.SimpleNamespace(args=("-m", "slow")),
