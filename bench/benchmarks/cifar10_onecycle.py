@@ -12,10 +12,9 @@ a tenth of the rate at the lowest smoothed loss as ``max_lr``. Published: 0.734 
 vs 0.812 1cycle; gated as published floors (- 0.01) until reproduced here.
 """
 
-from bench.benchmarks import cifar10_minivggnet, classifier, power
-from bench.benchmarks.spec import Case, Cost
+from bench.benchmarks import cifar10_minivggnet, classifier
+from bench.benchmarks.spec import Case
 from bench.data import cifar10 as cifar10_data
-from bench.engine.records import METRICS
 
 NAME = "cifar10_onecycle"
 
@@ -46,18 +45,8 @@ def load_data(path=None):
 build_model = cifar10_minivggnet.build_model
 
 
-# Seeds a night trains per case, from the power its worse gate needs (bench/benchmarks/power.py) on the spread
-# (standard deviation) of final validation accuracy over seeds: the figure and where it comes from.
-SEEDS_SPREAD = (0.003, "assumed for a small CIFAR-10 CNN without augmentation until its collected baseline measures it")
-SEEDS = power.seeds_to_see(margin=METRICS["final_val_accuracy"].min_margin, spread=SEEDS_SPREAD[0])
-SEEDS_WHY = power.why(METRICS["final_val_accuracy"].min_margin, *SEEDS_SPREAD)
-# What one seed's epoch costs, for the night's plan until this machine has timed it (docs/nightlies.md).
-COST = Cost(
-    34.3,
-    "source A's GPU (projected)",
-    "projected from source A's 171 s per ResNet epoch by training FLOPs per image (0.159 against the ResNet's "
-    "0.795 GFLOP, bench/engine/flops.py), the same 50,000 images per epoch",
-)
+# Seeds and cost as source B's MiniVGGNet declares them: the same network on the same 50,000 images per epoch.
+SEEDS, SEEDS_WHY, COST = cifar10_minivggnet.SEEDS, cifar10_minivggnet.SEEDS_WHY, cifar10_minivggnet.COST
 
 BENCHMARK = classifier.image_benchmark(
     __name__,
