@@ -13,7 +13,9 @@ Packages, lowest first; a package imports only from packages of a lower rank
     bench.planning       a night's plan under a budget, and the seeds a case collects for its baseline
     bench.harness        the pytest glue: plugin, session, progress, the closing table, baseline writes
     bench.tools          the commands (``python -m bench <command> [<verb>]``)
+    bench.dev            the contributors' tools (``python -m bench.dev``): the docs' generated parts, the
+                         suite's own speed
 
 Packages on one line of ``tests/test_architecture.py``'s ranks (engine and data; report and stores;
-benchmarks, statistics and planning) do not import each other.
+benchmarks, statistics and planning; dev and bench's own ``__main__``) do not import each other.
 """

@@ -9,7 +9,8 @@ rank, never from one of the same rank or higher:
     3  bench.benchmarks, bench.statistics, bench.planning
     4  bench.harness (the pytest glue)
     5  bench.tools
-    6  bench itself: ``python -m bench`` (its __main__), over the commands of bench.tools
+    6  bench.dev (the contributors' tools: ``python -m bench.dev``), bench itself: ``python -m bench`` (its
+       __main__), over the commands of bench.tools
 
 Imports inside functions count too: a lazy import upward is still a dependency upward.
 Cycles are checked twice: none among module-level imports, the ones that run when a module loads;
@@ -35,6 +36,7 @@ RANK = {
     "bench.planning": 3,
     "bench.harness": 4,
     "bench.tools": 5,
+    "bench.dev": 6,
     "bench": 6,
 }
 
@@ -247,10 +249,11 @@ def test_each_package_s_docstring_names_its_modules(package):
 
 
 def test_no_command_module_shares_a_name_with_the_standard_library():
-    """``python -m bench speed tests`` puts ``bench/tools`` on the inner session's path (for its timing plugin):
-    a module there named like a standard one (``bisect.py``) would be imported in its place by everything."""
+    """``python -m bench.dev speed tests`` puts ``bench/dev`` on the inner session's path (for its timing plugin):
+    a module there named like a standard one (``bisect.py``) would be imported in its place by everything; the
+    commands of ``bench/tools`` keep the same rule (``bisection``, not ``bisect``)."""
     import sys
 
-    tools = sorted(p.stem for p in (ROOT / "bench" / "tools").glob("*.py"))
-    assert "bisection" in tools and "cli" in tools
+    tools = sorted(p.stem for folder in ("tools", "dev") for p in (ROOT / "bench" / folder).glob("*.py"))
+    assert "bisection" in tools and "cli" in tools and "speed_tests" in tools
     assert [name for name in tools if name in sys.stdlib_module_names] == []

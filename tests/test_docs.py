@@ -178,35 +178,41 @@ def test_the_intervals_calibration_md_prints_are_the_ones_the_tools_print():
         assert cells == [figures.rate_text(k, n) for k in range(n + 1)]
 
 
-def test_the_gpu_nightly_s_costs_and_rotation_periods_in_nightlies_md_are_the_plan_s():
-    """docs/nightlies.md#what-the-gpu-nightly-costs: each GPU benchmark's row (seeds, epochs, a case's time at 10 s
-    and at 171 s per ResNet epoch, the others scaled by their declared cost) and the rotation periods under the
-    workflow's 10-hour budget, as ``bench.planning.plan.period`` finds them."""
+def test_the_generated_regions_of_the_docs_are_what_the_code_generates_now():
+    """docs/schedules.md's reference and docs/nightlies.md's GPU costs are written by ``python -m bench.dev docs``;
+    a new schedule, case or declared cost that changes them fails here until the command is run."""
+    from bench.dev import docs
+
+    assert docs.stale() == [], "run python -m bench.dev docs and commit the pages"
+
+
+def test_the_gpu_costs_region_gives_a_case_s_time_from_the_declarations():
+    """By hand: a ResNet case is 4 seeds x 100 epochs, 4,000 s at 10 s per epoch and 68,400 s (19 h) at 171 s; a
+    VGG-style case 8 seeds x 40 epochs x 0.159 / 0.795 GFLOP per image (the same images): 641 s at 10 s."""
     from bench import benchmarks
-    from bench.planning import plan
-    from bench.report.tables import duration_text
+    from bench.dev import docs
 
-    text = (ROOT / "docs" / "nightlies.md").read_text()
-    resnet = benchmarks.get("cifar10_resnet").cost.seed_epoch_s
-    gpu = [b for b in benchmarks.all_benchmarks() if b.needs_gpu]
-    for b in gpu:
-        case = {goal: b.seeds * b.config["epochs"] * b.cost.seed_epoch_s * goal / resnet for goal in (10, 171)}
-        row = (
-            f"| `{b.name}` | {len(b.cases)} | {b.seeds} | {b.config['epochs']} | {duration_text(case[10])} | "
-            f"{duration_text(case[171])} |"
-        )
-        assert row in text, row
+    resnet, vgg = benchmarks.get("cifar10_resnet"), benchmarks.get("cifar10_minivggnet")
+    assert docs.case_seconds(resnet, 10) == pytest.approx(4000)
+    assert docs.case_seconds(resnet, 171) == pytest.approx(68400)
+    assert docs.case_seconds(vgg, 10) == pytest.approx(8 * 40 * 10 * 0.159 / 0.795, rel=0.01)
+    region = docs.gpu_costs()
+    assert "| `cifar10_resnet` | " in region and "| 4 | 100 | 1 h 06 min | 19 h 00 min |" in region
+    assert f"the workflow's {docs.WORKFLOW_BUDGET_H}-hour budget" in region
+    assert f"--bench-budget={docs.WORKFLOW_BUDGET_H}" in (ROOT / ".github" / "workflows" / "nightly.yml").read_text()
 
-    def cases(goal, resnet_seeds=None):
-        out = []
-        for b in gpu:
-            seeds = resnet_seeds if resnet_seeds and b.name == "cifar10_resnet" else b.seeds
-            out += [seeds * b.config["epochs"] * b.cost.seed_epoch_s * goal / resnet] * len(b.cases)
-        return out
 
-    budget = 10 * 3600
-    assert f"take {sum(cases(10)) / 3600:.1f} h: a rotation of\n  **{plan.period(cases(10), budget)} nights**" in text
-    assert max(cases(171)) > budget and "one ResNet case of 4 seeds (19 h) is over any night's budget" in text
-    at_171 = cases(171, resnet_seeds=2)
-    assert f"the 16 cases {sum(at_171) / 3600:.0f} h: a\n  rotation of **{plan.period(at_171, budget)} nights**" in text
-    assert "--bench-budget=10" in (ROOT / ".github" / "workflows" / "nightly.yml").read_text()
+def test_a_changed_region_is_named_and_rewritten(tmp_path):
+    from bench.dev import docs
+
+    for page, _ in docs.REGIONS.values():
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text((ROOT / page).read_text())
+    page = tmp_path / "docs" / "nightlies.md"
+    page.write_text(page.read_text().replace("| per case at 171 s |", "| per case at 170 s |"))
+    assert docs.stale(tmp_path) == [("docs/nightlies.md", "gpu-costs")]
+    assert docs.write(tmp_path) == ["docs/nightlies.md"]
+    assert docs.stale(tmp_path) == [] and page.read_text() == (ROOT / "docs" / "nightlies.md").read_text()
+    page.write_text(page.read_text().replace("<!-- end: gpu-costs -->", ""))
+    with pytest.raises(SystemExit, match="docs/nightlies.md has no region"):
+        docs.stale(tmp_path)

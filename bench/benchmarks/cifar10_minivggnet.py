@@ -11,7 +11,6 @@ source A/B's convention (``floor((1 + epoch) / 5)``), factor 0.25 or 0.5.
 from bench.benchmarks import classifier, power
 from bench.benchmarks.spec import Case, Cost
 from bench.data import cifar10 as cifar10_data
-from bench.engine.records import METRICS
 
 NAME = "cifar10_minivggnet"
 
@@ -58,9 +57,9 @@ def build_model():
 
 # Seeds a night trains per case, from the power its worse gate needs (bench/benchmarks/power.py) on the spread
 # (standard deviation) of final validation accuracy over seeds: the figure and where it comes from.
-SEEDS_SPREAD = (0.003, "assumed for a small CIFAR-10 CNN without augmentation until its collected baseline measures it")
-SEEDS = power.seeds_to_see(margin=METRICS["final_val_accuracy"].min_margin, spread=SEEDS_SPREAD[0])
-SEEDS_WHY = power.why(METRICS["final_val_accuracy"].min_margin, *SEEDS_SPREAD)
+SEEDS, SEEDS_WHY = power.declared(
+    0.003, "assumed for a small CIFAR-10 CNN without augmentation until its collected baseline measures it"
+)
 # What one seed's epoch costs, for the night's plan until this machine has timed it (docs/nightlies.md).
 COST = Cost(
     34.3,

@@ -12,7 +12,6 @@ scaled to [0, 1], one-hot labels, no augmentation; SGD lr 0.1, momentum 0.9, bat
 from bench.benchmarks import classifier, power
 from bench.benchmarks.spec import Case, Cost
 from bench.data import cifar10 as cifar10_data
-from bench.engine.records import METRICS
 
 NAME = "cifar10_resnet"
 
@@ -114,9 +113,9 @@ def build_model(stages=None):
 
 # Seeds a night trains per case, from the power its worse gate needs (bench/benchmarks/power.py) on the spread
 # (standard deviation) of final validation accuracy over seeds: the figure and where it comes from.
-SEEDS_SPREAD = (0.002, "assumed for a CIFAR-10 ResNet of this depth until its collected baseline measures it")
-SEEDS = power.seeds_to_see(margin=METRICS["final_val_accuracy"].min_margin, spread=SEEDS_SPREAD[0])
-SEEDS_WHY = power.why(METRICS["final_val_accuracy"].min_margin, *SEEDS_SPREAD)
+SEEDS, SEEDS_WHY = power.declared(
+    0.002, "assumed for a CIFAR-10 ResNet of this depth until its collected baseline measures it"
+)
 # What one seed's epoch costs, for the night's plan until this machine has timed it (docs/nightlies.md).
 COST = Cost(171.0, "source A's GPU", "source A: about 171 s per epoch on the author's GPU")
 

@@ -19,7 +19,6 @@ import numpy as np
 from bench.benchmarks import classifier, power
 from bench.benchmarks.spec import Case, Cost
 from bench.data import fashion_mnist as fashion_mnist_data
-from bench.engine.records import METRICS
 
 NAME = "fashion_mnist_onecycle"
 
@@ -71,9 +70,9 @@ def build_model():
 
 # Seeds a night trains per case, from the power its worse gate needs (bench/benchmarks/power.py) on the spread
 # (standard deviation) of final validation accuracy over seeds: the figure and where it comes from.
-SEEDS_SPREAD = (0.002, "assumed for a small Fashion-MNIST CNN until its collected baseline measures it")
-SEEDS = power.seeds_to_see(margin=METRICS["final_val_accuracy"].min_margin, spread=SEEDS_SPREAD[0])
-SEEDS_WHY = power.why(METRICS["final_val_accuracy"].min_margin, *SEEDS_SPREAD)
+SEEDS, SEEDS_WHY = power.declared(
+    0.002, "assumed for a small Fashion-MNIST CNN until its collected baseline measures it"
+)
 # What one seed's epoch costs, for the night's plan until this machine has timed it (docs/nightlies.md).
 COST = Cost(
     4.07,

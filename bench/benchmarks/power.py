@@ -13,6 +13,8 @@ then measures it (``python -m bench baselines from-history`` writes its std besi
 import math
 from statistics import NormalDist
 
+from bench.engine.records import METRICS
+
 NIGHTLY_TESTS = 100  # T of a whole GPU nightly: 36 cases, up to 3 gated metrics each (about 100 gated tests)
 POWER = 0.8
 
@@ -26,6 +28,14 @@ def seeds_to_see(margin, spread, tests=NIGHTLY_TESTS, power=POWER):
     """
     z = NormalDist().inv_cdf(1 - 0.01 / tests) + NormalDist().inv_cdf(power)
     return max(2, math.ceil((z * spread / margin) ** 2))
+
+
+def declared(spread, source, margin=None):
+    """``(seeds, why)`` a benchmark declares (``Benchmark.seeds``, ``Benchmark.seeds_why``) for a headline accuracy
+    whose seeds spread by ``spread`` (``source``: where that figure comes from); ``margin`` defaults to the worse
+    gate's smallest margin on final validation accuracy."""
+    margin = METRICS["final_val_accuracy"].min_margin if margin is None else margin
+    return seeds_to_see(margin, spread), why(margin, spread, source)
 
 
 def why(margin, spread, source, tests=NIGHTLY_TESTS, power=POWER):

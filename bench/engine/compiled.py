@@ -4,7 +4,7 @@ It runs the same protocol as ``model.fit``: each epoch, the training rows in a
 given order, in batches of ``batch_size`` (the last one may be smaller), then the
 loss and accuracy on the whole validation set. What it leaves out is fit's
 per-epoch machinery (callbacks, data adapters, metric objects), which costs
-more than the training itself for small models (``python -m bench speed ionosphere``).
+more than the training itself for small models (``python -m bench.dev speed ionosphere``).
 Each epoch is one compiled call with the training data on the device.
 ``bench.engine.stacked`` trains several seeds of one small model in one such call.
 

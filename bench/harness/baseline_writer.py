@@ -14,17 +14,7 @@ from bench.stores import baselines
 def update(bench_session, reporter, env):
     """Write the measured cases of ``bench_session`` (a finished ``BenchSession``) as the new baselines."""
     command = "pytest " + shlex.join(bench_session.config.invocation_params.args)
-    provenance = {
-        "source": "measured",
-        "tensorflow": env.get("tensorflow"),
-        "keras": env.get("keras"),
-        "keras_backend": env.get("keras_backend"),
-        "device": env["device"],
-        "date": env["date"],
-        "python": env["python"],
-        "command": command,
-        "how": bench_session.how(),
-    }
+    provenance = baselines.measured_provenance(env, env["date"], command, bench_session.how())
     reporter.section("baseline update (review this before committing)")
     for benchmark, measured in bench_session.books.measured.items():
         old = bench_session.baseline(benchmark, missing_ok=True)

@@ -97,7 +97,7 @@ class BenchSession:
         self.night_start = time.perf_counter()
         self.collect = {}  # CaseId -> seeds it collected on earlier nights, for a case without a measured baseline
         self.deferred = {}  # CaseId -> why it waits for a later night
-        self.ready = {}  # CaseId -> seeds collected, for a case that now has enough for its baseline
+        self.collected_now = {}  # CaseId -> seeds a collecting case has once it trained tonight
         self.done_times = []  # (estimated, measured) seconds of each case trained tonight
         self._machine = None
         self._plan_store = None  # the history store --bench-plan reads, opened once if it exists
@@ -140,16 +140,15 @@ class BenchSession:
         return runs, verdicts
 
     def _collected(self, target, runs, verdicts):
-        """A collecting case: its verdicts without a baseline say how many seeds it has now; with enough, it is
-        ready for ``python -m bench baselines from-history``."""
+        """A collecting case: its verdicts without a baseline, and ``collected_now``, say how many seeds it has now
+        (with ``MIN_BASELINE_SEEDS``, it is ready for ``python -m bench baselines from-history``)."""
         if target.id not in self.collect:
             return
         have = len(set(self.collect[target.id]) | {run.seed for run in runs})
         for v in verdicts:
             if v.baseline is None:
                 v.collecting = [have, gates.MIN_BASELINE_SEEDS]
-        if have >= gates.MIN_BASELINE_SEEDS:
-            self.ready[target.id] = have
+        self.collected_now[target.id] = have
 
     def _baseline_entries(self, target):
         """``(baseline document, the case's entries)``; --update-baselines may create the file or the entry."""
@@ -272,17 +271,16 @@ class BenchSession:
         """The selected cases, once collected: the cases without a measured baseline that collect one over nights
         are found (``find_collections``); unless measuring baselines (or in an xdist worker), any other case that
         cannot be judged stops the session before anything trains; then the history store is opened for writing
-        (not under --collect-only or --bench-plan); then ``count_judged``; then, with a budget or --bench-plan,
-        the night's plan (``make_plan``), after which only tonight's cases count."""
+        (not under --collect-only or --bench-plan); then, with a budget or --bench-plan, the night's plan
+        (``make_plan``); then ``count_judged``, of tonight's cases only where there is a plan."""
         self.find_collections(cases)
         if not (self.update or self.quick or self.worker_id is not None):
             self.check_baselines([case for case in cases if case not in self.collect])
         if cases and not self.config.option.collectonly and not self.plan_only:
             self.open_history()
-        self.count_judged(cases)
         if (self.budget_s is not None or self.plan_only) and cases and not self.quick:
             self.make_plan(cases)
-            self.count_judged(cases, only=set(self.plan.tonight()))
+        self.count_judged(cases, only=None if self.plan is None else set(self.plan.tonight()))
 
     # -- the night's plan and the baselines collected over nights ---------------------------------
     def machine_key(self):
@@ -291,9 +289,13 @@ class BenchSession:
             self._machine = machine()
         return self._machine
 
-    def keeps_history(self):
-        """Whether this session keeps its records in a history store (``--bench-history`` is not ``off``)."""
-        return "off" not in self.config.getoption("--bench-history")
+    def history_urls(self):
+        """The history stores this session keeps its records in: ``--bench-history`` (default:
+        ``<--bench-results>/history.sqlite``); none for ``off``."""
+        from bench.stores import history_store
+
+        urls = self.config.getoption("--bench-history") or [history_store.default_url(self.results_root)]
+        return [] if "off" in urls else list(urls)
 
     def history_reader(self):
         """The history store the plan reads: the first --bench-history store this session writes, or, before it
@@ -303,8 +305,8 @@ class BenchSession:
 
         if self.history_writers:
             return self.history_writers[0].store
-        urls = self.config.getoption("--bench-history") or [history_store.default_url(self.results_root)]
-        if "off" in urls:
+        urls = self.history_urls()
+        if not urls:
             return None
         if self._plan_store is None:
             try:
@@ -318,9 +320,10 @@ class BenchSession:
         entry, a no-baseline-yet note or a published floor only), with the seeds it collected on earlier nights of
         this machine and training code; none while measuring baselines, in a quick pass or
         without a history store (then such a case is judged as before: new, and strict fails it)."""
-        if self.update or self.quick or not self.keeps_history():
+        if self.update or self.quick or not self.history_urls():
             return
         store = self.history_reader()  # None: --bench-plan before the store's first night
+        without = []  # the cases without a measured entry
         for case in cases:
             try:
                 doc = self.baseline(case.benchmark, missing_ok=True)
@@ -328,13 +331,14 @@ class BenchSession:
                 continue  # a broken file: check_baselines reports it
             if doc is None:
                 continue  # no file at all (a wrong --bench-baselines, say): check_baselines says what to do
-            entries = doc["cases"].get(case.protocol, {}).get(case.case, {})
-            if not baselines.is_measured(entries):
-                self.collect[case] = (
-                    []
-                    if store is None
-                    else ledger.collected_seeds(store, case, self.machine_key(), fingerprint.training_code())
-                )
+            if not baselines.is_measured(doc["cases"].get(case.protocol, {}).get(case.case, {})):
+                without.append(case)
+        found = (
+            {}
+            if store is None
+            else ledger.collected_seeds(store, without, self.machine_key(), fingerprint.training_code())
+        )
+        self.collect = {case: found.get(case, []) for case in without}
 
     def make_plan(self, cases):
         """The night's plan (``bench.planning.plan.make``) for the selected ``cases``, printed as a table before
@@ -436,8 +440,7 @@ class BenchSession:
             factor = planning.correction(self.done_times)
             if planning.still_fits(row, elapsed, self.budget_s, factor):
                 return
-            waited = (self.plan.nights_before if row.entry.waited is None else row.entry.waited) + 1
-            row = planning.Row(row.entry, planning.DEFERRED, due_in=self.plan.period - waited)
+            row = self.plan.deferred(row.entry)
             why = (
                 f"deferred as the night ran: {duration_text(elapsed)} into the budget of "
                 f"{duration_text(self.budget_s)}, "
@@ -646,10 +649,7 @@ class BenchSession:
         if self._history_opened:
             return
         self._history_opened = True
-        urls = self.config.getoption("--bench-history") or [history_store.default_url(self.results_root)]
-        if "off" in urls:
-            return
-        for url in urls:
+        for url in self.history_urls():
             try:
                 self.history_writers.append(writers.NightWriter(history_store.open_store(url), self.night_description))
             except history_store.HistoryError as err:

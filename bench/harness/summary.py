@@ -139,16 +139,12 @@ def _collecting_lines(bench_session):
     """One line per case that collected seeds for its baseline tonight, and, for each that now has enough, the
     one command that writes its entry."""
     lines = []
-    history = next((url for url in bench_session.config.getoption("--bench-history") if url != "off"), None)
-    if history is None and bench_session.results_root.resolve() != Path("results").resolve():
-        history = history_store.default_url(bench_session.results_root)  # not where from-history looks by default
-    for case_id in sorted(bench_session.collect, key=lambda c: case_order(*c)):
-        trained = bench_session.books.histories.get(case_id)
-        if trained is None:
-            continue
-        have = bench_session.ready.get(case_id) or len(bench_session.collect[case_id]) + len(trained)
-        need = gates.MIN_BASELINE_SEEDS
-        if case_id in bench_session.ready:
+    urls = bench_session.history_urls()
+    # from-history reads results/history.sqlite by default: name the store only where it is another
+    history = urls[0] if urls and urls[0] != history_store.default_url("results") else None
+    need = gates.MIN_BASELINE_SEEDS
+    for case_id, have in sorted(bench_session.collected_now.items(), key=lambda item: case_order(*item[0])):
+        if have >= need:
             command = baselines.from_history_command(case_id, history, bench_session.baseline_dir)
             lines.append(
                 f"baseline ready: {case_id}: {have} seeds collected over this machine's nights; review them, then "

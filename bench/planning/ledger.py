@@ -70,18 +70,23 @@ def _seed_epoch_s(summary):
     return wall / (len(seeds) * epochs)
 
 
-def collected_seeds(store, case, machine, training_code):
-    """The seeds of ``COLLECT_SEEDS`` that ``case`` trained on nights of ``machine`` and ``training_code``, sorted."""
+def collected_seeds(store, cases, machine, training_code):
+    """``{CaseId: sorted seeds}``: the seeds of ``COLLECT_SEEDS`` each of ``cases`` trained on nights of ``machine``
+    and ``training_code`` (a case that trained none is left out). The nights are read once, and the summaries
+    once per benchmark."""
     nights = {
         n["id"]
         for n in machine_nights(store, machine)
         if (n.get("options") or {}).get("training_code") == training_code
     }
-    seeds = set()
-    for night_id, record in store.records(kind="summary", benchmark=case.benchmark):
-        if night_id in nights and CaseId.of(record) == case:
-            seeds.update(s for s in record["seeds"] if s in COLLECT_SEEDS)
-    return sorted(seeds)
+    wanted = set(cases)
+    seeds = {}
+    for benchmark in sorted({case.benchmark for case in wanted}):
+        for night_id, record in store.records(kind="summary", benchmark=benchmark):
+            case = CaseId.of(record)
+            if night_id in nights and case in wanted:
+                seeds.setdefault(case, set()).update(s for s in record["seeds"] if s in COLLECT_SEEDS)
+    return {case: sorted(found) for case, found in seeds.items()}
 
 
 @dataclasses.dataclass(frozen=True)

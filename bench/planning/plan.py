@@ -78,6 +78,11 @@ class Plan:
     def row(self, case):
         return next(r for r in self.rows if r.entry.case == case)
 
+    def deferred(self, entry):
+        """``entry`` deferred tonight: its ``Row``, due within ``period`` nights of the one it last trained in (a case
+        that never trained: of this machine's first night)."""
+        return deferred(entry, self.period, self.nights_before)
+
     def tonight(self):
         return [r.entry.case for r in self.rows if r.decision == TONIGHT]
 
@@ -122,6 +127,13 @@ def period(seconds, budget_s):
     return longest
 
 
+def deferred(entry, nights, nights_before):
+    """The ``Row`` of ``entry`` deferred tonight in a rotation of ``nights``: due in ``nights`` minus the nights it
+    will have waited by tonight (<= 0: overdue)."""
+    waited_tonight = (nights_before if entry.waited is None else entry.waited) + 1
+    return Row(entry, DEFERRED, due_in=nights - waited_tonight)
+
+
 def make(entries, budget_s=None, nights_before=0):
     """The ``Plan`` for ``entries`` (``Entry``, in the benchmarks' order) under ``budget_s`` seconds (None: no
     budget); ``nights_before``: this machine's earlier nights, the wait of a case that never trained."""
@@ -136,11 +148,7 @@ def make(entries, budget_s=None, nights_before=0):
     tonight = set(_fill(_order([e.waited for e in rotating]), seconds, budget_s))
     decided = {}
     for i, e in enumerate(rotating):
-        if i in tonight:
-            decided[e.case] = Row(e, TONIGHT)
-        else:
-            waited_tonight = (nights_before if e.waited is None else e.waited) + 1
-            decided[e.case] = Row(e, DEFERRED, due_in=nights - waited_tonight)
+        decided[e.case] = Row(e, TONIGHT) if i in tonight else deferred(e, nights, nights_before)
     rows = []
     for e in entries:
         if e.cannot is not None:

@@ -259,6 +259,22 @@ def updated(old, benchmark, measured, provenance, holds_for=()):
     return new
 
 
+def measured_provenance(env, date, command, how):
+    """The provenance of measured entries: the environment ``env`` (a run's or a session's, ``records.environment``)
+    they were measured in, ``date``, the ``command`` that wrote them and ``how`` they were trained or collected."""
+    return {
+        "source": "measured",
+        "tensorflow": env.get("tensorflow"),
+        "keras": env.get("keras"),
+        "keras_backend": env.get("keras_backend"),
+        "device": env.get("device"),
+        "date": date,
+        "python": env.get("python"),
+        "command": command,
+        "how": how,
+    }
+
+
 def environment_label(env):
     """A short name for an environment: TF / Keras versions, backend and device; without TensorFlow,
     Keras and its backend with the backend's version (``Keras 3.15.1 (jax 0.10.2), CPU: ...``); and

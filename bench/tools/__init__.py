@@ -15,7 +15,7 @@
   its nights collected);
 - ``calibrate``: ``gates`` is ``calibrate`` (the gates' false alarms and misses), ``matrix`` is
   ``calibrate_matrix``, ``changes`` is ``calibrate_changes``,
-  ``compare`` is ``calibrate_compare``;
-- ``speed``: ``speed_schedules``, ``speed_ionosphere``, ``speed_resnet``, ``speed_history``,
-  ``speed_compare`` and ``speed_tests`` (with its pytest plugin ``_pytest_timeline``).
+  ``compare`` is ``calibrate_compare``.
+
+What times the suite's own code is a contributor's tool, apart: ``bench/dev/`` (``python -m bench.dev``).
 """

@@ -1,6 +1,6 @@
 """Find the commit between GOOD and BAD that changed a case's training.
 
-Run: ``python -m bench bisect GOOD BAD --case BENCHMARK/PROTOCOL/CASE`` (docs/changes.md#bisect)
+Run: ``python -m bench bisect GOOD BAD --select BENCHMARK/PROTOCOL/CASE`` (docs/changes.md#bisect)
 
 First GOOD and BAD are trained on the case's nightly seeds: if they train the same bits there is nothing
 to find. Then a binary search over the commits from GOOD to BAD (``git rev-list --ancestry-path``),
@@ -42,12 +42,7 @@ def parser():
     p = cli.parser("bisect", __doc__.splitlines()[0])
     p.add_argument("good", metavar="GOOD", help="a commit whose training is the old one (e.g. a night's commit)")
     p.add_argument("bad", metavar="BAD", help="a later commit whose training changed")
-    cli.add(
-        p,
-        "case",
-        "here with its benchmark and protocol: BENCHMARK/PROTOCOL/CASE (e.g. digits/holdout/step)",
-        required=True,
-    )
+    cli.add(p, "select", "here one whole case, BENCHMARK/PROTOCOL/CASE (e.g. digits/holdout/step)", required=True)
     p.add_argument(
         "--quick-seeds",
         type=int,
@@ -140,9 +135,9 @@ def deciding_metric(good, bad):
 def main(argv=None):
     args = parser().parse_args(argv)
     try:
-        case = CaseId.parse(args.case)
+        case = CaseId.parse(args.select)
     except ValueError:
-        raise UserError(f"--case {args.case!r}: give BENCHMARK/PROTOCOL/CASE, e.g. digits/holdout/step") from None
+        raise UserError(f"--select {args.select!r}: give one whole case, e.g. digits/holdout/step") from None
     if args.quick_seeds < 1:
         raise UserError(f"--quick-seeds must be >= 1. Received: {args.quick_seeds}")
     if not 0 < args.alpha < 1:

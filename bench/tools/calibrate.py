@@ -177,7 +177,6 @@ def parser():
         "every trained seed's, appended as each finishes and read back to resume (default: calibrate-BENCHMARK.jsonl)",
         default=None,
     )
-    cli.add_renamed(p, "--results", "--records")
     return p
 
 
@@ -187,9 +186,7 @@ def main(argv=None):
     benchmark, n, protocols, doc, seeds = _checked(p, args)
     args.regressions = expand(args.regressions)
     tests = args.tests or cpu_nightly_tests()
-    results_path = Path(
-        args.records or cli.renamed(args, "--results", "--records") or f"calibrate-{benchmark.name}.jsonl"
-    )
+    results_path = Path(args.records or f"calibrate-{benchmark.name}.jsonl")
     done = _recorded(results_path)
     here, elsewhere = this_environment(), {r["environment"] for r in done.values() if r.get("environment")}
     if elsewhere - {here}:

@@ -189,7 +189,6 @@ def main(argv=None):
     p = cli.parser("calibrate changes", __doc__.splitlines()[0])
     cli.add_benchmark(p, which=[b.name for b in benchmarks.all_benchmarks() if not b.needs_gpu])
     cli.add(p, "records", "trained with --regressions small (required)", default=None)
-    cli.add_renamed(p, "--results", "--records")
     p.add_argument("--nights", type=int, default=30, help="nights per history (default: 30)")
     p.add_argument("--histories", type=int, default=200, help="histories drawn (default: 200)")
     cli.add(p, "seeds", "each night (default: the nightly's)", type=int, default=None)
@@ -207,7 +206,6 @@ def main(argv=None):
         default=changepoints.HISTORY_ALPHA,
     )
     args = p.parse_args(argv)
-    args.records = args.records or cli.renamed(args, "--results", "--records")
     if not args.records:
         raise UserError("give --records FILE: the calibration records of python -m bench calibrate gates")
     benchmark = benchmarks.get(args.benchmark)

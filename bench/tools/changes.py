@@ -144,7 +144,7 @@ def bisect_command(before, after, cases):
     a, b = before["commit"], after["commit"]
     if not a or not b or a == b:
         return None
-    return f"python -m bench bisect {a[:12]} {b[:12]} --case {sorted(cases)[0]}"
+    return f"python -m bench bisect {a[:12]} {b[:12]} --select {sorted(cases)[0]}"
 
 
 def _environment_changes(history, shift):

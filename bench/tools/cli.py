@@ -1,5 +1,6 @@
 """What every command of ``python -m bench`` shares: its options, defined once, and its one usage error.
 
+``dispatch`` maps a command line to its module (``python -m bench`` and ``python -m bench.dev``).
 ``UserError`` is bad input (an unknown name, a file that must not exist, too few seeds): its message says
 what to give instead. ``run`` is the one place it becomes a message on stderr and exit status 2; exit 1
 is kept for a finding (a shift, a failed verdict). ``add`` adds a shared option
@@ -8,6 +9,7 @@ one); ``add_benchmark`` adds the benchmark, positional in every command.
 """
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
@@ -15,15 +17,16 @@ from bench import benchmarks
 from bench.harness.options import SHARED
 
 PROG = "python -m bench"
+DEV_PROG = "python -m bench.dev"  # the contributors' tools (bench/dev/)
 
 
 class UserError(Exception):
     """Bad input to a command. ``run`` prints it and exits 2."""
 
 
-def parser(command, description):
-    """An ``ArgumentParser`` for ``python -m bench COMMAND`` (``command``: its words, e.g. "history changes")."""
-    return argparse.ArgumentParser(prog=f"{PROG} {command}", description=description)
+def parser(command, description, prog=PROG):
+    """An ``ArgumentParser`` for ``prog COMMAND`` (``command``: its words, e.g. "history changes")."""
+    return argparse.ArgumentParser(prog=f"{prog} {command}", description=description)
 
 
 def add(p, name, more="", short=None, **kwargs):
@@ -34,31 +37,19 @@ def add(p, name, more="", short=None, **kwargs):
     return p.add_argument(*flags, metavar=shared.metavar, help=shared.help(more), **kwargs)
 
 
-def add_benchmark(p, which=None, optional=False, many=False, renamed_from=None):
+def add_benchmark(p, which=None, optional=False, many=False):
     """The benchmark, positional: one (or, ``optional``, none: every one; ``many``: any number), from
-    ``which`` (default: every registered benchmark). ``renamed_from``: the option that named it in the
-    release before (``--benchmark``), kept hidden; ``benchmark_of`` reads either."""
+    ``which`` (default: every registered benchmark)."""
     names = list(which if which is not None else benchmarks.names())
     if many:
         return p.add_argument(
             "benchmark", nargs="*", metavar="BENCHMARK", help=f"benchmarks (default: every one): {', '.join(names)}"
         )
-    kwargs = {"nargs": "?", "default": None} if optional or renamed_from else {}
+    kwargs = {"nargs": "?", "default": None} if optional else {}
     more = " (default: every benchmark)" if optional else ""
-    if renamed_from:
-        add_renamed(p, renamed_from, "BENCHMARK, positional", choices=names)
     return p.add_argument(
         "benchmark", metavar="BENCHMARK", choices=names, help=f"one of {', '.join(names)}{more}", **kwargs
     )
-
-
-def benchmark_of(args, renamed_from="--benchmark"):
-    """The positional benchmark, or the one its old option named (with a line naming the new spelling);
-    ``UserError`` when neither is given."""
-    name = args.benchmark or renamed(args, renamed_from, "BENCHMARK, positional")
-    if name is None:
-        raise UserError("give the benchmark, e.g. python -m bench train ionosphere --case step")
-    return name
 
 
 def not_there(path, option):
@@ -78,15 +69,53 @@ def run(main, argv=None, prog=PROG):
     return result if isinstance(result, int) else 0
 
 
-def add_renamed(p, old, new, **kwargs):
-    """Keep an option of the release before working, hidden from ``--help``; ``renamed`` says its new name."""
-    return p.add_argument(old, dest=f"renamed_{old.lstrip('-').replace('-', '_')}", help=argparse.SUPPRESS, **kwargs)
+def usage(prog, commands):
+    """The usage text of ``prog``: each command (and each verb of a group) with what it does."""
+    lines = [
+        f"usage: {prog} <command> [<verb>] [options]",
+        f"       ({prog} <command> [<verb>] --help for its options)",
+    ]
+    rows = [
+        (f"{command} {verb}" if verb else command, text)
+        for command, entry in commands.items()
+        for verb, (_, text) in (entry.items() if isinstance(entry, dict) else [("", entry)])
+    ]
+    width = max(len(words) for words, _ in rows)
+    return "\n".join([*lines, "", "commands:", *(f"  {words:<{width}}  {text}" for words, text in rows)])
 
 
-def renamed(args, old, new):
-    """The value given under the old option ``old`` (None if not given), with a line on stderr naming ``new``."""
-    value = getattr(args, f"renamed_{old.lstrip('-').replace('-', '_')}", None)
-    if value not in (None, []):
-        print(f"{old} is now {new}; the old spelling works until the next release.", file=sys.stderr)
-        return value
-    return None
+def group_usage(prog, command, verbs):
+    width = max(map(len, verbs))
+    return "\n".join(
+        [f"usage: {prog} {command} {{{','.join(verbs)}}} [options]", "", "verbs:"]
+        + [f"  {verb:<{width}}  {text}" for verb, (_, text) in verbs.items()]
+    )
+
+
+def dispatch(prog, package, commands, argv):
+    """Run the command line ``argv`` of ``prog``: ``commands`` maps a command to ``(module of package, what it
+    does)`` or to ``{verb: (module, what it does)}``; a module's entry may carry fixed first words of its argv
+    (``"store import"``). Unknown names and a group without its verb are usage errors (exit 2) that list what
+    there is."""
+    if not argv or argv[0] in ("-h", "--help"):
+        print(usage(prog, commands))
+        return 0 if argv else 2
+    first, rest = argv[0], list(argv[1:])
+    entry = commands.get(first)
+    if entry is None:
+        print(f"{prog}: unknown command {first!r}.\n\n{usage(prog, commands)}", file=sys.stderr)
+        return 2
+    words = [first]
+    if isinstance(entry, dict):
+        if rest and rest[0] in ("-h", "--help"):
+            print(group_usage(prog, first, entry))
+            return 0
+        if not rest or rest[0] not in entry:
+            wrong = f"unknown verb {rest[0]!r}" if rest else "a verb is needed"
+            print(f"{prog} {first}: {wrong}.\n\n{group_usage(prog, first, entry)}", file=sys.stderr)
+            return 2
+        words.append(rest[0])
+        entry, rest = entry[rest[0]], rest[1:]
+    module, *fixed = entry[0].split()
+    tool = importlib.import_module(f"{package}.{module}")
+    return run(tool.main, fixed + rest, prog=f"{prog} {' '.join(words)}")

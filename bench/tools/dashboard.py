@@ -22,7 +22,6 @@ def main(argv=None):
     p = cli.parser("history dashboard", __doc__.splitlines()[0])
     p.add_argument("out_dir", metavar="OUT_DIR", help="folder to write the site into (new, or empty)")
     cli.add_benchmark(p, many=True)
-    cli.add_renamed(p, "--benchmark", "BENCHMARK, positional", action="append", default=[])
     cli.add(p, "history", "read from (default: sqlite:///results/history.sqlite)")
     cli.add(
         p,
@@ -41,9 +40,7 @@ def main(argv=None):
         store, url = history_store.open_existing(args.history)
     except history_store.HistoryError as err:
         raise UserError(str(err)) from None
-    names = (
-        args.benchmark or cli.renamed(args, "--benchmark", "BENCHMARK, positional, after OUT_DIR") or store.benchmarks()
-    )
+    names = args.benchmark or store.benchmarks()
     missing = [n for n in names if n not in store.benchmarks()]
     if missing or not names:
         raise UserError(f"no nights of {', '.join(missing) or 'any benchmark'} in {history_store.shown_url(url)}")

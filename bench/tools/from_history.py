@@ -66,19 +66,13 @@ def main(argv=None):
         )
     runs = [RunResult.from_dict(r) for r in found.runs]
     env = runs[0].environment
+    how = (
+        f"collected over {len(found.nights)} night(s) ({found.nights[0][:10]} .. {found.nights[-1][:10]}) in "
+        f"{shown}, training code {found.training_code}"
+    )
+    command = "python -m bench baselines from-history " + " ".join(argv if argv is not None else [])
     provenance = {
-        "source": "measured",
-        "tensorflow": env.get("tensorflow"),
-        "keras": env.get("keras"),
-        "keras_backend": env.get("keras_backend"),
-        "device": env.get("device"),
-        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "python": env.get("python"),
-        "command": "python -m bench baselines from-history " + " ".join(argv if argv is not None else []),
-        "how": (
-            f"collected over {len(found.nights)} night(s) ({found.nights[0][:10]} .. {found.nights[-1][:10]}) in "
-            f"{shown}, training code {found.training_code}"
-        ),
+        **baselines.measured_provenance(env, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), command, how),
         "seeds": [run.seed for run in runs],
     }
     new = baselines.updated(

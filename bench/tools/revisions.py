@@ -219,7 +219,7 @@ class Trained:
 
 def slow_session(results_root):
     """The command line of a ``pytest -m slow`` session writing under ``results_root`` and keeping no history
-    (what ``train`` starts; ``python -m bench speed compare`` times the same)."""
+    (what ``train`` starts; ``python -m bench.dev speed compare`` times the same)."""
     return [
         sys.executable,
         "-m",

@@ -28,7 +28,7 @@ from bench.tools.cli import UserError
 
 def parser():
     p = cli.parser("train", __doc__.splitlines()[0])
-    cli.add_benchmark(p, renamed_from="--benchmark")
+    cli.add_benchmark(p)
     which = p.add_mutually_exclusive_group(required=True)
     cli.add(which, "case", "an unknown name is refused with the list", short="-c")
     which.add_argument("--schedule", "-s", help="a registry schedule: trains the benchmark's one case that uses it")
@@ -80,7 +80,6 @@ def case_for(p, benchmark, args):
 def main(argv=None):
     p = parser()
     args = p.parse_args(argv)
-    args.benchmark = cli.benchmark_of(args)
     benchmark = benchmarks.get(args.benchmark)
     case = case_for(p, benchmark, args)
     protocol = args.protocol or benchmark.protocols[0]

@@ -69,8 +69,16 @@ def test_a_removed_entry_is_recreated_by_the_printed_command_and_nothing_else_ch
     doc = json.loads(digits.read_text())
     removed = doc["cases"]["holdout"].pop("step")
     baselines.write_atomic(digits, doc)
+    without_step = digits.read_bytes()
 
-    refused = accuracy("-m", "slow", "--bench-case=digits")
+    # with a history store (the default) the case collects its baseline over nights and no file is written
+    collecting = accuracy("-m", "slow", "--bench-case=digits/holdout/step", "--bench-strict")
+    collecting.assert_outcomes(passed=1)
+    collecting.stdout.fnmatch_lines(["*collecting: digits/holdout/step: 10 of 20 seeds*"])
+    assert digits.read_bytes() == without_step  # a night never writes a baseline
+
+    # without one, such a case cannot be judged: nothing trains, and the one command that measures it is printed
+    refused = accuracy("-m", "slow", "--bench-case=digits", "--bench-history=off")
     assert refused.ret == pytest.ExitCode.USAGE_ERROR  # nothing trained
     message = refused.stderr.str() + refused.stdout.str()
     assert "has no entry holdout/step" in message

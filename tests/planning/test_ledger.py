@@ -71,9 +71,10 @@ def test_collected_seeds_count_the_collection_range_of_one_machine_and_training_
     trained(store, night(store, "2026-12-02T02:00:00Z"), STEP, [start + 2])
     trained(store, night(store, "2026-12-03T02:00:00Z", machine=ELSEWHERE), STEP, [start + 3])
     trained(store, night(store, "2026-12-04T02:00:00Z", code="c1"), STEP, [start + 4])
-    assert ledger.collected_seeds(store, STEP, HERE, "c0") == [start, start + 1, start + 2]
-    assert ledger.collected_seeds(store, STEP, HERE, "c1") == [start + 4]
-    assert ledger.collected_seeds(store, CaseId("ionosphere", "published", "exp"), HERE, "c0") == []
+    exp = CaseId("ionosphere", "published", "exp")
+    assert ledger.collected_seeds(store, [STEP, exp], HERE, "c0") == {STEP: [start, start + 1, start + 2]}
+    assert ledger.collected_seeds(store, [STEP], HERE, "c1") == {STEP: [start + 4]}
+    assert ledger.collected_seeds(store, [exp], HERE, "c0") == {}
 
 
 def test_the_newest_collection_is_every_night_of_the_newest_night_s_machine_and_code(tmp_path):

@@ -109,7 +109,9 @@ def test_a_shift_is_named_with_its_night_size_commits_and_environment(tmp_path, 
         "  last night before: night 6, 2026-11-06 02:00, commit c06c06c06c06 on main, TF 2.21.0 / Keras 3.15.1" in out
     )
     assert "  commits: c06c06c06c06..c07c07c07c07 (not in this checkout)" in out
-    assert "  find the commit: python -m bench bisect c06c06c06c06 c07c07c07c07 --case ionosphere/published/step" in out
+    assert (
+        "  find the commit: python -m bench bisect c06c06c06c06 c07c07c07c07 --select ionosphere/published/step" in out
+    )
     assert "  environment: injected None -> x0.85" in out
     assert out.rstrip().endswith("A shift starts within the last 5 night(s): exit 1.")
     (shift,) = json.loads(out_json.read_text())["shifts"]
@@ -223,7 +225,7 @@ def test_the_bisect_command_is_printed_only_for_two_nights_on_different_commits(
 
     night = {"commit": "a" * 40}
     assert bisect_command(night, {"commit": "b" * 40}, {"digits/holdout/step", "digits/holdout/exp"}) == (
-        f"python -m bench bisect {'a' * 12} {'b' * 12} --case digits/holdout/exp"
+        f"python -m bench bisect {'a' * 12} {'b' * 12} --select digits/holdout/exp"
     )
     assert bisect_command(night, {"commit": "a" * 40}, {"digits/holdout/step"}) is None
     assert bisect_command(night, {"commit": None}, {"digits/holdout/step"}) is None

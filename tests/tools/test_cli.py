@@ -1,8 +1,8 @@
-"""``python -m bench``: its commands, their shared options, the old spellings and the exit statuses.
+"""``python -m bench`` and ``python -m bench.dev``: their commands, shared options and exit statuses.
 
 Every command answers ``--help``; every shared option (``bench.harness.options.SHARED``) has one name,
 metavar and meaning in every command and in the pytest plugin; bad input exits 2 through one place
-(``bench.tools.cli.run``), never 1; the release before's spellings run the new command and say so.
+(``bench.tools.cli.run``), never 1; no name but today's is accepted.
 """
 
 import argparse
@@ -12,32 +12,41 @@ import sys
 
 import pytest
 
-from bench.__main__ import COMMANDS, RENAMED, main
+import bench.__main__ as user
+import bench.dev.__main__ as dev
+from bench.__main__ import main
 from bench.harness import plugin
 from bench.harness.options import SHARED
 from bench.tools import cli
 
-LINES = [
-    (command, verb, entry[0])
-    for command, verbs in COMMANDS.items()
+ENTRIES = {"python -m bench": (user, "bench.tools"), "python -m bench.dev": (dev, "bench.dev")}
+ALL = [
+    (prog, command, verb, entry[0])
+    for prog, (entry_point, _) in ENTRIES.items()
+    for command, verbs in entry_point.COMMANDS.items()
     for verb, entry in (verbs.items() if isinstance(verbs, dict) else [(None, verbs)])
 ]
+LINES = [(c, v, m) for prog, c, v, m in ALL if prog == "python -m bench"]
 
 
 def words(command, verb):
     return [command] + ([verb] if verb else [])
 
 
-@pytest.mark.parametrize("command, verb, module", LINES, ids=[" ".join(words(c, v)) for c, v, _ in LINES])
-def test_every_command_answers_help_with_its_own_name(command, verb, module, capsys):
+def ids(rows):
+    return [" ".join([prog.split()[-1], *words(c, v)]) for prog, c, v, _ in rows]
+
+
+@pytest.mark.parametrize("prog, command, verb, module", ALL, ids=ids(ALL))
+def test_every_command_answers_help_with_its_own_name(prog, command, verb, module, capsys):
     with pytest.raises(SystemExit) as stop:
-        main([*words(command, verb), "--help"])
+        ENTRIES[prog][0].main([*words(command, verb), "--help"])
     assert stop.value.code == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"usage: python -m bench {' '.join(words(command, verb))} "), out[:120]
+    assert out.startswith(f"usage: {prog} {' '.join(words(command, verb))} "), out[:120]
 
 
-def parsers_of(command, verb, monkeypatch):
+def parsers_of(command, verb, monkeypatch, prog="python -m bench"):
     """Every ``ArgumentParser`` the command line builds (a sub-command's too), caught as it parses."""
     caught = []
 
@@ -47,7 +56,7 @@ def parsers_of(command, verb, monkeypatch):
 
     monkeypatch.setattr(argparse.ArgumentParser, "parse_args", catch)
     with pytest.raises(SystemExit):
-        main(words(command, verb))
+        ENTRIES[prog][0].main(words(command, verb))
     found = list(caught)
     for p in caught:
         for action in p._actions:
@@ -60,9 +69,9 @@ def options_of(parsers):
     return [(a, p.prog) for p in parsers for a in p._actions if a.option_strings and a.help != argparse.SUPPRESS]
 
 
-@pytest.mark.parametrize("command, verb, module", LINES, ids=[" ".join(words(c, v)) for c, v, _ in LINES])
-def test_shared_options_have_one_name_metavar_and_meaning_everywhere(command, verb, module, monkeypatch):
-    parsers = parsers_of(command, verb, monkeypatch)
+@pytest.mark.parametrize("prog, command, verb, module", ALL, ids=ids(ALL))
+def test_shared_options_have_one_name_metavar_and_meaning_everywhere(prog, command, verb, module, monkeypatch):
+    parsers = parsers_of(command, verb, monkeypatch, prog)
     assert parsers, "the command built no parser"
     by_flag = {s.flag: s for s in SHARED.values()}
     wrong = []
@@ -74,7 +83,7 @@ def test_shared_options_have_one_name_metavar_and_meaning_everywhere(command, ve
     assert wrong == [], "\n".join(wrong)
     for p in parsers:  # the benchmark is positional wherever a command takes one
         for action in p._actions:
-            assert "--benchmark" not in action.option_strings or action.help == argparse.SUPPRESS, p.prog
+            assert "--benchmark" not in action.option_strings and action.help != argparse.SUPPRESS, p.prog
             if action.dest == "benchmark" and not action.option_strings:
                 assert action.metavar == "BENCHMARK", p.prog
 
@@ -108,7 +117,9 @@ def test_a_mismatched_option_is_caught(monkeypatch):
 
     monkeypatch.setattr(changes.cli, "add", wrong)
     with pytest.raises(AssertionError, match=r"history changes --history: metavar 'PATH'"):
-        test_shared_options_have_one_name_metavar_and_meaning_everywhere("history", "changes", "changes", monkeypatch)
+        test_shared_options_have_one_name_metavar_and_meaning_everywhere(
+            "python -m bench", "history", "changes", "changes", monkeypatch
+        )
 
 
 def test_help_lists_every_command_and_verb(capsys):
@@ -117,9 +128,13 @@ def test_help_lists_every_command_and_verb(capsys):
     assert out.startswith("usage: python -m bench <command> [<verb>] [options]")
     for command, verb, _ in LINES:
         assert f"  {' '.join(words(command, verb))} " in out
-    for command in ("history", "calibrate", "baselines", "speed"):
+    assert "speed" not in out and "docs" not in out  # the contributors' tools are python -m bench.dev's
+    for command in ("history", "calibrate", "baselines"):
         assert main([command, "--help"]) == 0
         assert capsys.readouterr().out.startswith(f"usage: python -m bench {command} {{")
+    assert dev.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m bench.dev <command>") and "  speed tests " in out and "  docs " in out
 
 
 def test_unknown_names_are_usage_errors_that_list_what_there_is(capsys):
@@ -127,32 +142,35 @@ def test_unknown_names_are_usage_errors_that_list_what_there_is(capsys):
     err = capsys.readouterr().err
     assert "unknown command 'trian'" in err and "  train " in err
     assert main(["history", "--plot"]) == 2 and "unknown verb '--plot'" in capsys.readouterr().err
-    assert main(["speed"]) == 2 and "a verb is needed" in capsys.readouterr().err
+    assert main(["baselines"]) == 2 and "a verb is needed" in capsys.readouterr().err
+    assert dev.main(["speed"]) == 2 and "a verb is needed" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("old", sorted(RENAMED))
-def test_the_old_spellings_run_the_new_command_and_name_it(old, capsys):
-    argv = [old, "info", "--help"] if old == "store" else [old, "--help"]
+RETIRED = [
+    ["changes", "ionosphere"],  # now history changes
+    ["cross_version", "--help"],  # now matrix
+    ["speed_tests", "--help"],  # now python -m bench.dev speed tests
+    ["speed", "tests", "--help"],  # a contributor's tool: python -m bench.dev
+    ["history", "ionosphere"],  # now history show ionosphere
+    ["calibrate", "ionosphere"],  # now calibrate gates ionosphere
+]
+
+
+@pytest.mark.parametrize("argv", RETIRED, ids=[" ".join(a[:2]) for a in RETIRED])
+def test_no_spelling_but_today_s_is_accepted(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "unknown command" in err or "unknown verb" in err
+    assert "commands:" in err or "verbs:" in err  # what there is, listed
+
+
+def test_no_option_but_today_s_is_accepted(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
-        main(argv)
-    assert stop.value.code == 0
-    new = RENAMED[old] + (" info" if old == "store" else "")
-    out, err = capsys.readouterr()
-    assert f"python -m bench {old} is now python -m bench {new}; the old name works until the next release" in err
-    assert out.startswith(f"usage: python -m bench {new} ")
-
-
-def test_the_old_group_spellings_and_options_still_work(tmp_path, capsys):
-    assert main(["history", "ionosphere", "--results", str(tmp_path)]) == 2  # history BENCHMARK: history show
-    err = capsys.readouterr().err
-    assert "python -m bench history ionosphere is now python -m bench history show ionosphere" in err
-    assert "no ionosphere results in" in err
-    assert main(["calibrate", "ionosphere", "--sets", "0"]) == 2
-    err = capsys.readouterr().err
-    assert "is now python -m bench calibrate gates ionosphere" in err and "--sets must be >= 1" in err
-    assert main(["train", "--benchmark", "ionosphere", "--case", "cosine"]) == 2
-    err = capsys.readouterr().err
-    assert "--benchmark is now BENCHMARK, positional" in err and "--case 'cosine' is not a case of ionosphere" in err
+        main(["train", "--benchmark", "ionosphere", "--case", "step"])
+    assert stop.value.code == 2 and "unrecognized arguments: --benchmark" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main(["calibrate", "gates", "ionosphere", "--results", str(tmp_path / "r.jsonl")])
+    assert stop.value.code == 2 and "unrecognized arguments: --results" in capsys.readouterr().err
 
 
 def test_bad_input_is_exit_2_in_the_one_place_and_1_is_kept_for_findings(tmp_path, capsys):
@@ -180,10 +198,11 @@ def test_a_usage_error_becomes_exit_2_and_a_line_on_stderr_only_in_run(capsys):
 
 
 def test_every_command_module_has_a_main():
-    for _, _, module in LINES:
-        assert callable(importlib.import_module(f"bench.tools.{module.split()[0]}").main), module
+    for prog, _, _, module in ALL:
+        assert callable(importlib.import_module(f"{ENTRIES[prog][1]}.{module.split()[0]}").main), module
 
 
 def test_runs_as_a_module():
-    done = subprocess.run([sys.executable, "-m", "bench"], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "commands:" in done.stdout
+    for entry in ("bench", "bench.dev"):
+        done = subprocess.run([sys.executable, "-m", entry], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and "commands:" in done.stdout

@@ -110,15 +110,15 @@ def test_compare_refuses_bad_input_with_exit_2(repo, monkeypatch, capsys, tmp_pa
 def test_bisect_refuses_bad_input_with_exit_2(repo, monkeypatch, capsys):
     monkeypatch.chdir(repo)
     first = git(repo, "rev-parse", "HEAD")
-    assert bisect([first, first, "--case", "step"]) == 2
-    assert "give BENCHMARK/PROTOCOL/CASE" in capsys.readouterr().err
-    assert bisect([first, first, "--case", "digits/holdout/step"]) == 2
+    assert bisect([first, first, "--select", "step"]) == 2
+    assert "give one whole case" in capsys.readouterr().err
+    assert bisect([first, first, "--select", "digits/holdout/step"]) == 2
     assert "nothing between them to search" in capsys.readouterr().err
     (repo / "pkg.py").write_text("X = 2\n")
     second = revisions.git(repo, "-c", "user.email=t@x", "-c", "user.name=t", "commit", "-qam", "second") or git(
         repo, "rev-parse", "HEAD"
     )
-    assert bisect([second, first, "--case", "digits/holdout/step"]) == 2
+    assert bisect([second, first, "--select", "digits/holdout/step"]) == 2
     assert "is not an ancestor of BAD" in capsys.readouterr().err
-    assert bisect([first, "HEAD", "--case", "digits/holdout/step", "--quick-seeds", "0"]) == 2
+    assert bisect([first, "HEAD", "--select", "digits/holdout/step", "--quick-seeds", "0"]) == 2
     assert "--quick-seeds must be >= 1" in capsys.readouterr().err

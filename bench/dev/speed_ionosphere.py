@@ -1,6 +1,6 @@
 """How long the full ionosphere benchmark takes: this suite's runner against plain model.fit.
 
-Run: ``python -m bench speed ionosphere [--seeds 5]``
+Run: ``python -m bench.dev speed ionosphere [--seeds 5]``
 
 Times, in one process, 4 schedules x n seeds x 50 epochs of source D's protocol
 (published split, batch 28) four ways:
@@ -136,7 +136,7 @@ def render(records):
 
 
 def main(argv=None):
-    parser = cli.parser("speed ionosphere", __doc__.splitlines()[0])
+    parser = cli.parser("speed ionosphere", __doc__.splitlines()[0], prog=cli.DEV_PROG)
     cli.add(parser, "seeds", "(default: 5)", type=int, default=5)
     args = parser.parse_args(argv)
     from bench.engine.records import environment

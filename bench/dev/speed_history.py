@@ -1,6 +1,6 @@
 """Time the history store's writes: a results folder's records, one transaction each, as a session writes them.
 
-Run: ``python -m bench speed history FOLDER [--history URL] [--rounds 3]``
+Run: ``python -m bench.dev speed history FOLDER [--history URL] [--rounds 3]``
 
 FOLDER is a session's results folder (``results/<session>``); each round adds its records one at a time
 to a new night of an empty store (default: a new SQLite file in a temporary folder; a store that
@@ -20,7 +20,7 @@ from bench.tools.cli import UserError
 
 
 def main(argv=None):
-    p = cli.parser("speed history", __doc__.splitlines()[0])
+    p = cli.parser("speed history", __doc__.splitlines()[0], prog=cli.DEV_PROG)
     p.add_argument("folder", help="a session's results folder")
     cli.add(p, "history", "written to (default: a new SQLite file)", default=None)
     p.add_argument("--rounds", type=int, default=3, help="rounds, each a new night (default: 3)")

@@ -1,6 +1,6 @@
 """How long the fast tier takes: ``pytest -m "not slow"``, timed from outside, phase by phase.
 
-Run: ``python -m bench speed tests [--runs 3] [--root DIR] [--no-floor]``
+Run: ``python -m bench.dev speed tests [--runs 3] [--root DIR] [--no-floor]``
 
 Runs the README's test command (``pytest -m "not slow" -n 2``: two pytest-xdist workers, one
 per core of the machines this suite is sized for) ``--runs`` times, each a fresh process started in
@@ -132,7 +132,7 @@ def render(records, floor=None):
 
 
 def main(argv=None):
-    parser = cli.parser("speed tests", __doc__.splitlines()[0])
+    parser = cli.parser("speed tests", __doc__.splitlines()[0], prog=cli.DEV_PROG)
     parser.add_argument("--runs", type=int, default=3, help="timed runs of the fast tier (default: 3)")
     parser.add_argument(
         "--root",

@@ -1,7 +1,7 @@
-"""bench/tools/speed_history.py: it times a folder's records into an empty store and refuses one with nights."""
+"""bench/dev/speed_history.py: it times a folder's records into an empty store and refuses one with nights."""
 
 from bench.stores import history_store, results
-from tests.tools import command
+from tests.dev import command
 
 run_speed_history = command("speed history")
 

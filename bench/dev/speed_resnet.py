@@ -1,6 +1,6 @@
 """Source A's ResNet: images/s of the suite's training loop beside ``model.fit``'s, same model, batch and data.
 
-Run: ``python -m bench speed resnet [--config full|tiny] [--images 1024] [--epochs 3] [--xla] [--mixed-precision]
+Run: ``python -m bench.dev speed resnet [--config full|tiny] [--images 1024] [--epochs 3] [--xla] [--mixed-precision]
 [--runners both|suite]``
 
 Both sides train the benchmark's model (SGD momentum 0.9, step decay, batch 128) on the same
@@ -107,7 +107,7 @@ def measure_fit(images, epochs, xla=False, mixed=False, seed=0):
 
 
 def main(argv=None):
-    parser = cli.parser("speed resnet", __doc__.splitlines()[0])
+    parser = cli.parser("speed resnet", __doc__.splitlines()[0], prog=cli.DEV_PROG)
     parser.add_argument(
         "--config",
         choices=["full", "tiny"],

@@ -1,4 +1,4 @@
-"""A pytest plugin for ``python -m bench speed tests``: appends "<phase> <wall-clock seconds>"
+"""A pytest plugin for ``python -m bench.dev speed tests``: appends "<phase> <wall-clock seconds>"
 lines to the file named by BENCH_TIMELINE as a session passes each phase. Without it, inert.
 
 Loaded with ``-p _pytest_timeline`` and this folder on PYTHONPATH, so it can time any checkout.

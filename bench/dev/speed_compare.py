@@ -1,6 +1,6 @@
 """Time ``python -m bench compare`` against one CPU nightly, side by side, on a copy of this checkout.
 
-Run: ``python -m bench speed compare [--select ...]``
+Run: ``python -m bench.dev speed compare [--select ...]``
 
 A pull request's comparison trains its own side and reads its base's from the store; the goal is a wall
 time of at most 1.2x one CPU nightly's (``pytest -m slow``). This measures it in a temporary clone of this
@@ -39,7 +39,7 @@ def _run(command, cwd, label):
 
 
 def main(argv=None):
-    p = cli.parser("speed compare", __doc__.splitlines()[0])
+    p = cli.parser("speed compare", __doc__.splitlines()[0], prog=cli.DEV_PROG)
     add_selection_option(p, "time these (default: every case that trains on this machine)")
     args = p.parse_args(argv)
     repo = revisions.repository(".")

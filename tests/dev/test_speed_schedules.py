@@ -1,7 +1,7 @@
-"""bench/tools/speed_schedules.py: it reports every schedule and the NumPy floor, and never fails on time."""
+"""bench/dev/speed_schedules.py: it reports every schedule and the NumPy floor, and never fails on time."""
 
 import schedules
-from bench.tools import speed_schedules
+from bench.dev import speed_schedules
 
 
 def test_reports_each_schedule_against_the_floor_and_exits_0(capsys, monkeypatch):

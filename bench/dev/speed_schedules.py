@@ -1,6 +1,6 @@
 """How fast ``Schedule.values`` is: every schedule over 1,000,000 indices.
 
-Run: ``python -m bench speed schedules [--n 1000000] [--repeats 20]``
+Run: ``python -m bench.dev speed schedules [--n 1000000] [--repeats 20]``
 
 Prints, per registered schedule (built from its declared ``example``), the median and best
 wall time of ``s.values(ts)`` for ``ts = numpy.arange(n)`` (int64), measured with ``time.perf_counter`` after one
@@ -80,7 +80,7 @@ def render(records):
 
 
 def main(argv=None):
-    parser = cli.parser("speed schedules", __doc__.splitlines()[0])
+    parser = cli.parser("speed schedules", __doc__.splitlines()[0], prog=cli.DEV_PROG)
     parser.add_argument("--n", type=int, default=1_000_000, help="indices per call (default: 1000000)")
     parser.add_argument("--repeats", type=int, default=20, help="timed calls per schedule (default: 20)")
     args = parser.parse_args(argv)

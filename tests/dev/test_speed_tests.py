@@ -1,12 +1,12 @@
-"""bench/tools/speed_tests.py: phases from the plugin's marks, a report that never fails on time,
+"""bench/dev/speed_tests.py: phases from the plugin's marks, a report that never fails on time,
 and one real timed run of a small suite."""
 
 import textwrap
 
 import pytest
 
-from bench.tools import speed_tests
-from tests.tools import command
+from bench.dev import speed_tests
+from tests.dev import command
 
 run_speed_tests = command("speed tests")
 
