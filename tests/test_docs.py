@@ -5,8 +5,10 @@ relative Markdown links between the pages; an anchor must be a heading of that p
 MkDocs does. ``mkdocs build --strict`` (CI) checks the built site's links and anchors as well.
 """
 
+import os
 import re
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -216,3 +218,44 @@ def test_a_changed_region_is_named_and_rewritten(tmp_path):
     page.write_text(page.read_text().replace("<!-- end: gpu-costs -->", ""))
     with pytest.raises(SystemExit, match="docs/nightlies.md has no region"):
         docs.stale(tmp_path)
+
+
+def readme_example():
+    """The README's one Python block, as a user pastes it."""
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert len(blocks) == 1, "the README shows one Python example"
+    return blocks[0]
+
+
+def test_the_readme_is_short_and_gives_the_two_commands_first():
+    text = (ROOT / "README.md").read_text()
+    assert len(text.splitlines()) < 90
+    main_job = ".venv/bin/pip install -e '.[cpu]' && .venv/bin/pytest -m slow\n"
+    tests = ".venv/bin/pip install -e '.[cpu,test]' && .venv/bin/pytest -m \"not slow\" -n 2\n"
+    assert text.index(main_job) < text.index(tests) < text.index("```python")
+    assert "as_training_schedule(steps_per_epoch=" in readme_example() and "model.fit(" in readme_example()
+    assert "](docs/architecture.md#words)" in text  # the glossary, for every term in italics
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+@pytest.mark.e2e  # trains a small model in a new process (about 5 s)
+def test_the_readme_s_example_runs_as_pasted(tmp_path):
+    pytest.importorskip("keras")
+    script = tmp_path / "example.py"
+    script.write_text(readme_example())
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    name, unit, first, last = done.stdout.split()[-4:]
+    assert (name, unit, float(first)) == ("step", "epoch", 0.1)
+    # 3 epochs of 16 iterations: step (offset 1) is floor((1 + 2) / 15) = 0 drops in, so the optimizer still has 0.1
+    assert float(last) == pytest.approx(0.1, rel=1e-6)
+
+
+def test_every_term_in_italics_in_the_readme_is_in_the_glossary():
+    text = (ROOT / "README.md").read_text()
+    glossary = (DOCS / "architecture.md").read_text().split("## Words", 1)[1]
+    words = {w.rstrip("s") for w in re.findall(r"(?<![*\w])\*([a-z][a-z ]+)\*(?!\*)", text)}
+    assert {"baseline", "benchmark", "case", "tier", "session", "night", "history store"} <= words
+    defined = {w.rstrip("s") for w in re.findall(r"^\| ([a-z][a-z /]+?) \|", glossary, re.M)}
+    assert sorted(words - defined) == []

@@ -34,7 +34,18 @@ def add(p, name, more="", short=None, **kwargs):
     ``SHARED``, ``more`` after the meaning (its default here), ``kwargs`` as ``add_argument`` takes them."""
     shared = SHARED[name]
     flags = [shared.flag] + ([short] if short else [])
+    if name == "case":
+        kwargs.setdefault("type", case_name)
     return p.add_argument(*flags, metavar=shared.metavar, help=shared.help(more), **kwargs)
+
+
+def case_name(text):
+    """``--case``'s value: a case's name within its benchmark (``step``); a whole case id is ``--select``'s."""
+    if "/" in text:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: --case takes a case's name, e.g. step; give a whole BENCHMARK/PROTOCOL/CASE to --select"
+        )
+    return text
 
 
 def add_benchmark(p, which=None, optional=False, many=False):

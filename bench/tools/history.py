@@ -10,7 +10,6 @@ Reads the history store (``--history``, default the one ``pytest -m slow`` write
 newest N are shown oldest first, so a slow drift shows before a gate trips.
 """
 
-import sys
 from pathlib import Path
 
 from tabulate import tabulate
@@ -94,13 +93,6 @@ def main(argv=None):
     args = p.parse_args(argv)
     benchmark = benchmarks.get(args.benchmark)
     args.metric = args.metric or benchmark.metric
-    if args.case and "/" in args.case:  # the release before's --case PROTOCOL/CASE
-        print(
-            f"--case {args.case} is now --protocol {args.case.split('/', 1)[0]} --case "
-            f"{args.case.split('/', 1)[1]}; the old spelling works until the next release.",
-            file=sys.stderr,
-        )
-        args.protocol, args.case = args.case.split("/", 1)
     if args.results:
         if not Path(args.results).is_dir():
             raise UserError(

@@ -174,7 +174,7 @@ def test_no_option_but_today_s_is_accepted(tmp_path, capsys):
 
 
 def test_bad_input_is_exit_2_in_the_one_place_and_1_is_kept_for_findings(tmp_path, capsys):
-    """Commands that exited 1 on bad input in the release before (published, calibrate changes) exit 2."""
+    """Bad input to published and calibrate changes exits 2, with what to give instead."""
     (tmp_path / "cifar10_resnet.json").write_text("{}")
     assert main(["baselines", "published", "cifar10_resnet", "--baselines", str(tmp_path)]) == 2
     assert "refusing to overwrite it" in capsys.readouterr().err

@@ -78,7 +78,7 @@ def test_bisect_names_the_harmful_commit_of_ten_and_not_the_harmless_one(tmp_pat
         "bisect",
         good,
         hashes[-1],
-        "--case",
+        "--select",
         "digits/holdout/step",
         f"--results={tmp_path / 'results'}",
         f"--json={out}",
@@ -98,7 +98,7 @@ def test_bisect_names_the_harmful_commit_of_ten_and_not_the_harmless_one(tmp_pat
 def test_speed_compare_times_compare_against_one_nightly_side_by_side(tmp_path):
     repo = tmp_path / "repo"
     history.copy_of_checkout(repo)
-    done = bench(repo, "bench", "speed", "compare", "--select", "digits/holdout/step")
+    done = bench(repo, "bench.dev", "speed", "compare", "--select", "digits/holdout/step")
     out = done.stdout
     assert done.returncode in (0, 1), out + done.stderr[-3000:]  # 1: over the 1.2x goal, on one small case
     for line in ("setup: HEAD's side kept: ", "one CPU nightly (pytest -m slow): ", "compare HEAD: "):

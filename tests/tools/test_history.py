@@ -54,7 +54,21 @@ def test_sessions_are_oldest_first_and_per_benchmark(results):
 def test_table_of_the_last_n_and_a_drift_plot(results, tmp_path, capsys):
     plot = tmp_path / "drift.png"
     assert (
-        main(["ionosphere", "--results", str(results), "--last", "2", "--plot", str(plot), "--case", "published/step"])
+        main(
+            [
+                "ionosphere",
+                "--results",
+                str(results),
+                "--last",
+                "2",
+                "--plot",
+                str(plot),
+                "--protocol",
+                "published",
+                "--case",
+                "step",
+            ]
+        )
         == 0
     )
     out = capsys.readouterr().out
@@ -68,7 +82,17 @@ def test_missing_results_and_existing_plot_are_clear(results, tmp_path, capsys):
     (tmp_path / "taken.png").write_bytes(b"x")
     assert (
         main(
-            ["ionosphere", "--results", str(results), "--plot", str(tmp_path / "taken.png"), "--case", "published/step"]
+            [
+                "ionosphere",
+                "--results",
+                str(results),
+                "--plot",
+                str(tmp_path / "taken.png"),
+                "--protocol",
+                "published",
+                "--case",
+                "step",
+            ]
         )
         == 2
     )
