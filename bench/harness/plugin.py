@@ -386,6 +386,18 @@ def pytest_collection_modifyitems(session, config, items):
         if bench_session.plan_only:  # the plan is printed; nothing trains
             config.hook.pytest_deselected(items=list(items))
             items[:] = []
+        elif bench_session.plan is not None:
+            _in_rotation_order(items, bench_session.plan.tonight())
+
+
+def _in_rotation_order(items, tonight):
+    """Tonight's cases in ``items`` put in the order of ``tonight`` (the plan's rotation order), in the places
+    their tests held; every other item stays where it was."""
+    rank = {case: i for i, case in enumerate(tonight)}
+    places = [i for i, item in enumerate(items) if case_of(item) in rank]
+    ordered = sorted((items[i] for i in places), key=lambda item: rank[case_of(item)])
+    for i, item in zip(places, ordered):
+        items[i] = item
 
 
 def _select(config, items, selections):

@@ -440,7 +440,7 @@ class BenchSession:
             factor = planning.correction(self.done_times)
             if planning.still_fits(row, elapsed, self.budget_s, factor):
                 return
-            row = self.plan.deferred(row.entry)
+            row = self.plan.deferred(row.entry, factor)
             why = (
                 f"deferred as the night ran: {duration_text(elapsed)} into the budget of "
                 f"{duration_text(self.budget_s)}, "

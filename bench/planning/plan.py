@@ -78,13 +78,21 @@ class Plan:
     def row(self, case):
         return next(r for r in self.rows if r.entry.case == case)
 
-    def deferred(self, entry):
-        """``entry`` deferred tonight: its ``Row``, due within ``period`` nights of the one it last trained in (a case
-        that never trained: of this machine's first night)."""
-        return deferred(entry, self.period, self.nights_before)
+    def deferred(self, entry, factor=1.0):
+        """``entry`` deferred tonight: its ``Row``, due within the rotation's period of the night it last trained in
+        (a case that never trained: of this machine's first night). ``factor``: how much longer than estimated
+        tonight's cases took (``correction``); a case deferred as the night ran is due within the period those
+        corrected estimates give, where that is longer than the plan's."""
+        rotating = [r.entry.seconds for r in self.rows if r.decision in (TONIGHT, DEFERRED)]
+        nights = max(self.period, period([None if s is None else s * factor for s in rotating], self.budget_s))
+        return deferred(entry, nights, self.nights_before)
 
     def tonight(self):
-        return [r.entry.case for r in self.rows if r.decision == TONIGHT]
+        """Tonight's cases in the order they train: the rotation's (never trained first, then the longest wait, then
+        the benchmarks' order), so that a night that runs slower than its estimates defers those trained most
+        recently."""
+        rows = [r for r in self.rows if r.decision == TONIGHT]
+        return [rows[i].entry.case for i in _order([r.entry.waited for r in rows])]
 
     @property
     def total_s(self):

@@ -130,9 +130,9 @@ def engine_url(url):
 
 
 def open_existing(url=None):
-    """The store a reading tool (``changes``, ``dashboard``) reads: ``url``, or the nightly's default
-    ``results/history.sqlite``, which must exist (reading never creates it). ``(store, url)``;
-    ``HistoryError`` saying what to run or give."""
+    """The store a reading command (``history changes``, ``dashboard``, ``show``, ``info``) reads: ``url``, or the
+    nightly's default ``results/history.sqlite``. An SQLite file that does not exist is refused, never created:
+    reading leaves nothing behind. ``(store, url)``; ``HistoryError`` saying what to run or give."""
     if url is None:
         if not Path("results", FILE_NAME).exists():
             raise HistoryError(
@@ -141,6 +141,13 @@ def open_existing(url=None):
                 "results/`)."
             )
         url = default_url("results")
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        raise HistoryError(
+            f"no history store at {path}: give the URL of an existing store (sqlite:///path/file.sqlite or "
+            "postgresql://user@host/db); a nightly with --bench-history=URL or `python -m bench history import` "
+            "creates one. Nothing was created."
+        )
     return open_store(url), url
 
 

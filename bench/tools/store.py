@@ -32,8 +32,8 @@ def main(argv=None):
             if not found:
                 raise UserError(f"no results under {folder}: give a --bench-results folder (or a session folder in it)")
             sessions.extend(found)
-    try:
-        store = history_store.open_store(url)
+    try:  # import writes (and creates the store); info only reads
+        store = history_store.open_store(url) if args.command == "import" else history_store.open_existing(url)[0]
     except history_store.HistoryError as err:
         raise UserError(str(err)) from None
     if args.command == "import":

@@ -87,3 +87,22 @@ def test_the_live_check_scales_the_estimate_by_how_tonight_ran():
     assert plan.still_fits(row, 5.0, 10.0) and plan.still_fits(row, 6.0, 10.0)  # 6 + 4 = 10
     assert not plan.still_fits(row, 6.0, 10.0, factor=1.5)  # 6 + 6 > 10
     assert plan.still_fits(row, 100.0, None)
+
+
+def test_tonight_trains_in_the_rotations_order_longest_wait_first():
+    # all fit; a and c trained on the last night, b waited 2 nights, d never trained: d, b, then a, c as given
+    p = plan.make(
+        [entry("a", 1.0, waited=0), entry("b", 1.0, waited=2), entry("c", 1.0, waited=0), entry("d", 1.0)], 8.0
+    )
+    assert [c.case for c in p.tonight()] == ["d", "b", "a", "c"]
+
+
+def test_a_case_deferred_as_the_night_ran_is_due_within_the_period_the_corrected_estimates_give():
+    # 4 + 4 fit a budget of 10 s: the plan's period is 1 night. Tonight ran 1.5x its estimates: 6 + 6 no longer
+    # fit, a rotation of two 6 s cases in 10 s takes 2 nights, so a case trained last night is due in 1, not overdue
+    p = plan.make([entry("a", 4.0, waited=0), entry("b", 4.0, waited=0)], 10.0)
+    assert p.period == 1
+    a = p.row(CaseId("b", "p", "a")).entry
+    assert p.deferred(a).due_in == 0 and p.deferred(a).overdue  # at the plan's estimates: past its due night
+    assert p.deferred(a, factor=1.5).due_in == 1 and not p.deferred(a, factor=1.5).overdue
+    assert p.deferred(a, factor=0.5).due_in == 0  # never shorter than the plan's period

@@ -59,6 +59,7 @@ def test_the_dashboard_refuses_a_folder_with_files_and_an_empty_history(tmp_path
     (tmp_path / "full" / "keep.txt").write_text("mine")
     url = f"sqlite:///{tmp_path / 'h.sqlite'}"
     fill(url)
+    history_store.open_store(f"sqlite:///{tmp_path / 'empty.sqlite'}").close()  # a store with no nights
     for argv, message in (
         ([str(tmp_path / "full"), "--history", url], "never overwrites"),
         ([str(tmp_path / "new"), "--history", f"sqlite:///{tmp_path / 'empty.sqlite'}"], "no nights of any benchmark"),
