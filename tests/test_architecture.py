@@ -81,8 +81,7 @@ def imports_of(path, module, top_level_only=False):
                 base = ".".join(anchor + ([base] if base else []))
             for alias in node.names:  # `from pkg import submodule` depends on the submodule, not on pkg
                 found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
-    modules = project_modules()
-    return {name for name in found if name in modules and name != module}
+    return {name for name in found if name in MODULES and name != module}
 
 
 GRAPH = {module: imports_of(path, module) for module, path in MODULES.items()}
@@ -108,16 +107,22 @@ def test_every_module_belongs_to_a_ranked_package():
     assert {package_of(m) for m in MODULES} == set(RANK)  # and every package has modules
 
 
-@pytest.mark.parametrize("module", sorted(MODULES))
-def test_imports_run_one_way(module):
+def upward_imports(module, graph):
+    """Each import of ``module`` in ``graph`` that reaches a package of the same or a higher rank, in words."""
     mine = package_of(module)
     wrong = []
-    for target in sorted(GRAPH[module]):
+    for target in sorted(graph[module]):
         theirs = package_of(target)
         if theirs == mine or theirs == "bench":  # own package; "bench" itself holds only docs
             continue
         if RANK[theirs] >= RANK[mine]:
             wrong.append(f"{module} ({mine}, rank {RANK[mine]}) imports {target} ({theirs}, rank {RANK[theirs]})")
+    return wrong
+
+
+def test_imports_run_one_way():
+    """Every module at once (one test: the fast tier's time goes to tests, not to 115 items' bookkeeping)."""
+    wrong = [line for module in sorted(MODULES) for line in upward_imports(module, GRAPH)]
     assert not wrong, "\n".join(wrong)
 
 
@@ -197,14 +202,30 @@ def _private(dotted):
     return any(part.startswith("_") for part in dotted.split("."))
 
 
-@pytest.mark.parametrize("module", sorted(MODULES))
-def test_no_private_module_or_name_is_imported_from_another_package(module):
+def private_imports(module, path, graph):
+    """The private modules and names ``module`` (file ``path``) imports from another package."""
     mine = package_of(module)
-    wrong = [t for t in sorted(GRAPH[module]) if _private(t) and package_of(t) != mine]
-    for node in ast.walk(ast.parse(MODULES[module].read_text())):
+    wrong = [t for t in sorted(graph[module]) if _private(t) and package_of(t) != mine]
+    for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.module and package_of(node.module) not in (None, mine):
             wrong += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
-    assert wrong == [], f"{module} imports private {wrong}: make it public under a name that says what it is"
+    return wrong
+
+
+def test_no_private_module_or_name_is_imported_from_another_package():
+    wrong = {m: found for m in sorted(MODULES) if (found := private_imports(m, MODULES[m], GRAPH))}
+    assert wrong == {}, f"private imports {wrong}: make each public under a name that says what it is"
+
+
+def test_the_checkers_name_an_upward_and_a_private_import(tmp_path):
+    up = upward_imports("bench.engine.loop", {"bench.engine.loop": {"bench.stores.baselines", "bench.engine.rules"}})
+    assert (
+        len(up) == 1 and up[0].startswith("bench.engine.loop (bench.engine, rank ") and "imports bench.stores" in up[0]
+    )
+    path = tmp_path / "loop.py"
+    path.write_text("from bench.stores.baselines import _package_dir\nfrom bench.engine.rules import _x\n")
+    graph = {"bench.engine.loop": set()}
+    assert private_imports("bench.engine.loop", path, graph) == ["bench.stores.baselines._package_dir"]
 
 
 def test_the_checker_sees_an_upward_import(tmp_path):

@@ -11,6 +11,9 @@ Regions:
 - ``schedule-reference`` (docs/schedules.md): one section per registered schedule, from its class: what
   ``t`` counts, the docstring (formula, arguments, doctest) and a table of its arguments with their
   accepted ranges, defaults and the example its tests use.
+- ``benchmarks`` (docs/nightlies.md): every registered benchmark, its source, cases, device, seeds a night and
+  epochs, and what its baseline file holds for each protocol (seeds, date and machine of a measured baseline,
+  the published floors, the cases with none yet): the one place those figures are stated.
 - ``gpu-costs`` (docs/nightlies.md): each GPU benchmark's cases, seeds, epochs and a case's time at the
   suite's goal of 10 s per ResNet epoch and at source A's measured 171 s, the others scaled by their
   declared cost; and the rotation periods under the GPU workflow's budget, as ``bench.planning.plan.period``
@@ -139,9 +142,75 @@ def gpu_costs():
     )
 
 
+def _seed_ranges(seeds):
+    """``[1000, 1001, ..., 1039, 5000]`` as ``1000..1039, 5000``."""
+    runs, out = [], []
+    for s in seeds:
+        if runs and s == runs[-1][1] + 1:
+            runs[-1][1] = s
+        else:
+            runs.append([s, s])
+    for a, b in runs:
+        out.append(str(a) if a == b else f"{a}..{b}")
+    return ", ".join(out)
+
+
+def _baseline_cell(benchmark, doc, protocol):
+    """What ``baselines/<benchmark>.json`` holds for ``protocol``'s cases, in words."""
+    from bench.stores import baselines
+
+    measured, floors, none = {}, [], []
+    for case in benchmark.cases:
+        entries = (doc or {}).get("cases", {}).get(protocol, {}).get(case, {})
+        head = entries.get(benchmark.metric, {})
+        if baselines.is_measured(entries):
+            prov = head.get("provenance", {})
+            key = (head.get("n"), _seed_ranges(baselines.seeds_of(doc, protocol, case)), prov.get("date", "")[:10])
+            key += (prov.get("device", ""), f"TF {prov.get('tensorflow')} / Keras {prov.get('keras')}")
+            measured.setdefault(key, []).append(case)
+        elif "threshold" in head:
+            floors.append(f"{case} {'>=' if head.get('better') == 'higher' else '<='} {head['threshold']:g}")
+        else:
+            none.append(case)
+    parts = [
+        f"measured on {n} seeds ({seeds}), {date}, {device}, {versions}"
+        + ("" if len(cases) == len(benchmark.cases) else f": {', '.join(cases)}")
+        for (n, seeds, date, device, versions), cases in measured.items()
+    ]
+    if floors:
+        parts.append("published floors " + ", ".join(floors))
+    if none:
+        parts.append(f"no baseline yet: {', '.join(none)}")
+    return f"`{protocol}`: " + "; ".join(parts)
+
+
+def benchmarks_table():
+    from bench import benchmarks
+    from bench.stores import baselines
+
+    rows = []
+    for b in benchmarks.all_benchmarks():
+        doc = baselines.load(b.name)
+        cells = "<br>".join(_baseline_cell(b, doc, protocol) for protocol in b.protocols)
+        source = "this suite" if b.source.startswith("none") else b.source.split(":")[0]
+        rows.append(
+            f"| `{b.name}` | {source} | {len(b.cases)}: {', '.join(b.cases)} | "
+            f"{'GPU' if b.needs_gpu else 'CPU'} | {b.seeds} | {b.config['epochs']} | {cells} |"
+        )
+    return "\n".join(
+        [
+            "| benchmark (`bench/benchmarks/`) | source | cases (registry names) | device | seeds a night | epochs | "
+            "baseline (`baselines/<benchmark>.json`) |",
+            "|---|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+
+
 REGIONS = {
     "schedule-reference": ("docs/schedules.md", schedule_reference),
     "gpu-costs": ("docs/nightlies.md", gpu_costs),
+    "benchmarks": ("docs/nightlies.md", benchmarks_table),
 }
 
 
@@ -172,7 +241,7 @@ def write(root=ROOT):
         text = path.read_text()
         found = _span(text, name, page)
         path.write_text(text[: found.start(1)] + wanted + text[found.end(1) :])
-        changed.append(page)
+        changed += [page] if page not in changed else []
     return changed
 
 

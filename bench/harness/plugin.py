@@ -14,6 +14,7 @@ import pytest
 
 from bench import benchmarks
 from bench.benchmarks import RunOptions, regressions
+from bench.benchmarks.spec import QUICK
 from bench.engine.records import CaseId
 from bench.harness import baseline_writer, summary
 from bench.harness.options import SHARED
@@ -197,8 +198,9 @@ def pytest_addoption(parser):
         "--bench-quick",
         action="store_true",
         default=False,
-        help="a quick pass: train every selected case for a few steps (1 seed, 2 epochs of at most 2 "
-        "batches), GPU cases on the CPU and, where CIFAR-10 or Fashion-MNIST is absent, on synthetic "
+        help=f"a quick pass: train every selected case for a few steps ({QUICK['seeds']} seed, {QUICK['epochs']} "
+        f"epochs of at most {QUICK['batches']} batches of {QUICK['batch_size']} rows), GPU cases on the CPU "
+        "and, where CIFAR-10 or Fashion-MNIST is absent, on synthetic "
         "files in its on-disk format; through the same loaders, models, wiring checks, records, "
         "stores and table as a nightly, judging nothing. Proves every case's path works; CI runs it "
         "(default: off)",
