@@ -1,12 +1,11 @@
-"""Project-wide pytest set-up: the benchmark plugin, quiet TensorFlow start-up logs, and a
-garbage collector that leaves TensorFlow's import alone."""
+"""Project-wide pytest set-up: quiet TensorFlow start-up logs, and a garbage collector that leaves
+TensorFlow's import alone. The benchmark plugin loads as it does in any project that installs the suite,
+through its ``pytest11`` entry point (``pyproject.toml``)."""
 
 import gc
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-pytest_plugins = ["bench.harness.plugin"]
 
 
 def pytest_collection_finish(session):

@@ -16,6 +16,9 @@ Packages, lowest first; a package imports only from packages of a lower rank
     bench.dev            the contributors' tools (``python -m bench.dev``): the docs' generated parts, the
                          suite's own speed
 
+``bench.api`` holds the public declarations a project of its own writes its benchmarks with
+(docs/your-project.md); the suite's own benchmarks use the same ones.
+
 Packages on one line of ``tests/test_architecture.py``'s ranks (engine and data; report and stores;
 benchmarks, statistics and planning; dev and bench's own ``__main__``) do not import each other.
 """

@@ -3,7 +3,8 @@
 One module per family: ``decay`` (constant, standard, time, step, exp), ``polynomial`` (linear, poly),
 ``cosine``, ``onecycle``, ``cyclical``; built on ``_base`` (the ``Schedule`` class), ``_piecewise`` (joins),
 ``_ranges`` and ``_validate`` (each argument's range and its message). ``keras_adapter`` and ``backend`` (the
-Keras in use) are the Keras side, ``range_test`` the learning-rate range test, ``_plot`` a schedule's plot.
+Keras in use) are the Keras side, ``range_test`` the learning-rate range test, ``_plot`` a schedule's plot,
+``checks`` the value checks a project runs on a schedule of its own (``register`` adds it to the registry).
 
 >>> import schedules
 >>> "step" in schedules.available()
@@ -16,6 +17,7 @@ True
 import difflib
 import inspect
 
+from schedules import _ranges
 from schedules._base import UNITS, Schedule, _parameter_names
 from schedules.cosine import Cosine
 from schedules.cyclical import Cyclical
@@ -40,7 +42,38 @@ _REGISTRY = {
     )
 }
 
-__all__ = ["UNITS", "Schedule", "available", "declared", "get"]
+__all__ = ["UNITS", "Schedule", "available", "declared", "get", "ranges", "register"]
+
+ranges = _ranges  # the declared ranges a schedule's ``params`` use (``ranges.POSITIVE``, ``ranges.Real(0, 1)``, ...)
+
+
+def register(cls):
+    """Add the ``Schedule`` subclass ``cls`` to the registry under ``cls.name``, so that ``get``, the Keras
+    adapter (which rebuilds a saved schedule by name) and the benchmarks' cases find it; returns ``cls`` (a
+    class decorator). A project's own schedule is registered where it is defined, e.g. ``@schedules.register``
+    above its class. Registering the same class again does nothing; another class under a taken name, or a
+    class that does not declare what a schedule declares, is a ``ValueError`` saying what to change."""
+    if not (isinstance(cls, type) and issubclass(cls, Schedule)):
+        raise ValueError(f"Argument `cls` must be a subclass of schedules.Schedule. Received: cls={cls!r}")
+    if not isinstance(cls.name, str) or not cls.name.isidentifier():
+        raise ValueError(f"{cls.__name__}.name must be an identifier (what get() calls it). Received: {cls.name!r}")
+    if cls.unit not in UNITS:
+        raise ValueError(f"{cls.__name__}.unit must be one of {', '.join(UNITS)}. Received: {cls.unit!r}")
+    missing = [arg for arg in _parameter_names(cls) if not any(arg in vars(k).get("params", {}) for k in cls.__mro__)]
+    if missing:
+        raise ValueError(f"{cls.__name__}.params declares no range for {', '.join(missing)}: add one per argument")
+    taken = _REGISTRY.get(cls.name)
+    if taken is not None and taken is not cls:
+        if (taken.__module__, taken.__qualname__) == (cls.__module__, cls.__qualname__):
+            _REGISTRY[cls.name] = cls  # the same class, its module imported again (pytest's import modes do)
+            return cls
+        raise ValueError(
+            f"Schedule name {cls.name!r} is taken by {taken.__module__}.{taken.__qualname__}; "
+            f"give {cls.__module__}.{cls.__qualname__} another name"
+        )
+    cls(**cls.example)  # the example must build: the value checks and the adapter tests start from it
+    _REGISTRY[cls.name] = cls
+    return cls
 
 
 def available():

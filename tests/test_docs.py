@@ -164,9 +164,12 @@ def test_there_are_references_to_check():
 
 
 def reference_problem(where, target):
-    """What is wrong with one name of a file or module, in words; None when it exists."""
+    """What is wrong with one name of a file or module, in words; None when it exists. A file of an example
+    project (``examples/NAME/``) names its own files from that project's root."""
     if "/" in target:
-        return None if (ROOT / target).is_file() else f"{where} names {target}, which does not exist"
+        parts = Path(where).parts
+        base = ROOT.joinpath(*parts[:2]) if parts[0] == "examples" and len(parts) > 2 else ROOT
+        return None if (base / target).is_file() else f"{where} names {target}, which does not exist"
     module, rest = _module_file(target)
     if module is None:
         return f"{where} names {target}, which is no module of this project"
@@ -198,6 +201,9 @@ def test_a_missing_file_module_or_name_is_named():
     assert reference_problem("a.md", absent) == f"a.md names {absent}: bench/__init__.py has no nowhere"
     assert reference_problem("a.md", name) == f"a.md names {name}: bench/engine/loop.py has no no_such"
     assert reference_problem("a.md", f"{top}.engine.loop.train_loop") is None
+    example, own = "examples/breast_cancer/README.md", "tests/" + "test_benchmarks.py"
+    assert reference_problem(example, own) is None  # the example project's own file, from its root
+    assert reference_problem("a.md", own) == f"a.md names {own}, which does not exist"
 
 
 def test_the_intervals_calibration_md_prints_are_the_ones_the_tools_print():

@@ -3,7 +3,9 @@
 Add a benchmark (docs/contributing.md#add-a-benchmark): write ``bench/benchmarks/<name>.py``
 ending in ``BENCHMARK = ...`` (an image classifier declares itself with
 ``classifier.image_benchmark(__name__, ...)``; see ``spec.py`` for the fields and ``digits.py``
-for a small example), add its name to ``MODULES`` below, and measure its baselines with
+for a small example), add its module to ``SUITE`` in ``bench/stores/project.py`` and to ``[tool.lr_bench]
+benchmarks`` in ``pyproject.toml`` (the registry is the project's list: ``registry()``; a project of its own
+declares its benchmarks the same way, docs/your-project.md), and measure its baselines with
 ``pytest -m slow --bench-case=<name> --update-baselines --bench-seeds=40 --bench-first-seed=1000``
 (or record each case that cannot be measured here with ``python -m bench baselines pending``).
 ``tests/benchmarks/test_registry.py`` checks the declaration.
@@ -15,21 +17,15 @@ GPU benchmark's night trains, from what its gate must see) and ``standalone`` (a
 ``python -m bench.benchmarks.<name>``).
 """
 
+import functools
 import importlib
 
 from bench.benchmarks.spec import Benchmark, Case, Cost, Requirement, RunOptions
 from bench.engine.records import CaseId
+from bench.stores import project
 
-# One line per benchmark, in the order the comparison table shows them.
-MODULES = (
-    "ionosphere",
-    "digits",
-    "cifar10_resnet",
-    "cifar10_minivggnet",
-    "cifar10_onecycle",
-    "fashion_mnist_onecycle",
-    "boston_housing",
-)
+# The suite's own benchmark files (``bench.stores.project.SUITE``), in the order the comparison table shows them.
+MODULES = tuple(module.rpartition(".")[2] for module in project.SUITE)
 
 __all__ = [
     "MODULES",
@@ -46,22 +42,45 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=None)
+def _declared(modules):
+    """``{name: Benchmark}`` of the ``BENCHMARK`` each of ``modules`` declares, in their order."""
+    out = {}
+    for module in modules:
+        try:
+            found = importlib.import_module(module)
+        except ImportError as err:
+            raise ValueError(
+                f"benchmark module {module!r} (the project's [tool.lr_bench] benchmarks) does not import: {err}"
+            ) from err
+        benchmark = getattr(found, "BENCHMARK", None)
+        if not isinstance(benchmark, Benchmark):
+            raise ValueError(
+                f"{module} must end in BENCHMARK = ... (a bench.api.Benchmark, e.g. from bench.api.keras_classifier). "
+                f"Received: BENCHMARK={benchmark!r}"
+            )
+        if benchmark.name in out:
+            raise ValueError(f"two benchmark modules declare the name {benchmark.name!r}: give each its own")
+        out[benchmark.name] = benchmark
+    return out
+
+
+def registry():
+    """``{name: Benchmark}`` of this process's project (``bench.stores.project.current()``), in table order."""
+    return _declared(project.current().benchmarks)
+
+
 def names():
     """Registered benchmark names, in table order."""
-    return MODULES
+    return tuple(registry())
 
 
 def get(name):
     """The ``Benchmark`` called ``name``; ``ValueError`` listing the valid names."""
-    if name not in MODULES:
-        raise ValueError(f"Unknown benchmark {name!r}; valid: {', '.join(MODULES)}")
-    benchmark = importlib.import_module(f"bench.benchmarks.{name}").BENCHMARK
-    if benchmark.name != name:
-        raise ValueError(
-            f"bench/benchmarks/{name}.py declares a benchmark named {benchmark.name!r}; "
-            "the file and the declaration must share one name"
-        )
-    return benchmark
+    found = registry()
+    if name not in found:
+        raise ValueError(f"Unknown benchmark {name!r}; valid: {', '.join(found)}")
+    return found[name]
 
 
 def selection(text, whole_case=False):
@@ -80,7 +99,7 @@ def selection(text, whole_case=False):
 
 
 def all_benchmarks():
-    return [get(name) for name in MODULES]
+    return list(registry().values())
 
 
 def cases():

@@ -110,9 +110,8 @@ def train(
     build_model=None,
     extra_history=None,
 ):
-    """Train ``model`` (or a fresh ``build_model()``) with schedule ``s`` under SGD; a ``RunResult``.
-
-    Categorical cross-entropy on one-hot labels; SGD's other arguments come from the case.
+    """Train ``model`` (or a fresh ``build_model()``) with schedule ``s`` under the case's optimizer; a
+    ``RunResult``. Categorical cross-entropy on one-hot labels; the optimizer's other arguments come from the case.
     """
     from schedules.backend import keras
 
@@ -121,10 +120,7 @@ def train(
     if model is None:
         model = benchmark.new_model(build_model, seed, options)
     rate = s.as_training_schedule(-(-len(train_set[0]) // batch_size))
-    optimizer = precision.wrap(
-        keras.optimizers.SGD(learning_rate=rate, **benchmark.optimizer_args(case_name, options)),
-        options.mixed_precision,
-    )
+    optimizer = precision.wrap(benchmark.optimizer(case_name, rate, options), options.mixed_precision)
     start = time.perf_counter()
     history = loop.train_loop(
         model,

@@ -133,18 +133,26 @@ class Cost:
 
 @dataclasses.dataclass(frozen=True)
 class Case:
-    """One named run of a benchmark: a registry schedule, its parameters, and SGD's other arguments.
+    """One named run of a benchmark: a registry schedule, its parameters, and the optimizer's other arguments.
 
     ``params`` None means they are chosen when training starts; ``chosen_by`` then says
-    how (e.g. source C's range test for 1cycle's ``max_lr``).
+    how (e.g. source C's range test for 1cycle's ``max_lr``). ``optimizer_class``: the ``keras.optimizers``
+    class that trains it (``"SGD"``, ``"Adam"``, ``"AdamW"``, ...), given the schedule as its rate and
+    ``optimizer`` as its other arguments.
     """
 
-    schedule: str  # a name in schedules.available()
+    schedule: str  # a name in schedules.available() (a project's own: schedules.register)
     params: Optional[Mapping] = None
-    optimizer: Mapping = dataclasses.field(default_factory=dict)  # keras.optimizers.SGD arguments
+    optimizer: Mapping = dataclasses.field(default_factory=dict)  # the optimizer's arguments besides the rate
     chosen_by: str = ""
+    optimizer_class: str = "SGD"  # a class of keras.optimizers
 
     def __post_init__(self):
+        if not (isinstance(self.optimizer_class, str) and self.optimizer_class.isidentifier()):
+            raise ValueError(
+                "Argument `optimizer_class` must name a class of keras.optimizers, e.g. 'Adam'. "
+                f"Received: optimizer_class={self.optimizer_class!r}"
+            )
         if self.schedule not in schedules.available():
             raise ValueError(
                 f"Argument `schedule` must be one of {', '.join(schedules.available())}. "
@@ -316,6 +324,20 @@ class Benchmark:
         size = self.config["batch_size"] * _injected(options).batch_factor
         return min(size, QUICK["batch_size"]) if options is not None and options.quick else size
 
+    def optimizer(self, case, rate, options):
+        """The Keras optimizer that trains ``case``: its ``optimizer_class`` with ``rate`` (a schedule) and
+        ``optimizer_args``; a ``ValueError`` naming Keras' optimizers where the class is not one of them."""
+        from schedules.backend import keras
+
+        name = self.case(case).optimizer_class
+        cls = getattr(keras.optimizers, name, None)
+        if not (isinstance(cls, type) and issubclass(cls, keras.optimizers.Optimizer)):
+            known = sorted(n for n, c in vars(keras.optimizers).items() if isinstance(c, type) and n[0].isupper())
+            raise ValueError(
+                f"{self.name}/{case}: keras.optimizers has no optimizer {name!r}; it has {', '.join(known)}"
+            )
+        return cls(learning_rate=rate, **self.optimizer_args(case, options))
+
     def optimizer_args(self, case, options):
         """SGD's arguments besides the rate for ``case``: the case's own, as the regression ``options``
         injects changes them (momentum, Nesterov)."""
@@ -367,14 +389,38 @@ class Benchmark:
         return runs
 
     def trains_together(self, case, options):
-        """Whether ``run`` trains the seeds of ``case`` together under ``options`` (on TensorFlow only)."""
-        return (
-            self.train_seeds is not None and options.stacks and self.case(case).params is not None and _on_tensorflow()
-        )
+        """Whether ``run`` trains the seeds of ``case`` together under ``options`` (on TensorFlow only, with an
+        optimizer whose update is element-wise: ``why_apart`` says why not)."""
+        return self.why_apart(case, options) is None
+
+    def why_apart(self, case, options):
+        """Why the seeds of ``case`` train one at a time under ``options``; None where they train together."""
+        declared = self.case(case)
+        if self.train_seeds is None:
+            return "its benchmark declares no train_seeds (a model the stacked engine cannot copy)"
+        if not options.stacks:
+            return "the options ask for one seed at a time (--bench-engine=keras, XLA or mixed precision)"
+        if declared.params is None:
+            return f"its parameters are chosen per seed at run time ({declared.chosen_by})"
+        if declared.optimizer_class not in ELEMENTWISE or set(declared.optimizer) & NOT_ELEMENTWISE:
+            return (
+                f"{declared.optimizer_class}{dict(declared.optimizer)} does not update each weight on its own "
+                f"(together: {', '.join(ELEMENTWISE)}, without {', '.join(sorted(NOT_ELEMENTWISE))})"
+            )
+        if not _on_tensorflow():
+            return "Keras does not run on TensorFlow (the stacked engine is TensorFlow's)"
+        return None
 
     def protocol_cases(self):
         """Every ``(protocol, case name)`` the slow suite runs, in table order."""
         return [(protocol, name) for protocol in self.protocols for name in self.cases]
+
+
+# Optimizers whose update of a weight reads only that weight, its gradient and its own slots, so that the seeds
+# of a case stacked into one model train as they would apart (bench.engine.stacked); and the arguments that
+# break it (a norm over all weights).
+ELEMENTWISE = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "Nadam")
+NOT_ELEMENTWISE = frozenset({"clipnorm", "global_clipnorm"})
 
 
 def _injected(options):

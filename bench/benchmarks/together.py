@@ -34,7 +34,6 @@ def train(
     the wall time of the whole group. A case whose parameters are chosen per seed at run
     time (a range test) is a ``ValueError``: its seeds would not share one schedule.
     """
-    from schedules.backend import keras
 
     if benchmark.case(case_name).params is None:
         raise ValueError(
@@ -44,7 +43,7 @@ def train(
     models = [benchmark.new_model(build_model, seed, options) for seed in seeds]
     batch_size = benchmark.batch_size(options)
     rate = s.as_training_schedule(-(-len(data_sets[0][0][0]) // batch_size))
-    optimizer = keras.optimizers.SGD(learning_rate=rate, **benchmark.optimizer_args(case_name, options))
+    optimizer = benchmark.optimizer(case_name, rate, options)
     start = time.perf_counter()
     histories = stacked.train_stacked(
         models,

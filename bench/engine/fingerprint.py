@@ -48,13 +48,19 @@ def hash_files(files):
 
 
 @functools.lru_cache(maxsize=None)
-def training_code():
+def training_code(extra=()):
     """The fingerprint of ``TRAINING_PACKAGES`` as this process imports them (a checkout or an installed
-    copy alike): every file under each package's folder but compiled ones and Markdown."""
+    copy alike), and of the ``extra`` modules (a project's own benchmarks, whole packages where they are in
+    one): every file under each package's folder but compiled ones and Markdown."""
     files = {}
-    for package in TRAINING_PACKAGES:
-        folder = Path(next(iter(importlib.util.find_spec(package).submodule_search_locations)))
-        for path in folder.rglob("*"):
+    for package in (*TRAINING_PACKAGES, *extra):
+        spec = importlib.util.find_spec(package)
+        if spec.submodule_search_locations:
+            folder = Path(next(iter(spec.submodule_search_locations)))
+            paths = folder.rglob("*")
+        else:  # a module on its own
+            folder, paths = Path(spec.origin).parent, [Path(spec.origin)]
+        for path in paths:
             if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".md"):
                 files[f"{package}/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
     return hash_files(files)

@@ -230,13 +230,42 @@ def pytest_addoption(parser):
     )
 
 
+# The markers the plugin gives every project (a project may declare them too; its own words win in --markers).
+MARKERS = (
+    "slow: a benchmark case: trains one case of a declared benchmark on its seeds and judges it against its "
+    "baseline (pytest -m slow is the benchmark tier)",
+    "gpu: needs a GPU; skipped with a reason when none is visible",
+    "bench_case(case_id): the benchmark case (a bench.engine.records.CaseId) this test trains and judges",
+)
+# Options that take a folder: written apart from it (`--bench-results DIR`), pytest has already taken DIR for a
+# test path when it chose the session's root folder, before any plugin's options were known.
+FOLDER_OPTIONS = ("--bench-results", "--bench-baselines", "--bench-report-dir", "--bench-resume")
+
+
+def _folder_apart(args):
+    """The first ``--option DIR`` of ``FOLDER_OPTIONS`` written apart from an existing folder, else None."""
+    for option, value in zip(args, args[1:]):
+        if option in FOLDER_OPTIONS and Path(value).is_dir():
+            return option, value
+    return None
+
+
 def pytest_configure(config):
-    if config.inipath is None:
+    apart = _folder_apart([str(a) for a in config.invocation_params.args])
+    if apart:
+        option, value = apart
         raise pytest.UsageError(
-            "pytest did not read this project's pyproject.toml, so its markers and options are not set. "
-            "A directory given as a separate argument (`--bench-results DIR`) makes pytest take DIR for "
-            "its root: write `--bench-results=DIR` (and `--bench-baselines=DIR`) instead."
+            f"`{option} {value}`: pytest takes a folder written apart from its option for a test path, and chose "
+            f"its root folder from it before reading this option. Write `{option}={value}` instead."
         )
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+    from bench.stores import project
+
+    try:
+        project.use(config.rootpath)
+    except project.ProjectError as err:
+        raise pytest.UsageError(str(err)) from None
     injected = config.getoption("--bench-inject")
     for option in ("--update-baselines", "--bench-confirm-baselines"):
         if injected and config.getoption(option):
@@ -376,6 +405,15 @@ def pytest_sessionfinish(session, exitstatus):
 def bench_session(request):
     """The session's benchmark state: runs cases, records results, judges them."""
     return request.config.stash[SESSION_KEY]
+
+
+def pytest_generate_tests(metafunc):
+    """The cases of ``bench.harness.cases.test_accuracy_meets_baseline``, wherever a project's test module
+    collects it: one per case of the project's benchmarks."""
+    from bench.harness import cases
+
+    if metafunc.function is cases.test_accuracy_meets_baseline:
+        metafunc.parametrize(cases.CASE_ARGUMENT, cases.params())
 
 
 @pytest.hookimpl(trylast=True)  # after -m / -k have deselected

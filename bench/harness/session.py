@@ -336,7 +336,9 @@ class BenchSession:
         found = (
             {}
             if store is None
-            else ledger.collected_seeds(store, without, self.machine_key(), fingerprint.training_code())
+            else ledger.collected_seeds(
+                store, without, self.machine_key(), fingerprint.training_code(project_packages())
+            )
         )
         self.collect = {case: found.get(case, []) for case in without}
 
@@ -686,7 +688,7 @@ class BenchSession:
             "bench_case": self.config.getoption("--bench-case"),
             "budget_h": self.config.getoption("--bench-budget"),
             "machine": self.machine_key(),
-            "training_code": fingerprint.training_code(),
+            "training_code": fingerprint.training_code(project_packages()),
             "args": list(self.config.invocation_params.args),
         }
 
@@ -791,3 +793,12 @@ def _new_dir(root, name):
         except FileExistsError:
             continue
     raise RuntimeError(f"Could not create a new results directory under {root}")
+
+
+def project_packages():
+    """The top packages of a project's own benchmark modules (``bench.stores.project``), whose code decides
+    how its cases train as the suite's does; none for the suite's own."""
+    from bench.stores import project
+
+    found = project.current()
+    return () if found.own else tuple(dict.fromkeys(m.partition(".")[0] for m in found.benchmarks))

@@ -6,7 +6,8 @@ worker until merged), ``history_store`` (every night's records in one SQL databa
 chosen by URL), ``provenance`` (a night's description, built once, kept in its folder as ``session.json``),
 ``sides`` (a revision's runs kept for ``compare`` and ``bisect``, keyed by its code's fingerprint, the
 machine and the options), ``writers`` (the one interface a session writes records through,
-``write(record)``: a results folder, or a night of a history store).
+``write(record)``: a results folder, or a night of a history store), ``project`` (the project guarded: its
+``[tool.lr_bench]`` benchmarks and baseline folder).
 
 Uses the engine's records.
 """

@@ -42,7 +42,15 @@ def _package_dir():
     )
 
 
-DEFAULT_DIR = _package_dir()
+def default_dir():
+    """The baseline files' folder of this process's project (``bench.stores.project``): the one its
+    ``[tool.lr_bench]`` names, else the folder installed with the suite (``_package_dir``)."""
+    from bench.stores import project
+
+    return project.current().baselines or _package_dir()
+
+
+DEFAULT_DIR = default_dir()
 REQUIRED_KEYS = ("n", "mean", "std", "better", "provenance")
 RULE = {
     "worse": "bootstrap from the baseline seeds: fail below its 1-in-(T/1%) quantile of n-seed means (one-sided)",

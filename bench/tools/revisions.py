@@ -10,7 +10,8 @@ asked what it trains here, and trained (docs/changes.md).
 - ``checkout``: a folder with the revision's files: the working tree itself, or a ``git worktree`` made for
   the call and removed after it.
 - ``probe``: the cases the revision trains on this machine and their seeds, in the revision's own terms
-  (its ``bench.benchmarks``); a revision without the suite is a ``UserError``.
+  (its ``bench.benchmarks``, or, in a project that installs the suite, the benchmarks its ``[tool.lr_bench]``
+  declares); a revision with neither is a ``UserError``.
 - ``train``: the revision's own ``pytest -m slow`` on the given cases, in another process with the
   revision's code first on ``sys.path``; the runs read back from its results folder.
 """
@@ -147,11 +148,15 @@ def checkout(repo, revision):
 
 def baselines_dir(repo, revision, into):
     """A folder with ``revision``'s baseline files (written under ``into`` for a commit)."""
+    from bench.stores import project
+
+    found = project.read(Path(repo) / "pyproject.toml") if (Path(repo) / "pyproject.toml").is_file() else None
+    name = "baselines" if found is None else found.baselines.relative_to(found.root).as_posix()
     if revision.working_tree:
-        return Path(repo) / "baselines"
+        return Path(repo) / name
     folder = Path(into) / f"baselines-{revision.commit[:10]}"
     folder.mkdir(parents=True, exist_ok=True)
-    archive = git(repo, "archive", "--format=tar", revision.commit, "baselines", binary=True, check=False)
+    archive = git(repo, "archive", "--format=tar", revision.commit, name, binary=True, check=False)
     if archive:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             for member in tar.getmembers():
@@ -166,8 +171,11 @@ PROBE = """
 import json
 import os
 import bench
+from bench.stores import project
 here = os.path.dirname(os.path.dirname(os.path.abspath(bench.__file__)))
-if os.path.realpath(here) != os.path.realpath(os.getcwd()):
+mine = project.find(os.getcwd())
+own_root = mine.root is not None and os.path.realpath(mine.root) == os.path.realpath(os.getcwd())
+if os.path.realpath(here) != os.path.realpath(os.getcwd()) and not own_root:
     print("PROBE " + json.dumps({"from": here}))
     raise SystemExit(0)
 from bench import benchmarks
@@ -184,6 +192,7 @@ print("PROBE " + json.dumps({"from": here, "cases": out}))
 
 def _env(root):
     env = dict(os.environ)
+    env.pop("LR_BENCH_PROJECT", None)  # the revision's own pyproject.toml names its project
     env["PYTHONPATH"] = os.pathsep.join([str(root)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return env
@@ -202,7 +211,10 @@ def probe(root, label, seeds=None, first_seed=0):
         raise UserError(f"{label} has no suite this command can drive (its bench.benchmarks did not answer: {why})")
     answer = json.loads(line[6:])
     if "cases" not in answer:  # the installed suite answered, not the revision
-        raise UserError(f"{label} has no suite this command can drive (no bench package of its own)")
+        raise UserError(
+            f"{label} has no suite this command can drive (no bench package of its own, and no [tool.lr_bench] "
+            "table in its pyproject.toml)"
+        )
     return {CaseId(b, p, c): list(range(first_seed, first_seed + (seeds or n))) for b, p, c, n in answer["cases"]}
 
 

@@ -134,3 +134,57 @@ def test_every_schedule_s_module_is_in_the_mutation_run(name):
     assert any(fnmatch.fnmatch(module, p) for p in config["only_mutate"]) and not any(
         fnmatch.fnmatch(module, p) for p in config.get("do_not_mutate", [])
     ), f"{module} is not mutated by `tox -e mutation`: pyproject.toml's [tool.mutmut] only_mutate / do_not_mutate"
+
+
+class _Own(schedules.Schedule):
+    """A project's own schedule, for the registration tests: ``lr`` at every epoch."""
+
+    name = "test_own"
+    unit = "epoch"
+    params = {"lr": schedules.ranges.POSITIVE}
+    example = {"lr": 0.1}
+
+    def __init__(self, lr):
+        self._accept(lr=lr)
+
+    def _rate(self, t, xp):
+        return t * 0.0 + self.lr
+
+
+def test_a_project_registers_its_own_schedule_once_and_get_builds_it(monkeypatch):
+    monkeypatch.setattr(schedules, "_REGISTRY", dict(schedules._REGISTRY))
+    assert schedules.register(_Own) is _Own and "test_own" in schedules.available()
+    assert schedules.get("test_own", lr=0.2)(7) == 0.2 and schedules.declared("test_own") is _Own
+    assert schedules.register(_Own) is _Own  # again: nothing changes
+    again = type("_Own", (_Own,), {"__module__": _Own.__module__, "__qualname__": _Own.__qualname__})
+    assert schedules.register(again) is again and schedules.declared("test_own") is again  # the module re-imported
+
+
+def test_registration_refuses_what_is_not_a_schedule_or_takes_a_name(monkeypatch):
+    monkeypatch.setattr(schedules, "_REGISTRY", dict(schedules._REGISTRY))
+
+    def refused(cls):
+        with pytest.raises(ValueError) as err:
+            schedules.register(cls)
+        return str(err.value)
+
+    assert refused(int) == "Argument `cls` must be a subclass of schedules.Schedule. Received: cls=<class 'int'>"
+    assert refused(type("Nameless", (_Own,), {"name": "two words"})) == (
+        "Nameless.name must be an identifier (what get() calls it). Received: 'two words'"
+    )
+    assert refused(type("Unitless", (_Own,), {"unit": "batch"})) == (
+        "Unitless.unit must be one of epoch, iteration. Received: 'batch'"
+    )
+
+    def two(self, lr, k):
+        self._accept(lr=lr)
+
+    assert refused(type("Undeclared", (_Own,), {"__init__": two})) == (
+        "Undeclared.params declares no range for k: add one per argument"
+    )
+    assert refused(type("Step2", (_Own,), {"name": "step"})) == (
+        f"Schedule name 'step' is taken by schedules.decay.Step; give {__name__}.Step2 another name"
+    )
+    with pytest.raises(ValueError, match="Argument `lr` must be a finite number > 0"):
+        schedules.register(type("BadExample", (_Own,), {"name": "test_bad", "example": {"lr": 0.0}}))
+    assert "test_bad" not in schedules.available()

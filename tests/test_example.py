@@ -1,0 +1,117 @@
+"""examples/breast_cancer as a team would use the suite: its wheel built from this checkout and installed into a
+fresh virtual environment, the example copied to a temporary folder outside the repository (no conftest.py,
+no pyproject.toml of the suite's there), and the example's own README commands run as written.
+
+Then what the example's user relies on: a change of its own schedule that halves its rate fails its gate,
+and ``python -m bench compare main`` on a branch that changes only a comment says ``identical``, training
+nothing once ``main``'s side is kept.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "breast_cancer"
+
+
+def readme_commands():
+    """The README's ``bash`` blocks, one command each, in order."""
+    blocks = re.findall(r"```bash\n(.*?)```", (EXAMPLE / "README.md").read_text(), re.S)
+    return [block.strip() for block in blocks]
+
+
+def test_the_example_s_readme_gives_the_setup_then_four_commands():
+    commands = readme_commands()
+    assert commands[0].startswith("python3 -m venv .venv && .venv/bin/pip install 'lr-schedule-suite[cpu]'")
+    assert commands[1:] == [
+        '.venv/bin/pytest -m "not slow"',
+        ".venv/bin/pytest -m slow",
+        ".venv/bin/python -m bench compare main",
+        ".venv/bin/pytest -m slow --bench-case=breast_cancer --update-baselines --bench-seeds=40 "
+        "--bench-first-seed=1000",
+    ]
+
+
+def _run(command, cwd, env, timeout=900):
+    done = subprocess.run(command, cwd=cwd, env=env, shell=True, capture_output=True, text=True, timeout=timeout)
+    return done.returncode, done.stdout + done.stderr
+
+
+def _git(cwd, *args):
+    subprocess.run(
+        ["git", "-c", "user.email=ci@example.invalid", "-c", "user.name=ci", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.mark.e2e(minutes=4)  # a wheel, a fresh venv with TensorFlow, the example's commands: about 3 min
+def test_the_example_runs_its_readme_against_the_suite_s_wheel(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LR_BENCH_", "PYTEST_", "VIRTUAL_ENV"))}
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    wheels = tmp_path / "wheels"
+    code, out = _run(f"{sys.executable} -m pip wheel --no-deps -q -w {wheels} {ROOT}", tmp_path, env)
+    assert code == 0, out
+    (wheel,) = wheels.glob("lr_schedule_suite-*.whl")
+    project = tmp_path / "mybench"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("__pycache__", ".venv", "results"))
+    setup = readme_commands()[0].replace("'lr-schedule-suite[cpu]'", f"'{wheel}[cpu]'")
+    code, out = _run(setup, project, env)
+    assert code == 0, out
+    python = project / ".venv" / "bin" / "python"
+    where = subprocess.run(
+        [python, "-c", "import bench; print(bench.__file__)"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert "site-packages" in where.stdout, where.stdout + where.stderr  # the wheel's copy, not this checkout
+
+    _git(project, "init", "-q", "-b", "main")
+    (project / ".gitignore").write_text(".venv/\nresults/\n.benchmarks/\n__pycache__/\n")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-q", "-m", "the team's benchmark")
+
+    fast, slow, compare, update = readme_commands()[1:]
+    code, out = _run(fast, project, env)
+    assert code == 0 and re.search(r"\b2 passed\b", out), out
+    code, out = _run(slow, project, env)
+    assert code == 0 and "2 passed" in out, out
+    assert re.search(r"breast_cancer\s+holdout\s+warmup_exp\s+final_val_accuracy \[fraction\]\s+>= \S+ \(mean", out), (
+        out
+    )
+    assert (project / "results" / "history.sqlite").is_file()  # the project's own results and history
+
+    # a branch that changes only a comment: identical, HEAD trains nothing; once main's side is kept, neither
+    _git(project, "checkout", "-q", "-b", "comment")
+    model = project / "mybench" / "breast_cancer.py"
+    model.write_text(model.read_text().replace("def build_model():", "def build_model():  # as the team trains it"))
+    _git(project, "commit", "-q", "-am", "a comment")
+    code, out = _run(compare, project, env)
+    assert code == 0 and "2 identical" in out and re.search(r"\*\*HEAD\*\*: .*trained nothing", out), out
+    code, out = _run(compare, project, env)
+    assert (
+        code == 0 and "2 identical" in out and len(re.findall(r"trained nothing, 2 case\(s\) from the store", out)) == 2
+    )
+    _git(project, "checkout", "-q", "main")
+
+    # the team's schedule at half its rate fails its gate
+    schedule = project / "mybench" / "warmup_exp.py"
+    original = schedule.read_text()
+    schedule.write_text(original.replace("return xp.where(", "return 0.5 * xp.where("))
+    code, out = _run(slow, project, env)
+    assert code == 1 and re.search(r"breast_cancer/holdout/warmup_exp: CHANGED: final_train_loss .* higher by", out), (
+        out
+    )
+    assert "1 failed, 1 passed" in out, out
+    schedule.write_text(original)
+
+    # the printed command writes the project's own baseline file, never one inside the installed package
+    before = (project / "baselines" / "breast_cancer.json").read_text()
+    code, out = _run(update, project, env)
+    assert code == 0 and f"wrote {project / 'baselines' / 'breast_cancer.json'}" in out, out
+    assert (project / "baselines" / "breast_cancer.json").read_text() != before
