@@ -157,3 +157,31 @@ def test_runs_build_through_the_declaration_so_an_injected_regression_reaches_th
         elif isinstance(node, ast.Attribute) and node.attr == "set_random_seed":
             found.append(f"line {node.lineno}: set_random_seed (use BENCHMARK.new_model(build_model, seed, options))")
     assert not found, f"{path.name}: " + "; ".join(found)
+
+
+def test_the_registry_is_the_project_s_list_and_says_what_is_wrong_with_a_module(tmp_path, monkeypatch):
+    """A project's own modules (here one made on the spot) become the registry; a module that does not import,
+    one without BENCHMARK and two with one name are refused, each saying what to change."""
+    from bench.stores import project
+
+    (tmp_path / "teambench.py").write_text(
+        "from bench.benchmarks import digits\n"
+        "import dataclasses\n"
+        "BENCHMARK = dataclasses.replace(digits.BENCHMARK, name='team')\n"
+    )
+    (tmp_path / "nothing.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    mine = project.Project(tmp_path, ("teambench",), tmp_path / "baselines")
+    monkeypatch.setattr(project, "current", lambda: mine)
+    assert benchmarks.names() == ("team",) and benchmarks.get("team").name == "team"
+    with pytest.raises(ValueError, match=r"Unknown benchmark 'digits'; valid: team"):
+        benchmarks.get("digits")
+    refused = {
+        ("no_such_module_here",): r"'no_such_module_here' \(the project's \[tool.lr_bench\] benchmarks\) does not",
+        ("nothing",): r"nothing must end in BENCHMARK = \.\.\. .* Received: BENCHMARK=None",
+        ("teambench", "teambench2"): r"two benchmark modules declare the name 'team'",
+    }
+    (tmp_path / "teambench2.py").write_text("from teambench import BENCHMARK\n")
+    for modules, message in refused.items():
+        with pytest.raises(ValueError, match=message):
+            benchmarks._declared(modules)

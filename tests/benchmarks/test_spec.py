@@ -222,3 +222,26 @@ def test_a_quick_pass_runs_gpu_cases_on_the_cpu_and_only_a_quick_pass_takes_synt
         "Fashion-MNIST, 60,000 + 10,000 images; a run that measures needs the real data"
     )
     assert "--bench-quick" in refused
+
+
+def test_a_case_names_any_keras_optimizer_and_a_bad_name_is_refused():
+    with pytest.raises(ValueError, match=r"`optimizer_class` must name a class of keras.optimizers, e.g. 'Adam'"):
+        Case("constant", {"lr": 0.1}, optimizer_class="adam w")
+    b = _declare(cases={"c": Case("constant", {"lr": 0.1}, {"beta_1": 0.8}, optimizer_class="Adam")})
+    opt = b.optimizer("c", 0.01, RunOptions())
+    assert type(opt).__name__ == "Adam" and float(opt.beta_1) == 0.8
+    wrong = _declare(cases={"c": Case("constant", {"lr": 0.1}, optimizer_class="Adamm")})
+    with pytest.raises(ValueError, match=r"demo/c: keras.optimizers has no optimizer 'Adamm'; it has .*\bAdam\b"):
+        wrong.optimizer("c", 0.01, RunOptions())
+
+
+def test_why_a_case_s_seeds_train_apart_is_said():
+    train_seeds = lambda *a, **k: None  # noqa: E731
+    together = _declare(train_seeds=train_seeds, cases={"c": Case("constant", {"lr": 0.1}, optimizer_class="AdamW")})
+    assert together.why_apart("c", RunOptions()) is None and together.trains_together("c", RunOptions())
+    clipped = _declare(train_seeds=train_seeds, cases={"c": Case("constant", {"lr": 0.1}, {"clipnorm": 1.0})})
+    assert clipped.why_apart("c", RunOptions()).startswith("SGD{'clipnorm': 1.0} does not update each weight")
+    assert "declares no train_seeds" in _declare().why_apart("c", RunOptions())
+    assert "one seed at a time" in together.why_apart("c", RunOptions(engine="keras"))
+    chosen = _declare(train_seeds=train_seeds, cases={"c": Case("onecycle", None, chosen_by="a range test")})
+    assert chosen.why_apart("c", RunOptions()) == "its parameters are chosen per seed at run time (a range test)"
