@@ -251,13 +251,11 @@ def test_the_benchmarks_region_states_what_the_baseline_files_hold(tmp_path):
     rows = {line.split("|")[1].strip(): line for line in docs.benchmarks_table().splitlines()[2:]}
     assert len(rows) == 7
     resnet = rows["`cifar10_resnet`"]
-    assert (
-        "| A | 10: none, standard, step, linear, poly, time, exp, onecycle, cyclical, cosine | GPU | 4 | 100 |"
-        in resnet
-    )
-    assert (
-        "step >= 0.86, linear >= 0.87" in resnet and "no baseline yet: time, exp, onecycle, cyclical, cosine" in resnet
-    )
+    # source A's ten schedules; a schedule a contributor adds (docs/contributing.md) joins the list ahead of them
+    assert "| A | " in resnet
+    assert "none, standard, step, linear, poly, time, exp, onecycle, cyclical, cosine | GPU | 4 | 100 |" in resnet
+    assert "step >= 0.86, linear >= 0.87" in resnet and "time, exp, onecycle, cyclical, cosine |" in resnet
+    assert re.search(r"no baseline yet: (\w+, )*time, exp", resnet)
     assert "`published`: measured on 200 seeds (1000..1199)" in rows["`ionosphere`"]
     assert "`published`: no baseline yet: constant, onecycle" in rows["`fashion_mnist_onecycle`"]
 

@@ -442,10 +442,11 @@ class BenchSession:
             factor = planning.correction(self.done_times)
             if planning.still_fits(row, elapsed, self.budget_s, factor):
                 return
-            row = self.plan.deferred(row.entry, factor)
+            overhead = max(0.0, elapsed - sum(measured for _, measured in self.done_times))
+            row = self.plan.deferred(row.entry, factor, overhead)
             why = (
                 f"deferred as the night ran: {duration_text(elapsed)} into the budget of "
-                f"{duration_text(self.budget_s)}, "
+                f"{duration_text(self.budget_s)} ({duration_text(overhead)} of it training no case), "
                 f"its estimate {duration_text(row.entry.seconds)} x {factor:.2f} (tonight's cases against their "
                 "estimates) would end past it"
             )

@@ -78,14 +78,18 @@ class Plan:
     def row(self, case):
         return next(r for r in self.rows if r.entry.case == case)
 
-    def deferred(self, entry, factor=1.0):
+    def deferred(self, entry, factor=1.0, overhead_s=0.0):
         """``entry`` deferred tonight: its ``Row``, due within the rotation's period of the night it last trained in
-        (a case that never trained: of this machine's first night). ``factor``: how much longer than estimated
-        tonight's cases took (``correction``); a case deferred as the night ran is due within the period those
-        corrected estimates give, where that is longer than the plan's."""
+        (a case that never trained: of this machine's first night). A case deferred as the night ran is due within
+        the period the night as it ran gives, where that is longer than the plan's: ``factor``, how much longer than
+        estimated tonight's cases took (``correction``), and ``overhead_s``, the seconds of the night so far that
+        trained no case (start-up, the probes, a loaded machine between cases), which no night gets back."""
         rotating = [r.entry.seconds for r in self.rows if r.decision in (TONIGHT, DEFERRED)]
-        nights = max(self.period, period([None if s is None else s * factor for s in rotating], self.budget_s))
-        return deferred(entry, nights, self.nights_before)
+        if self.budget_s is None:
+            return deferred(entry, self.period, self.nights_before)
+        usable = self.budget_s - overhead_s
+        ran = self.period if usable <= 0 else period([None if s is None else s * factor for s in rotating], usable)
+        return deferred(entry, max(self.period, ran), self.nights_before)
 
     def tonight(self):
         """Tonight's cases in the order they train: the rotation's (never trained first, then the longest wait, then

@@ -106,3 +106,19 @@ def test_a_case_deferred_as_the_night_ran_is_due_within_the_period_the_corrected
     assert p.deferred(a).due_in == 0 and p.deferred(a).overdue  # at the plan's estimates: past its due night
     assert p.deferred(a, factor=1.5).due_in == 1 and not p.deferred(a, factor=1.5).overdue
     assert p.deferred(a, factor=0.5).due_in == 0  # never shorter than the plan's period
+
+
+def test_a_night_whose_overheads_left_no_room_defers_a_case_to_the_next_night_not_past_its_due_night():
+    # four cases estimated 3.8 s each fit a budget of 16.2 s (period 1). The night ran at its estimates (factor 1.0)
+    # but spent 2 s training nothing (start-up on a loaded machine): 15.2 s no longer fit the 14.2 s left, so the
+    # rotation as the night ran takes 2 nights and a case trained last night is due in 1, not failed as overdue
+    p = plan.make([entry(c, 3.8, waited=0) for c in "abcd"], 16.2)
+    assert p.period == 1
+    d = p.row(CaseId("b", "p", "d")).entry
+    assert p.deferred(d, factor=1.0).overdue  # the estimates alone say it fitted
+    assert p.deferred(d, factor=1.0, overhead_s=2.0).due_in == 1
+    assert not p.deferred(d, factor=1.0, overhead_s=2.0).overdue
+    assert p.deferred(d, factor=1.0, overhead_s=0.5).overdue  # 15.2 s still fit the 15.7 s left: it had room
+    assert p.deferred(d, factor=1.0, overhead_s=20.0).overdue  # no room at all: no rotation fits such a night
+    unbudgeted = plan.make([entry(c, 3.8, waited=0) for c in "abcd"], None)
+    assert unbudgeted.deferred(d, overhead_s=2.0).due_in == 0
