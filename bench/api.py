@@ -31,7 +31,8 @@ A Keras classifier is declared from the names the module states at its top (``NA
                                      together=True, seeds=20)
 
 - ``Case(schedule, params, optimizer=..., optimizer_class=...)``: a schedule of the registry (the suite's ten,
-  or the project's own, registered with ``@schedules.register``) with its arguments, and any
+  or the project's own, registered with ``@schedules.register``) or a Keras one (``"keras.CosineDecay"``, any
+  class of ``keras.optimizers.schedules``: ``schedules.from_keras``) with its arguments, and any
   ``keras.optimizers`` class with its other arguments.
 - ``keras_classifier(module_name, ...)``: the ``Benchmark`` of such a module (``together=True``: a case's seeds
   train together where the optimizer's update is element-wise, ``Benchmark.why_apart`` says otherwise);

@@ -2,9 +2,10 @@
 
 One module per family: ``decay`` (constant, standard, time, step, exp), ``polynomial`` (linear, poly),
 ``cosine``, ``onecycle``, ``cyclical``; built on ``_base`` (the ``Schedule`` class), ``_piecewise`` (joins),
-``_ranges`` and ``_validate`` (each argument's range and its message). ``keras_adapter`` and ``backend`` (the
-Keras in use) are the Keras side, ``range_test`` the learning-rate range test, ``_plot`` a schedule's plot,
-``checks`` the value checks a project runs on a schedule of its own (``register`` adds it to the registry).
+``_ranges`` and ``_validate`` (each argument's range and its message). ``keras_adapter``, ``backend`` (the
+Keras in use) and ``from_keras`` (a schedule of Keras' own, ``get("keras.CLASS", ...)``) are the Keras side,
+``range_test`` the learning-rate range test, ``_plot`` a schedule's plot, ``checks`` the value checks a
+project runs on a schedule of its own (``register`` adds it to the registry).
 
 >>> import schedules
 >>> "step" in schedules.available()
@@ -42,7 +43,7 @@ _REGISTRY = {
     )
 }
 
-__all__ = ["UNITS", "Schedule", "available", "declared", "get", "ranges", "register"]
+__all__ = ["KERAS_PREFIX", "UNITS", "Schedule", "available", "declared", "get", "is_keras", "ranges", "register"]
 
 ranges = _ranges  # the declared ranges a schedule's ``params`` use (``ranges.POSITIVE``, ``ranges.Real(0, 1)``, ...)
 
@@ -76,6 +77,14 @@ def register(cls):
     return cls
 
 
+KERAS_PREFIX = "keras."  # schedules.get("keras.CosineDecay", ...): a schedule of keras.optimizers.schedules
+
+
+def is_keras(name):
+    """Whether ``name`` names a schedule of ``keras.optimizers.schedules`` (``keras.CLASS``) for ``get``."""
+    return isinstance(name, str) and name.startswith(KERAS_PREFIX)
+
+
 def available():
     """The names ``get`` accepts, sorted."""
     return sorted(_REGISTRY)
@@ -103,7 +112,14 @@ def get(name, **params):
     Raises ``ValueError`` for an unknown name (listing the valid ones), for an
     unknown or missing parameter (naming it and listing the valid ones) and for
     an invalid value (naming the argument and the value).
+
+    ``keras.CLASS`` names a schedule of ``keras.optimizers.schedules`` with its own arguments
+    (``schedules.from_keras``): Keras' object, read per iteration, which a benchmark case can train with.
     """
+    if is_keras(name):
+        from schedules.from_keras import FromKeras
+
+        return FromKeras(name[len(KERAS_PREFIX) :], **params)
     cls = declared(name)
     names = _parameter_names(cls)
     unknown = [p for p in params if p not in names]

@@ -54,6 +54,12 @@ class Schedule:
         optimizer against."""
         return self(epoch if self.unit == "epoch" else iteration)
 
+    def wiring_tolerance(self, epoch, iteration):
+        """The absolute difference the training loops' wiring check allows between the optimizer's rate and
+        ``at(epoch, iteration)``, beyond float32's rounding (a relative 1e-6): none for a formula of this package,
+        which the adapter computes in float64 (``schedules.from_keras`` allows Keras' own float32 rounding)."""
+        return 1e-12  # pragma: no mutate (read by the training loops; tests/engine checks the wiring check)
+
     def values(self, ts):
         """The rates at every index of ``ts`` as a float64 array of the same shape."""
         return self._evaluate(_check_indices(ts, self.unit))

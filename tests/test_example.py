@@ -2,11 +2,13 @@
 fresh virtual environment, the example copied to a temporary folder outside the repository (no conftest.py,
 no pyproject.toml of the suite's there), and the example's own README commands run as written.
 
-Then what the example's user relies on: a change of its own schedule that halves its rate fails its gate,
-and ``python -m bench compare main`` on a branch that changes only a comment says ``identical``, training
-nothing once ``main``'s side is kept.
+Then what the example's user relies on: ``python -m bench compare main`` on a branch that changes only a comment
+says ``identical``, training nothing once ``main``'s side is kept; a commit that halves its own schedule's rate
+fails its gate, and ``bisect`` from ``main`` names that commit; the night's plan reads the project's own history,
+the quick pass runs every case, and ``history info`` reads the project's store.
 """
 
+import json
 import os
 import re
 import shutil
@@ -52,7 +54,7 @@ def _git(cwd, *args):
     )
 
 
-@pytest.mark.e2e(minutes=4)  # a wheel, a fresh venv with TensorFlow, the example's commands: about 3 min
+@pytest.mark.e2e(minutes=5)  # a wheel, a fresh venv with TensorFlow, the example's commands, a bisect: about 4 min
 def test_the_example_runs_its_readme_against_the_suite_s_wheel(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LR_BENCH_", "PYTEST_", "VIRTUAL_ENV"))}
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -80,7 +82,8 @@ def test_the_example_runs_its_readme_against_the_suite_s_wheel(tmp_path):
     code, out = _run(fast, project, env)
     assert code == 0 and re.search(r"\b2 passed\b", out), out
     code, out = _run(slow, project, env)
-    assert code == 0 and "2 passed" in out, out
+    assert code == 0 and "3 passed" in out, out
+    assert re.search(r"breast_cancer\s+holdout\s+keras_cosine\s+final_val_accuracy \[fraction\]\s+>= \S+ \(mean", out)
     assert re.search(r"breast_cancer\s+holdout\s+warmup_exp\s+final_val_accuracy \[fraction\]\s+>= \S+ \(mean", out), (
         out
     )
@@ -92,23 +95,37 @@ def test_the_example_runs_its_readme_against_the_suite_s_wheel(tmp_path):
     model.write_text(model.read_text().replace("def build_model():", "def build_model():  # as the team trains it"))
     _git(project, "commit", "-q", "-am", "a comment")
     code, out = _run(compare, project, env)
-    assert code == 0 and "2 identical" in out and re.search(r"\*\*HEAD\*\*: .*trained nothing", out), out
+    assert code == 0 and "3 identical" in out and re.search(r"\*\*HEAD\*\*: .*trained nothing", out), out
     code, out = _run(compare, project, env)
     assert (
-        code == 0 and "2 identical" in out and len(re.findall(r"trained nothing, 2 case\(s\) from the store", out)) == 2
+        code == 0 and "3 identical" in out and len(re.findall(r"trained nothing, 3 case\(s\) from the store", out)) == 2
     )
-    _git(project, "checkout", "-q", "main")
 
-    # the team's schedule at half its rate fails its gate
+    # the team's schedule at half its rate, committed after the comment: it fails its gate, and bisect from main
+    # names that commit
     schedule = project / "mybench" / "warmup_exp.py"
-    original = schedule.read_text()
-    schedule.write_text(original.replace("return xp.where(", "return 0.5 * xp.where("))
+    schedule.write_text(schedule.read_text().replace("return xp.where(", "return 0.5 * xp.where("))
+    _git(project, "commit", "-q", "-am", "halve the warm-up rate")
+    halving = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True).stdout.strip()
     code, out = _run(slow, project, env)
     assert code == 1 and re.search(r"breast_cancer/holdout/warmup_exp: CHANGED: final_train_loss .* higher by", out), (
         out
     )
-    assert "1 failed, 1 passed" in out, out
-    schedule.write_text(original)
+    assert "1 failed, 2 passed" in out, out
+    bisect = ".venv/bin/python -m bench bisect main HEAD --select breast_cancer/holdout/warmup_exp --json bisect.json"
+    code, out = _run(bisect, project, env)
+    assert code == 0 and "first commit that changed breast_cancer/holdout/warmup_exp: " in out, out
+    assert json.loads((project / "bisect.json").read_text())["commit"]["commit"] == halving, out
+    _git(project, "checkout", "-q", "main")
+
+    # the night's plan from the project's own history, the quick pass, and what the store holds
+    code, out = _run(f"{slow} --bench-plan --bench-budget=1", project, env)
+    assert code == 0 and "tonight: 3 case(s)" in out and "--bench-plan: nothing trains" in out, out
+    assert len(re.findall(r"history: \d+ seed\(s\) x 30 epochs", out)) == 3, out
+    code, out = _run(f"{slow} --bench-quick", project, env)
+    assert code == 0 and "3 passed" in out, out
+    code, out = _run(".venv/bin/python -m bench history info", project, env)
+    assert code == 0 and "breast_cancer" in out, out
 
     # the printed command writes the project's own baseline file, never one inside the installed package
     before = (project / "baselines" / "breast_cancer.json").read_text()

@@ -133,6 +133,7 @@ def train(
         batch_size=batch_size,
         seed=seed,
         expected_lr=s.at,
+        lr_tolerance=s.wiring_tolerance,
         on_epoch=on_epoch,
         keep_predictions=options.keep_predictions,
         xla=options.xla,

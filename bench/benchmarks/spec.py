@@ -141,7 +141,7 @@ class Case:
     ``optimizer`` as its other arguments.
     """
 
-    schedule: str  # a name in schedules.available() (a project's own: schedules.register)
+    schedule: str  # a name in schedules.available() (a project's own: schedules.register), or keras.CLASS
     params: Optional[Mapping] = None
     optimizer: Mapping = dataclasses.field(default_factory=dict)  # the optimizer's arguments besides the rate
     chosen_by: str = ""
@@ -153,9 +153,10 @@ class Case:
                 "Argument `optimizer_class` must name a class of keras.optimizers, e.g. 'Adam'. "
                 f"Received: optimizer_class={self.optimizer_class!r}"
             )
-        if self.schedule not in schedules.available():
+        if self.schedule not in schedules.available() and not schedules.is_keras(self.schedule):
             raise ValueError(
-                f"Argument `schedule` must be one of {', '.join(schedules.available())}. "
+                f"Argument `schedule` must be one of {', '.join(schedules.available())}, or "
+                f"'{schedules.KERAS_PREFIX}CLASS' for a schedule of keras.optimizers.schedules. "
                 f"Received: schedule={self.schedule!r}"
             )
         if self.params is None and not self.chosen_by:

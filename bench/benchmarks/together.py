@@ -56,6 +56,7 @@ def train(
         batch_size=batch_size,
         seeds=list(seeds),
         expected_lr=s.at,
+        lr_tolerance=s.wiring_tolerance,
         on_epoch=on_epoch,
         metric_name=metric_name,
         keep_predictions=keep_predictions,

@@ -36,6 +36,7 @@ def train(
     batch_size,
     seed,
     expected_lr=None,
+    lr_tolerance=None,
     on_epoch=None,
     eval_batch_size=1024,
     metric_name="accuracy",
@@ -60,6 +61,8 @@ def train(
             rate raises ``WiringError``. Under loss scaling, ``iteration`` is the steps the
             optimizer took (it skips overflowing ones; ``skipped_steps`` in the history counts
             them) and ``epoch`` is ``iteration // steps per epoch``.
+        lr_tolerance: ``lr_tolerance(epoch, iteration) -> float``, the absolute slack the wiring check allows
+            there (``Schedule.wiring_tolerance``); None: 1e-12.
         on_epoch: called with ``(epoch, record)`` after each epoch (progress display).
         keep_predictions: also return the final model's predicted and true class of every
             validation row (``val_predicted``, ``val_true``), for a per-class report.
@@ -139,7 +142,8 @@ def train(
             at_epoch = iteration // steps_per_epoch
             history.setdefault("skipped_steps", []).append(epoch * steps_per_epoch - iteration)
         if expected_lr is not None:
-            check_rate(epoch, lr, expected_lr(at_epoch, iteration))
+            slack = 1e-12 if lr_tolerance is None else lr_tolerance(at_epoch, iteration)
+            check_rate(epoch, lr, expected_lr(at_epoch, iteration), slack)
         order = tf.constant(epoch_order(seed, epoch, n).astype(np.int32))
         losses, metrics = [], []
         if full:

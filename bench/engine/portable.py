@@ -37,6 +37,7 @@ def train_loop(
     batch_size,
     seed,
     expected_lr=None,
+    lr_tolerance=None,
     on_epoch=None,
     metric_name="accuracy",
     keep_predictions=False,
@@ -60,7 +61,8 @@ def train_loop(
         for epoch in range(epochs):
             lr = current_lr(optimizer)
             if expected_lr is not None:
-                check_rate(epoch, lr, expected_lr(epoch, epoch * steps_per_epoch))
+                at = (epoch, epoch * steps_per_epoch)
+                check_rate(epoch, lr, expected_lr(*at), 1e-12 if lr_tolerance is None else lr_tolerance(*at))
             losses, metrics = steps.epoch(x_train, y_train, epoch_order(seed, epoch, n), batch_size)
             for batch, loss in enumerate(losses):
                 if not math.isfinite(loss):

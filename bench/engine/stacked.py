@@ -166,6 +166,7 @@ def train_stacked(
     batch_size,
     seeds,
     expected_lr=None,
+    lr_tolerance=None,
     on_epoch=None,
     eval_batch_size=1024,
     metric_name="accuracy",
@@ -180,7 +181,7 @@ def train_stacked(
             and ``keras.metrics.binary_accuracy``; the loss is averaged over each copy's batch.
         train_sets, val_sets: one ``(x, y)`` pair of numpy arrays per seed, the same sizes for all.
         seeds: one per model; seed ``s`` visits its rows in ``epoch_order(s, epoch, n)``.
-        expected_lr, on_epoch, eval_batch_size, metric_name, keep_predictions: as in
+        expected_lr, lr_tolerance, on_epoch, eval_batch_size, metric_name, keep_predictions: as in
             ``loop.train_loop``; ``on_epoch(epoch, records)`` gets one record per seed.
 
     Returns one history per seed, with ``loop.train_loop``'s keys. Raises ``NonFiniteLoss``
@@ -201,7 +202,8 @@ def train_stacked(
     for epoch in range(epochs):
         lr, losses, metrics, val_loss, val_metric = run.epoch(epoch_order, seeds, epoch)
         if expected_lr is not None:
-            check_rate(epoch, lr, expected_lr(epoch, epoch * run.steps_per_epoch))
+            at = (epoch, epoch * run.steps_per_epoch)
+            check_rate(epoch, lr, expected_lr(*at), 1e-12 if lr_tolerance is None else lr_tolerance(*at))
         _stop_on_non_finite(losses[:, :real], epoch, lr, seeds)
         records = run.records(lr, losses, metrics, val_loss, val_metric, metric_name)
         for history, record in zip(histories, records):

@@ -188,3 +188,16 @@ def test_registration_refuses_what_is_not_a_schedule_or_takes_a_name(monkeypatch
     with pytest.raises(ValueError, match="Argument `lr` must be a finite number > 0"):
         schedules.register(type("BadExample", (_Own,), {"name": "test_bad", "example": {"lr": 0.0}}))
     assert "test_bad" not in schedules.available()
+
+
+def test_a_keras_name_goes_to_keras_and_no_other_name_does():
+    """``keras.CLASS`` is Keras' (tests/schedules/test_from_keras.py); the registry never sees it, and a name that
+    only contains ``keras`` is the registry's (this runs without Keras too: mutation testing has none)."""
+    assert schedules.KERAS_PREFIX == "keras."
+    assert schedules.is_keras("keras.CosineDecay") and not schedules.is_keras("step")
+    assert not schedules.is_keras("my_keras.Decay") and not schedules.is_keras(None)
+    with pytest.raises(Exception) as raised:  # no Keras: an ImportError; with it, the class is unknown to Keras
+        schedules.get("keras.NoSuchDecay")
+    assert "Unknown schedule" not in str(raised.value)
+    with pytest.raises(ValueError, match="Unknown schedule 'kerasCosineDecay'"):
+        schedules.get("kerasCosineDecay")

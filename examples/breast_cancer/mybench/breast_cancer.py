@@ -5,8 +5,8 @@ Wisconsin (Diagnostic)", 30 features, 2 classes). One fixed stratified split (``
 random_state=0)``): 400 rows train, 169 validate; features standardised by the training rows' mean and
 standard deviation. The seed sets the weights and the order of the batches.
 
-Model: dense 16 (ReLU) - dense softmax over 2; Adam, batch 32 (13 iterations an epoch), 30 epochs. Two cases:
-the suite's step decay, and this project's own ``warmup_exp``.
+Model: dense 16 (ReLU) - dense softmax over 2; Adam, batch 32 (13 iterations an epoch), 30 epochs. Three cases:
+the suite's step decay, this project's own ``warmup_exp``, and Keras' ``CosineDecay`` (``keras.CLASS``).
 """
 
 import numpy as np
@@ -19,6 +19,10 @@ CONFIG = {"batch_size": 32, "epochs": 30, "validation_rows": 169, "split_seed": 
 CASES = {
     "step": api.Case("step", {"initial_lr": 0.01, "factor": 0.5, "drop_every": 10}, optimizer_class="Adam"),
     "warmup_exp": api.Case("warmup_exp", {"peak_lr": 0.01, "warmup": 5, "decay": 0.9}, optimizer_class="Adam"),
+    # Keras' own cosine decay over the whole run (13 iterations x 30 epochs): the installed Keras is guarded too
+    "keras_cosine": api.Case(
+        "keras.CosineDecay", {"initial_learning_rate": 0.01, "decay_steps": 390}, optimizer_class="Adam"
+    ),
 }
 
 
