@@ -27,16 +27,16 @@ A Keras classifier is declared from the names the module states at its top (``NA
     def build_model():          # a fresh keras model; the suite seeds it
         ...
 
-    BENCHMARK = api.keras_classifier(__name__, source="this project's wine model", protocols=("holdout",),
-                                     together=True, seeds=20)
+    BENCHMARK = api.keras_classifier(__name__, source="this project's wine model", protocols=("holdout",), seeds=20)
 
 - ``Case(schedule, params, optimizer=..., optimizer_class=...)``: a schedule of the registry (the suite's ten,
   or the project's own, registered with ``@schedules.register``) or a Keras one (``"keras.CosineDecay"``, any
   class of ``keras.optimizers.schedules``: ``schedules.from_keras``) with its arguments, and any
   ``keras.optimizers`` class with its other arguments.
-- ``keras_classifier(module_name, ...)``: the ``Benchmark`` of such a module (``together=True``: a case's seeds
-  train together where the optimizer's update is element-wise, ``Benchmark.why_apart`` says otherwise);
-  ``Benchmark`` and ``Cost`` for every other field (``bench/benchmarks/spec.py``).
+- ``keras_classifier(module_name, ...)``: the ``Benchmark`` of such a module; how a case's seeds train is chosen
+  for it (``bench.benchmarks.training``: together where its model, optimizer and parameters allow, else one at a
+  time, ``Benchmark.way(case, options).why`` says why); ``Benchmark``, ``Recipe`` (what a seed of any other Keras
+  model trains on) and ``Cost`` for every other field (``bench/benchmarks/spec.py``).
 - ``training_backend()``, ``gpu(why)``, ``data(description, locate)``: what a benchmark ``requires``.
 - ``schedules.checks.check(cls)``: the value checks of a schedule of the project's own, in one call.
 
@@ -46,11 +46,13 @@ The suite's own seven benchmarks are declared with these same names (``bench.sto
 from bench.benchmarks import Benchmark, Case, Cost, Requirement, RunOptions
 from bench.benchmarks.classifier import image_benchmark as keras_classifier
 from bench.benchmarks.spec import data, gpu, training_backend
+from bench.benchmarks.training import Recipe
 
 __all__ = [
     "Benchmark",
     "Case",
     "Cost",
+    "Recipe",
     "Requirement",
     "RunOptions",
     "data",

@@ -93,10 +93,11 @@ BY_NAME = {
     "schedules",
     "schedules._base",
     "schedules.keras_adapter",
-    # A Benchmark trains seeds in worker processes (bench.benchmarks.processes), which find it in the
-    # registry by name: a worker gets the name, not the object.
+    # A Benchmark trains seeds the way bench.benchmarks.training chooses, in worker processes among them
+    # (bench.benchmarks.processes), which find it in the registry by name: a worker gets the name, not the object.
     "bench.benchmarks",
     "bench.benchmarks.spec",
+    "bench.benchmarks.training",
     "bench.benchmarks.processes",
 }
 LOAD_GRAPH = {module: imports_of(path, module, top_level_only=True) for module, path in MODULES.items()}

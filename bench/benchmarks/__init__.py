@@ -10,8 +10,9 @@ declares its benchmarks the same way, docs/your-project.md), and measure its bas
 (or record each case that cannot be measured here with ``python -m bench baselines pending``).
 ``tests/benchmarks/test_registry.py`` checks the declaration.
 
-Beside the benchmarks (``MODULES``): ``spec`` (the declaration), ``classifier`` and ``together`` (shared
-plumbing: one seed, or a case's seeds together), ``processes`` (a case's seeds in worker processes),
+Beside the benchmarks (``MODULES``): ``spec`` (the declaration), ``training`` (how a case's seeds train, chosen
+in one place, and the one training run of each way), ``classifier`` (an image classifier's recipe and records),
+``together`` (a case's seeds on the stacked engine), ``processes`` (a case's seeds in worker processes),
 ``regressions`` (the changes ``calibrate`` and ``--bench-inject`` train with), ``power`` (how many seeds a
 GPU benchmark's night trains, from what its gate must see) and ``standalone`` (a benchmark run on its own:
 ``python -m bench.benchmarks.<name>``).

@@ -21,14 +21,11 @@ where the loss starts to climb). Always predicting the training rows' mean MEDV 
 RMSE of 9.15 k$ on this validation split.
 """
 
-import time
-
 import numpy as np
 
-from bench.benchmarks import together
-from bench.benchmarks.spec import Benchmark, Case, Cost, RunOptions, training_backend
+from bench.benchmarks.spec import Benchmark, Case, Cost, training_backend
+from bench.benchmarks.training import Recipe
 from bench.data.vendored import verified_path
-from bench.engine import loop, precision
 from bench.engine.records import RunResult, regression_metrics_from_history
 
 NAME = "boston_housing"
@@ -75,110 +72,35 @@ def build_model():
     return keras.Sequential([keras.Input((13,)), *hidden, keras.layers.Dense(1)])
 
 
-def _schedule(name, model, train_set, epochs, options):
-    """The schedule case ``name`` trains; for onecycle, ``max_lr`` comes from a range test on ``model``."""
+def data_for(protocol, seed, options):
+    """Keras' split, the same for every seed, as ``options`` trains it."""
+    return BENCHMARK.data_for(options, *load_data())
+
+
+def range_tested(name, seed, model, train_set, options):
+    """For onecycle, ``max_lr`` from a range test on ``model``; ``(schedule, extra_history)``."""
     from schedules.backend import keras
     from schedules.range_test import lr_range_test
 
-    case = BENCHMARK.case(name)
-    if case.params is not None:
-        return BENCHMARK.schedule_for(name, options), None
     batch_size = BENCHMARK.batch_size(options)
     model.compile(
         optimizer=keras.optimizers.SGD(CONFIG["constant_lr"], **BENCHMARK.optimizer_args(name, options)), loss="mse"
     )
     found = lr_range_test(model, *train_set, batch_size=batch_size, **BENCHMARK.range_test_args(options))
-    steps = epochs * -(-len(train_set[0]) // batch_size)
-    return BENCHMARK.schedule_for(name, options, max_lr=found.suggested_max_lr, total_steps=steps), found
-
-
-def train(case, seed, protocol="keras_split", on_epoch=None, options=RunOptions()):
-    """Train one seed; returns a ``RunResult`` (the same numbers as that seed within ``train_seeds``)."""
-    from schedules.backend import keras
-
-    if BENCHMARK.trains_together(case, options):
-        return together.one_seed(BENCHMARK, case, seed, protocol, on_epoch, options)
-    BENCHMARK.check_protocol(protocol)
-    epochs = BENCHMARK.epochs(options)
-    train_set, val = BENCHMARK.data_for(options, *load_data())
-    model = BENCHMARK.new_model(build_model, seed, options)
-    s, found = _schedule(case, model, train_set, epochs, options)
-    batch_size = BENCHMARK.batch_size(options)
-    rate = s.as_training_schedule(-(-len(train_set[0]) // batch_size))
-    optimizer = precision.wrap(
-        keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.optimizer_args(case, options)), options.mixed_precision
-    )
-    start = time.perf_counter()
-    history = loop.train_loop(
-        model,
-        optimizer,
-        keras.losses.MeanSquaredError(),
-        keras.metrics.mean_absolute_error,
-        train_set,
-        val,
-        epochs=epochs,
-        batch_size=batch_size,
-        seed=seed,
-        metric_name="mae",
-        expected_lr=s.at,
-        on_epoch=on_epoch,
-        xla=options.xla,
-    )
-    seconds = time.perf_counter() - start
-    if found is not None:
-        history["range_test"] = {
+    steps = BENCHMARK.epochs(options) * -(-len(train_set[0]) // batch_size)
+    extra = {
+        "range_test": {
             "suggested_max_lr": found.suggested_max_lr,
             "stopped_early": found.stopped_early,
             "lrs": found.lrs.tolist(),
             "smoothed_losses": found.smoothed_losses.tolist(),
         }
-    return RunResult(
-        NAME,
-        protocol,
-        case,
-        seed,
-        regression_metrics_from_history(history),
-        history,
-        seconds,
-        None,
-        loop.environment(options.xla, options.mixed_precision),
-    )
+    }
+    return BENCHMARK.schedule_for(name, options, max_lr=found.suggested_max_lr, total_steps=steps), extra
 
 
-def train_seeds(case, seeds, protocol="keras_split", on_epoch=None, options=RunOptions()):
-    """Train ``seeds`` together; one ``RunResult`` per seed. Not for 1cycle, whose ``max_lr`` comes
-    from a range test on each seed's model (``Benchmark.run`` trains it one seed at a time)."""
-    from schedules.backend import keras
-
-    BENCHMARK.check_protocol(protocol)
-    data_set = BENCHMARK.data_for(options, *load_data())
-    histories, seconds = together.train(
-        BENCHMARK,
-        case,
-        seeds,
-        [data_set] * len(seeds),
-        build_model,
-        options=options,
-        loss=keras.losses.mean_squared_error,
-        metric=keras.metrics.mean_absolute_error,
-        metric_name="mae",
-        on_epoch=on_epoch,
-    )
-    env = together.environment(seconds, seeds)
-    return [
-        RunResult(
-            NAME,
-            protocol,
-            case,
-            seed,
-            regression_metrics_from_history(history),
-            history,
-            seconds / len(seeds),
-            None,
-            env,
-        )
-        for seed, history in zip(seeds, histories)
-    ]
+def _result(protocol, case, seed, history, val, seconds, env):
+    return RunResult(NAME, protocol, case, seed, regression_metrics_from_history(history), history, seconds, None, env)
 
 
 BENCHMARK = Benchmark(
@@ -190,8 +112,16 @@ BENCHMARK = Benchmark(
     metric="final_val_rmse",
     config=CONFIG,
     requires=(training_backend(),),
-    train=train,
-    train_seeds=train_seeds,
+    recipe=Recipe(
+        data=data_for,
+        build_model=build_model,
+        loss="mean_squared_error",
+        metric="mean_absolute_error",
+        metric_name="mae",
+        result=_result,
+        schedule=range_tested,
+        keeps_predictions=False,
+    ),
     reference_note=REFERENCE_NOTE,
     seeds=10,
     cost=Cost(

@@ -89,7 +89,6 @@ BENCHMARK = classifier.image_benchmark(
     __name__,
     source="none: this suite's own CPU gate for every schedule (scikit-learn's 8x8 digits)",
     protocols=("holdout",),
-    together=True,
     class_names=tuple(str(d) for d in range(10)),
     seeds=10,
     cost=Cost(

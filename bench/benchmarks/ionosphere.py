@@ -13,14 +13,11 @@ Protocols:
 Each epoch visits the training rows in ``bench.engine.rules.epoch_order(seed, epoch, 235)``.
 """
 
-import time
-
 import numpy as np
 
-from bench.benchmarks import together
-from bench.benchmarks.spec import Benchmark, Case, Cost, RunOptions, training_backend
+from bench.benchmarks.spec import Benchmark, Case, Cost, training_backend
+from bench.benchmarks.training import Recipe
 from bench.data.vendored import verified_path
-from bench.engine import loop, precision
 from bench.engine.records import RunResult, metrics_from_history
 
 NAME = "ionosphere"
@@ -86,71 +83,10 @@ def build_model():
     )
 
 
-def train(case, seed, protocol="published", on_epoch=None, options=RunOptions()):
-    """Train one seed; returns a ``RunResult``. Raises ``rules.WiringError`` or ``rules.NonFiniteLoss``.
-
-    The same numbers as that seed within ``train_seeds`` (unless ``options`` asks for one seed at a time).
-    """
-    if BENCHMARK.trains_together(case, options):
-        return together.one_seed(BENCHMARK, case, seed, protocol, on_epoch, options)
-    from schedules.backend import keras
-
-    BENCHMARK.check_protocol(protocol)
-    s = BENCHMARK.schedule_for(case, options)
+def data_for(protocol, seed, options):
+    """``(train, val)`` of ``seed`` under ``protocol``, as ``options`` trains them."""
     x, y = load_data()
-    (x_train, y_train), val = BENCHMARK.data_for(options, *split(x, y, protocol, seed))
-    batch_size = BENCHMARK.batch_size(options)
-    steps_per_epoch = -(-len(x_train) // batch_size)
-    model = BENCHMARK.new_model(build_model, seed, options)
-    rate = s.as_training_schedule(steps_per_epoch)
-    optimizer = precision.wrap(
-        keras.optimizers.SGD(learning_rate=rate, **BENCHMARK.optimizer_args(case, options)), options.mixed_precision
-    )
-
-    start = time.perf_counter()
-    history = loop.train_loop(
-        model,
-        optimizer,
-        keras.losses.BinaryCrossentropy(),
-        keras.metrics.binary_accuracy,
-        (x_train, y_train),
-        val,
-        epochs=BENCHMARK.epochs(options),
-        batch_size=batch_size,
-        seed=seed,
-        expected_lr=s.at,
-        on_epoch=on_epoch,
-        keep_predictions=options.keep_predictions,
-        xla=options.xla,
-    )
-    seconds = time.perf_counter() - start
-    return _result(protocol, case, seed, history, val, seconds, loop.environment(options.xla, options.mixed_precision))
-
-
-def train_seeds(case, seeds, protocol="published", on_epoch=None, options=RunOptions()):
-    """Train ``seeds`` together (``bench.engine.stacked``); one ``RunResult`` per seed."""
-    from schedules.backend import keras
-
-    BENCHMARK.check_protocol(protocol)
-    x, y = load_data()
-    data_sets = [BENCHMARK.data_for(options, *split(x, y, protocol, seed)) for seed in seeds]
-    histories, seconds = together.train(
-        BENCHMARK,
-        case,
-        seeds,
-        data_sets,
-        build_model,
-        options=options,
-        loss=keras.losses.binary_crossentropy,
-        metric=keras.metrics.binary_accuracy,
-        on_epoch=on_epoch,
-        keep_predictions=options.keep_predictions,
-    )
-    env = together.environment(seconds, seeds)
-    return [
-        _result(protocol, case, seed, history, val, seconds / len(seeds), env)
-        for seed, history, (_, val) in zip(seeds, histories, data_sets)
-    ]
+    return BENCHMARK.data_for(options, *split(x, y, protocol, seed))
 
 
 def _result(protocol, case, seed, history, val, seconds, env):
@@ -177,8 +113,14 @@ BENCHMARK = Benchmark(
     metric="final_val_accuracy",
     config=CONFIG,
     requires=(training_backend(),),
-    train=train,
-    train_seeds=train_seeds,
+    recipe=Recipe(
+        data=data_for,
+        build_model=build_model,
+        loss="binary_crossentropy",
+        metric="binary_accuracy",
+        result=_result,
+        per_seed_data=True,
+    ),
     class_names=("b (bad)", "g (good)"),
     seeds=20,
     cost=Cost(

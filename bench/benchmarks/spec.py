@@ -12,8 +12,7 @@ import types
 from typing import Callable, Mapping, Optional, Tuple
 
 import schedules
-from bench.benchmarks import regressions
-from bench.engine import records
+from bench.benchmarks import regressions, training
 from bench.engine.records import METRICS
 
 REQUIREMENT_KINDS = ("backend", "gpu", "data")
@@ -186,10 +185,10 @@ class Benchmark:
         metric: the headline metric (a key of ``bench.engine.records.METRICS``).
         config: every hyper-parameter, one read-only mapping.
         requires: what it needs to run here; the first unmet one is why it skips.
-        train: ``train(case, seed, protocol, on_epoch=None, options=RunOptions()) -> RunResult``.
-        train_seeds: ``train_seeds(case, seeds, protocol, on_epoch=None, options=RunOptions())`` ->
-            one ``RunResult`` per seed, trained together; None when the benchmark trains one at a time.
-            ``on_epoch(epoch, records)`` gets one record per seed.
+        recipe: what one seed of a case trains on (``bench.benchmarks.training.Recipe``: data, model, loss,
+            metric, record); how its seeds train is chosen for it (``training.choose``).
+        trainer: instead of a recipe, a training of its own, ``trainer(case, seed, protocol, on_epoch=None,
+            options=RunOptions()) -> RunResult``; its seeds train one at a time.
         class_names: class labels of a classifier, for the per-class report.
         published: case -> the write-up's figure of ``metric``; published_floors: the gates on it.
         reference: citation of the published figures.
@@ -211,7 +210,8 @@ class Benchmark:
     metric: str
     config: Mapping
     requires: Tuple[Requirement, ...]
-    train: Callable
+    recipe: Optional["training.Recipe"] = None
+    trainer: Optional[Callable] = None
     class_names: Tuple[str, ...] = ()
     published: Optional[Mapping[str, float]] = None
     published_floors: Optional[Mapping[str, float]] = None
@@ -221,7 +221,6 @@ class Benchmark:
     seeds: int = 5
     seeds_why: str = ""
     cost: Optional[Cost] = None
-    train_seeds: Optional[Callable] = None
     quick_model: Mapping = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
@@ -237,6 +236,10 @@ class Benchmark:
             bad("cases", "a non-empty mapping of case names to Case")
         if not self.protocols:
             bad("protocols", "a non-empty tuple")
+        if (self.recipe is None) == (self.trainer is None):
+            bad("recipe", "given, or else `trainer`, not both (what a seed trains on, or a training of its own)")
+        if self.recipe is not None and not isinstance(self.recipe, training.Recipe):
+            bad("recipe", "a bench.benchmarks.training.Recipe")
         if not isinstance(self.seeds, int) or self.seeds < 1:
             bad("seeds", "a positive integer")
         if self.cost is not None and not isinstance(self.cost, Cost):
@@ -359,78 +362,37 @@ class Benchmark:
             model = build_model(**size)
         return _injected(options).changed_model(model)
 
+    def train(self, case, seed, protocol=None, *, on_epoch=None, options=RunOptions()):
+        """One seed of ``case`` (``protocol``: the first one by default); its ``RunResult``, the same bits as that
+        seed trained within ``run``. Raises ``rules.WiringError`` or ``rules.NonFiniteLoss``."""
+        return training.train(self, case, seed, protocol or self.protocols[0], options, on_epoch)
+
     def run(self, case, seeds, protocol, *, options=RunOptions(), on_epoch=None, on_run=None):
-        """Train ``seeds`` of ``case``; one ``RunResult`` per seed, in order.
-
-        Together when the benchmark can (``train_seeds``), ``options.stacks`` and the case's
-        parameters are fixed (parameters chosen at run time, like 1cycle's ``max_lr`` from a range
-        test on each seed's model, differ per seed); on PyTorch's CPU, one seed per core in worker
-        processes (``bench.benchmarks.processes``: no per-epoch progress from them); else one seed
-        at a time. ``on_epoch(first, epoch, records)``: progress, ``records[i]`` belonging to
-        ``seeds[first + i]``. ``on_run(run)``: each result as soon as it exists.
+        """Train ``seeds`` of ``case``; one ``RunResult`` per seed, in order, the way ``training.choose`` picks
+        (together, one at a time, or in worker processes). ``on_epoch(first, epoch, records)``: progress,
+        ``records[i]`` belonging to ``seeds[first + i]``. ``on_run(run)``: each result as soon as it exists.
         """
-        from bench.benchmarks import processes
+        return training.run(self, case, seeds, protocol, options, on_epoch=on_epoch, on_run=on_run)
 
-        together = self.trains_together(case, options)
-        if not together and processes.wanted(self, seeds, options):
-            return processes.run(self, case, list(seeds), protocol, options, on_run=on_run)
-        if together:
-            progress = None if on_epoch is None else (lambda epoch, records: on_epoch(0, epoch, records))
-            runs = self.train_seeds(case, list(seeds), protocol, on_epoch=progress, options=options)
-            for run in runs:
-                if on_run is not None:
-                    on_run(run)
-            return runs
-        runs = []
-        for i, seed in enumerate(seeds):
-            progress = None if on_epoch is None else (lambda epoch, record, i=i: on_epoch(i, epoch, [record]))
-            runs.append(self.train(case, seed, protocol, on_epoch=progress, options=options))
-            if on_run is not None:
-                on_run(runs[-1])
-        return runs
+    def way(self, case, options, seeds=(0, 1)):
+        """How ``seeds`` of ``case`` train under ``options`` (``training.Way``: engine, spread and why)."""
+        return training.choose(self, case, options, seeds)
 
     def trains_together(self, case, options):
-        """Whether ``run`` trains the seeds of ``case`` together under ``options`` (on TensorFlow only, with an
-        optimizer whose update is element-wise: ``why_apart`` says why not)."""
+        """Whether ``run`` trains the seeds of ``case`` together under ``options`` (``why_apart`` says why not)."""
         return self.why_apart(case, options) is None
 
     def why_apart(self, case, options):
         """Why the seeds of ``case`` train one at a time under ``options``; None where they train together."""
-        declared = self.case(case)
-        if self.train_seeds is None:
-            return "its benchmark declares no train_seeds (a model the stacked engine cannot copy)"
-        if not options.stacks:
-            return "the options ask for one seed at a time (--bench-engine=keras, XLA or mixed precision)"
-        if declared.params is None:
-            return f"its parameters are chosen per seed at run time ({declared.chosen_by})"
-        if declared.optimizer_class not in ELEMENTWISE or set(declared.optimizer) & NOT_ELEMENTWISE:
-            return (
-                f"{declared.optimizer_class}{dict(declared.optimizer)} does not update each weight on its own "
-                f"(together: {', '.join(ELEMENTWISE)}, without {', '.join(sorted(NOT_ELEMENTWISE))})"
-            )
-        if not _on_tensorflow():
-            return "Keras does not run on TensorFlow (the stacked engine is TensorFlow's)"
-        return None
+        return training.why_apart(self, case, options)
 
     def protocol_cases(self):
         """Every ``(protocol, case name)`` the slow suite runs, in table order."""
         return [(protocol, name) for protocol in self.protocols for name in self.cases]
 
 
-# Optimizers whose update of a weight reads only that weight, its gradient and its own slots, so that the seeds
-# of a case stacked into one model train as they would apart (bench.engine.stacked); and the arguments that
-# break it (a norm over all weights).
-ELEMENTWISE = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "Nadam")
-NOT_ELEMENTWISE = frozenset({"clipnorm", "global_clipnorm"})
-
-
 def _injected(options):
     return regressions.NONE if options is None else options.injected
-
-
-def _on_tensorflow():
-    """Whether Keras runs on TensorFlow: the stacked engine (a case's seeds together) is TensorFlow's."""
-    return records.keras_backend() == "tensorflow"
 
 
 # -- requirements the benchmarks share ------------------------------------------------------

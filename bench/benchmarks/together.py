@@ -1,10 +1,10 @@
 """The seeds of one case of a small benchmark trained together (``bench.engine.stacked``).
 
-A benchmark whose model the stacked engine supports declares ``train_seeds``; its
-one-seed ``train`` is the same call with one seed (``one_seed``), so a seed gives the same
-numbers however a session groups it (all seeds in one process, one per Ray task, the rest
-after a resume). ``--bench-engine=keras``, ``--bench-xla`` and ``--bench-mixed-precision``
-train one seed at a time through ``bench.engine.loop`` with Keras' own layers instead.
+``bench.benchmarks.training`` trains a case's seeds here where its model, schedule and optimizer
+allow it, and a single seed of such a case as a group of one, so a seed gives the same numbers
+however a session groups it (all seeds in one process, one per Ray task, the rest after a
+resume). ``--bench-engine=keras``, ``--bench-xla`` and ``--bench-mixed-precision`` train one
+seed at a time through ``bench.engine.loop`` with Keras' own layers instead.
 """
 
 import time
@@ -67,9 +67,3 @@ def train(
 def environment(seconds, seeds):
     """This process's environment with how the group trained: the engine, the group's size and wall time."""
     return {**records.environment(), "engine": "stacked", "seeds_together": len(seeds), "group_train_time_s": seconds}
-
-
-def one_seed(benchmark, case_name, seed, protocol, on_epoch, options):
-    """``benchmark.train_seeds`` with one seed: its ``RunResult``; ``on_epoch(epoch, record)``."""
-    progress = None if on_epoch is None else (lambda epoch, records_: on_epoch(epoch, records_[0]))
-    return benchmark.train_seeds(case_name, [seed], protocol, on_epoch=progress, options=options)[0]

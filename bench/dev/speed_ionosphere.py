@@ -46,7 +46,7 @@ def run_suite(case, seeds):
 
 def run_one_at_a_time(case, seeds):
     return [
-        io.train(case, seed, "published", options=RunOptions(engine="keras")).metrics["final_val_accuracy"]
+        io.BENCHMARK.train(case, seed, "published", options=RunOptions(engine="keras")).metrics["final_val_accuracy"]
         for seed in seeds
     ]
 

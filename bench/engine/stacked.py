@@ -42,6 +42,15 @@ class CannotStack(ValueError):
     """The model uses a layer or setting the stacked engine does not reproduce."""
 
 
+def why_not(model):
+    """Why ``model`` cannot train stacked (``CannotStack``'s message), None where every layer can."""
+    try:
+        _layers(model)
+    except CannotStack as err:
+        return str(err)
+    return None
+
+
 def padding_copies(smallest_rows):
     """How many inert copies to append so every tensor ends in at least ``PAD_ELEMENTS`` padding elements.
 

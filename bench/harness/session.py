@@ -14,7 +14,7 @@ import pytest
 from bench import benchmarks
 from bench.benchmarks import RunOptions
 from bench.benchmarks.spec import QUICK
-from bench.engine import fingerprint, loop, rules
+from bench.engine import fingerprint, rules
 from bench.engine.records import METRICS, CaseId, environment, keras_backend, machine, summarize_runs
 from bench.harness.books import Books
 from bench.harness.progress import Progress
@@ -74,6 +74,7 @@ class BenchSession:
         self.results_dir = Path(worker["bench_results_dir"]) if worker else None
         resume = config.getoption("--bench-resume")
         self.resumed = {}  # (benchmark, protocol, case) -> {seed: RunResult} from --bench-resume
+        self.stacked = set()  # the benchmarks a case of which trained its seeds together (engine "stacked")
         if resume:
             self.results_dir = Path(resume)
             self.resumed = read_runs(self.results_dir)
@@ -179,7 +180,12 @@ class BenchSession:
         done = {seed: run for seed, run in self.resumed.get(target.id, {}).items() if seed in seeds}
         for run in done.values():
             self._check_resumable(target.benchmark, run)
+            self._note_engine(target.benchmark, run)
         return done
+
+    def _note_engine(self, benchmark, run):
+        if run.environment.get("engine") == "stacked":
+            self.stacked.add(benchmark.name)
 
     def _train(self, target, seeds, done):
         """``{seed: RunResult}`` of the seeds not in ``done``: on Ray, or here (together where the
@@ -190,6 +196,7 @@ class BenchSession:
 
         def on_run(run):
             self._mark(run.environment)
+            self._note_engine(benchmark, run)
             self._write_result(results.run_record(run))
             if self.tensorboard:
                 from bench.report import tensorboard
@@ -697,13 +704,14 @@ class BenchSession:
         """How this session trained, for the table's provenance line."""
         backend = keras_backend()  # not Keras itself: under --bench-ray this process trains nothing
         o = self.options
-        together = [b.name for b in benchmarks.all_benchmarks() if b.train_seeds is not None]
+        together = [b.name for b in benchmarks.all_benchmarks() if b.name in self.stacked]
         if backend != "tensorflow":
             parts = [f"engine keras-train-step (Keras' own train step on its {backend} backend, one seed at a time)"]
         elif o.stacks:
             parts = [
-                f"engine auto (a case's seeds trained together where the model and fixed parameters allow: "
-                f"{', '.join(together)})"
+                "engine auto (a case's seeds trained together where the model and fixed parameters allow: "
+                + (", ".join(together) if together else "no case here")
+                + ")"
             ]
         else:
             parts = ["engine keras (one seed at a time)"]
@@ -736,11 +744,11 @@ class BenchSession:
         epochs = benchmark.epochs(self.options)
         trained = len(run.history.get("train_loss", []))
         engine = run.environment.get("engine")
-        want = "stacked" if benchmark.trains_together(run.case, self.options) else loop.engine_name()
+        want = benchmark.way(run.case, self.options).engine
         problems = []
         if trained != epochs:
             problems.append(f"it trained {trained} epochs, this session trains {epochs}")
-        if engine is not None and engine != want:
+        if engine is not None and want != "its own" and engine != want:
             problems.append(f"its engine was {engine!r}, this session's is {want!r}")
         for key, on in (("xla", self.options.xla), ("mixed_precision", self.options.mixed_precision)):
             if bool(run.environment.get(key, False)) != on:

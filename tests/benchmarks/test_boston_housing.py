@@ -24,9 +24,9 @@ def test_features_are_standardized_on_the_training_rows_only():
 
 def test_unknown_schedule_and_protocol():
     with pytest.raises(ValueError, match="Unknown boston_housing protocol 'random'; valid: keras_split"):
-        bh.train("constant", 0, protocol="random")
+        bh.BENCHMARK.train("constant", 0, protocol="random")
     with pytest.raises(ValueError, match="Unknown boston_housing case 'step'; valid: constant, onecycle"):
-        bh.train("step", 0)
+        bh.BENCHMARK.train("step", 0)
 
 
 def test_the_ethical_problem_is_stated_where_the_data_is_used():

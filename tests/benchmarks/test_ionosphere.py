@@ -58,7 +58,7 @@ def test_unknown_protocol_and_schedule_are_clear_errors():
     with pytest.raises(ValueError, match="Unknown protocol 'kfold'; valid: published, stratified"):
         io.split(x, y, "kfold", 0)
     with pytest.raises(ValueError, match="Unknown ionosphere case 'cosine'; valid: constant, time"):
-        io.train("cosine", 0)
+        io.BENCHMARK.train("cosine", 0)
 
 
 def test_missing_data_file_says_how_to_restore_it(tmp_path, monkeypatch):
@@ -93,7 +93,7 @@ def test_short_run_returns_a_complete_record(monkeypatch):
     pytest.importorskip("keras")
     if io.BENCHMARK.unmet(RunOptions()):
         pytest.skip(io.BENCHMARK.unmet(RunOptions())[1])
-    run = io.train("exp", seed=1, protocol="published", options=RunOptions(epochs=3))
+    run = io.BENCHMARK.train("exp", seed=1, protocol="published", options=RunOptions(epochs=3))
     assert run.metrics.keys() == {
         "final_val_accuracy",
         "best_val_accuracy",

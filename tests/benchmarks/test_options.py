@@ -36,7 +36,7 @@ def test_option_keeps_accuracy_and_is_recorded(module, case, protocol, epochs, o
 
 
 def test_mixed_precision_builds_float16_layers_and_counts_skipped_steps():
-    run = ionosphere.train("step", 0, "published", options=RunOptions(epochs=12, mixed_precision=True))
+    run = ionosphere.BENCHMARK.train("step", 0, "published", options=RunOptions(epochs=12, mixed_precision=True))
     skipped = run.history["skipped_steps"]
     assert skipped[0] == 0 and skipped == sorted(skipped)  # none before the first step; never fewer later
     assert run.history["lr"][:10] == [pytest.approx(0.1)] * 10

@@ -6,8 +6,6 @@ import pytest
 
 import schedules
 from bench.benchmarks import Benchmark, Case, Requirement, RunOptions
-from bench.engine.records import RunResult
-from schedules.backend import BACKEND
 
 
 def _declare(**changes):
@@ -19,7 +17,7 @@ def _declare(**changes):
         metric="final_val_accuracy",
         config={"epochs": 1},
         requires=(),
-        train=lambda *a, **k: None,
+        trainer=lambda *a, **k: None,
     )
     return Benchmark(**{**fields, **changes})
 
@@ -74,62 +72,6 @@ def test_options_pick_the_epochs():
         demo.check_protocol("q")
 
 
-def _fake_run(case, seed, protocol, **_):
-    return RunResult("demo", protocol, case, seed, {"final_val_accuracy": 0.5 + seed / 100}, {}, 0.0, 0.5, {})
-
-
-def test_run_trains_one_seed_at_a_time_in_order_and_hands_each_result_on():
-    seen, epochs = [], []
-    demo = _declare(
-        train=lambda case, seed, protocol, on_epoch=None, options=None: (
-            on_epoch(0, {"lr": 0.1}),
-            _fake_run(case, seed, protocol),
-        )[1]
-    )
-    runs = demo.run(
-        "c",
-        [3, 1, 2],
-        "p",
-        on_epoch=lambda first, epoch, records: epochs.append((first, len(records))),
-        on_run=lambda run: seen.append(run.seed),
-    )
-    assert [r.seed for r in runs] == [3, 1, 2] == seen  # each as soon as it exists
-    assert epochs == [(0, 1), (1, 1), (2, 1)]  # record i of seeds[first + i]
-    assert not demo.trains_together("c", RunOptions())
-
-
-def test_run_trains_seeds_together_only_where_the_benchmark_and_the_options_allow(monkeypatch):
-    from bench.benchmarks import spec
-
-    monkeypatch.setattr(spec, "_on_tensorflow", lambda: True)  # the stacked engine is TensorFlow's
-    calls = []
-
-    def together(case, seeds, protocol, on_epoch=None, options=None):
-        calls.append(list(seeds))
-        on_epoch(0, [{"lr": 0.1}] * len(seeds))
-        return [_fake_run(case, seed, protocol) for seed in seeds]
-
-    chosen = Case("onecycle", None, chosen_by="a range test per seed")
-    demo = _declare(
-        train=lambda case, seed, protocol, **k: _fake_run(case, seed, protocol),
-        train_seeds=together,
-        cases={"c": Case("constant", {"lr": 0.1}), "rt": chosen},
-    )
-    epochs = []
-    runs = demo.run("c", [0, 1, 2], "p", on_epoch=lambda first, epoch, records: epochs.append((first, len(records))))
-    assert calls == [[0, 1, 2]] and [r.seed for r in runs] == [0, 1, 2] and epochs == [(0, 3)]
-    assert demo.trains_together("c", RunOptions())
-    assert not demo.trains_together("c", RunOptions(engine="keras"))  # one at a time with Keras' own layers
-    assert not demo.trains_together("c", RunOptions(xla=True)) and not demo.trains_together(
-        "c", RunOptions(mixed_precision=True)
-    )
-    assert not demo.trains_together("rt", RunOptions())  # parameters chosen per seed at run time
-    demo.run("rt", [5, 6], "p")
-    assert calls == [[0, 1, 2]]  # not together
-    monkeypatch.setattr(spec, "_on_tensorflow", lambda: False)  # Keras 3 on JAX or PyTorch
-    assert not demo.trains_together("c", RunOptions())
-
-
 def test_an_injected_regression_reaches_the_schedule_epochs_batch_and_optimizer_and_nothing_else():
     demo = _declare(
         cases={"c": Case("step", {"initial_lr": 0.1, "factor": 0.5, "drop_every": 2}, {"momentum": 0.9})},
@@ -166,15 +108,6 @@ def test_options_and_requirements_say_what_is_wrong():
     demo = _declare(requires=needs)
     assert demo.unmet(RunOptions()) == ("gpu", "no GPU here") and demo.needs_gpu
     assert _declare().unmet(RunOptions()) is None and not _declare().needs_gpu
-
-
-def test_the_stacked_engine_is_used_exactly_on_tensorflow():
-    """Read without importing Keras (a Ray driver must not load TensorFlow), checked against Keras itself."""
-    from bench.benchmarks import ionosphere, spec
-    from schedules.backend import BACKEND
-
-    assert spec._on_tensorflow() == (BACKEND == "tensorflow")
-    assert ionosphere.BENCHMARK.trains_together("step", RunOptions()) == (BACKEND == "tensorflow")
 
 
 def test_a_quick_pass_trains_two_epochs_of_three_batches_of_32_rows_and_a_short_range_test():
@@ -234,19 +167,3 @@ def test_a_case_names_any_keras_optimizer_and_a_bad_name_is_refused():
     wrong = _declare(cases={"c": Case("constant", {"lr": 0.1}, optimizer_class="Adamm")})
     with pytest.raises(ValueError, match=r"demo/c: keras.optimizers has no optimizer 'Adamm'; it has .*\bAdam\b"):
         wrong.optimizer("c", 0.01, RunOptions())
-
-
-def test_why_a_case_s_seeds_train_apart_is_said():
-    train_seeds = lambda *a, **k: None  # noqa: E731
-    together = _declare(train_seeds=train_seeds, cases={"c": Case("constant", {"lr": 0.1}, optimizer_class="AdamW")})
-    if BACKEND == "tensorflow":
-        assert together.why_apart("c", RunOptions()) is None and together.trains_together("c", RunOptions())
-    else:  # Keras 3 on JAX or PyTorch: the stacked engine is TensorFlow's
-        why = together.why_apart("c", RunOptions())
-        assert why == "Keras does not run on TensorFlow (the stacked engine is TensorFlow's)"
-    clipped = _declare(train_seeds=train_seeds, cases={"c": Case("constant", {"lr": 0.1}, {"clipnorm": 1.0})})
-    assert clipped.why_apart("c", RunOptions()).startswith("SGD{'clipnorm': 1.0} does not update each weight")
-    assert "declares no train_seeds" in _declare().why_apart("c", RunOptions())
-    assert "one seed at a time" in together.why_apart("c", RunOptions(engine="keras"))
-    chosen = _declare(train_seeds=train_seeds, cases={"c": Case("onecycle", None, chosen_by="a range test")})
-    assert chosen.why_apart("c", RunOptions()) == "its parameters are chosen per seed at run time (a range test)"

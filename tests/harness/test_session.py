@@ -82,7 +82,7 @@ DEMO = Benchmark(
     metric="final_val_accuracy",
     config={"epochs": 1},
     requires=(),
-    train=train,
+    trainer=train,
     seeds=3,
 )
 
@@ -141,7 +141,7 @@ def test_a_resumed_session_trains_only_the_seeds_its_folder_lacks(tmp_path):
     trained = []
     session = BenchSession(config(tmp_path, bench_resume=str(folder)))
     demo = Benchmark(
-        **{**DEMO.__dict__, "train": lambda case, seed, *a, **k: trained.append(seed) or train(case, seed, *a, **k)}
+        **{**DEMO.__dict__, "trainer": lambda case, seed, *a, **k: trained.append(seed) or train(case, seed, *a, **k)}
     )
     runs, _ = session.run_case(demo, "p", "c")
     assert trained == [0, 2] and [r.seed for r in runs] == [0, 1, 2]
@@ -192,7 +192,7 @@ def test_an_injected_regression_marks_every_record_and_cannot_be_resumed_without
     demo = Benchmark(
         **{
             **DEMO.__dict__,
-            "train": lambda case, seed, *a, options=None, **k: (
+            "trainer": lambda case, seed, *a, options=None, **k: (
                 seen.append(options.regression) or train(case, seed, *a, **k)
             ),
         }
@@ -227,7 +227,7 @@ def test_a_case_whose_training_stops_leaves_a_failed_record_saying_why(tmp_path)
 
     session = BenchSession(config(tmp_path))
     with pytest.raises(NonFiniteLoss):
-        session.run_case(Benchmark(**{**DEMO.__dict__, "train": diverging}), "p", "c")
+        session.run_case(Benchmark(**{**DEMO.__dict__, "trainer": diverging}), "p", "c")
     records = list(results.records(session.results_dir))
     assert [r["kind"] for r in records] == ["run", "failed"]  # seed 0 finished; no summary
     assert records[-1]["why"] == (
@@ -270,7 +270,7 @@ def test_a_night_imported_from_its_folder_is_the_night_the_live_session_wrote_ro
     def train_on_a_device(case, seed, protocol, on_epoch=None, options=None):  # a run carries its machine's environment
         return dataclasses.replace(train(case, seed, protocol, on_epoch), environment={"device": "GPU: a test's"})
 
-    session.run_case(Benchmark(**{**DEMO.__dict__, "train": train_on_a_device}), "p", "c")
+    session.run_case(Benchmark(**{**DEMO.__dict__, "trainer": train_on_a_device}), "p", "c")
     session.finish()
     history_store.open_store(imported_url).import_folder(session.results_dir)
 
@@ -330,7 +330,7 @@ def test_a_quick_pass_writes_a_synthetic_stand_in_for_absent_data_and_reads_it(t
         protocols=("p",),
         metric="final_val_accuracy",
         config={"epochs": 1},
-        train=train,
+        trainer=train,
         data_option="fashion_mnist",
         requires=(data("Fashion-MNIST", lambda o: fashion_mnist.locate(o.fashion_mnist)),),
     )

@@ -54,7 +54,6 @@ BENCHMARK = api.keras_classifier(
     __name__,
     source="this project's own model (scikit-learn's breast-cancer data)",
     protocols=("holdout",),
-    together=True,
     class_names=("malignant", "benign"),
     seeds=20,
 )
