@@ -163,13 +163,22 @@ def test_there_are_references_to_check():
     assert any(target == "bench/stores/results.py" for _, target in refs)
 
 
+# A page that builds an example project file by file (and its test) names that project's files from its root.
+BUILDS_EXAMPLE = {
+    "docs/your-project.md": "examples/breast_cancer",
+    "tests/test_your_project.py": "examples/breast_cancer",
+}
+
+
 def reference_problem(where, target):
     """What is wrong with one name of a file or module, in words; None when it exists. A file of an example
     project (``examples/NAME/``) names its own files from that project's root."""
     if "/" in target:
         parts = Path(where).parts
         base = ROOT.joinpath(*parts[:2]) if parts[0] == "examples" and len(parts) > 2 else ROOT
-        return None if (base / target).is_file() else f"{where} names {target}, which does not exist"
+        built = ROOT / BUILDS_EXAMPLE[where] / target if where in BUILDS_EXAMPLE else None
+        found = (base / target).is_file() or (built is not None and built.is_file())
+        return None if found else f"{where} names {target}, which does not exist"
     module, rest = _module_file(target)
     if module is None:
         return f"{where} names {target}, which is no module of this project"
@@ -204,6 +213,12 @@ def test_a_missing_file_module_or_name_is_named():
     example, own = "examples/breast_cancer/README.md", "tests/" + "test_benchmarks.py"
     assert reference_problem(example, own) is None  # the example project's own file, from its root
     assert reference_problem("a.md", own) == f"a.md names {own}, which does not exist"
+    assert reference_problem("docs/your-project.md", own) is None  # the page that builds the example
+    nowhere = "tests/" + "nowhere.py"
+    assert (
+        reference_problem("docs/your-project.md", nowhere)
+        == f"docs/your-project.md names {nowhere}, which does not exist"
+    )
 
 
 def test_the_intervals_calibration_md_prints_are_the_ones_the_tools_print():

@@ -28,13 +28,14 @@ def readme_commands():
     return [block.strip() for block in blocks]
 
 
-def test_the_example_s_readme_gives_the_setup_then_four_commands():
+def test_the_example_s_readme_gives_the_setup_then_five_commands():
     commands = readme_commands()
     assert commands[0].startswith("python3 -m venv .venv && .venv/bin/pip install 'lr-schedule-suite[cpu]'")
     assert commands[1:] == [
         '.venv/bin/pytest -m "not slow"',
         ".venv/bin/pytest -m slow",
         ".venv/bin/python -m bench compare main",
+        ".venv/bin/python -m bench calibrate gates breast_cancer",
         ".venv/bin/pytest -m slow --bench-case=breast_cancer --update-baselines --bench-seeds=40 "
         "--bench-first-seed=1000",
     ]
@@ -54,7 +55,7 @@ def _git(cwd, *args):
     )
 
 
-@pytest.mark.e2e(minutes=5)  # a wheel, a fresh venv with TensorFlow, the example's commands, a bisect: about 4 min
+@pytest.mark.e2e(minutes=6)  # a wheel, a fresh venv with TensorFlow, the example's commands, a bisect: about 5 min
 def test_the_example_runs_its_readme_against_the_suite_s_wheel(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LR_BENCH_", "PYTEST_", "VIRTUAL_ENV"))}
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -78,7 +79,7 @@ def test_the_example_runs_its_readme_against_the_suite_s_wheel(tmp_path):
     _git(project, "add", "-A")
     _git(project, "commit", "-q", "-m", "the team's benchmark")
 
-    fast, slow, compare, update = readme_commands()[1:]
+    fast, slow, compare, calibrate, update = readme_commands()[1:]
     code, out = _run(fast, project, env)
     assert code == 0 and re.search(r"\b2 passed\b", out), out
     code, out = _run(slow, project, env)
@@ -126,6 +127,18 @@ def test_the_example_runs_its_readme_against_the_suite_s_wheel(tmp_path):
     assert code == 0 and "3 passed" in out, out
     code, out = _run(".venv/bin/python -m bench history info", project, env)
     assert code == 0 and "breast_cancer" in out, out
+
+    # the gates calibrated on fresh seeds against the project's own baseline: the team's schedule at half its
+    # rate is caught in every set (the rate found by its name, peak_lr), as Keras' own CosineDecay's is
+    code, out = _run(calibrate, project, env)
+    assert code == 0 and "breast_cancer: 5 disjoint sets of 20 seeds (100000..100099), none a baseline seed" in out, out
+    for case in ("warmup_exp", "keras.CosineDecay"):
+        row = re.search(rf"holdout\s+\S+\s+{re.escape(case)}\s+any gate\s+nightly\s+.*", out)
+        assert row and re.search(r"\s5/5 = 100 % \(48-100 %\)\s+5/5 = 100 % \(48-100 %\)\s", row.group(0)), (
+            out
+        )  # x0.5, x2
+    assert re.search(r"breast_cancer: sets with any false alarm: \d/5 = ", out), out
+    assert (project / "calibrate-breast_cancer.jsonl").is_file()
 
     # the printed command writes the project's own baseline file, never one inside the installed package
     before = (project / "baselines" / "breast_cancer.json").read_text()

@@ -27,12 +27,13 @@ def test_onecycle_takes_max_lr_from_a_range_test_on_the_model_it_trains(monkeypa
     rng = np.random.default_rng(0)
     x = rng.standard_normal((256, 28, 28, 1)).astype(np.float32)
     y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 256)]
-    s, model, extra = classifier.range_tested(fmn.BENCHMARK, "onecycle", 0, (x, y), fmn.build_model, RunOptions())
+    model = fmn.BENCHMARK.new_model(fmn.build_model, 0, RunOptions())
+    s, extra = classifier.range_tested(fmn.BENCHMARK, "onecycle", 0, model, (x, y), RunOptions())
     assert s.name == "onecycle" and s.max_lr == extra["range_test"]["suggested_max_lr"]
     assert 1e-4 / 10 <= s.max_lr <= 10.0 / 10
     assert s.total_steps == fmn.CONFIG["epochs"] * 8  # 256 rows at batch 32
     assert model.name == "fashion_cnn"
-    constant, _, none = classifier.range_tested(fmn.BENCHMARK, "constant", 0, (x, y), fmn.build_model, RunOptions())
+    constant, none = classifier.range_tested(fmn.BENCHMARK, "constant", 0, model, (x, y), RunOptions())
     assert (constant.name, constant.lr, none) == ("constant", 0.01, {})
     with pytest.raises(ValueError, match="Unknown fashion_mnist_onecycle case 'step'"):
-        classifier.range_tested(fmn.BENCHMARK, "step", 0, (x, y), fmn.build_model, RunOptions())
+        classifier.range_tested(fmn.BENCHMARK, "step", 0, model, (x, y), RunOptions())

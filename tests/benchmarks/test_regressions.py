@@ -1,5 +1,7 @@
 """bench/benchmarks/regressions.py: each injected regression changes exactly what it says."""
 
+import types
+
 import numpy as np
 import pytest
 
@@ -24,6 +26,28 @@ def test_rate_regressions_scale_every_rate_parameter_and_nothing_else():
         small = regressions.get(name).schedule(step)
         assert small.get_config() == {**step.get_config(), "initial_lr": pytest.approx(0.1 * factor, rel=1e-12)}
         assert small(98) == pytest.approx(2.4414e-05 * factor, rel=1e-4)  # every rate, after the drops too
+
+
+def test_a_rate_is_found_by_its_name_in_any_schedule_a_project_s_and_keras_too():
+    assert regressions.rate_params(["peak_lr", "warmup", "decay"]) == ("peak_lr",)  # the example's own schedule
+    keras_names = ["initial_learning_rate", "decay_steps", "alpha", "warmup_target", "warmup_steps"]
+    assert regressions.rate_params(keras_names) == ("initial_learning_rate", "warmup_target")  # CosineDecay's
+    assert regressions.rate_params(["boundaries", "values"]) == ("values",)  # PiecewiseConstantDecay's
+    assert regressions.rate_params(["lr", "learning", "lr_decay"]) == ("lr",)
+    cosine = schedules.get("keras.CosineDecay", initial_learning_rate=0.01, decay_steps=390)
+    half = regressions.get("x0.5").schedule(cosine)
+    assert half.name == "keras.CosineDecay" and half.get_config()["initial_learning_rate"] == 0.005
+    assert half(100) == pytest.approx(cosine(100) / 2, rel=1e-6)  # Keras computes in float32
+    piecewise = schedules.get("keras.PiecewiseConstantDecay", boundaries=[10], values=[0.1, 0.01])
+    assert regressions.get("x2").schedule(piecewise).get_config()["values"] == [0.2, 0.02]
+    assert regressions.get("x0.5").applies(
+        Case("keras.PiecewiseConstantDecay", {"boundaries": [10], "values": [1.0, 0.1]})
+    )
+    assert regressions.get("x0.5").applies(Case("onecycle", None, chosen_by="a range test"))  # max_lr, at run time
+    eta = types.SimpleNamespace(
+        schedule="mine", params={"eta": 0.1, "decay": 0.9}, optimizer={}
+    )  # a rate named otherwise
+    assert [regressions.get(r).applies(eta) for r in ("x0.5", "x2", "x0.9")] == [False] * 3  # n/a, not a change missed
 
 
 def test_step_early_and_dropped_decay():

@@ -15,19 +15,23 @@ SHORT = RunOptions(epochs=3)
 
 
 def _weights_after(benchmark_module, case, seeds, protocol, options=SHORT):
-    """Per-seed histories, and each seed's final weights, from one group."""
-    models = []
-    build = benchmark_module.build_model
+    """Per-seed histories, and each seed's final weights, from one group: the models the run builds for its
+    seeds (``Benchmark.new_model``), in order."""
+    from bench.benchmarks.spec import Benchmark
 
-    def recording_build():
-        models.append(build())
+    models = []
+    new_model = Benchmark.new_model
+
+    def recording(self, build_model, seed, options):
+        models.append(new_model(self, build_model, seed, options))
         return models[-1]
 
-    benchmark_module.build_model = recording_build
+    Benchmark.new_model = recording
     try:
         runs = benchmark_module.BENCHMARK.run(case, seeds, protocol, options=options)
     finally:
-        benchmark_module.build_model = build
+        Benchmark.new_model = new_model
+    assert len(models) == len(seeds)
     return runs, [[w.numpy() for w in m.weights] for m in models]
 
 
