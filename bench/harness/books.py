@@ -19,6 +19,7 @@ class Books:
     seeds_used: dict = dataclasses.field(default_factory=dict)  # benchmark -> the seeds its cases trained
     confirmed: dict = dataclasses.field(default_factory=dict)  # benchmark -> [(protocol, case)] whose gates passed
     histories: dict = dataclasses.field(default_factory=dict)  # CaseId -> per-seed histories, for the report
+    stacked: set = dataclasses.field(default_factory=set)  # benchmarks a case of which trained its seeds together
 
     def keep(self, case_id, runs, verdicts):
         """A case that trained and was judged: its verdicts, histories, per-seed values for --update-baselines,
@@ -29,6 +30,8 @@ class Books:
         self.histories[case_id] = [r.history for r in runs]
         self.measured.setdefault(name, {})[(protocol, case)] = per_seed(runs)
         self.seeds_used[name] = [run.seed for run in runs]
+        if any(run.environment.get("engine") == "stacked" for run in runs):
+            self.stacked.add(name)
         if all(v.verdict not in ("FAIL", "CHANGED") for v in verdicts):
             self.confirmed.setdefault(name, []).append((protocol, case))
 
@@ -42,6 +45,7 @@ class Books:
             "confirmed": self.confirmed,
             "trained": self.trained,
             "seeds_used": self.seeds_used,
+            "stacked": sorted(self.stacked),
             "not_trained": [[*case, why] for case, why in self.not_trained.items()],
             "histories": [[*case, runs] for case, runs in self.histories.items()],
         }
@@ -56,6 +60,7 @@ class Books:
             for protocol, case, summaries in cases:
                 self.measured.setdefault(benchmark, {})[(protocol, case)] = summaries
         self.seeds_used.update(payload["seeds_used"])
+        self.stacked.update(payload["stacked"])
         for benchmark, cases in payload["confirmed"].items():
             self.confirmed.setdefault(benchmark, []).extend(tuple(c) for c in cases)
         for benchmark, protocol, case, runs in payload["histories"]:

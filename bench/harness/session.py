@@ -74,7 +74,6 @@ class BenchSession:
         self.results_dir = Path(worker["bench_results_dir"]) if worker else None
         resume = config.getoption("--bench-resume")
         self.resumed = {}  # (benchmark, protocol, case) -> {seed: RunResult} from --bench-resume
-        self.stacked = set()  # the benchmarks a case of which trained its seeds together (engine "stacked")
         if resume:
             self.results_dir = Path(resume)
             self.resumed = read_runs(self.results_dir)
@@ -180,12 +179,7 @@ class BenchSession:
         done = {seed: run for seed, run in self.resumed.get(target.id, {}).items() if seed in seeds}
         for run in done.values():
             self._check_resumable(target.benchmark, run)
-            self._note_engine(target.benchmark, run)
         return done
-
-    def _note_engine(self, benchmark, run):
-        if run.environment.get("engine") == "stacked":
-            self.stacked.add(benchmark.name)
 
     def _train(self, target, seeds, done):
         """``{seed: RunResult}`` of the seeds not in ``done``: on Ray, or here (together where the
@@ -196,7 +190,6 @@ class BenchSession:
 
         def on_run(run):
             self._mark(run.environment)
-            self._note_engine(benchmark, run)
             self._write_result(results.run_record(run))
             if self.tensorboard:
                 from bench.report import tensorboard
@@ -704,7 +697,7 @@ class BenchSession:
         """How this session trained, for the table's provenance line."""
         backend = keras_backend()  # not Keras itself: under --bench-ray this process trains nothing
         o = self.options
-        together = [b.name for b in benchmarks.all_benchmarks() if b.name in self.stacked]
+        together = sorted(self.books.stacked)  # every worker's, under xdist: the books travel to the controller
         if backend != "tensorflow":
             parts = [f"engine keras-train-step (Keras' own train step on its {backend} backend, one seed at a time)"]
         elif o.stacks:

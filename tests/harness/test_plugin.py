@@ -30,6 +30,8 @@ def train(case, seed, protocol, on_epoch=None, options=None):
     metrics = {"final_val_accuracy": acc, "best_val_accuracy": acc, "epochs_to_target": 2.0,
                "final_train_loss": 0.3, "final_val_loss": 0.4}
     env = {"device": "test", "gpu": os.environ.get("CUDA_VISIBLE_DEVICES")}
+    if os.environ.get("FAKE_ENGINE"):
+        env["engine"] = os.environ["FAKE_ENGINE"]
     history = {"lr": [0.1, 0.05], "train_loss": [0.6, 0.5], "val_loss": [0.7, 0.4], "val_accuracy": [0.8, acc]}
     return RunResult("fake", protocol, case, seed, metrics, history, 0.01, 0.6, env)
 
@@ -399,9 +401,12 @@ def test_an_injected_regression_never_writes_or_confirms_baselines(suite):
 def test_xdist_workers_merge_into_one_table_and_one_results_file(suite, monkeypatch):
     pytest.importorskip("xdist")
     monkeypatch.setenv("FAKE_CASES", "a,b,c,d")
+    monkeypatch.setenv("FAKE_ENGINE", "stacked")  # as if each case's seeds trained together, in its worker
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
     result = suite("-n", "2", "--update-baselines", "--bench-seeds=20", subprocess=True)
     result.assert_outcomes(passed=4)
+    # the controller trained nothing itself: what its provenance line says, the workers' books told it
+    result.stdout.fnmatch_lines(["how: engine auto (*allow: fake)*"])
     # one table, rows in a fixed order whichever worker finished first
     result.stdout.fnmatch_lines(
         [

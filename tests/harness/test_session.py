@@ -186,6 +186,25 @@ def test_a_worker_s_books_travel_to_the_controller_whole(tmp_path):
     assert controller.books.histories == worker.books.histories and controller.books.trained == 1
 
 
+def test_the_controller_names_the_benchmarks_a_worker_trained_together(tmp_path):
+    baseline(tmp_path)
+    stacked = Benchmark(
+        **{
+            **DEMO.__dict__,
+            "trainer": lambda *a, **k: dataclasses.replace(train(*a, **k), environment={"engine": "stacked"}),
+        }
+    )
+    worker, alone = BenchSession(config(tmp_path)), BenchSession(config(tmp_path))
+    worker.run_case(stacked, "p", "c")
+    alone.run_case(DEMO, "p", "c")
+    controller = BenchSession(config(tmp_path))  # under xdist it trains nothing itself
+    for books in (worker.books, alone.books):
+        controller.books.absorb(json.loads(json.dumps(books.export())))
+    assert worker.books.stacked == {"demo"} and alone.books.stacked == set() and controller.books.stacked == {"demo"}
+    if controller.options.stacks:  # on TensorFlow: the line names what trained together
+        assert "allow: demo)" in controller.how()
+
+
 def test_an_injected_regression_marks_every_record_and_cannot_be_resumed_without_it(tmp_path):
     baseline(tmp_path)
     seen = []
