@@ -15,7 +15,7 @@ from bench.harness.session import quick_text
 from bench.planning import ledger
 from bench.report.tables import comparison_table, notes, render_json, render_markdown
 from bench.statistics import gates
-from bench.stores import baselines, history_store
+from bench.stores import baselines
 from bench.stores.baselines import environment_label
 
 
@@ -138,6 +138,8 @@ def _not_trained_lines(bench_session):
 def _collecting_lines(bench_session):
     """One line per case that collected seeds for its baseline tonight, and, for each that now has enough, the
     one command that writes its entry."""
+    from bench.stores import history_store  # SQLAlchemy: imported where a session has collected, not by the plugin
+
     lines = []
     urls = bench_session.history_urls()
     # from-history reads results/history.sqlite by default: name the store only where it is another

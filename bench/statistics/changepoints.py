@@ -22,6 +22,8 @@ import math
 
 import numpy as np
 
+from bench.statistics import tails
+
 DRAWS = 100_000  # simulated null series per pattern of seed counts: p-values resolve down to 1e-5
 HISTORY_ALPHA = 0.01  # the chance that a history of unchanged nights shows any change point at all
 
@@ -130,7 +132,7 @@ def _segment(means, ns, sigma, start, stop, alpha, min_shift, found):
     k = int(np.argmax(np.abs(z)))
     observed = abs(float(z[k]))
     if sigma > 0:
-        p = float(np.mean(max_z_null(n) >= observed))
+        p = tails.at_or_above(max_z_null(n), observed)
     else:
         p, z = (0.0, np.sign(z) * np.inf) if observed > 0 else (1.0, z)
     before, after = _mean(m, n, 0, k + 1), _mean(m, n, k + 1, len(m))

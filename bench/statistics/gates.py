@@ -27,6 +27,7 @@ import math
 import numpy as np
 
 from bench.engine.records import METRICS
+from bench.statistics import tails
 
 SESSION_ALPHA = 0.01
 MIN_BASELINE_SEEDS = 20
@@ -54,6 +55,17 @@ def _null_deviations(values, n, draws, seed):
     return deviations
 
 
+def null_quantile(values, n, q, draws=DRAWS, seed=0):
+    """``numpy.quantile`` of ``null_deviations(values, n)`` at ``q``: a gate's band edge, computed once per
+    baseline entry, n and q (numpy selects it from all 100,000 draws on every call)."""
+    return _null_quantile(tuple(float(x) for x in values), n, q, draws, seed)
+
+
+@functools.lru_cache(maxsize=1024)
+def _null_quantile(values, n, q, draws, seed):
+    return float(np.quantile(_null_deviations(values, n, draws, seed), q))
+
+
 def judge_metric(verdict, alpha):
     """Fill in ``verdict``'s (a ``bench.statistics.verdicts.Verdict``) question, band, p-value and verdict
     from its baseline entry; returns it."""
@@ -77,23 +89,24 @@ def judge_metric(verdict, alpha):
             "FAIL" if (mean < verdict.low if metric.better == "higher" else mean > verdict.high) else "pass"
         )
         return verdict
-    dev = null_deviations(entry["values"], verdict.measured["n"])
+    values, n = entry["values"], verdict.measured["n"]
+    dev = null_deviations(values, n)
     observed = mean - entry["mean"]
     verdict.alpha = alpha
     if metric.question == "worse":
         if metric.better == "higher":
-            verdict.low = entry["mean"] + min(float(np.quantile(dev, alpha)), -metric.min_margin)
-            verdict.p_value = float(np.mean(dev <= observed))
+            verdict.low = entry["mean"] + min(null_quantile(values, n, alpha), -metric.min_margin)
+            verdict.p_value = tails.at_or_below(dev, observed)
             verdict.verdict = "FAIL" if mean < verdict.low else "pass"
         else:
-            verdict.high = entry["mean"] + max(float(np.quantile(dev, 1 - alpha)), metric.min_margin)
-            verdict.p_value = float(np.mean(dev >= observed))
+            verdict.high = entry["mean"] + max(null_quantile(values, n, 1 - alpha), metric.min_margin)
+            verdict.p_value = tails.at_or_above(dev, observed)
             verdict.verdict = "FAIL" if mean > verdict.high else "pass"
         return verdict
     floor = CHANGED_FLOOR * abs(entry["mean"])
-    verdict.low = entry["mean"] + min(float(np.quantile(dev, alpha / 2)), -floor)
-    verdict.high = entry["mean"] + max(float(np.quantile(dev, 1 - alpha / 2)), floor)
-    verdict.p_value = float(np.mean(np.abs(dev) >= abs(observed)))
+    verdict.low = entry["mean"] + min(null_quantile(values, n, alpha / 2), -floor)
+    verdict.high = entry["mean"] + max(null_quantile(values, n, 1 - alpha / 2), floor)
+    verdict.p_value = tails.beyond(dev, observed)
     verdict.verdict = "CHANGED" if not verdict.low <= mean <= verdict.high else "pass"
     return verdict
 
