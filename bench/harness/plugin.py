@@ -374,9 +374,10 @@ def _pin_gpu(worker_id):
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
-    """xdist controller: every worker writes into this session's one results folder."""
+    """xdist controller: every worker writes into this session's one results folder, under its one night (the
+    first record makes the folder)."""
     bench_session = node.config.stash[SESSION_KEY]
-    node.workerinput["bench_results_dir"] = str(bench_session.ensure_results_dir())
+    node.workerinput["bench_results_dir"] = str(bench_session.reserve_results_dir())
     node.workerinput["bench_night"] = bench_session.night_description()
 
 

@@ -599,11 +599,10 @@ class BenchSession:
     def merge_worker_results(self):
         """Append the workers' results files to the session's results.jsonl (``results.merge_workers``).
 
-        The controller reserves the folder when workers start; if none of them trained,
-        the empty folder is removed again.
+        The controller names the folder when workers start and the first record makes it; if none of them
+        wrote one, there is no folder, and the session says so (``results_dir`` None).
         """
-        if not any(self.results_dir.iterdir()):
-            self.results_dir.rmdir()
+        if not self.results_dir.exists():
             self.results_dir = None
         else:
             results.merge_workers(self.results_dir)
@@ -628,17 +627,28 @@ class BenchSession:
         return [v for v in verdicts if v.verdict in ("FAIL", "CHANGED")] + self.strict_failures(verdicts)
 
     # -- output -------------------------------------------------------------------------
-    def ensure_results_dir(self):
+    def reserve_results_dir(self):
+        """The session's results folder, named (no folder under ``--bench-results`` has the name) but not made:
+        the first record makes it, so that a session which writes nothing (the fast tier under xdist, whose
+        controller names the folder for its workers) leaves nothing behind."""
         if self.results_dir is None:
-            self.results_dir = _new_dir(self.results_root, f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+            self.results_dir = _free_dir_name(self.results_root, f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
         return self.results_dir
+
+    def ensure_results_dir(self):
+        """The session's results folder, made where it is not yet."""
+        folder = self.reserve_results_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def _write_result(self, record):
         """One record into the results folder and every history store, under the night ``session.json`` describes."""
         if self.folder_writer is None:
             self.open_history()  # opened when the cases were collected, or now: the first record of a session
-            self.night_description()  # session.json, written with the folder, before its first record
-            self.folder_writer = writers.FolderWriter(self.ensure_results_dir(), self.worker_id)
+            night = self.night_description()
+            folder = self.ensure_results_dir()
+            provenance.write_session_file(folder, night)  # session.json, with the folder, before its first record
+            self.folder_writer = writers.FolderWriter(folder, self.worker_id)
         for writer in (self.folder_writer, *self.history_writers):
             writer.write(record)
 
@@ -660,16 +670,16 @@ class BenchSession:
 
     def night_description(self):
         """The night this session's records belong to: the one its results folder names (``session.json``,
-        written when the folder is made; a resumed folder keeps its night), or a new one."""
+        written with the folder's first record; a resumed folder keeps its night), or a new one. Under xdist
+        the controller describes it before its workers start, and each worker writes under it."""
         if self.night is None:
-            folder = self.ensure_results_dir()
+            folder = self.reserve_results_dir()
             self.night = provenance.read_session_file(folder)
             if self.night is None:
                 key = f"folder:{folder.name}" if self.resumed else None  # an old folder: as an import keys it
                 self.night = provenance.night_info(
                     self.config.rootpath, self.environment(), self.options_record(), folder, key=key
                 )
-                provenance.write_session_file(folder, self.night)
         return self.night
 
     def options_record(self):
@@ -784,17 +794,13 @@ def read_runs(folder):
     return results.runs(folder)
 
 
-def _new_dir(root, name):
-    """Create and return a directory under ``root`` that did not exist before."""
-    root.mkdir(parents=True, exist_ok=True)
+def _free_dir_name(root, name):
+    """A folder under ``root`` that does not exist: ``name``, else ``name-2``, ``name-3`` ..."""
     for attempt in range(1, 1000):
-        path = root / (name if attempt == 1 else f"{name}-{attempt}")
-        try:
-            path.mkdir()
+        path = Path(root) / (name if attempt == 1 else f"{name}-{attempt}")
+        if not path.exists():
             return path
-        except FileExistsError:
-            continue
-    raise RuntimeError(f"Could not create a new results directory under {root}")
+    raise RuntimeError(f"Could not find a free results folder name under {root}")
 
 
 def project_packages():

@@ -60,10 +60,13 @@ def git_state(root):
 
 def write_session_file(folder, info):
     """Keep the night's description in its results folder (``session.json``): a resumed session, and an
-    import of the folder, find the same night again."""
+    import of the folder, find the same night again. Whole or not at all: xdist's workers, each at its first
+    record, may write the same description at once."""
     path = Path(folder) / SESSION_FILE
     if not path.exists():
-        path.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+        part = path.with_name(f".{SESSION_FILE}.{os.getpid()}")
+        part.write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+        os.replace(part, path)
 
 
 def read_session_file(folder):

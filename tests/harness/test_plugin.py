@@ -461,14 +461,6 @@ def test_controller_merges_worker_files_in_worker_order(tmp_path):
     assert [json.loads(line)["worker"] for line in lines] == [0, 2, 10]
 
 
-def test_controller_removes_its_reserved_folder_when_no_worker_trained(tmp_path):
-    folder = tmp_path / "session"
-    folder.mkdir()
-    controller = _controller(folder)
-    controller.merge_worker_results()
-    assert not folder.exists() and controller.results_dir is None
-
-
 def test_tensorboard_folder_has_one_run_per_case_and_seed(suite, tmp_path):
     pytest.importorskip("tensorflow")
     suite.baselined()

@@ -205,6 +205,32 @@ def test_the_controller_names_the_benchmarks_a_worker_trained_together(tmp_path)
         assert "allow: demo)" in controller.how()
 
 
+def test_an_xdist_session_whose_workers_write_nothing_leaves_no_folder_and_one_that_trains_one_night(tmp_path):
+    """The controller names the folder and describes the night for its workers (``pytest_configure_node``);
+    the first record makes the folder and its session.json. The fast tier under ``-n 2`` trains nothing."""
+    baseline(tmp_path)
+    idle = BenchSession(config(tmp_path))
+    folder, night = idle.reserve_results_dir(), idle.night_description()
+    assert idle.finish() and idle.results_dir is None
+    assert not (tmp_path / "results").exists()  # before: an empty session folder with a session.json, each run
+
+    controller = BenchSession(config(tmp_path))
+    folder, night = controller.reserve_results_dir(), controller.night_description()
+    workers = []
+    for worker_id in ("gw0", "gw1"):
+        worker_config = config(tmp_path)
+        worker_config.workerinput = {"workerid": worker_id, "bench_results_dir": str(folder), "bench_night": night}
+        workers.append(BenchSession(worker_config))
+    assert not folder.exists()
+    workers[0].run_case(DEMO, "p", "c")
+    workers[1].run_case(DEMO, "p", "c")
+    assert sorted(p.name for p in folder.iterdir()) == ["results-gw0.jsonl", "results-gw1.jsonl", "session.json"]
+    assert controller.finish() and controller.results_dir == folder
+    assert json.loads((folder / "session.json").read_text()) == night
+    assert sorted(p.name for p in folder.iterdir()) == ["results.jsonl", "session.json"]
+    assert sorted(r["seed"] for r in results.records(folder) if r["kind"] == "run") == [0, 0, 1, 1, 2, 2]  # both
+
+
 def test_an_injected_regression_marks_every_record_and_cannot_be_resumed_without_it(tmp_path):
     baseline(tmp_path)
     seen = []
