@@ -10,6 +10,7 @@ import types
 
 import pytest
 
+import bench.harness.session as session_module
 from bench.benchmarks import Benchmark, Case
 from bench.engine.records import RunResult
 from bench.harness.session import BASELINE_SEEDS, BenchSession, quick_text
@@ -186,7 +187,9 @@ def test_a_worker_s_books_travel_to_the_controller_whole(tmp_path):
     assert controller.books.histories == worker.books.histories and controller.books.trained == 1
 
 
-def test_the_controller_names_the_benchmarks_a_worker_trained_together(tmp_path):
+def test_the_controller_names_the_benchmarks_a_worker_trained_together(tmp_path, monkeypatch):
+    """The how: line reads the Keras backend, so the test sets it: on TensorFlow the line names what the
+    workers trained together; on JAX or PyTorch every seed trains alone and the line says so."""
     baseline(tmp_path)
     stacked = Benchmark(
         **{
@@ -201,8 +204,12 @@ def test_the_controller_names_the_benchmarks_a_worker_trained_together(tmp_path)
     for books in (worker.books, alone.books):
         controller.books.absorb(json.loads(json.dumps(books.export())))
     assert worker.books.stacked == {"demo"} and alone.books.stacked == set() and controller.books.stacked == {"demo"}
-    if controller.options.stacks:  # on TensorFlow: the line names what trained together
-        assert "allow: demo)" in controller.how()
+    assert controller.options.stacks  # the default engine, auto
+    monkeypatch.setattr(session_module, "keras_backend", lambda: "tensorflow")
+    assert "allow: demo)" in controller.how()
+    assert "allow: no case here)" in BenchSession(config(tmp_path)).how()
+    monkeypatch.setattr(session_module, "keras_backend", lambda: "jax")
+    assert controller.how().startswith("engine keras-train-step (Keras' own train step on its jax backend")
 
 
 def test_an_xdist_session_whose_workers_write_nothing_leaves_no_folder_and_one_that_trains_one_night(tmp_path):
