@@ -20,6 +20,7 @@ time. No module of one package imports another package's private module (``_name
 """
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -65,12 +66,19 @@ def project_modules():
 MODULES = project_modules()
 
 
+@functools.cache
+def tree_of(path):
+    """A file's syntax tree, parsed once per session and only when a test first asks: collection (on every
+    xdist worker) parses nothing."""
+    return ast.parse(path.read_text())
+
+
 def imports_of(path, module, top_level_only=False):
     """Every project module ``module`` (in file ``path``) imports, anywhere in the file
     (``top_level_only``: only the statements that run when the module loads)."""
     found = set()
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    tree = ast.parse(path.read_text())
+    tree = tree_of(path)
     for node in tree.body if top_level_only else ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
@@ -84,7 +92,11 @@ def imports_of(path, module, top_level_only=False):
     return {name for name in found if name in MODULES and name != module}
 
 
-GRAPH = {module: imports_of(path, module) for module, path in MODULES.items()}
+@functools.cache
+def graph():
+    """Every project module's imports of project modules, anywhere in its file."""
+    return {module: imports_of(path, module) for module, path in MODULES.items()}
+
 
 # Circles through a registry, closed at call time by a lazy import, each for a reason:
 BY_NAME = {
@@ -100,7 +112,12 @@ BY_NAME = {
     "bench.benchmarks.training",
     "bench.benchmarks.processes",
 }
-LOAD_GRAPH = {module: imports_of(path, module, top_level_only=True) for module, path in MODULES.items()}
+
+
+@functools.cache
+def load_graph():
+    """Every project module's imports of project modules that run when it loads."""
+    return {module: imports_of(path, module, top_level_only=True) for module, path in MODULES.items()}
 
 
 def test_every_module_belongs_to_a_ranked_package():
@@ -123,7 +140,7 @@ def upward_imports(module, graph):
 
 def test_imports_run_one_way():
     """Every module at once (one test: the fast tier's time goes to tests, not to 115 items' bookkeeping)."""
-    wrong = [line for module in sorted(MODULES) for line in upward_imports(module, GRAPH)]
+    wrong = [line for module in sorted(MODULES) for line in upward_imports(module, graph())]
     assert not wrong, "\n".join(wrong)
 
 
@@ -133,7 +150,7 @@ def test_no_import_cycles():
     def visit(module):
         state[module] = "open"
         stack.append(module)
-        for target in sorted(LOAD_GRAPH[module]):
+        for target in sorted(load_graph()[module]):
             if state.get(target) == "open":
                 cycle = stack[stack.index(target) :] + [target]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
@@ -142,7 +159,7 @@ def test_no_import_cycles():
         stack.pop()
         state[module] = "done"
 
-    for module in sorted(LOAD_GRAPH):
+    for module in sorted(load_graph()):
         if module not in state:
             visit(module)
 
@@ -179,7 +196,8 @@ def circles(graph):
 
 
 def test_no_module_imports_one_that_imports_it_back():
-    back = sorted(f"{a} <-> {b}" for a in GRAPH for b in GRAPH[a] if a < b and a in GRAPH.get(b, ()))
+    g = graph()
+    back = sorted(f"{a} <-> {b}" for a in g for b in g[a] if a < b and a in g.get(b, ()))
     assert back == [], back
 
 
@@ -188,7 +206,7 @@ def test_the_only_circles_go_through_a_registry_by_name():
     the first through the registry they are listed in)."""
     outside = [
         sorted(c - BY_NAME)
-        for c in circles(GRAPH)
+        for c in circles(graph())
         if not c & BY_NAME or any(not (m in BY_NAME or m.startswith("schedules.")) for m in c)
     ]
     assert outside == [], outside
@@ -207,14 +225,14 @@ def private_imports(module, path, graph):
     """The private modules and names ``module`` (file ``path``) imports from another package."""
     mine = package_of(module)
     wrong = [t for t in sorted(graph[module]) if _private(t) and package_of(t) != mine]
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(tree_of(path)):
         if isinstance(node, ast.ImportFrom) and node.module and package_of(node.module) not in (None, mine):
             wrong += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
     return wrong
 
 
 def test_no_private_module_or_name_is_imported_from_another_package():
-    wrong = {m: found for m in sorted(MODULES) if (found := private_imports(m, MODULES[m], GRAPH))}
+    wrong = {m: found for m in sorted(MODULES) if (found := private_imports(m, MODULES[m], graph()))}
     assert wrong == {}, f"private imports {wrong}: make each public under a name that says what it is"
 
 
