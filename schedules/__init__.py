@@ -19,7 +19,7 @@ import difflib
 import inspect
 
 from schedules import _ranges
-from schedules._base import UNITS, Schedule, _parameter_names
+from schedules._base import UNITS, Schedule, _init_parameters, _parameter_names
 from schedules.cosine import Cosine
 from schedules.cyclical import Cyclical
 from schedules.decay import Constant, Exp, Standard, Step, Time
@@ -138,4 +138,4 @@ def get(name, **params):
 
 
 def _is_required(cls, param):
-    return inspect.signature(cls.__init__).parameters[param].default is inspect.Parameter.empty
+    return _init_parameters(cls)[param].default is inspect.Parameter.empty

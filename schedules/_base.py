@@ -7,6 +7,7 @@ here, and inside the Keras adapter ``keras.ops`` (Keras 3) or ``tf.experimental.
 (Keras 2), so any NumPy function those two share will do. No schedule keeps a step counter.
 """
 
+import functools
 import inspect
 import numbers
 
@@ -112,9 +113,15 @@ def _declared_range(cls, name):
     raise TypeError(f"{cls.__name__} declares no range for argument `{name}`: add it to {cls.__name__}.params")
 
 
+@functools.cache
+def _init_parameters(cls):
+    """``cls.__init__``'s parameters, ``self`` left out: read once per class (``inspect.signature`` was a third
+    of building a schedule by name)."""
+    return {name: p for name, p in inspect.signature(cls.__init__).parameters.items() if name != "self"}
+
+
 def _parameter_names(cls):
-    params = inspect.signature(cls.__init__).parameters
-    return [name for name in params if name != "self"]
+    return list(_init_parameters(cls))
 
 
 def _index_error(value, unit):
