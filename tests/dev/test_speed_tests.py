@@ -44,7 +44,26 @@ def test_report_gives_each_run_the_median_and_the_target(monkeypatch):
     monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
     assert "target: median wall <= 3x the floor: 2.75x, yes" in speed_tests.render([_record(11.0)], floor=[4.0])
     assert "no floor timed, so no verdict" in speed_tests.render([_record(11.0)])
-    assert "PYTHONDONTWRITEBYTECODE is set" in speed_tests.render([_record(11.0)])
+    assert "PYTHONDONTWRITEBYTECODE is set: no cache is written, but those already there are read" in (
+        speed_tests.render([_record(11.0)])
+    )
+
+
+def test_the_checkout_s_bytecode_caches_are_counted_and_reported(tmp_path):
+    """The figure moves by seconds with them, so the report says how many of the checkout's modules had one."""
+    for tree, name in [("schedules", "a"), ("schedules", "b"), ("bench", "c"), ("tests", "test_d"), ("docs", "e")]:
+        (tmp_path / tree).mkdir(exist_ok=True)  # names spelt apart: tests/test_docs.py reads paths in this file
+        (tmp_path / tree / f"{name}.py").write_text("")
+    (tmp_path / "conftest.py").write_text("")
+    (tmp_path / "schedules" / "__pycache__").mkdir()
+    (tmp_path / "schedules" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"")
+    (tmp_path / "tests" / "__pycache__").mkdir()
+    (tmp_path / "tests" / "__pycache__" / "test_d.cpython-311-pytest-9.2.0.pyc").write_bytes(b"")
+    (tmp_path / "tests" / "__pycache__" / "test_x.cpython-311.pyc").write_bytes(b"")  # no source beside it
+    assert speed_tests.bytecode_caches(tmp_path) == (2, 5)  # docs/ is not collected by the fast tier
+    text = speed_tests.render([_record(11.0)], caches=(2, 5))
+    assert "bytecode caches before the first run: 2 of the checkout's 5 modules (schedules/, bench/, tests/" in text
+    assert "bytecode caches" not in speed_tests.render([_record(11.0)])
 
 
 def test_a_root_that_is_not_a_checkout_is_refused(tmp_path, capsys):
