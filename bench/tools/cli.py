@@ -13,7 +13,6 @@ import importlib
 import sys
 from pathlib import Path
 
-from bench import benchmarks
 from bench.harness.options import SHARED
 
 PROG = "python -m bench"
@@ -51,7 +50,11 @@ def case_name(text):
 def add_benchmark(p, which=None, optional=False, many=False):
     """The benchmark, positional: one (or, ``optional``, none: every one; ``many``: any number), from
     ``which`` (default: every registered benchmark)."""
-    names = list(which if which is not None else benchmarks.names())
+    if which is None:
+        from bench import benchmarks  # here, not at the top: the command list (``python -m bench``) imports no NumPy
+
+        which = benchmarks.names()
+    names = list(which)
     if many:
         return p.add_argument(
             "benchmark", nargs="*", metavar="BENCHMARK", help=f"benchmarks (default: every one): {', '.join(names)}"
