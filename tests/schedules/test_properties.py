@@ -56,22 +56,33 @@ def non_decreasing(v, scale):
     return bool(np.all(np.diff(v) >= -1e-12 * scale))
 
 
+def settled_at(tail, value, rel, abs):
+    """``None`` where every rate of ``tail`` equals ``value`` within ``pytest.approx(value, rel=rel, abs=abs)``'s
+    tolerance (``max(rel * |value|, abs)``), else the first that does not, in words. One NumPy comparison:
+    ``tail == pytest.approx(value)`` compares an array element by element in Python (10^5 of them here)."""
+    tail = np.asarray(tail, dtype=np.float64)
+    with np.errstate(invalid="ignore"):  # inf - inf: equal, found by ==
+        ok = (tail == value) | (np.abs(tail - value) <= max(rel * np.abs(value), abs))
+    bad = np.flatnonzero(~ok)
+    return None if bad.size == 0 else f"{tail.size - bad.size} of {tail.size} settled; [{bad[0]}] is {float(tail[bad[0]])!r}"
+
+
 def check_shape_of_curve(s, ts, v):
     """Monotonicity and bounds that each schedule's docstring promises."""
     c = s.get_config()
     if s.name in ("constant", "standard", "time", "step", "linear", "poly", "exp"):
         assert non_increasing(v, v[0])
     if s.name in ("linear", "poly"):
-        assert v[c["max_epochs"] :] == pytest.approx(c["final_lr"], rel=1e-12, abs=1e-300)
+        assert settled_at(v[c["max_epochs"] :], c["final_lr"], rel=1e-12, abs=1e-300) is None
     if s.name == "onecycle":
         peak = (s.total_steps - round(s.final_fraction * s.total_steps)) // 2
         assert non_decreasing(v[: peak + 1], s.max_lr) and non_increasing(v[peak + 1 :], s.max_lr)
         assert v.max() <= s.max_lr * (1 + 1e-12)
-        assert v[s.total_steps :] == pytest.approx(s.final_lr, rel=1e-12, abs=1e-300)
+        assert settled_at(v[s.total_steps :], s.final_lr, rel=1e-12, abs=1e-300) is None
     if s.name == "cosine":
         w = c["warmup_steps"]
         assert non_decreasing(v[: w + 1], s.initial_lr) and non_increasing(v[w:], s.initial_lr)
-        assert v[w + c["decay_steps"] :] == pytest.approx(c["final_lr"], rel=1e-9, abs=1e-15)
+        assert settled_at(v[w + c["decay_steps"] :], c["final_lr"], rel=1e-9, abs=1e-15) is None
     if s.name == "cyclical":
         assert np.all(v >= s.base_lr * (1 - 1e-12)) and np.all(v <= s.max_lr * (1 + 1e-12))
         if s.mode == "triangular":
@@ -109,3 +120,19 @@ def test_properties_over_zero_to_2t(name):
         check_shape_of_curve(s, ts, v)
 
     properties()
+
+
+@pytest.mark.parametrize(
+    "tail, value, rel, abs, expected",
+    [
+        ([0.5, 0.5 * (1 + 1e-13)], 0.5, 1e-12, 0.0, None),  # within rel
+        ([0.5, 0.5 * (1 + 1e-11)], 0.5, 1e-12, 0.0, "1 of 2 settled; [1] is 0.500000000005"),
+        ([0.0, 1e-301], 0.0, 1e-12, 1e-300, None),  # abs where value is 0
+        ([0.0, 1e-299], 0.0, 1e-12, 1e-300, "1 of 2 settled; [1] is 1e-299"),
+        ([np.inf], np.inf, 1e-12, 0.0, None),  # equal, as approx has it
+        ([np.nan, 1.0], 1.0, 1e-12, 0.0, "1 of 2 settled; [0] is nan"),
+    ],
+)
+def test_settled_at_keeps_pytest_approx_s_tolerance(tail, value, rel, abs, expected):
+    assert settled_at(tail, value, rel=rel, abs=abs) == expected
+    assert (expected is None) == all(t == pytest.approx(value, rel=rel, abs=abs) for t in tail)
