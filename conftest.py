@@ -1,9 +1,13 @@
-"""Project-wide pytest set-up: quiet TensorFlow start-up logs, and a garbage collector that leaves
-TensorFlow's import and the collected test modules alone. The benchmark plugin loads as it does in any
-project that installs the suite, through its ``pytest11`` entry point (``pyproject.toml``)."""
+"""Project-wide pytest set-up: quiet TensorFlow start-up logs, a garbage collector that leaves
+TensorFlow's import and the collected test modules alone, and the fast tier's temporary folders in memory
+where the machine has room (``tests/temproot.py``). The benchmark plugin loads as it does in any project
+that installs the suite, through its ``pytest11`` entry point (``pyproject.toml``)."""
 
 import gc
 import os
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -29,3 +33,41 @@ def pytest_unconfigure(config):
     of every TensorFlow session's wall time on a 2-core machine (``python -m bench speed tests``
     shows it as the exit phase)."""
     gc.freeze()
+
+
+TEMPROOT_KEY = "lr_schedule_suite_temproot"  # in each xdist worker's workerinput: the controller's choice
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own tmp_path set-up, which reads PYTEST_DEBUG_TEMPROOT
+def pytest_configure(config):
+    """Choose where this session's temporary folders go (``tests/temproot.py``); a worker keeps its
+    controller's choice, which made the folder it was given."""
+    from tests import temproot
+
+    given = getattr(config, "workerinput", {}).get(TEMPROOT_KEY)
+    if given is not None:
+        temproot.CHOSEN = Path(given) if given else None
+        return
+    root = temproot.ram_root(config.option.markexpr, config.option.basetemp, os.environ)
+    if root is not None:
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(root)
+        config.add_cleanup(lambda: os.environ.pop("PYTEST_DEBUG_TEMPROOT", None))
+    temproot.CHOSEN = root
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    from tests import temproot
+
+    node.workerinput[TEMPROOT_KEY] = str(temproot.CHOSEN) if temproot.CHOSEN is not None else ""
+
+
+def pytest_report_header(config):
+    from tests import temproot
+
+    if temproot.CHOSEN is not None:
+        return [
+            f"temporary folders: under {temproot.CHOSEN} (memory; tests/temproot.py), "
+            "--basetemp or TMPDIR to choose another place"
+        ]
+    return []
