@@ -4,7 +4,9 @@ where the machine has room (``tests/temproot.py``). The benchmark plugin loads a
 that installs the suite, through its ``pytest11`` entry point (``pyproject.toml``)."""
 
 import gc
+import importlib
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,9 +43,13 @@ TEMPROOT_KEY = "lr_schedule_suite_temproot"  # in each xdist worker's workerinpu
 @pytest.hookimpl(tryfirst=True)  # before pytest's own tmp_path set-up, which reads PYTEST_DEBUG_TEMPROOT
 def pytest_configure(config):
     """Choose where this session's temporary folders go (``tests/temproot.py``); a worker keeps its
-    controller's choice, which made the folder it was given."""
+    controller's choice, which made the folder it was given. Where tests are collected (not on an xdist
+    controller: ``pytest_testnodeready`` in ``tests/conftest.py`` imports it there), import Hypothesis past
+    the assertion rewriter first."""
     from tests import temproot
 
+    if not getattr(config.option, "numprocesses", None) or hasattr(config, "workerinput"):
+        import_past_the_rewriter(config, "hypothesis.strategies")  # where tests are collected (below)
     given = getattr(config, "workerinput", {}).get(TEMPROOT_KEY)
     if given is not None:
         temproot.CHOSEN = Path(given) if given else None
@@ -53,6 +59,28 @@ def pytest_configure(config):
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(root)
         config.add_cleanup(lambda: os.environ.pop("PYTEST_DEBUG_TEMPROOT", None))
     temproot.CHOSEN = root
+
+
+def import_past_the_rewriter(config, module):
+    """Import ``module`` with pytest's assertion-rewriting import hook set aside, then put it back.
+
+    pytest rewrites the asserts of every module of each installed package that ships a pytest plugin
+    (a ``pytest11`` entry point): Hypothesis is one, 73 modules, parsed, rewritten and compiled in each
+    process, and cached nowhere while ``PYTHONDONTWRITEBYTECODE`` is set (a fresh venv holds no cache of
+    them): about 0.6 s of the fast tier there (docs/tests.md#the-fast-tier). Hypothesis' own asserts are
+    its internal checks, not this suite's tests, so it loads from its ordinary bytecode instead. The test
+    modules are rewritten as before (``tests/test_temproot.py`` checks both). Missing: nothing happens."""
+    hook = getattr(config.pluginmanager, "rewrite_hook", None)
+    at = sys.meta_path.index(hook) if hook in sys.meta_path else None
+    if at is not None:
+        del sys.meta_path[at]
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        pass
+    finally:
+        if at is not None:
+            sys.meta_path.insert(at, hook)
 
 
 @pytest.hookimpl(optionalhook=True)

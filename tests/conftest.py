@@ -91,5 +91,8 @@ def pytest_testnodeready(node):
     """Import Hypothesis on the controller while the workers collect, not after they finish. Hypothesis'
     pytest plugin imports the whole package in its terminal summary (to list observation files), and on the
     controller, which runs no test, nothing has imported it by then: that import was 0.47 s between the
-    last test and exit, with nothing else to do (docs/tests.md#the-fast-tier)."""
-    import hypothesis  # noqa: F401
+    last test and exit, with nothing else to do (docs/tests.md#the-fast-tier). Past the assertion rewriter,
+    as the root ``conftest.py`` imports it where tests are collected."""
+    from conftest import import_past_the_rewriter
+
+    import_past_the_rewriter(node.config, "hypothesis.strategies")

@@ -3,6 +3,7 @@ machine has room; every other session keeps pytest's default."""
 
 import os
 import shutil
+import sys
 from collections import namedtuple
 from pathlib import Path
 
@@ -69,3 +70,12 @@ def test_this_session_s_folders_are_where_the_rule_put_them(tmp_path, pytestconf
     if temproot.CHOSEN is not None:
         assert os.environ["PYTEST_DEBUG_TEMPROOT"] == str(temproot.CHOSEN)
         assert tmp_path.is_relative_to(temproot.CHOSEN.resolve())
+
+
+def test_hypothesis_is_imported_past_the_rewriter_and_the_tests_are_still_rewritten():
+    """The root conftest imports Hypothesis with pytest's rewriting hook set aside (``import_past_the_rewriter``)
+    and puts the hook back: this test module, collected after, was still assertion-rewritten."""
+    import hypothesis.core
+
+    assert type(hypothesis.core.__loader__).__name__ != "AssertionRewritingHook"
+    assert type(sys.modules[__name__].__loader__).__name__ == "AssertionRewritingHook"
