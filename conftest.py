@@ -49,7 +49,7 @@ def pytest_configure(config):
     from tests import temproot
 
     if not getattr(config.option, "numprocesses", None) or hasattr(config, "workerinput"):
-        import_past_the_rewriter(config, "hypothesis.strategies")  # where tests are collected (below)
+        import_past_the_rewriter(config, "hypothesis.strategies")  # where tests are collected
     given = getattr(config, "workerinput", {}).get(TEMPROOT_KEY)
     if given is not None:
         temproot.CHOSEN = Path(given) if given else None
